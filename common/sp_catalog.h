@@ -1,0 +1,62 @@
+/*
+ * sp_catalog.h - the attribute catalogue (config/attributes.conf): what each
+ * 16-bit attr_id on the wire means, how its samples are shaped and
+ * delivered, and how much history the dataplane keeps of it.
+ */
+#ifndef SP_CATALOG_H
+#define SP_CATALOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SP_CAT_MAX      255 /* index[] holds position + 1 in a byte */
+#define SP_CAT_NAME_LEN 32
+
+/** Delivery mode: conflate to the newest sample, or keep every sample. */
+enum sp_mode {
+	SP_MODE_LATEST = 0,
+	SP_MODE_ALL = 1,
+};
+
+struct sp_attr {
+	uint32_t id;            /* wire attr_id, 1..65535 */
+	char name[SP_CAT_NAME_LEN];
+	char unit[16];
+	uint32_t vtype;         /* enum sp_vtype */
+	uint32_t dim;           /* values per sample */
+	uint32_t mode;          /* enum sp_mode */
+	uint32_t depth;         /* history ring slots, power of two */
+	double rate;            /* typical samples per second */
+	uint32_t batch;         /* typical samples per record */
+};
+
+struct sp_catalog {
+	unsigned int n;
+	struct sp_attr attrs[SP_CAT_MAX];
+	uint8_t index[65536];   /* attr_id -> position + 1, 0 = unknown */
+};
+
+/**
+ * Load the catalogue from @p path into @p cat (zeroed first).
+ * @return 0, or -1 with @p err naming the file, line, section and key.
+ */
+int sp_catalog_load(struct sp_catalog *cat, const char *path, char *err,
+		    size_t errlen);
+
+/** The attribute of wire id @p id, or NULL. */
+static inline const struct sp_attr *
+sp_catalog_get(const struct sp_catalog *cat, uint16_t id)
+{
+	unsigned int i = cat->index[id];
+
+	return i ? &cat->attrs[i - 1] : NULL;
+}
+
+/** The attribute called @p name, or NULL. */
+const struct sp_attr *sp_catalog_find(const struct sp_catalog *cat,
+				      const char *name);
+
+/** Bytes of one sample (dim values) of @p a. */
+unsigned int sp_attr_sample_size(const struct sp_attr *a);
+
+#endif /* SP_CATALOG_H */

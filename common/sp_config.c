@@ -1,0 +1,161 @@
+/*
+ * sp_config.c - the configuration key table and its loader.
+ */
+#include "sp_config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <libgen.h>
+#include <string.h>
+
+#include "sp_ini.h"
+
+#define K(sec, nm, ty, field, lo, hi, dflt, rt, hlp) \
+	{ sec, nm, ty, offsetof(struct sp_config, field), \
+	  sizeof(((struct sp_config *)0)->field), lo, hi, dflt, NULL, rt, hlp }
+
+static const struct sp_ini_key keys[] = {
+	K("dataplane", "catalog", SP_INI_STR, catalog, 0, 0, "attributes.conf",
+	  false, "attribute catalogue file (relative to this file)"),
+	K("dataplane", "keys_file", SP_INI_STR, keys_file, 0, 0, "", false,
+	  "sensor MAC keys: lines 'sensor_id hex32'; empty = no keyed sensors"),
+	K("dataplane", "rx_burst", SP_INI_UINT, rx_burst, 1, 512, "32", false,
+	  "packets per RX burst"),
+	K("dataplane", "mbufs", SP_INI_UINT, mbufs, 1024, 1 << 24, "16384",
+	  false, "mbufs in the packet pool"),
+	K("dataplane", "ring_size", SP_INI_POW2, ring_size, 64, 1 << 20, "4096",
+	  false, "owner hand-off ring per worker (packets)"),
+	K("dataplane", "max_sensors", SP_INI_UINT, max_sensors, 16, 1 << 24,
+	  "65536", false, "sensors per worker lcore"),
+	K("dataplane", "max_keys", SP_INI_UINT, max_keys, 16, 1 << 26,
+	  "262144", false, "(sensor, attribute) keys per worker lcore"),
+	K("dataplane", "history_mb", SP_INI_UINT, history_mb, 1, 1 << 16, "64",
+	  false, "history memory per worker lcore, MiB"),
+	K("dataplane", "stats_ms", SP_INI_UINT, stats_ms, 0, 3600000, "0",
+	  true, "period of the figures line on stdout, 0 = off"),
+	K("port", "ip", SP_INI_IPV4, ip, 0, 0, "10.99.0.1", false,
+	  "IPv4 address the port answers ARP and ICMP echo for"),
+	K("port", "mtu", SP_INI_UINT, mtu, 576, 9000, "1500", false,
+	  "IP MTU; feed packets are filled up to it"),
+	K("port", "sensor_port", SP_INI_UINT, sensor_port, 1, 65535, "7400",
+	  false, "UDP port sensors send to"),
+	K("feed", "group", SP_INI_IPV4, feed_group, 0, 0, "239.77.0.1", false,
+	  "multicast group of the feed"),
+	K("feed", "port", SP_INI_UINT, feed_port, 1, 65535, "7500", false,
+	  "UDP port of the feed (source and destination)"),
+	K("feed", "ttl", SP_INI_UINT, feed_ttl, 1, 255, "8", false,
+	  "IP TTL of feed packets"),
+	K("feed", "flush_us", SP_INI_UINT, flush_us, 10, 1000000, "1000", true,
+	  "longest a part-filled feed packet waits before it is sent"),
+	K("feed", "heartbeat_ms", SP_INI_UINT, heartbeat_ms, 10, 1000, "500",
+	  true, "heartbeat period of an idle feed (at most 1 s)"),
+};
+
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+void sp_config_defaults(struct sp_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	sp_ini_defaults(keys, NKEYS, cfg, NULL);
+}
+
+struct load_ctx {
+	struct sp_config *cfg;
+	char err[256];
+	int failed;
+};
+
+static int on_key(void *user, const char *section, const char *name,
+		  const char *value)
+{
+	struct load_ctx *c = user;
+	char err[256];
+
+	if (sp_ini_set(keys, NKEYS, c->cfg, section, name, value, err,
+		       sizeof(err)) >= 0)
+		return 1;
+	if (!c->failed)
+		snprintf(c->err, sizeof(c->err), "%s", err);
+	c->failed = 1;
+	return 0;
+}
+
+/* Make a relative path in @p field relative to the config file's folder. */
+static void rebase(char *field, const char *cfg_path)
+{
+	char dir[SP_PATH_MAX], out[SP_PATH_MAX * 2];
+
+	if (field[0] == '\0' || field[0] == '/')
+		return;
+	snprintf(dir, sizeof(dir), "%s", cfg_path);
+	snprintf(out, sizeof(out), "%s/%s", dirname(dir), field);
+	if (strlen(out) < SP_PATH_MAX)
+		strcpy(field, out);
+}
+
+int sp_config_load(struct sp_config *cfg, const char *path, char *err,
+		   size_t errlen)
+{
+	struct load_ctx c = { .cfg = cfg };
+	int line = ini_parse(path, on_key, &c);
+
+	if (line == -1) {
+		snprintf(err, errlen, "%s: cannot open: %s", path,
+			 strerror(errno));
+		return -1;
+	}
+	if (line == -2) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	if (line > 0) {
+		if (c.failed)
+			snprintf(err, errlen, "%s:%d: %s", path, line, c.err);
+		else
+			snprintf(err, errlen, "%s:%d: syntax error", path,
+				 line);
+		return -1;
+	}
+	rebase(cfg->catalog, path);
+	rebase(cfg->keys_file, path);
+	return 0;
+}
+
+int sp_config_set(struct sp_config *cfg, const char *assignment, char *err,
+		  size_t errlen)
+{
+	char buf[512], *dot, *eq;
+
+	snprintf(buf, sizeof(buf), "%s", assignment);
+	dot = strchr(buf, '.');
+	eq = strchr(buf, '=');
+	if (!dot || !eq || dot > eq) {
+		snprintf(err, errlen,
+			 "'%s': expected section.key=value", assignment);
+		return -1;
+	}
+	*dot = '\0';
+	*eq = '\0';
+	if (sp_ini_set(keys, NKEYS, cfg, buf, dot + 1, eq + 1, err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
+void sp_config_print_help(FILE *out)
+{
+	sp_ini_print_help(keys, NKEYS, out);
+}
+
+void sp_config_dump(const struct sp_config *cfg, FILE *out)
+{
+	const char *last = "";
+	char val[SP_PATH_MAX];
+
+	for (size_t i = 0; i < NKEYS; i++) {
+		if (strcmp(keys[i].section, last) != 0)
+			fprintf(out, "[%s]\n", keys[i].section);
+		last = keys[i].section;
+		sp_ini_format(&keys[i], cfg, val, sizeof(val));
+		fprintf(out, "%s = %s\n", keys[i].name, val);
+	}
+}

@@ -1,0 +1,65 @@
+/*
+ * sp_config.h - senseplane's configuration file (config/senseplane.conf).
+ *
+ * One INI file; every key is in the table of sp_config.c with its type,
+ * bounds, default and help (`senseplane-dp -- --help-config` prints it).
+ * An error names the file, the line, the key and the value.
+ */
+#ifndef SP_CONFIG_H
+#define SP_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define SP_PATH_MAX 256
+
+struct sp_config {
+	/* [dataplane] */
+	char catalog[SP_PATH_MAX];   /* attribute catalogue file */
+	char keys_file[SP_PATH_MAX]; /* sensor MAC keys, "" = none */
+	uint32_t rx_burst;
+	uint32_t mbufs;
+	uint32_t ring_size;          /* owner hand-off ring per worker */
+	uint32_t max_sensors;        /* per worker */
+	uint32_t max_keys;           /* (sensor, attribute) per worker */
+	uint32_t history_mb;         /* history arena per worker */
+	uint32_t stats_ms;           /* console figures period, 0 = off */
+	/* [port] */
+	uint32_t ip;                 /* host order */
+	uint32_t mtu;
+	uint32_t sensor_port;
+	/* [feed] */
+	uint32_t feed_group;         /* host order */
+	uint32_t feed_port;
+	uint32_t feed_ttl;
+	uint32_t flush_us;           /* longest a part-filled packet waits */
+	uint32_t heartbeat_ms;
+};
+
+/** Fill @p cfg with every default. */
+void sp_config_defaults(struct sp_config *cfg);
+
+/**
+ * Load @p path over the defaults. Relative catalog/keys paths are taken
+ * relative to the file's folder.
+ * @return 0, or -1 with @p err = "FILE:LINE: key 'x' value 'y': why".
+ */
+int sp_config_load(struct sp_config *cfg, const char *path, char *err,
+		   size_t errlen);
+
+/**
+ * Set one key from "section.key=value" (command-line overrides).
+ * @return 0, or -1 with @p err filled.
+ */
+int sp_config_set(struct sp_config *cfg, const char *assignment, char *err,
+		  size_t errlen);
+
+/** Print every key, its type, default, bounds and help. */
+void sp_config_print_help(FILE *out);
+
+/** Write the effective configuration as INI. */
+void sp_config_dump(const struct sp_config *cfg, FILE *out);
+
+#endif /* SP_CONFIG_H */

@@ -1,0 +1,236 @@
+/*
+ * sp_ini.c - applies a table of typed keys to a struct (see sp_ini.h).
+ */
+#include "sp_ini.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *type_name(enum sp_ini_type t)
+{
+	switch (t) {
+	case SP_INI_UINT: case SP_INI_U64: return "uint";
+	case SP_INI_DOUBLE: return "number";
+	case SP_INI_BOOL: return "bool";
+	case SP_INI_STR: return "string";
+	case SP_INI_ENUM: return "enum";
+	case SP_INI_IPV4: return "ipv4";
+	case SP_INI_POW2: return "pow2";
+	}
+	return "?";
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (*s == '\0' || *s == '-')
+		return -1;
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	return (errno || *end != '\0') ? -1 : 0;
+}
+
+static int parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = { "1", "true", "yes", "on" };
+	static const char *const no[] = { "0", "false", "no", "off" };
+
+	for (size_t i = 0; i < 4; i++) {
+		if (strcasecmp(s, yes[i]) == 0) { *out = true; return 0; }
+		if (strcasecmp(s, no[i]) == 0) { *out = false; return 0; }
+	}
+	return -1;
+}
+
+/* Set one key; on error write why into err (without the key's name). */
+static int apply(const struct sp_ini_key *k, void *obj, const char *v,
+		 char *err, size_t errlen)
+{
+	uint8_t *dst = (uint8_t *)obj + k->off;
+	uint64_t u;
+	double d;
+	char *end;
+	struct in_addr a;
+
+	switch (k->type) {
+	case SP_INI_UINT: case SP_INI_U64: case SP_INI_POW2:
+		if (parse_u64(v, &u)) {
+			snprintf(err, errlen, "not an unsigned integer");
+			return -EINVAL;
+		}
+		if ((double)u < k->min || (double)u > k->max) {
+			snprintf(err, errlen, "must be between %.0f and %.0f",
+				 k->min, k->max);
+			return -EINVAL;
+		}
+		if (k->type == SP_INI_POW2 && (u & (u - 1)) != 0) {
+			snprintf(err, errlen, "must be a power of two");
+			return -EINVAL;
+		}
+		if (k->type == SP_INI_U64)
+			memcpy(dst, &u, sizeof(uint64_t));
+		else
+			*(uint32_t *)(void *)dst = (uint32_t)u;
+		return 0;
+	case SP_INI_DOUBLE:
+		errno = 0;
+		d = strtod(v, &end);
+		if (*v == '\0' || errno || *end != '\0') {
+			snprintf(err, errlen, "not a number");
+			return -EINVAL;
+		}
+		if (d < k->min || d > k->max) {
+			snprintf(err, errlen, "must be between %g and %g",
+				 k->min, k->max);
+			return -EINVAL;
+		}
+		memcpy(dst, &d, sizeof(d));
+		return 0;
+	case SP_INI_BOOL:
+		if (parse_bool(v, (bool *)(void *)dst)) {
+			snprintf(err, errlen, "not a boolean (true/false)");
+			return -EINVAL;
+		}
+		return 0;
+	case SP_INI_STR:
+		if (strlen(v) >= k->size) {
+			snprintf(err, errlen, "longer than %zu characters",
+				 k->size - 1);
+			return -EINVAL;
+		}
+		strcpy((char *)dst, v);
+		return 0;
+	case SP_INI_ENUM:
+		for (uint32_t i = 0; k->names[i]; i++) {
+			if (strcmp(v, k->names[i]) == 0) {
+				*(uint32_t *)(void *)dst = i;
+				return 0;
+			}
+		}
+		snprintf(err, errlen, "not one of:");
+		for (size_t i = 0; k->names[i]; i++) {
+			size_t l = strlen(err);
+			snprintf(err + l, errlen - l, " %s", k->names[i]);
+		}
+		return -EINVAL;
+	case SP_INI_IPV4:
+		if (inet_pton(AF_INET, v, &a) != 1) {
+			snprintf(err, errlen, "not an IPv4 address");
+			return -EINVAL;
+		}
+		*(uint32_t *)(void *)dst = ntohl(a.s_addr);
+		return 0;
+	}
+	snprintf(err, errlen, "unknown key type");
+	return -EINVAL;
+}
+
+int sp_ini_defaults(const struct sp_ini_key *keys, size_t n, void *obj,
+		    const char *section)
+{
+	char err[128];
+
+	for (size_t i = 0; i < n; i++) {
+		if (keys[i].def == NULL)
+			continue;
+		if (section && keys[i].section &&
+		    strcmp(section, keys[i].section) != 0)
+			continue;
+		if (apply(&keys[i], obj, keys[i].def, err, sizeof(err)))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int sp_ini_set(const struct sp_ini_key *keys, size_t n, void *obj,
+	       const char *section, const char *name, const char *value,
+	       char *err, size_t errlen)
+{
+	char why[160];
+
+	for (size_t i = 0; i < n; i++) {
+		const struct sp_ini_key *k = &keys[i];
+
+		if (strcmp(k->name, name) != 0)
+			continue;
+		if (k->section && strcmp(k->section, section) != 0)
+			continue;
+		if (apply(k, obj, value, why, sizeof(why))) {
+			snprintf(err, errlen, "key '%s%s%s' value '%s': %s",
+				 k->section ? section : "", k->section ? "." : "",
+				 name, value, why);
+			return -EINVAL;
+		}
+		return (int)i;
+	}
+	snprintf(err, errlen, "unknown key '%s.%s' (value '%s')", section, name,
+		 value);
+	return -ENOENT;
+}
+
+void sp_ini_format(const struct sp_ini_key *k, const void *obj, char *buf,
+		   size_t len)
+{
+	const uint8_t *src = (const uint8_t *)obj + k->off;
+	uint32_t u32;
+	uint64_t u64;
+	double d;
+	struct in_addr a;
+
+	switch (k->type) {
+	case SP_INI_UINT: case SP_INI_POW2:
+		memcpy(&u32, src, 4);
+		snprintf(buf, len, "%" PRIu32, u32);
+		break;
+	case SP_INI_U64:
+		memcpy(&u64, src, 8);
+		snprintf(buf, len, "%" PRIu64, u64);
+		break;
+	case SP_INI_DOUBLE:
+		memcpy(&d, src, 8);
+		snprintf(buf, len, "%g", d);
+		break;
+	case SP_INI_BOOL:
+		snprintf(buf, len, "%s", *(const bool *)src ? "true" : "false");
+		break;
+	case SP_INI_STR:
+		snprintf(buf, len, "%s", (const char *)src);
+		break;
+	case SP_INI_ENUM:
+		memcpy(&u32, src, 4);
+		snprintf(buf, len, "%s", k->names[u32]);
+		break;
+	case SP_INI_IPV4:
+		memcpy(&u32, src, 4);
+		a.s_addr = htonl(u32);
+		inet_ntop(AF_INET, &a, buf, (socklen_t)len);
+		break;
+	}
+}
+
+void sp_ini_print_help(const struct sp_ini_key *keys, size_t n, FILE *out)
+{
+	const char *last = "";
+
+	for (size_t i = 0; i < n; i++) {
+		const struct sp_ini_key *k = &keys[i];
+		const char *sec = k->section ? k->section : "<name>";
+
+		if (strcmp(sec, last) != 0)
+			fprintf(out, "\n[%s]\n", sec);
+		last = sec;
+		fprintf(out, "  %-16s %-6s default %-12s%s %s", k->name,
+			type_name(k->type), k->def ? k->def : "(required)",
+			k->runtime ? " (run time)" : "", k->help);
+		if (k->type == SP_INI_UINT || k->type == SP_INI_U64 ||
+		    k->type == SP_INI_DOUBLE || k->type == SP_INI_POW2)
+			fprintf(out, " [%g..%g]", k->min, k->max);
+		fputc('\n', out);
+	}
+}

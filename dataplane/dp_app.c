@@ -1,0 +1,245 @@
+/*
+ * dp_app.c - ordered creation and teardown of the dataplane's objects.
+ */
+#include "dp_app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_random.h>
+
+#include "dp_port.h"
+
+#define POOL_CACHE 256
+
+static uint64_t new_session(const struct dp_clock *c)
+{
+	/* Unique per start: wall-clock ns mixed with randomness; never 0. */
+	uint64_t s = dp_clock_ns(c, rte_rdtsc()) ^ (rte_rand() << 1);
+
+	return s ? s : 1;
+}
+
+static int create_worker(struct dp_app *app, unsigned int idx,
+			 unsigned int lcore)
+{
+	struct dp_worker *w;
+	char name[32];
+	int socket = (int)rte_lcore_to_socket_id(lcore);
+	struct dp_table_params tp = {
+		.name = name,
+		.socket = socket,
+		.max_sensors = app->cfg.max_sensors,
+		.max_keys = app->cfg.max_keys,
+		.history_bytes = (size_t)app->cfg.history_mb << 20,
+		.cat = app->cat,
+	};
+	struct dp_feed_params fp = {
+		.feed_id = dp_feed_id(0, idx),
+		.session = app->session,
+		.group = app->cfg.feed_group,
+		.port = (uint16_t)app->cfg.feed_port,
+		.ttl = (uint8_t)app->cfg.feed_ttl,
+		.mtu = (uint16_t)app->cfg.mtu,
+		.flush_us = app->cfg.flush_us,
+		.heartbeat_ms = app->cfg.heartbeat_ms,
+		.pool = app->pool,
+		.net = &app->net,
+		.clock = &app->clock,
+		.port_id = app->port_id,
+		.queue_id = (uint16_t)idx,
+		.stats = &app->stats[idx],
+	};
+
+	w = rte_zmalloc_socket("dp_worker", sizeof(*w), RTE_CACHE_LINE_SIZE,
+			       socket);
+	if (w == NULL)
+		goto nomem;
+	app->workers[idx] = w;
+	w->idx = idx;
+	w->lcore = lcore;
+	w->port_id = app->port_id;
+	w->queue_id = (uint16_t)idx;
+	w->sh = &app->shared;
+	w->stats = &app->stats[idx];
+	snprintf(name, sizeof(name), "sp_w%u", idx);
+	w->table = dp_table_create(&tp);
+	if (w->table == NULL) {
+		fprintf(stderr, "senseplane-dp: worker %u: cannot allocate "
+			"tables (%u sensors, %u keys, %u MiB history): "
+			"raise -m or lower the [dataplane] sizes\n", idx,
+			tp.max_sensors, tp.max_keys, app->cfg.history_mb);
+		return -1;
+	}
+	snprintf(name, sizeof(name), "sp_ring%u", idx);
+	w->ring = rte_ring_create(name, app->cfg.ring_size, socket,
+				  RING_F_SC_DEQ);
+	if (w->ring == NULL)
+		goto nomem;
+	if (dp_feed_init(&w->feed, &fp) < 0) {
+		fprintf(stderr, "senseplane-dp: port.mtu %u is too small for "
+			"a feed packet\n", app->cfg.mtu);
+		return -1;
+	}
+	return 0;
+nomem:
+	fprintf(stderr, "senseplane-dp: worker %u: out of memory: %s\n", idx,
+		rte_strerror(rte_errno));
+	return -1;
+}
+
+int dp_app_create(struct dp_app *app, volatile int *stop)
+{
+	char err[512];
+	unsigned int lcore, idx = 0;
+	uint32_t dataroom;
+	struct dp_port_params pp;
+
+	app->cat = malloc(sizeof(*app->cat));
+	if (app->cat == NULL ||
+	    sp_catalog_load(app->cat, app->cfg.catalog, err, sizeof(err)) < 0) {
+		fprintf(stderr, "senseplane-dp: %s\n",
+			app->cat ? err : "out of memory");
+		return -1;
+	}
+	if (app->cfg.keys_file[0]) {
+		app->keys = dp_keys_load(app->cfg.keys_file, err, sizeof(err));
+		if (app->keys == NULL) {
+			fprintf(stderr, "senseplane-dp: %s\n", err);
+			return -1;
+		}
+	}
+	if (!rte_eth_dev_is_valid_port(app->port_id)) {
+		fprintf(stderr, "senseplane-dp: no DPDK port %u (%u available):"
+			" give a device with -a or --vdev\n", app->port_id,
+			rte_eth_dev_count_avail());
+		return -1;
+	}
+	app->main_is_worker = rte_lcore_count() == 1;
+	app->nworkers = app->main_is_worker ? 1 : rte_lcore_count() - 1;
+	if (app->nworkers > (1u << DP_FEED_WORKER_BITS)) {
+		fprintf(stderr, "senseplane-dp: at most %u workers\n",
+			1u << DP_FEED_WORKER_BITS);
+		return -1;
+	}
+	dp_clock_init(&app->clock);
+	app->session = new_session(&app->clock);
+	dataroom = RTE_PKTMBUF_HEADROOM +
+		   RTE_MAX(2048u, app->cfg.mtu + RTE_ETHER_HDR_LEN + 4);
+	app->pool = rte_pktmbuf_pool_create("sp_pool", app->cfg.mbufs,
+					    POOL_CACHE, 0, (uint16_t)dataroom,
+					    (int)rte_socket_id());
+	if (app->pool == NULL) {
+		fprintf(stderr, "senseplane-dp: cannot create a pool of %u "
+			"mbufs: %s (raise -m or lower dataplane.mbufs)\n",
+			app->cfg.mbufs, rte_strerror(rte_errno));
+		return -1;
+	}
+	pp = (struct dp_port_params){ .port_id = app->port_id,
+		.nqueues = (uint16_t)app->nworkers,
+		.mtu = (uint16_t)app->cfg.mtu, .pool = app->pool };
+	if (dp_port_init(&pp, &app->net.mac, err, sizeof(err)) < 0) {
+		fprintf(stderr, "senseplane-dp: %s\n", err);
+		return -1;
+	}
+	app->port_up = 1;
+	app->net.ip = rte_cpu_to_be_32(app->cfg.ip);
+	app->net.sensor_port = rte_cpu_to_be_16((uint16_t)app->cfg.sensor_port);
+	app->stats = rte_zmalloc("dp_stats",
+				 app->nworkers * sizeof(*app->stats),
+				 RTE_CACHE_LINE_SIZE);
+	app->workers = rte_zmalloc("dp_workers",
+				   app->nworkers * sizeof(*app->workers), 0);
+	if (!app->stats || !app->workers) {
+		fprintf(stderr, "senseplane-dp: out of memory\n");
+		return -1;
+	}
+	app->shared = (struct dp_shared){
+		.cat = app->cat, .keys = app->keys, .net = &app->net,
+		.clock = &app->clock, .workers = app->workers,
+		.nworkers = app->nworkers, .burst = (uint16_t)app->cfg.rx_burst,
+		.stop = stop,
+	};
+	if (app->main_is_worker) {
+		if (create_worker(app, 0, rte_get_main_lcore()) < 0)
+			return -1;
+	} else {
+		RTE_LCORE_FOREACH_WORKER(lcore) {
+			if (create_worker(app, idx++, lcore) < 0)
+				return -1;
+		}
+	}
+	if (dp_stats_telemetry_init(app->stats, app->nworkers) < 0)
+		fprintf(stderr, "senseplane-dp: telemetry commands not "
+			"registered\n");
+	return 0;
+}
+
+static void stats_loop(struct dp_app *app, volatile int *stop)
+{
+	struct dp_stats now, prev;
+	uint64_t last = rte_get_timer_cycles(), hz = rte_get_timer_hz();
+
+	memset(&prev, 0, sizeof(prev));
+	while (!*stop) {
+		usleep(50 * 1000);
+		if (app->cfg.stats_ms == 0)
+			continue;
+		uint64_t t = rte_get_timer_cycles();
+		double secs = (double)(t - last) / (double)hz;
+
+		if (secs * 1000 < app->cfg.stats_ms)
+			continue;
+		dp_stats_sum(app->stats, app->nworkers, &now);
+		dp_stats_line(stdout, &now, &prev, secs);
+		fflush(stdout);
+		prev = now;
+		last = t;
+	}
+}
+
+void dp_app_run(struct dp_app *app, volatile int *stop)
+{
+	if (app->main_is_worker) {
+		/* One lcore: the main thread polls; no console figures. */
+		dp_worker_main(app->workers[0]);
+		return;
+	}
+	for (unsigned int i = 0; i < app->nworkers; i++)
+		rte_eal_remote_launch(dp_worker_main, app->workers[i],
+				      app->workers[i]->lcore);
+	stats_loop(app, stop);
+	rte_eal_mp_wait_lcore();
+}
+
+unsigned int dp_app_free(struct dp_app *app)
+{
+	unsigned int in_use = 0;
+
+	if (app->port_up)
+		dp_port_close(app->port_id);
+	for (unsigned int i = 0; app->workers && i < app->nworkers; i++) {
+		struct dp_worker *w = app->workers[i];
+
+		if (w == NULL)
+			continue;
+		dp_table_free(w->table);
+		rte_ring_free(w->ring);
+		rte_free(w);
+	}
+	rte_free(app->workers);
+	rte_free(app->stats);
+	if (app->pool) {
+		in_use = rte_mempool_in_use_count(app->pool);
+		rte_mempool_free(app->pool);
+	}
+	dp_keys_free(app->keys);
+	free(app->cat);
+	return in_use;
+}

@@ -1,0 +1,94 @@
+/*
+ * dp_feed.h - one feed as one worker sends it: messages are packed into a
+ * feed packet (PROTOCOL.md section 2) until it reaches the MTU or has waited
+ * flush_us, then queued for TX; sequence numbers are gap-free per feed and
+ * session; an idle feed sends heartbeats; END closes the session.
+ *
+ * A feed has a single writer (its worker), so seq needs no atomics. The
+ * feed_id says which worker's shard it is (see dp_feed_id()).
+ */
+#ifndef DP_FEED_H
+#define DP_FEED_H
+
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "dp_clock.h"
+#include "dp_net.h"
+#include "dp_stats.h"
+#include "sp_feed.h"
+
+#define DP_FEED_TXQ 64
+#define DP_FEED_WORKER_BITS 5   /* up to 32 workers per feed */
+
+/** Wire feed_id of feed number @p feed_no as sent by worker @p worker. */
+static inline uint16_t dp_feed_id(unsigned int feed_no, unsigned int worker)
+{
+	return (uint16_t)((feed_no << DP_FEED_WORKER_BITS) | worker);
+}
+
+struct dp_feed_params {
+	uint16_t feed_id;
+	uint64_t session;
+	uint32_t group;          /* host order */
+	uint16_t port;           /* UDP, host order */
+	uint8_t ttl;
+	uint16_t mtu;
+	uint32_t flush_us;
+	uint32_t heartbeat_ms;
+	struct rte_mempool *pool;
+	const struct dp_net *net;
+	const struct dp_clock *clock;
+	uint16_t port_id;
+	uint16_t queue_id;
+	struct dp_stats *stats;
+};
+
+struct dp_feed {
+	struct dp_feed_params p;
+	struct rte_ether_addr dst_mac;
+	uint16_t max_payload;    /* UDP payload bytes per packet */
+	uint64_t flush_tsc;
+	uint64_t hb_tsc;
+	/* the packet being filled */
+	struct rte_mbuf *cur;
+	uint16_t cur_len;        /* UDP payload bytes so far */
+	uint16_t cur_count;
+	uint64_t cur_open_tsc;
+	/* sequence state */
+	uint64_t next_seq;       /* seq of the next message */
+	uint64_t last_send_tsc;
+	/* packets waiting for the TX burst */
+	uint16_t ntx;
+	struct rte_mbuf *txq[DP_FEED_TXQ];
+};
+
+/** Set up @p f. @return 0 or -EINVAL (MTU too small). */
+int dp_feed_init(struct dp_feed *f, const struct dp_feed_params *p);
+
+/**
+ * Append the samples of record @p r (values as on the wire) for
+ * @p sensor_id; @p version is the key's sample count after this record.
+ * A record too large for one packet is split by samples over messages,
+ * each a valid record with its own t0 and version.
+ * @return messages added, or -ENOBUFS when the pool is empty (counted).
+ */
+int dp_feed_add(struct dp_feed *f, uint8_t quality, uint64_t sensor_id,
+		uint32_t version, const struct sp_record *r, uint64_t now);
+
+/**
+ * Timers: close a part-filled packet older than flush_us, send a heartbeat
+ * after heartbeat_ms of silence, and hand queued packets to the NIC.
+ */
+void dp_feed_tick(struct dp_feed *f, uint64_t now);
+
+/** Close the current packet (if any) and hand every queued packet to TX. */
+void dp_feed_flush(struct dp_feed *f, uint64_t now);
+
+/** Flush, then send the END packet of the session. */
+void dp_feed_end(struct dp_feed *f, uint64_t now);
+
+#endif /* DP_FEED_H */

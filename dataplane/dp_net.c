@@ -1,0 +1,171 @@
+/*
+ * dp_net.c - frame classification, ARP and ICMP echo replies, UDP headers.
+ *
+ * Frames are single-segment here: the pool's data room holds the MTU, and
+ * a chained frame is linearised once before it is looked at.
+ */
+#include "dp_net.h"
+
+#include <string.h>
+
+#include <rte_arp.h>
+#include <rte_byteorder.h>
+#include <rte_icmp.h>
+#include <rte_ip.h>
+#include <rte_udp.h>
+
+#include "dp_stats.h"
+
+enum dp_rx_class dp_net_classify(const struct dp_net *net, struct rte_mbuf *m,
+				 struct dp_rx_info *info,
+				 unsigned int *drop_reason)
+{
+	const struct rte_ether_hdr *eth;
+	const struct rte_ipv4_hdr *ip;
+	const struct rte_udp_hdr *udp;
+	uint16_t ihl, tot, ulen;
+
+	if (m->nb_segs > 1 && rte_pktmbuf_linearize(m) != 0) {
+		*drop_reason = DP_DROP_IP_BAD;
+		return DP_RX_DROP;
+	}
+	if (m->data_len < RTE_ETHER_HDR_LEN)
+		return DP_RX_IGNORE;
+	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
+		return DP_RX_ARP;
+	if (eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4))
+		return DP_RX_IGNORE;
+	ip = (const struct rte_ipv4_hdr *)(eth + 1);
+	if (m->data_len < RTE_ETHER_HDR_LEN + sizeof(*ip))
+		goto bad_ip;
+	ihl = (uint16_t)((ip->version_ihl & 0x0f) * 4);
+	tot = rte_be_to_cpu_16(ip->total_length);
+	if ((ip->version_ihl >> 4) != 4 || ihl < sizeof(*ip) || tot < ihl ||
+	    tot > m->data_len - RTE_ETHER_HDR_LEN)
+		goto bad_ip;
+	if (ip->dst_addr != net->ip)
+		return DP_RX_IGNORE;
+	if (ip->fragment_offset &
+	    RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) {
+		*drop_reason = DP_DROP_IP_FRAG;
+		return DP_RX_DROP;
+	}
+	if (ip->next_proto_id == IPPROTO_ICMP)
+		return DP_RX_ICMP;
+	if (ip->next_proto_id != IPPROTO_UDP)
+		return DP_RX_IGNORE;
+	if (tot < ihl + sizeof(*udp))
+		goto bad_udp;
+	udp = (const struct rte_udp_hdr *)((const uint8_t *)ip + ihl);
+	if (udp->dst_port != net->sensor_port)
+		return DP_RX_IGNORE;
+	ulen = rte_be_to_cpu_16(udp->dgram_len);
+	if (ulen < sizeof(*udp) || ulen > tot - ihl)
+		goto bad_udp;
+	info->payload = (const uint8_t *)(udp + 1);
+	info->len = (uint16_t)(ulen - sizeof(*udp));
+	info->src_ip = ip->src_addr;
+	info->src_port = udp->src_port;
+	return DP_RX_SENSOR;
+bad_ip:
+	*drop_reason = DP_DROP_IP_BAD;
+	return DP_RX_DROP;
+bad_udp:
+	*drop_reason = DP_DROP_UDP_BAD;
+	return DP_RX_DROP;
+}
+
+int dp_net_arp_reply(const struct dp_net *net, struct rte_mbuf *m)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_arp_hdr *arp = (struct rte_arp_hdr *)(eth + 1);
+
+	if (m->data_len < RTE_ETHER_HDR_LEN + sizeof(*arp))
+		return -1;
+	if (arp->arp_hardware != RTE_BE16(RTE_ARP_HRD_ETHER) ||
+	    arp->arp_protocol != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
+	    arp->arp_opcode != RTE_BE16(RTE_ARP_OP_REQUEST) ||
+	    arp->arp_data.arp_tip != net->ip)
+		return -1;
+	arp->arp_opcode = RTE_BE16(RTE_ARP_OP_REPLY);
+	arp->arp_data.arp_tha = arp->arp_data.arp_sha;
+	arp->arp_data.arp_tip = arp->arp_data.arp_sip;
+	arp->arp_data.arp_sha = net->mac;
+	arp->arp_data.arp_sip = net->ip;
+	eth->dst_addr = arp->arp_data.arp_tha;
+	eth->src_addr = net->mac;
+	return 0;
+}
+
+int dp_net_icmp_reply(const struct dp_net *net, struct rte_mbuf *m)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	uint16_t ihl = (uint16_t)((ip->version_ihl & 0x0f) * 4);
+	uint16_t tot = rte_be_to_cpu_16(ip->total_length);
+	struct rte_icmp_hdr *icmp;
+	uint32_t sum;
+
+	if (tot < ihl + sizeof(*icmp))
+		return -1;
+	icmp = (struct rte_icmp_hdr *)((uint8_t *)ip + ihl);
+	if (icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || icmp->icmp_code != 0)
+		return -1;
+	/* Echo reply: swap addresses, type 0, and patch the checksum
+	 * incrementally (RFC 1624) for the type change. */
+	icmp->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
+	sum = (uint32_t)(~rte_be_to_cpu_16(icmp->icmp_cksum) & 0xffff);
+	sum += (uint32_t)(~(RTE_IP_ICMP_ECHO_REQUEST << 8) & 0xffff);
+	sum += RTE_IP_ICMP_ECHO_REPLY << 8;
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	icmp->icmp_cksum = rte_cpu_to_be_16((uint16_t)~sum);
+	ip->dst_addr = ip->src_addr;
+	ip->src_addr = net->ip;
+	ip->time_to_live = 64;
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	eth->dst_addr = eth->src_addr;
+	eth->src_addr = net->mac;
+	return 0;
+}
+
+void dp_net_mcast_mac(uint32_t group, struct rte_ether_addr *mac)
+{
+	mac->addr_bytes[0] = 0x01;
+	mac->addr_bytes[1] = 0x00;
+	mac->addr_bytes[2] = 0x5e;
+	mac->addr_bytes[3] = (uint8_t)((group >> 16) & 0x7f);
+	mac->addr_bytes[4] = (uint8_t)(group >> 8);
+	mac->addr_bytes[5] = (uint8_t)group;
+}
+
+void dp_net_write_udp(const struct dp_net *net, uint8_t *frame,
+		      const struct rte_ether_addr *dst_mac, rte_be32_t dst_ip,
+		      rte_be16_t dst_port, rte_be16_t src_port,
+		      uint16_t payload_len, uint8_t ttl)
+{
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)frame;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+
+	eth->dst_addr = *dst_mac;
+	eth->src_addr = net->mac;
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->type_of_service = 0;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(payload_len + 28));
+	ip->packet_id = 0;
+	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+	ip->time_to_live = ttl;
+	ip->next_proto_id = IPPROTO_UDP;
+	ip->src_addr = net->ip;
+	ip->dst_addr = dst_ip;
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	udp->src_port = src_port;
+	udp->dst_port = dst_port;
+	udp->dgram_len = rte_cpu_to_be_16((uint16_t)(payload_len + 8));
+	udp->dgram_cksum = 0;  /* optional over IPv4 */
+}

@@ -1,0 +1,72 @@
+/*
+ * dp_net.h - the port's small IP stack: classify a received frame (sensor
+ * datagram, ARP, ICMP echo, or not ours), answer ARP and ICMP echo for the
+ * port's address in place, and write Ethernet/IPv4/UDP headers of outgoing
+ * feed packets.
+ */
+#ifndef DP_NET_H
+#define DP_NET_H
+
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+struct dp_net {
+	struct rte_ether_addr mac;  /* the port's MAC */
+	rte_be32_t ip;              /* the port's address */
+	rte_be16_t sensor_port;     /* UDP port sensors send to */
+};
+
+enum dp_rx_class {
+	DP_RX_SENSOR,   /* UDP to the sensor port; payload filled */
+	DP_RX_ARP,
+	DP_RX_ICMP,
+	DP_RX_IGNORE,   /* not ours */
+	DP_RX_DROP,     /* malformed; *drop_reason filled (enum dp_drop) */
+};
+
+/** Where a sensor datagram's payload is and who sent it. */
+struct dp_rx_info {
+	const uint8_t *payload;
+	uint16_t len;
+	rte_be32_t src_ip;
+	rte_be16_t src_port;
+};
+
+/**
+ * Classify @p m. For DP_RX_SENSOR, @p info is filled; for DP_RX_DROP,
+ * @p drop_reason is.
+ */
+enum dp_rx_class dp_net_classify(const struct dp_net *net, struct rte_mbuf *m,
+				 struct dp_rx_info *info,
+				 unsigned int *drop_reason);
+
+/**
+ * Turn an ARP request for our address into the reply, in place.
+ * @return 0 if @p m is now a reply to send, -1 if it is not for us.
+ */
+int dp_net_arp_reply(const struct dp_net *net, struct rte_mbuf *m);
+
+/**
+ * Turn an ICMP echo request to our address into the reply, in place.
+ * @return 0 if @p m is now a reply to send, -1 otherwise.
+ */
+int dp_net_icmp_reply(const struct dp_net *net, struct rte_mbuf *m);
+
+/** Ethernet + IPv4 + UDP header bytes. */
+#define DP_NET_HDR_LEN (RTE_ETHER_HDR_LEN + 20 + 8)
+
+/** The Ethernet address of IPv4 multicast group @p group (host order). */
+void dp_net_mcast_mac(uint32_t group, struct rte_ether_addr *mac);
+
+/**
+ * Write the Ethernet, IPv4 and UDP headers of a datagram of @p payload_len
+ * bytes at @p frame (DP_NET_HDR_LEN bytes).
+ */
+void dp_net_write_udp(const struct dp_net *net, uint8_t *frame,
+		      const struct rte_ether_addr *dst_mac, rte_be32_t dst_ip,
+		      rte_be16_t dst_port, rte_be16_t src_port,
+		      uint16_t payload_len, uint8_t ttl);
+
+#endif /* DP_NET_H */

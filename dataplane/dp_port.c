@@ -1,0 +1,83 @@
+/*
+ * dp_port.c - port set-up (see dp_port.h).
+ */
+#include "dp_port.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+
+#define RX_DESC 1024
+#define TX_DESC 1024
+
+int dp_port_init(const struct dp_port_params *p, struct rte_ether_addr *mac,
+		 char *err, size_t errlen)
+{
+	struct rte_eth_conf conf;
+	struct rte_eth_dev_info info;
+	uint16_t nrx = RX_DESC, ntx = TX_DESC;
+	char name[RTE_ETH_NAME_MAX_LEN] = "?";
+	int socket = rte_eth_dev_socket_id(p->port_id);
+	int rc;
+
+	rte_eth_dev_get_name_by_port(p->port_id, name);
+	rc = rte_eth_dev_info_get(p->port_id, &info);
+	if (rc) {
+		snprintf(err, errlen, "port %u (%s): no device info: %s",
+			 p->port_id, name, strerror(-rc));
+		return rc;
+	}
+	if (p->nqueues > info.max_rx_queues || p->nqueues > info.max_tx_queues) {
+		snprintf(err, errlen, "port %u (%s): %u workers need %u queue "
+			 "pairs, the device has %u RX / %u TX (for af_packet "
+			 "add qpairs=N, for pcap one rx_pcap per queue)",
+			 p->port_id, name, p->nqueues, p->nqueues,
+			 info.max_rx_queues, info.max_tx_queues);
+		return -EINVAL;
+	}
+	memset(&conf, 0, sizeof(conf));
+	if (p->nqueues > 1 && info.flow_type_rss_offloads) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf = info.flow_type_rss_offloads &
+			(RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP);
+	}
+	rc = rte_eth_dev_configure(p->port_id, p->nqueues, p->nqueues, &conf);
+	if (rc) {
+		snprintf(err, errlen, "port %u (%s): configure: %s", p->port_id,
+			 name, strerror(-rc));
+		return rc;
+	}
+	/* Virtual devices often cannot change MTU; the feed is sized from
+	 * the configured MTU either way. */
+	rte_eth_dev_set_mtu(p->port_id, p->mtu);
+	rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &nrx, &ntx);
+	for (uint16_t q = 0; q < p->nqueues; q++) {
+		rc = rte_eth_rx_queue_setup(p->port_id, q, nrx, socket, NULL,
+					    p->pool);
+		if (rc == 0)
+			rc = rte_eth_tx_queue_setup(p->port_id, q, ntx, socket,
+						    NULL);
+		if (rc) {
+			snprintf(err, errlen, "port %u (%s): queue %u: %s",
+				 p->port_id, name, q, strerror(-rc));
+			return rc;
+		}
+	}
+	rc = rte_eth_dev_start(p->port_id);
+	if (rc) {
+		snprintf(err, errlen, "port %u (%s): start: %s", p->port_id,
+			 name, strerror(-rc));
+		return rc;
+	}
+	rte_eth_promiscuous_enable(p->port_id);
+	rte_eth_macaddr_get(p->port_id, mac);
+	return 0;
+}
+
+void dp_port_close(uint16_t port_id)
+{
+	rte_eth_dev_stop(port_id);
+	rte_eth_dev_close(port_id);
+}

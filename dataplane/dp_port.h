@@ -1,0 +1,32 @@
+/*
+ * dp_port.h - bring an ethdev up with one RX and one TX queue per worker,
+ * RSS over IPv4/UDP when the device offers it, and shut it down.
+ */
+#ifndef DP_PORT_H
+#define DP_PORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_mempool.h>
+
+struct dp_port_params {
+	uint16_t port_id;
+	uint16_t nqueues;        /* one RX and one TX queue per worker */
+	uint16_t mtu;
+	struct rte_mempool *pool;
+};
+
+/**
+ * Configure and start the port.
+ * @param mac  filled with the port's MAC
+ * @return 0, or -errno with @p err naming the device and the step.
+ */
+int dp_port_init(const struct dp_port_params *p, struct rte_ether_addr *mac,
+		 char *err, size_t errlen);
+
+/** Stop and close the port, returning its RX descriptors' mbufs. */
+void dp_port_close(uint16_t port_id);
+
+#endif /* DP_PORT_H */

@@ -1,0 +1,81 @@
+/*
+ * dp_stats.h - the dataplane's counters: one block per worker lcore,
+ * written only by that worker, summed by readers (telemetry, the console
+ * line, shutdown report). Exposed through DPDK telemetry as
+ * /senseplane/stats and /senseplane/drops.
+ */
+#ifndef DP_STATS_H
+#define DP_STATS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rte_common.h>
+
+#include "sp_wire.h"
+
+/* Drops that are the dataplane's, not the sensor protocol's. */
+enum dp_drop {
+	DP_DROP_ATTR_UNKNOWN,  /* attr_id not in the catalogue */
+	DP_DROP_ATTR_SHAPE,    /* vtype/dim differ from the catalogue */
+	DP_DROP_TABLE_FULL,    /* no room for a new sensor or key */
+	DP_DROP_RING_FULL,     /* owner's hand-off ring full */
+	DP_DROP_SEQ_DUP,       /* same seq as the sensor's last packet */
+	DP_DROP_IP_BAD,        /* IPv4 header invalid */
+	DP_DROP_IP_FRAG,       /* IPv4 fragment (sensors must not fragment) */
+	DP_DROP_UDP_BAD,       /* UDP length invalid */
+	DP_DROP__COUNT
+};
+
+const char *dp_drop_name(unsigned int reason);
+
+/* Counters of one worker; one cache-aligned block per lcore. */
+struct dp_stats {
+	uint64_t rx_pkts;
+	uint64_t rx_bytes;
+	uint64_t sensor_pkts;     /* accepted sensor packets */
+	uint64_t records_in;
+	uint64_t samples_in;
+	uint64_t proto_drop[SP_DROP__COUNT];
+	uint64_t dp_drop[DP_DROP__COUNT];
+	uint64_t ignored;         /* not for us: other ethertype/address/port */
+	uint64_t arp_replies;
+	uint64_t icmp_replies;
+	uint64_t handoff_out;     /* sent to the owner lcore */
+	uint64_t handoff_in;      /* taken from our ring */
+	uint64_t seq_gaps;        /* sensor packets missing by seq */
+	uint64_t sensors;         /* sensors owned */
+	uint64_t keys;            /* (sensor, attribute) keys owned */
+	uint64_t history_full;    /* keys made without history (arena full) */
+	uint64_t feed_pkts;
+	uint64_t feed_msgs;
+	uint64_t feed_bytes;
+	uint64_t feed_splits;     /* records split over several messages */
+	uint64_t heartbeats;
+	uint64_t tx_drops;        /* packets the TX queue would not take */
+	uint64_t feed_lost;       /* samples not sent: packet pool empty */
+	uint64_t loops;
+} __rte_cache_aligned;
+
+/** Sum @p n blocks into @p out. */
+void dp_stats_sum(const struct dp_stats *blocks, unsigned int n,
+		  struct dp_stats *out);
+
+/** Total of every drop counter of @p s. */
+uint64_t dp_stats_drops(const struct dp_stats *s);
+
+/**
+ * Register the telemetry commands over @p blocks (n workers).
+ * @return 0 or -errno.
+ */
+int dp_stats_telemetry_init(const struct dp_stats *blocks, unsigned int n);
+
+/** Print a one-line summary of @p s, with rates over @p secs seconds since
+ * @p prev (NULL for totals only). */
+void dp_stats_line(FILE *out, const struct dp_stats *s,
+		   const struct dp_stats *prev, double secs);
+
+/** Print every counter, one per line, "name value". */
+void dp_stats_dump(FILE *out, const struct dp_stats *s);
+
+#endif /* DP_STATS_H */

@@ -1,0 +1,178 @@
+/*
+ * dp_table.c - per-worker sensor and key tables (see dp_table.h).
+ */
+#include "dp_table.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
+#include <rte_malloc.h>
+
+#include "sp_wire.h"
+
+struct key_id {
+	uint64_t sensor;
+	uint16_t attr;
+	uint16_t pad[3];
+};
+
+struct dp_table {
+	struct rte_hash *sensor_hash;
+	struct rte_hash *key_hash;
+	struct dp_sensor *sensors;
+	struct dp_key *keys;
+	uint32_t nsensors, max_sensors;
+	uint32_t nkeys, max_keys;
+	uint8_t *arena;
+	size_t arena_len, arena_used;
+	const struct sp_catalog *cat;
+};
+
+static struct rte_hash *make_hash(const char *base, const char *what,
+				  uint32_t entries, uint32_t key_len,
+				  int socket)
+{
+	char name[RTE_HASH_NAMESIZE];
+	struct rte_hash_parameters hp = {
+		.name = name,
+		.entries = entries,
+		.key_len = key_len,
+		.hash_func = rte_hash_crc,
+		.socket_id = socket,
+	};
+
+	snprintf(name, sizeof(name), "%s_%s", base, what);
+	return rte_hash_create(&hp);
+}
+
+struct dp_table *dp_table_create(const struct dp_table_params *p)
+{
+	struct dp_table *t;
+
+	t = rte_zmalloc_socket("dp_table", sizeof(*t), RTE_CACHE_LINE_SIZE,
+			       p->socket);
+	if (t == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	t->max_sensors = p->max_sensors;
+	t->max_keys = p->max_keys;
+	t->cat = p->cat;
+	t->sensor_hash = make_hash(p->name, "s", p->max_sensors,
+				   sizeof(uint64_t), p->socket);
+	t->key_hash = make_hash(p->name, "k", p->max_keys,
+				sizeof(struct key_id), p->socket);
+	t->sensors = rte_zmalloc_socket("dp_sensors",
+			(size_t)p->max_sensors * sizeof(struct dp_sensor),
+			RTE_CACHE_LINE_SIZE, p->socket);
+	t->keys = rte_zmalloc_socket("dp_keys",
+			(size_t)p->max_keys * sizeof(struct dp_key),
+			RTE_CACHE_LINE_SIZE, p->socket);
+	t->arena_len = p->history_bytes;
+	t->arena = rte_malloc_socket("dp_history", t->arena_len,
+				     RTE_CACHE_LINE_SIZE, p->socket);
+	if (!t->sensor_hash || !t->key_hash || !t->sensors || !t->keys ||
+	    !t->arena) {
+		dp_table_free(t);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	return t;
+}
+
+void dp_table_free(struct dp_table *t)
+{
+	if (t == NULL)
+		return;
+	rte_hash_free(t->sensor_hash);
+	rte_hash_free(t->key_hash);
+	rte_free(t->sensors);
+	rte_free(t->keys);
+	rte_free(t->arena);
+	rte_free(t);
+}
+
+struct dp_sensor *dp_table_sensor(struct dp_table *t, uint64_t id,
+				  int *created)
+{
+	void *data;
+	struct dp_sensor *s;
+
+	*created = 0;
+	if (rte_hash_lookup_data(t->sensor_hash, &id, &data) >= 0)
+		return data;
+	if (t->nsensors == t->max_sensors)
+		return NULL;
+	s = &t->sensors[t->nsensors];
+	memset(s, 0, sizeof(*s));
+	s->id = id;
+	if (rte_hash_add_key_data(t->sensor_hash, &id, s) < 0)
+		return NULL;
+	t->nsensors++;
+	*created = 1;
+	return s;
+}
+
+struct dp_key *dp_table_key_find(const struct dp_table *t, uint64_t sensor_id,
+				 uint16_t attr_id)
+{
+	struct key_id k = { .sensor = sensor_id, .attr = attr_id };
+	void *data;
+
+	if (rte_hash_lookup_data(t->key_hash, &k, &data) >= 0)
+		return data;
+	return NULL;
+}
+
+struct dp_key *dp_table_key(struct dp_table *t, uint64_t sensor_id,
+			    const struct sp_attr *a, int *created)
+{
+	struct key_id id = { .sensor = sensor_id, .attr = (uint16_t)a->id };
+	struct dp_key *k;
+	unsigned int ssize = sp_attr_sample_size(a);
+	size_t need = RTE_ALIGN_CEIL(dp_hist_mem_size(a->depth, ssize), 8);
+	void *data;
+
+	*created = 0;
+	if (rte_hash_lookup_data(t->key_hash, &id, &data) >= 0)
+		return data;
+	if (t->nkeys == t->max_keys)
+		return NULL;
+	k = &t->keys[t->nkeys];
+	memset(k, 0, sizeof(*k));
+	k->sensor_id = sensor_id;
+	k->attr_id = (uint16_t)a->id;
+	k->attr_idx = (uint16_t)(a - t->cat->attrs);
+	if (rte_hash_add_key_data(t->key_hash, &id, k) < 0)
+		return NULL;
+	*created = 1;
+	if (t->arena_len - t->arena_used >= need) {
+		dp_hist_init(&k->hist, t->arena + t->arena_used, a->depth,
+			     ssize);
+		t->arena_used += need;
+	} else {
+		/* Still forwarded, just without history; counted. */
+		dp_hist_init(&k->hist, NULL, 0, ssize);
+		*created = 2;
+	}
+	t->nkeys++;
+	return k;
+}
+
+uint32_t dp_table_nsensors(const struct dp_table *t)
+{
+	return t->nsensors;
+}
+
+uint32_t dp_table_nkeys(const struct dp_table *t)
+{
+	return t->nkeys;
+}
+
+size_t dp_table_history_used(const struct dp_table *t)
+{
+	return t->arena_used;
+}

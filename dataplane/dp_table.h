@@ -1,0 +1,81 @@
+/*
+ * dp_table.h - one worker's sensors and (sensor, attribute) keys.
+ *
+ * Every sensor is owned by one worker lcore, so its table has a single
+ * writer and needs no locks. Lookups go through rte_hash; the entries live
+ * in arrays allocated once at start, and history rings are carved from a
+ * per-worker arena, so nothing is allocated per packet.
+ */
+#ifndef DP_TABLE_H
+#define DP_TABLE_H
+
+#include <stdint.h>
+
+#include <rte_byteorder.h>
+
+#include "dp_hist.h"
+#include "sp_catalog.h"
+
+struct dp_sensor {
+	uint64_t id;
+	uint64_t pkts;
+	uint64_t first_tsc;
+	uint64_t last_tsc;
+	uint32_t last_seq;
+	uint8_t have_seq;
+	uint8_t flags;          /* last packet's flags (MAC, HINT) */
+	rte_be16_t src_port;
+	rte_be32_t src_ip;
+};
+
+struct dp_key {
+	uint64_t sensor_id;
+	uint16_t attr_id;
+	uint16_t attr_idx;      /* position in the catalogue */
+	uint32_t version;       /* samples received, low 32 bits */
+	uint64_t last_t_ns;     /* time of the newest sample */
+	struct dp_hist hist;
+};
+
+struct dp_table_params {
+	const char *name;       /* unique per process */
+	int socket;
+	uint32_t max_sensors;
+	uint32_t max_keys;
+	size_t history_bytes;   /* arena for history rings */
+	const struct sp_catalog *cat;
+};
+
+struct dp_table;
+
+/** @return the table, or NULL with rte_errno set. */
+struct dp_table *dp_table_create(const struct dp_table_params *p);
+
+/** Free @p t; NULL is a no-op. */
+void dp_table_free(struct dp_table *t);
+
+/**
+ * The sensor @p id, added if new (@p *created set to 1).
+ * @return the entry, or NULL when the table is full.
+ */
+struct dp_sensor *dp_table_sensor(struct dp_table *t, uint64_t id,
+				  int *created);
+
+/**
+ * The key (@p sensor_id, @p a), added if new with a history ring of the
+ * catalogue's depth (no history when the arena is spent: *created = 2).
+ * @return the entry, or NULL when the table is full.
+ */
+struct dp_key *dp_table_key(struct dp_table *t, uint64_t sensor_id,
+			    const struct sp_attr *a, int *created);
+
+/** Find a key without adding it; NULL if absent. */
+struct dp_key *dp_table_key_find(const struct dp_table *t, uint64_t sensor_id,
+				 uint16_t attr_id);
+
+uint32_t dp_table_nsensors(const struct dp_table *t);
+uint32_t dp_table_nkeys(const struct dp_table *t);
+/** Arena bytes used by history rings. */
+size_t dp_table_history_used(const struct dp_table *t);
+
+#endif /* DP_TABLE_H */

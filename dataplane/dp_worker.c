@@ -1,0 +1,226 @@
+/*
+ * dp_worker.c - the poll loop: RX burst, classify, hand off or apply, feed
+ * timers. Nothing here allocates (but mbufs), locks, logs or makes a
+ * system call.
+ */
+#include "dp_worker.h"
+
+#include <rte_ethdev.h>
+#include <rte_prefetch.h>
+
+#include "sp_bytes.h"
+
+/* Records in the largest packet (MTU 9000): 8984 / (20 + 4). */
+#define MAX_RECS 384
+
+/* All-or-nothing: check every record against the catalogue and find or
+ * make its key before any is applied. @return 0 or the drop counter. */
+static int resolve_keys(struct dp_worker *w, const struct sp_sensor_pkt *pkt,
+			struct dp_key **keys, uint64_t **drop)
+{
+	const struct sp_catalog *cat = w->sh->cat;
+	struct dp_stats *st = w->stats;
+	struct sp_record r;
+	uint32_t off = 0;
+	unsigned int i = 0;
+	int created;
+
+	while (sp_sensor_next(pkt, &off, &r)) {
+		const struct sp_attr *a = sp_catalog_get(cat, r.attr_id);
+
+		if (a == NULL) {
+			*drop = &st->dp_drop[DP_DROP_ATTR_UNKNOWN];
+			return -1;
+		}
+		if (a->vtype != r.vtype || a->dim != r.dim) {
+			*drop = &st->dp_drop[DP_DROP_ATTR_SHAPE];
+			return -1;
+		}
+		if (i == MAX_RECS)
+			goto full;
+		keys[i] = dp_table_key(w->table, pkt->sensor_id, a, &created);
+		if (keys[i] == NULL)
+			goto full;
+		if (created) {
+			st->keys++;
+			if (created == 2)
+				st->history_full++;
+		}
+		i++;
+	}
+	return 0;
+full:
+	*drop = &st->dp_drop[DP_DROP_TABLE_FULL];
+	return -1;
+}
+
+static void sensor_rx(struct dp_worker *w, const struct dp_rx_info *info,
+		      uint64_t now)
+{
+	struct dp_stats *st = w->stats;
+	struct dp_key *keys[MAX_RECS];
+	struct sp_sensor_pkt pkt;
+	struct dp_sensor *s;
+	struct sp_record r;
+	uint64_t *drop;
+	enum sp_drop why;
+	uint32_t off = 0;
+	unsigned int i = 0;
+	int created;
+
+	why = sp_sensor_parse(info->payload, info->len, dp_keys_lookup,
+			      w->sh->keys, &pkt);
+	if (why != SP_OK) {
+		st->proto_drop[why]++;
+		return;
+	}
+	s = dp_table_sensor(w->table, pkt.sensor_id, &created);
+	if (s == NULL) {
+		st->dp_drop[DP_DROP_TABLE_FULL]++;
+		return;
+	}
+	if (created) {
+		st->sensors++;
+		s->first_tsc = now;
+	} else if (s->have_seq && pkt.seq == s->last_seq) {
+		st->dp_drop[DP_DROP_SEQ_DUP]++;
+		return;
+	}
+	if (resolve_keys(w, &pkt, keys, &drop) < 0) {
+		(*drop)++;
+		return;
+	}
+	if (s->have_seq) {
+		uint32_t gap = pkt.seq - s->last_seq - 1;
+
+		if (gap < (1u << 31))  /* forward jump; older ones are reorders */
+			st->seq_gaps += gap;
+	}
+	s->have_seq = 1;
+	s->last_seq = pkt.seq;
+	s->last_tsc = now;
+	s->pkts++;
+	s->flags = pkt.flags;
+	s->src_ip = info->src_ip;
+	s->src_port = info->src_port;
+	while (sp_sensor_next(&pkt, &off, &r)) {
+		struct dp_key *k = keys[i++];
+
+		k->version += r.nsamp;
+		k->last_t_ns = r.t0_ns + (uint64_t)(r.nsamp - 1) * r.dt_ns;
+		dp_hist_push_record(&k->hist, &r);
+		if (dp_feed_add(&w->feed, 0, pkt.sensor_id, k->version, &r,
+				now) < 0)
+			st->feed_lost += r.nsamp;
+		st->records_in++;
+		st->samples_in += r.nsamp;
+	}
+	st->sensor_pkts++;
+}
+
+static void tx_reply(struct dp_worker *w, struct rte_mbuf *m)
+{
+	if (rte_eth_tx_burst(w->port_id, w->queue_id, &m, 1) == 0) {
+		w->stats->tx_drops++;
+		rte_pktmbuf_free(m);
+	}
+}
+
+static void handle(struct dp_worker *w, struct rte_mbuf *m, uint64_t now,
+		   int from_ring)
+{
+	struct dp_stats *st = w->stats;
+	struct dp_rx_info info;
+	unsigned int why = 0;
+
+	switch (dp_net_classify(w->sh->net, m, &info, &why)) {
+	case DP_RX_SENSOR:
+		if (!from_ring && w->sh->nworkers > 1 &&
+		    info.len >= SP_SHDR_LEN) {
+			unsigned int o = dp_owner(sp_get64(info.payload + 8),
+						  w->sh->nworkers);
+
+			if (o != w->idx) {
+				if (rte_ring_mp_enqueue(w->sh->workers[o]->ring,
+							m) == 0) {
+					st->handoff_out++;
+					return;
+				}
+				st->dp_drop[DP_DROP_RING_FULL]++;
+				break;
+			}
+		}
+		sensor_rx(w, &info, now);
+		break;
+	case DP_RX_ARP:
+		if (dp_net_arp_reply(w->sh->net, m) == 0) {
+			st->arp_replies++;
+			tx_reply(w, m);
+			return;
+		}
+		st->ignored++;
+		break;
+	case DP_RX_ICMP:
+		if (dp_net_icmp_reply(w->sh->net, m) == 0) {
+			st->icmp_replies++;
+			tx_reply(w, m);
+			return;
+		}
+		st->ignored++;
+		break;
+	case DP_RX_IGNORE:
+		st->ignored++;
+		break;
+	case DP_RX_DROP:
+		st->dp_drop[why]++;
+		break;
+	}
+	rte_pktmbuf_free(m);
+}
+
+static unsigned int drain_ring(struct dp_worker *w, struct rte_mbuf **pkts,
+			       uint64_t now)
+{
+	unsigned int n = rte_ring_sc_dequeue_burst(w->ring, (void **)pkts,
+						   w->sh->burst, NULL);
+
+	w->stats->handoff_in += n;
+	for (unsigned int i = 0; i < n; i++)
+		handle(w, pkts[i], now, 1);
+	return n;
+}
+
+int dp_worker_main(void *arg)
+{
+	struct dp_worker *w = arg;
+	struct dp_shared *sh = w->sh;
+	struct rte_mbuf *pkts[512];
+	uint64_t now;
+
+	while (!*sh->stop) {
+		uint16_t n = rte_eth_rx_burst(w->port_id, w->queue_id, pkts,
+					      sh->burst);
+
+		now = rte_rdtsc();
+		w->stats->rx_pkts += n;
+		for (uint16_t i = 0; i < n; i++) {
+			if (i + 1 < n)
+				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1],
+							       void *));
+			w->stats->rx_bytes += pkts[i]->pkt_len;
+			handle(w, pkts[i], now, 0);
+		}
+		if (sh->nworkers > 1)
+			drain_ring(w, pkts, now);
+		dp_feed_tick(&w->feed, now);
+		w->stats->loops++;
+	}
+	/* RX has stopped here; packets other workers already handed to us
+	 * are still applied before the feed ends. */
+	__atomic_add_fetch(&sh->rx_stopped, 1, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&sh->rx_stopped, __ATOMIC_ACQUIRE) <
+	       sh->nworkers || !rte_ring_empty(w->ring))
+		drain_ring(w, pkts, rte_rdtsc());
+	dp_feed_end(&w->feed, rte_rdtsc());
+	return 0;
+}

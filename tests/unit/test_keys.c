@@ -1,0 +1,92 @@
+/*
+ * test_keys.c - the MAC key file: lookups, comments, errors with lines.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dp_keys.h"
+#include "unit.h"
+
+static void test_load_lookup(void)
+{
+	char err[256];
+	const char *p = unit_tmpfile(
+		"# keys\n"
+		"300 000102030405060708090a0b0c0d0e0f\n"
+		"\n"
+		"7 ffffffffffffffffffffffffffffffff  # trailing comment\n"
+		"0x10 00000000000000000000000000000001\n");
+	struct dp_keys *k = dp_keys_load(p, err, sizeof(err));
+	const uint8_t *key;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+	CU_ASSERT_EQUAL(dp_keys_count(k), 3);
+	key = dp_keys_lookup(k, 300);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(key);
+	CU_ASSERT_EQUAL(key[15], 0x0f);
+	CU_ASSERT_PTR_NOT_NULL(dp_keys_lookup(k, 7));
+	CU_ASSERT_PTR_NOT_NULL(dp_keys_lookup(k, 16));
+	CU_ASSERT_PTR_NULL(dp_keys_lookup(k, 8));
+	CU_ASSERT_PTR_NULL(dp_keys_lookup(k, 301));
+	CU_ASSERT_PTR_NULL(dp_keys_lookup(NULL, 300));
+	dp_keys_free(k);
+	dp_keys_free(NULL);
+	remove(p);
+}
+
+static void test_many(void)
+{
+	char err[256], path[] = "/tmp/sp-keys-XXXXXX";
+	FILE *f = fdopen(mkstemp(path), "w");
+	struct dp_keys *k;
+
+	for (int i = 5000; i > 0; i--)
+		fprintf(f, "%d %032x\n", i * 3, i);
+	fclose(f);
+	k = dp_keys_load(path, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+	CU_ASSERT_EQUAL(dp_keys_count(k), 5000);
+	for (int i = 1; i <= 5000; i++) {
+		const uint8_t *key = dp_keys_lookup(k, (uint64_t)i * 3);
+
+		CU_ASSERT_PTR_NOT_NULL(key);
+		if (key)
+			CU_ASSERT_EQUAL(key[15], (uint8_t)i);
+		CU_ASSERT_PTR_NULL(dp_keys_lookup(k, (uint64_t)i * 3 + 1));
+	}
+	dp_keys_free(k);
+	remove(path);
+}
+
+static void expect_error(const char *text, const char *what)
+{
+	char err[256];
+	const char *p = unit_tmpfile(text);
+
+	CU_ASSERT_PTR_NULL(dp_keys_load(p, err, sizeof(err)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, what));
+	remove(p);
+}
+
+static void test_errors(void)
+{
+	expect_error("1 0011\n", ":1:");
+	expect_error("1 000102030405060708090a0b0c0d0e0f\n2 zz0102030405060708"
+		     "090a0b0c0d0e0f\n", ":2:");
+	expect_error("0 000102030405060708090a0b0c0d0e0f\n", ":1:");
+	expect_error("\n\n5 000102030405060708090a0b0c0d0e0f extra\n", ":3:");
+	expect_error("5 000102030405060708090a0b0c0d0e0f\n"
+		     "5 000102030405060708090a0b0c0d0e0f\n", "two keys");
+}
+
+void suite_keys(void)
+{
+	static const CU_TestInfo tests[] = {
+		{ "load and look up", test_load_lookup },
+		{ "5000 keys, every one found", test_many },
+		{ "errors name the line", test_errors },
+		CU_TEST_INFO_NULL,
+	};
+	unit_add("keys", tests);
+}

@@ -1,0 +1,87 @@
+/*
+ * test_msgs.c - re-request (PROTOCOL.md section 3) and attention hint
+ * (section 4): exact layout, round trip, every error.
+ */
+#include <string.h>
+
+#include "sp_bytes.h"
+#include "sp_hint.h"
+#include "sp_rereq.h"
+#include "unit.h"
+
+static void test_rereq(void)
+{
+	struct sp_rereq r = { .feed_id = 3, .count = 65534, .session = 77,
+		.seq = 1ull << 40 }, d;
+	uint8_t buf[32];
+
+	CU_ASSERT_EQUAL(sp_rereq_encode(buf, &r), 24);
+	CU_ASSERT_EQUAL(sp_get16(buf), 0x5352);
+	CU_ASSERT_EQUAL(buf[2], 1);
+	CU_ASSERT_EQUAL(buf[3], 0);
+	CU_ASSERT_EQUAL(sp_get16(buf + 4), 3);
+	CU_ASSERT_EQUAL(sp_get64(buf + 16), 1ull << 40);
+	CU_ASSERT_EQUAL(sp_rereq_decode(buf, 24, &d), SP_REREQ_OK);
+	CU_ASSERT_EQUAL(d.feed_id, r.feed_id);
+	CU_ASSERT_EQUAL(d.count, r.count);
+	CU_ASSERT_EQUAL(d.session, r.session);
+	CU_ASSERT_EQUAL(d.seq, r.seq);
+	CU_ASSERT_EQUAL(sp_rereq_decode(buf, 23, &d), SP_REREQ_LEN_BAD);
+	CU_ASSERT_EQUAL(sp_rereq_decode(buf, 25, &d), SP_REREQ_LEN_BAD);
+	sp_put16(buf + 6, 0);
+	CU_ASSERT_EQUAL(sp_rereq_decode(buf, 24, &d), SP_REREQ_COUNT_BAD);
+	sp_put16(buf + 6, 65535);
+	CU_ASSERT_EQUAL(sp_rereq_decode(buf, 24, &d), SP_REREQ_COUNT_BAD);
+	sp_put16(buf + 6, 1);
+	buf[3] = 1;
+	CU_ASSERT_EQUAL(sp_rereq_decode(buf, 24, &d), SP_REREQ_RESERVED_BAD);
+	buf[3] = 0;
+	buf[2] = 9;
+	CU_ASSERT_EQUAL(sp_rereq_decode(buf, 24, &d), SP_REREQ_VERSION_BAD);
+	buf[2] = 1;
+	buf[1] = 0;
+	CU_ASSERT_EQUAL(sp_rereq_decode(buf, 24, &d), SP_REREQ_MAGIC_BAD);
+}
+
+static void test_hint(void)
+{
+	struct sp_hint h = { .level = SP_LEVEL_MEDIUM, .batch_ms = 50,
+		.sensor_id = 0x1122334455667788ull }, d;
+	uint8_t buf[16];
+
+	CU_ASSERT_EQUAL(sp_hint_encode(buf, &h), 16);
+	CU_ASSERT_EQUAL(sp_get16(buf), 0x5348);
+	CU_ASSERT_EQUAL(buf[3], 2);
+	CU_ASSERT_EQUAL(sp_get32(buf + 4), 50);
+	CU_ASSERT_EQUAL(sp_hint_decode(buf, 16, &d), SP_HINT_OK);
+	CU_ASSERT_EQUAL(d.sensor_id, h.sensor_id);
+	CU_ASSERT_EQUAL(d.batch_ms, 50);
+	CU_ASSERT_EQUAL(sp_hint_decode(buf, 15, &d), SP_HINT_LEN_BAD);
+	buf[3] = 4;
+	CU_ASSERT_EQUAL(sp_hint_decode(buf, 16, &d), SP_HINT_LEVEL_BAD);
+	buf[3] = 0;
+	memset(buf + 8, 0, 8);
+	CU_ASSERT_EQUAL(sp_hint_decode(buf, 16, &d), SP_HINT_SENSOR_BAD);
+	buf[0] = 0;
+	CU_ASSERT_EQUAL(sp_hint_decode(buf, 16, &d), SP_HINT_MAGIC_BAD);
+}
+
+static void test_levels(void)
+{
+	CU_ASSERT_EQUAL(sp_level_parse("high"), SP_LEVEL_HIGH);
+	CU_ASSERT_EQUAL(sp_level_parse("none"), SP_LEVEL_NONE);
+	CU_ASSERT_EQUAL(sp_level_parse("urgent"), -1);
+	CU_ASSERT_STRING_EQUAL(sp_level_name(SP_LEVEL_LOW), "low");
+	CU_ASSERT_STRING_EQUAL(sp_level_name(7), "?");
+}
+
+void suite_msgs(void)
+{
+	static const CU_TestInfo tests[] = {
+		{ "re-request layout and errors", test_rereq },
+		{ "attention hint layout and errors", test_hint },
+		{ "level names", test_levels },
+		CU_TEST_INFO_NULL,
+	};
+	unit_add("msgs", tests);
+}

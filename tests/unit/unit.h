@@ -1,0 +1,25 @@
+/*
+ * unit.h - the CUnit suites of senseplane's EAL-free modules; each test file
+ * registers one suite, main.c runs them.
+ */
+#ifndef UNIT_H
+#define UNIT_H
+
+#include <CUnit/CUnit.h>
+
+void suite_siphash(void);
+void suite_wire(void);
+void suite_feed(void);
+void suite_msgs(void);
+void suite_config(void);
+void suite_catalog(void);
+void suite_hist(void);
+void suite_keys(void);
+
+/** Add a suite called @p name with @p n tests. */
+void unit_add(const char *name, const CU_TestInfo *tests);
+
+/** Write @p text to a new temporary file; returns its path (static). */
+const char *unit_tmpfile(const char *text);
+
+#endif /* UNIT_H */

@@ -1,0 +1,46 @@
+# tools/lib/setup.sh - shared by tools/run-tests and tools/run-demo:
+# install the Debian packages senseplane needs when missing, and build with
+# meson into build/. Source it; it defines sp_setup.
+
+SP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+SP_BUILD=${SP_BUILD:-$SP_ROOT/build}
+
+# Build and run-time packages (Debian 12).
+SP_PACKAGES="meson ninja-build pkg-config gcc clang libclang-rt-14-dev
+ libdpdk-dev dpdk dpdk-dev libinih-dev libhiredis-dev libjemalloc-dev
+ libcunit1-dev libpcap-dev libevent-dev redis-server iproute2 python3
+ procps"
+
+sp_log() { printf '\033[1m== %s\033[0m\n' "$*"; }
+
+sp_install_packages() {
+    local missing=() p
+    for p in $SP_PACKAGES; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" \
+            || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" != 0 ]; then
+        echo "missing packages: ${missing[*]} (run as root to install)" >&2
+        return 1
+    fi
+    sp_log "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq || return 1
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || return 1
+}
+
+sp_build() {
+    local opts=()
+    [ "${CI:-}" = true ] && opts+=(-Dwerror=true)
+    if [ ! -f "$SP_BUILD/build.ninja" ]; then
+        sp_log "meson setup $SP_BUILD ${opts[*]}"
+        meson setup "$SP_BUILD" "$SP_ROOT" "${opts[@]}" >/dev/null || return 1
+    fi
+    sp_log "building"
+    ninja -C "$SP_BUILD" >/tmp/sp-build.log 2>&1 || { tail -40 /tmp/sp-build.log; return 1; }
+}
+
+sp_setup() {
+    sp_install_packages && sp_build
+}

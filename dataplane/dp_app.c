@@ -109,7 +109,7 @@ int dp_app_create(struct dp_app *app, volatile int *stop)
 		return -1;
 	}
 	if (app->cfg.keys_file[0]) {
-		app->keys = dp_keys_load(app->cfg.keys_file, err, sizeof(err));
+		app->keys = sp_keys_load(app->cfg.keys_file, err, sizeof(err));
 		if (app->keys == NULL) {
 			fprintf(stderr, "senseplane-dp: %s\n", err);
 			return -1;
@@ -239,7 +239,7 @@ unsigned int dp_app_free(struct dp_app *app)
 		in_use = rte_mempool_in_use_count(app->pool);
 		rte_mempool_free(app->pool);
 	}
-	dp_keys_free(app->keys);
+	sp_keys_free(app->keys);
 	free(app->cat);
 	return in_use;
 }

@@ -68,7 +68,7 @@ struct dp_table *dp_table_create(const struct dp_table_params *p)
 	t->sensors = rte_zmalloc_socket("dp_sensors",
 			(size_t)p->max_sensors * sizeof(struct dp_sensor),
 			RTE_CACHE_LINE_SIZE, p->socket);
-	t->keys = rte_zmalloc_socket("dp_keys",
+	t->keys = rte_zmalloc_socket("sp_keys",
 			(size_t)p->max_keys * sizeof(struct dp_key),
 			RTE_CACHE_LINE_SIZE, p->socket);
 	t->arena_len = p->history_bytes;

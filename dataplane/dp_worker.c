@@ -68,7 +68,7 @@ static void sensor_rx(struct dp_worker *w, const struct dp_rx_info *info,
 	unsigned int i = 0;
 	int created;
 
-	why = sp_sensor_parse(info->payload, info->len, dp_keys_lookup,
+	why = sp_sensor_parse(info->payload, info->len, sp_keys_lookup,
 			      w->sh->keys, &pkt);
 	if (why != SP_OK) {
 		st->proto_drop[why]++;

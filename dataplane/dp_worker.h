@@ -15,7 +15,7 @@
 
 #include "dp_clock.h"
 #include "dp_feed.h"
-#include "dp_keys.h"
+#include "sp_keys.h"
 #include "dp_net.h"
 #include "dp_stats.h"
 #include "dp_table.h"
@@ -26,7 +26,7 @@ struct dp_worker;
 /** Shared, read-only during the run (but the stop flags). */
 struct dp_shared {
 	const struct sp_catalog *cat;
-	struct dp_keys *keys;          /* may be NULL */
+	struct sp_keys *keys;          /* may be NULL */
 	const struct dp_net *net;
 	const struct dp_clock *clock;
 	struct dp_worker **workers;

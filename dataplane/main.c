@@ -65,7 +65,7 @@ int main(int argc, char **argv)
 	       app.net.mac.addr_bytes[2], app.net.mac.addr_bytes[3],
 	       app.net.mac.addr_bytes[4], app.net.mac.addr_bytes[5], ip,
 	       app.cfg.sensor_port, app.nworkers, app.cat->n,
-	       dp_keys_count(app.keys), (unsigned long long)app.session);
+	       sp_keys_count(app.keys), (unsigned long long)app.session);
 	printf("senseplane-dp: running\n");
 	fflush(stdout);
 

@@ -1,0 +1,437 @@
+/*
+ * view_main.c - senseplane-view: join feeds, decode, check sequence numbers
+ * per feed, show a live table (or JSON lines), and account for every
+ * message at exit.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <pcap/pcap.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sp_bytes.h"
+#include "sp_catalog.h"
+#include "sp_digest.h"
+#include "sp_feed.h"
+#include "view_seq.h"
+#include "view_table.h"
+
+#define MAX_SOCKS 16
+#define BATCH 32
+
+struct opts {
+	const char *pcap, *iface, *catalog, *summary;
+	double seconds, idle;
+	int json, until_end, quiet;
+	unsigned int rows;
+	int nfeeds;
+	struct sockaddr_in feeds[MAX_SOCKS];
+};
+
+struct viewer {
+	struct opts o;
+	struct sp_catalog cat;
+	struct view_seq seq;
+	struct view_table table;
+	struct sp_digest digest;
+	uint64_t packets, bad_packets, samples, last_pkt_ns;
+	uint64_t bad[SP_FEED_E_ERR__COUNT];
+};
+
+static volatile int g_stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	g_stop = 1;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"usage: senseplane-view [options] GROUP:PORT [GROUP:PORT ...]\n"
+"\n"
+"Joins senseplane feeds (PROTOCOL.md 2), checks their sequence numbers and\n"
+"shows the newest values. At exit it prints what it received: packets,\n"
+"messages, samples, gaps (messages missing), duplicates.\n"
+"\n"
+"  -i, --iface-addr IP   join the groups on the interface with this address\n"
+"      --pcap FILE       decode feed packets from a capture instead\n"
+"  -t, --seconds S       stop after S seconds\n"
+"      --idle S          stop after S seconds without a packet\n"
+"      --until-end       stop when every feed seen has sent END\n"
+"      --json            one JSON line per message instead of the table\n"
+"      --rows N          rows of the live table (default 20)\n"
+"      --catalog FILE    attribute names (default %s)\n"
+"      --summary FILE    also write the JSON summary to FILE\n"
+"  -q, --quiet           neither table nor JSON lines, just the summary\n"
+"  -h, --help            this text\n"
+"\n"
+"example: senseplane-view 239.77.0.1:7500\n", SP_CATALOG_DEFAULT);
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "iface-addr", 1, NULL, 'i' }, { "pcap", 1, NULL, 'P' },
+		{ "seconds", 1, NULL, 't' }, { "idle", 1, NULL, 'I' },
+		{ "until-end", 0, NULL, 'E' }, { "json", 0, NULL, 'J' },
+		{ "rows", 1, NULL, 'R' }, { "catalog", 1, NULL, 'C' },
+		{ "summary", 1, NULL, 'U' }, { "quiet", 0, NULL, 'q' },
+		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int c;
+
+	*o = (struct opts){ .catalog = SP_CATALOG_DEFAULT, .rows = 20 };
+	while ((c = getopt_long(argc, argv, "i:t:qh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'i': o->iface = optarg; break;
+		case 'P': o->pcap = optarg; break;
+		case 'C': o->catalog = optarg; break;
+		case 'U': o->summary = optarg; break;
+		case 'E': o->until_end = 1; break;
+		case 'J': o->json = 1; break;
+		case 'q': o->quiet = 1; break;
+		case 't': case 'I': case 'R': {
+			double v = strtod(optarg, &end);
+
+			if (*end || *optarg == '\0' || v <= 0) {
+				fprintf(stderr, "senseplane-view: '%s' is not a "
+					"positive number\n", optarg);
+				return -1;
+			}
+			if (c == 't') o->seconds = v;
+			else if (c == 'I') o->idle = v;
+			else o->rows = (unsigned int)v;
+			break;
+		}
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	for (; optind < argc; optind++) {
+		char host[64], *colon;
+		struct sockaddr_in *a = &o->feeds[o->nfeeds];
+		unsigned long port;
+
+		if (o->nfeeds == MAX_SOCKS) {
+			fprintf(stderr, "senseplane-view: at most %d feeds\n",
+				MAX_SOCKS);
+			return -1;
+		}
+		snprintf(host, sizeof(host), "%s", argv[optind]);
+		colon = strchr(host, ':');
+		port = colon ? strtoul(colon + 1, &end, 10) : 0;
+		if (colon)
+			*colon = '\0';
+		memset(a, 0, sizeof(*a));
+		a->sin_family = AF_INET;
+		if (!colon || *end || port == 0 || port > 65535 ||
+		    inet_pton(AF_INET, host, &a->sin_addr) != 1) {
+			fprintf(stderr, "senseplane-view: '%s': expected "
+				"GROUP:PORT, e.g. 239.77.0.1:7500\n",
+				argv[optind]);
+			return -1;
+		}
+		a->sin_port = htons((uint16_t)port);
+		o->nfeeds++;
+	}
+	if (o->nfeeds == 0 && !o->pcap) {
+		fprintf(stderr, "senseplane-view: give at least one "
+			"GROUP:PORT (see --help)\n");
+		return -1;
+	}
+	return 0;
+}
+
+static void json_msg(const struct viewer *v, const struct sp_feed_hdr *h,
+		     uint64_t seq, const struct sp_feed_msg *m)
+{
+	const struct sp_attr *a = sp_catalog_get(&v->cat, m->rec.attr_id);
+	size_t n = (size_t)m->rec.nsamp * m->rec.dim;
+
+	printf("{\"feed\": %u, \"seq\": %" PRIu64 ", \"flags\": %u, "
+	       "\"sensor\": %" PRIu64 ", \"attr\": \"%s\", \"version\": %u, "
+	       "\"quality\": %u, \"t0_ns\": %" PRIu64 ", \"dt_ns\": %u, "
+	       "\"nsamp\": %u, \"dim\": %u, \"values\": [", h->feed_id, seq,
+	       h->flags, m->sensor_id, a ? a->name : "?", m->version,
+	       m->quality, m->rec.t0_ns, m->rec.dt_ns, m->rec.nsamp,
+	       m->rec.dim);
+	for (size_t i = 0; i < n; i++)
+		printf("%s%.9g", i ? ", " : "",
+		       sp_value_get(m->rec.values, m->rec.vtype, i));
+	printf("]}\n");
+}
+
+/* One feed packet's UDP payload. */
+static void on_packet(struct viewer *v, const uint8_t *p, size_t len,
+		      uint64_t now)
+{
+	struct sp_feed_hdr h;
+	struct sp_feed_msg m;
+	struct view_feed *f;
+	enum sp_feed_err e = sp_feed_decode(p, len, &h);
+	unsigned int first_new, i = 0;
+	size_t off = 0;
+
+	v->packets++;
+	v->last_pkt_ns = now;
+	if (e != SP_FEED_E_OK) {
+		v->bad_packets++;
+		v->bad[e]++;
+		return;
+	}
+	f = view_seq_packet(&v->seq, &h, now, &first_new);
+	if (f == NULL)
+		return;
+	while (sp_feed_next(p, len, &off, &m)) {
+		if (i++ < first_new)
+			continue;   /* already delivered */
+		view_table_msg(&v->table, &m, now);
+		sp_digest_record(&v->digest, m.sensor_id, &m.rec);
+		v->samples += m.rec.nsamp;
+		if (v->o.json && !v->o.quiet)
+			json_msg(v, &h, h.seq + i - 1, &m);
+	}
+}
+
+static int open_socks(const struct opts *o, struct pollfd *pfd)
+{
+	int one = 1, rcvbuf = 16 << 20;
+
+	for (int i = 0; i < o->nfeeds; i++) {
+		struct ip_mreq mr = { .imr_multiaddr = o->feeds[i].sin_addr };
+		int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+		if (fd < 0) {
+			perror("senseplane-view: socket");
+			return -1;
+		}
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+			   sizeof(rcvbuf));
+		if (bind(fd, (const struct sockaddr *)&o->feeds[i],
+			 sizeof(o->feeds[i])) < 0) {
+			fprintf(stderr, "senseplane-view: bind %s:%u: %s\n",
+				inet_ntoa(o->feeds[i].sin_addr),
+				ntohs(o->feeds[i].sin_port), strerror(errno));
+			return -1;
+		}
+		if (o->iface && inet_pton(AF_INET, o->iface,
+					  &mr.imr_interface) != 1) {
+			fprintf(stderr, "senseplane-view: --iface-addr '%s': "
+				"not an IPv4 address\n", o->iface);
+			return -1;
+		}
+		if (IN_MULTICAST(ntohl(o->feeds[i].sin_addr.s_addr)) &&
+		    setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr,
+			       sizeof(mr)) < 0) {
+			fprintf(stderr, "senseplane-view: join %s: %s\n",
+				inet_ntoa(o->feeds[i].sin_addr),
+				strerror(errno));
+			return -1;
+		}
+		pfd[i].fd = fd;
+		pfd[i].events = POLLIN;
+	}
+	return 0;
+}
+
+/* Feed packets from a capture: IPv4/UDP to one of the feed ports (any
+ * port when none was given). */
+static int read_pcap(struct viewer *v)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	pcap_t *pc = pcap_open_offline(v->o.pcap, err);
+	struct pcap_pkthdr *h;
+	const u_char *d;
+
+	if (pc == NULL) {
+		fprintf(stderr, "senseplane-view: %s: %s\n", v->o.pcap, err);
+		return -1;
+	}
+	while (!g_stop && pcap_next_ex(pc, &h, &d) == 1) {
+		unsigned int ihl, match = v->o.nfeeds == 0;
+		uint16_t ulen;
+
+		if (h->caplen < 42 || sp_get16(d + 12) != 0x0800 ||
+		    d[23] != 17)
+			continue;
+		ihl = (d[14] & 0x0f) * 4u;
+		if (h->caplen < 14 + ihl + 8)
+			continue;
+		for (int i = 0; i < v->o.nfeeds; i++)
+			match |= memcmp(d + 14 + ihl + 2,
+					&v->o.feeds[i].sin_port, 2) == 0;
+		ulen = sp_get16(d + 14 + ihl + 4);
+		if (!match || ulen < 8 || 14 + ihl + ulen > h->caplen)
+			continue;
+		on_packet(v, d + 14 + ihl + 8, ulen - 8u,
+			  (uint64_t)h->ts.tv_sec * 1000000000ull +
+			  (uint64_t)h->ts.tv_usec * 1000);
+	}
+	pcap_close(pc);
+	return 0;
+}
+
+static void screen(struct viewer *v, uint64_t now, double secs,
+		   uint64_t *last_pkts, uint64_t *last_samples)
+{
+	printf("\033[H\033[2Jsenseplane-view  %d feed(s) | %" PRIu64
+	       " pkts (%.0f/s) | %" PRIu64 " samples (%.0f/s) | keys %" PRIu64
+	       " | missing %" PRIu64 " dups %" PRIu64 "\n\n",
+	       v->seq.n, v->packets, (v->packets - *last_pkts) / secs,
+	       v->samples, (v->samples - *last_samples) / secs, v->table.n,
+	       view_seq_total_missing(&v->seq), view_seq_total_dups(&v->seq));
+	view_table_print(&v->table, &v->cat, v->o.rows, now, secs, stdout);
+	fflush(stdout);
+	*last_pkts = v->packets;
+	*last_samples = v->samples;
+}
+
+static int receive(struct viewer *v)
+{
+	static uint8_t bufs[BATCH][9216];
+	struct pollfd pfd[MAX_SOCKS];
+	struct mmsghdr msgs[BATCH];
+	struct iovec iov[BATCH];
+	uint64_t start = now_ns(), next_screen = start + 1000000000ull;
+	uint64_t last_screen = start, last_pkts = 0, last_samples = 0;
+	int live = !v->o.json && !v->o.quiet;
+
+	if (open_socks(&v->o, pfd) < 0)
+		return -1;
+	v->last_pkt_ns = start;
+	while (!g_stop) {
+		uint64_t now = now_ns();
+
+		if (v->o.seconds && now - start >= v->o.seconds * 1e9)
+			break;
+		if (v->o.idle && now - v->last_pkt_ns >= v->o.idle * 1e9)
+			break;
+		if (v->o.until_end && view_seq_all_ended(&v->seq))
+			break;
+		if (live && now >= next_screen) {
+			screen(v, now, (double)(now - last_screen) / 1e9,
+			       &last_pkts, &last_samples);
+			last_screen = now;
+			next_screen = now + 1000000000ull;
+		}
+		if (poll(pfd, (nfds_t)v->o.nfeeds, 100) <= 0)
+			continue;
+		for (int s = 0; s < v->o.nfeeds; s++) {
+			int n;
+
+			if (!(pfd[s].revents & POLLIN))
+				continue;
+			for (int i = 0; i < BATCH; i++) {
+				iov[i] = (struct iovec){ bufs[i], sizeof(bufs[i]) };
+				memset(&msgs[i], 0, sizeof(msgs[i]));
+				msgs[i].msg_hdr.msg_iov = &iov[i];
+				msgs[i].msg_hdr.msg_iovlen = 1;
+			}
+			n = recvmmsg(pfd[s].fd, msgs, BATCH, MSG_DONTWAIT, NULL);
+			now = now_ns();
+			for (int i = 0; i < n; i++)
+				on_packet(v, bufs[i], msgs[i].msg_len, now);
+		}
+	}
+	for (int s = 0; s < v->o.nfeeds; s++)
+		close(pfd[s].fd);
+	return 0;
+}
+
+static void summary(FILE *f, const struct viewer *v, int json)
+{
+	uint64_t msgs = 0, hb = 0, gaps = 0;
+	int ended = view_seq_all_ended(&v->seq);
+
+	for (unsigned int i = 0; i < v->seq.n; i++) {
+		msgs += v->seq.feeds[i].messages;
+		hb += v->seq.feeds[i].heartbeats;
+		gaps += v->seq.feeds[i].gaps;
+	}
+	if (json) {
+		fprintf(f, "{\"packets\": %" PRIu64 ", \"heartbeats\": %" PRIu64
+			", \"messages\": %" PRIu64 ", \"samples\": %" PRIu64
+			", \"digest\": \"%016" PRIx64 "\", \"gaps\": %" PRIu64
+			", \"missing\": %" PRIu64 ", \"duplicates\": %" PRIu64
+			", \"order_errors\": %" PRIu64 ", \"version_skips\": %"
+			PRIu64 ", \"bad_packets\": %" PRIu64 ", \"keys\": %"
+			PRIu64 ", \"feeds\": %u, \"sessions\": %" PRIu64
+			", \"ended\": %s}\n", v->packets, hb, msgs, v->samples,
+			v->digest.sum, gaps, view_seq_total_missing(&v->seq),
+			view_seq_total_dups(&v->seq), v->table.order_errors,
+			v->table.version_skips, v->bad_packets, v->table.n,
+			v->seq.n, v->seq.sessions_seen,
+			ended ? "true" : "false");
+		return;
+	}
+	fprintf(f, "senseplane-view: %" PRIu64 " packets (%" PRIu64
+		" heartbeats, %" PRIu64 " malformed), %" PRIu64 " messages, %"
+		PRIu64 " samples over %" PRIu64 " keys; %u feed(s), %" PRIu64
+		" session(s)%s\n  gaps %" PRIu64 " (%" PRIu64 " messages "
+		"missing), duplicates %" PRIu64 ", out of order %" PRIu64
+		", version skips %" PRIu64 "\n", v->packets, hb,
+		v->bad_packets, msgs, v->samples, v->table.n, v->seq.n,
+		v->seq.sessions_seen, ended ? ", all ended" : "", gaps,
+		view_seq_total_missing(&v->seq), view_seq_total_dups(&v->seq),
+		v->table.order_errors, v->table.version_skips);
+}
+
+int main(int argc, char **argv)
+{
+	static struct viewer v;
+	char err[512];
+	int rc;
+
+	if (parse_opts(argc, argv, &v.o) < 0)
+		return 2;
+	if (sp_catalog_load(&v.cat, v.o.catalog, err, sizeof(err)) < 0) {
+		fprintf(stderr, "senseplane-view: %s\n", err);
+		return 2;
+	}
+	if (view_table_init(&v.table) < 0)
+		return 2;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	rc = v.o.pcap ? read_pcap(&v) : receive(&v);
+	if (rc == 0) {
+		summary(v.o.json ? stderr : stdout, &v, 0);
+		if (v.o.json)
+			summary(stdout, &v, 1);
+		if (v.o.summary) {
+			FILE *f = fopen(v.o.summary, "w");
+
+			if (f) {
+				summary(f, &v, 1);
+				fclose(f);
+			} else {
+				fprintf(stderr, "senseplane-view: %s: %s\n",
+					v.o.summary, strerror(errno));
+			}
+		}
+	}
+	view_table_free(&v.table);
+	return rc ? 1 : 0;
+}

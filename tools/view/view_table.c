@@ -1,0 +1,168 @@
+/*
+ * view_table.c - open-addressing table of keys (see view_table.h).
+ */
+#include "view_table.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define INIT_CAP 4096
+
+static uint64_t hash_key(uint64_t sensor, uint16_t attr)
+{
+	uint64_t h = (sensor ^ ((uint64_t)attr << 48)) * 0x9E3779B97F4A7C15ull;
+
+	return h ^ (h >> 29);
+}
+
+int view_table_init(struct view_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->cap = INIT_CAP;
+	t->slots = calloc(t->cap, sizeof(*t->slots));
+	return t->slots ? 0 : -1;
+}
+
+void view_table_free(struct view_table *t)
+{
+	free(t->slots);
+	t->slots = NULL;
+}
+
+static struct view_key *slot_for(struct view_key *slots, uint64_t cap,
+				 uint64_t sensor, uint16_t attr)
+{
+	uint64_t i = hash_key(sensor, attr) & (cap - 1);
+
+	/* sensor 0 is invalid on the wire, so it marks an empty slot */
+	while (slots[i].sensor && (slots[i].sensor != sensor ||
+				   slots[i].attr != attr))
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+static int grow(struct view_table *t)
+{
+	uint64_t cap = t->cap * 2;
+	struct view_key *ns = calloc(cap, sizeof(*ns));
+
+	if (ns == NULL)
+		return -1;
+	for (uint64_t i = 0; i < t->cap; i++)
+		if (t->slots[i].sensor)
+			*slot_for(ns, cap, t->slots[i].sensor,
+				  t->slots[i].attr) = t->slots[i];
+	free(t->slots);
+	t->slots = ns;
+	t->cap = cap;
+	return 0;
+}
+
+struct view_key *view_table_msg(struct view_table *t,
+				const struct sp_feed_msg *m, uint64_t now_ns)
+{
+	const struct sp_record *r = &m->rec;
+	struct view_key *k;
+	uint64_t last_t = r->t0_ns + (uint64_t)(r->nsamp - 1) * r->dt_ns;
+	size_t last_off = (size_t)(r->nsamp - 1) * r->dim;
+
+	if (t->n * 2 >= t->cap && grow(t) < 0)
+		return NULL;
+	k = slot_for(t->slots, t->cap, m->sensor_id, r->attr_id);
+	if (k->sensor == 0) {
+		k->sensor = m->sensor_id;
+		k->attr = r->attr_id;
+		k->version = m->version - r->nsamp;
+		t->n++;
+	} else if (r->t0_ns < k->last_t_ns) {
+		t->order_errors++;
+	}
+	/* Version counts samples the appliance received for this key; a
+	 * larger jump than the samples carried means some were skipped. */
+	if ((uint32_t)(m->version - k->version) > r->nsamp)
+		t->version_skips += (uint32_t)(m->version - k->version) -
+				    r->nsamp;
+	k->version = m->version;
+	k->vtype = r->vtype;
+	k->dim = r->dim;
+	k->last_t_ns = last_t;
+	for (unsigned int j = 0; j < 3 && j < r->dim; j++)
+		k->last[j] = sp_value_get(r->values, r->vtype, last_off + j);
+	k->samples += r->nsamp;
+	k->updated_ns = now_ns;
+	return k;
+}
+
+static int newer_first(const void *a, const void *b)
+{
+	const struct view_key *x = *(const struct view_key *const *)a;
+	const struct view_key *y = *(const struct view_key *const *)b;
+
+	if (x->sensor != y->sensor)
+		return x->sensor < y->sensor ? -1 : 1;
+	return x->attr - y->attr;
+}
+
+void view_table_print(struct view_table *t, const struct sp_catalog *cat,
+		      unsigned int rows, uint64_t now_ns, double secs,
+		      FILE *out)
+{
+	struct view_key *pick[64];
+	unsigned int n = 0;
+
+	if (rows > 64)
+		rows = 64;
+	/* keep the @rows most recently updated keys (insertion into a
+	 * small array: rows is tiny next to the table) */
+	for (uint64_t i = 0; i < t->cap; i++) {
+		struct view_key *k = &t->slots[i];
+		unsigned int j;
+
+		if (!k->sensor)
+			continue;
+		k->rate = secs > 0 ? (double)(k->samples - k->samples_mark) /
+				     secs : 0;
+		k->samples_mark = k->samples;
+		if (n < rows) {
+			pick[n++] = k;
+			continue;
+		}
+		for (j = 0; j < n; j++)
+			if (pick[j]->updated_ns < k->updated_ns)
+				break;
+		if (j < n) {
+			unsigned int oldest = 0;
+
+			for (unsigned int q = 1; q < n; q++)
+				if (pick[q]->updated_ns <
+				    pick[oldest]->updated_ns)
+					oldest = q;
+			pick[oldest] = k;
+		}
+	}
+	qsort(pick, n, sizeof(pick[0]), newer_first);
+	fprintf(out, "%-10s %-14s %-34s %9s %8s\n", "sensor", "attribute",
+		"last value", "age ms", "rate/s");
+	for (unsigned int i = 0; i < n; i++) {
+		const struct view_key *k = pick[i];
+		const struct sp_attr *a = sp_catalog_get(cat, k->attr);
+		char val[64] = "", name[SP_CAT_NAME_LEN];
+		int len = 0;
+
+		for (unsigned int j = 0; j < 3 && j < k->dim; j++)
+			len += snprintf(val + len, sizeof(val) - (size_t)len,
+					"%s%.6g", j ? " " : "", k->last[j]);
+		if (a && a->unit[0])
+			snprintf(val + len, sizeof(val) - (size_t)len, " %s",
+				 a->unit);
+		if (a)
+			snprintf(name, sizeof(name), "%s", a->name);
+		else
+			snprintf(name, sizeof(name), "attr%u", k->attr);
+		fprintf(out, "%-10llu %-14s %-34s %9.1f %8.1f\n",
+			(unsigned long long)k->sensor, name, val,
+			now_ns > k->last_t_ns ?
+				(double)(now_ns - k->last_t_ns) / 1e6 : 0.0,
+			k->rate);
+	}
+}

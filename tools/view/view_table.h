@@ -1,0 +1,51 @@
+/*
+ * view_table.h - what a viewer knows of each (sensor, attribute): the last
+ * value and its time, samples received, and two checks per key: times
+ * never go backwards (delivery in order), and the per-key version advances
+ * by exactly the samples received (nothing conflated or lost upstream).
+ */
+#ifndef VIEW_TABLE_H
+#define VIEW_TABLE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sp_catalog.h"
+#include "sp_feed.h"
+
+struct view_key {
+	uint64_t sensor;
+	uint16_t attr;
+	uint8_t vtype, dim;
+	uint32_t version;
+	uint64_t last_t_ns;
+	double last[3];
+	uint64_t samples;
+	uint64_t samples_mark;    /* samples at the last screen refresh */
+	uint64_t updated_ns;      /* local time of the last message */
+	double rate;              /* samples/s over the last refresh */
+};
+
+struct view_table {
+	struct view_key *slots;
+	uint64_t cap, n;
+	uint64_t order_errors;    /* a message older than the last one */
+	uint64_t version_skips;   /* samples the version says we never got */
+};
+
+int view_table_init(struct view_table *t);
+void view_table_free(struct view_table *t);
+
+/** Account one message received at @p now_ns. @return its key or NULL. */
+struct view_key *view_table_msg(struct view_table *t,
+				const struct sp_feed_msg *m, uint64_t now_ns);
+
+/**
+ * Print the @p rows most recently updated keys, with rates over the
+ * @p secs since the last call.
+ */
+void view_table_print(struct view_table *t, const struct sp_catalog *cat,
+		      unsigned int rows, uint64_t now_ns, double secs,
+		      FILE *out);
+
+#endif /* VIEW_TABLE_H */

@@ -9,7 +9,7 @@ SP_BUILD=${SP_BUILD:-$SP_ROOT/build}
 SP_PACKAGES="meson ninja-build pkg-config gcc clang libclang-rt-14-dev
  libdpdk-dev dpdk dpdk-dev libinih-dev libhiredis-dev libjemalloc-dev
  libcunit1-dev libpcap-dev libevent-dev redis-server iproute2 python3
- procps"
+ procps iputils-ping"
 
 sp_log() { printf '\033[1m== %s\033[0m\n' "$*"; }
 

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Simulator in a network namespace -> veth -> the dataplane on
+# net_af_packet -> multicast feed -> viewer back in the namespace. The
+# viewer must count exactly what the simulator sent, with no gaps, and the
+# dataplane must answer ARP and ping for its address.
+. "$(dirname "$0")/../lib/common.sh"
+
+NS=spt-veth-$$
+DPIF=spd$$; NSIF=spn$$
+t_veth_ns "$NS" "$DPIF" "$NSIF"
+
+"$DP" --no-huge --no-pci -l 0-1 -m 256 --file-prefix "$T_PREFIX" \
+    --vdev "net_af_packet0,iface=$DPIF" -- --set dataplane.history_mb=32 \
+    > "$T_DIR/dp.log" 2>&1 &
+DPPID=$!; T_PIDS+=("$DPPID")
+t_wait_for "$T_DIR/dp.log" "running" 20
+
+t_check "ping to the dataplane answered" \
+    "$(ip netns exec "$NS" ping -c 3 -i 0.2 -W 1 10.99.0.1 >/dev/null && echo yes || echo no)" yes
+
+ip netns exec "$NS" "$VIEW" --iface-addr 10.99.0.2 --until-end --seconds 60 \
+    --quiet --summary "$T_DIR/view.json" 239.77.0.1:7500 \
+    > "$T_DIR/view.log" 2>&1 &
+VPID=$!; T_PIDS+=("$VPID")
+sleep 0.5
+t_log "simulating 1000 sensors for 5 s"
+ip netns exec "$NS" "$SIM" --dest 10.99.0.1:7400 --sensors 1000 --seconds 5 \
+    --quiet --summary "$T_DIR/sim.json"
+sleep 0.5
+t_stop "$DPPID" 20 || true
+wait "$VPID" || true
+
+t_check "simulator send errors" "$(t_json "$T_DIR/sim.json" send_errors)" 0
+t_check "samples received = sent" "$(t_json "$T_DIR/view.json" samples)" \
+    "$(t_json "$T_DIR/sim.json" samples)"
+t_check "sample digest" "$(t_json "$T_DIR/view.json" digest)" \
+    "$(t_json "$T_DIR/sim.json" digest)"
+t_check "messages received = packets sent" \
+    "$(t_json "$T_DIR/view.json" messages)" "$(t_json "$T_DIR/sim.json" valid_packets)"
+t_check "missing messages (gaps)" "$(t_json "$T_DIR/view.json" missing)" 0
+t_check "duplicates" "$(t_json "$T_DIR/view.json" duplicates)" 0
+t_check "feed END seen" "$(t_json "$T_DIR/view.json" ended)" true
+t_check "ICMP echo answered (counter)" \
+    "$(t_dp_counter "$T_DIR/dp.log" icmp_replies)" 3
+t_check "ARP requests answered" \
+    "$(($(t_dp_counter "$T_DIR/dp.log" arp_replies) > 0))" 1
+t_check "mbufs in use at exit" \
+    "$(sed -n 's/.*mbufs in use at exit: //p' "$T_DIR/dp.log")" 0
+t_done

@@ -1,0 +1,105 @@
+# tests/lib/common.sh - helpers for the integration and system tests:
+# paths, a DPDK file prefix per test, process and namespace clean-up on
+# exit, and assertions that say what differed.
+#
+# Source it first thing; every test then runs with `set -eu` and cleans up
+# whatever it started, even when an assertion fails.
+
+set -eu
+T_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+T_BUILD=${SP_BUILD:-$T_ROOT/build}
+DP=$T_BUILD/dataplane/senseplane-dp
+SIM=$T_BUILD/tools/sim/senseplane-sim
+VIEW=$T_BUILD/tools/view/senseplane-view
+T_NAME=$(basename "$0" .sh)
+T_DIR=$(mktemp -d "/tmp/sp-$T_NAME.XXXXXX")
+T_PREFIX="sp-$T_NAME-$$"
+T_PIDS=()
+T_NETNS=()
+T_LINKS=()
+T_FAILS=0
+
+t_cleanup() {
+    local p
+    for p in "${T_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+    sleep 0.2
+    for p in "${T_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+    for p in "${T_LINKS[@]}"; do ip link del "$p" 2>/dev/null || true; done
+    for p in "${T_NETNS[@]}"; do ip netns del "$p" 2>/dev/null || true; done
+    rm -rf "/var/run/dpdk/$T_PREFIX"* 2>/dev/null || true
+    [ "${T_KEEP:-}" = 1 ] || rm -rf "$T_DIR"
+}
+trap t_cleanup EXIT
+
+t_log() { printf '[%s] %s\n' "$T_NAME" "$*"; }
+
+# t_check DESCRIPTION ACTUAL EXPECTED: compare, report, count failures.
+t_check() {
+    if [ "$2" = "$3" ]; then
+        printf '  ok   %s: %s\n' "$1" "$2"
+    else
+        printf '  FAIL %s: got %s, expected %s\n' "$1" "$2" "$3"
+        T_FAILS=$((T_FAILS + 1))
+    fi
+}
+
+# t_json FILE KEY: a value of a flat JSON object (dots go into objects).
+t_json() {
+    python3 -c 'import json,sys
+v=json.load(open(sys.argv[1]))
+for k in sys.argv[2].split("."): v=v.get(k,0) if isinstance(v,dict) else 0
+print(str(v).lower() if isinstance(v,bool) else v)' "$1" "$2"
+}
+
+# t_wait_for FILE PATTERN SECONDS: wait until FILE contains PATTERN.
+t_wait_for() {
+    local i
+    for ((i = 0; i < $3 * 10; i++)); do
+        grep -q "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "timed out after $3 s waiting for '$2' in $1:"; tail -20 "$1"
+    return 1
+}
+
+# t_stop PID SECONDS: SIGTERM and wait; returns the exit code.
+t_stop() {
+    local i
+    kill -TERM "$1" 2>/dev/null || true
+    for ((i = 0; i < $2 * 10; i++)); do
+        kill -0 "$1" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$1" 2>/dev/null; then
+        echo "process $1 did not stop in $2 s"; kill -KILL "$1"; return 124
+    fi
+    wait "$1"
+}
+
+# t_dp_counter LOG NAME: a counter from the dataplane's exit report.
+t_dp_counter() {
+    awk -v k="$2" '$1 == k { v = $2 } END { print v + 0 }' "$1"
+}
+
+t_done() {
+    if [ "$T_FAILS" -gt 0 ]; then
+        t_log "$T_FAILS check(s) failed"; T_KEEP=1; exit 1
+    fi
+    t_log "all checks passed"
+}
+
+# t_veth_ns NS DPIF NSIF: a veth pair, DPIF in this namespace (up, no
+# address: the dataplane owns it through af_packet), NSIF in a new namespace
+# NS as 10.99.0.2/24 with a multicast route.
+t_veth_ns() {
+    ip netns add "$1"; T_NETNS+=("$1")
+    ip link add "$2" type veth peer name "$3"; T_LINKS+=("$2")
+    ip link set "$3" netns "$1"
+    ip link set "$2" up
+    # keep the kernel off this side: no IPv6 autoconf chatter
+    sysctl -qw "net.ipv6.conf.$2.disable_ipv6=1" || true
+    ip netns exec "$1" ip link set lo up
+    ip netns exec "$1" ip addr add 10.99.0.2/24 dev "$3"
+    ip netns exec "$1" ip link set "$3" up
+    ip netns exec "$1" ip route add 224.0.0.0/4 dev "$3"
+}

@@ -394,7 +394,7 @@ int main(int argc, char **argv)
 		struct stream *s = &streams[it->stream];
 		struct sensor *se = &sensors[s->sensor];
 		const struct sp_attr *a = &cat.attrs[s->attr];
-		uint64_t t = it->due_ns, now = o.pcap ? t : now_ns();
+		uint64_t t = it->due_ns, now = o.pcap ? t : now_ns(), t0;
 		uint8_t buf[2048], vals[1400];
 		struct sp_sensor_builder b;
 		struct sp_record r;
@@ -416,13 +416,16 @@ int main(int argc, char **argv)
 			}
 			goto report;
 		}
+		/* a record reports the samples taken up to now: the last
+		 * one is stamped t, the first (batch - 1) * dt before */
+		t0 = t - (uint64_t)(s->batch - 1) * s->dt_ns;
 		sim_signal_fill(a, &se->body, &rng,
-				(double)(t - start) / 1e9, (double)s->dt_ns / 1e9,
-				s->batch, vals);
+				(double)(t0 - start) / 1e9,
+				(double)s->dt_ns / 1e9, s->batch, vals);
 		sp_sensor_begin(&b, buf, sizeof(buf) - 64, se->id, ++se->seq,
 				flags);
 		sp_sensor_add(&b, (uint16_t)a->id, (uint8_t)a->vtype,
-			      (uint8_t)a->dim, s->batch, t,
+			      (uint8_t)a->dim, s->batch, t0,
 			      s->batch > 1 ? (uint32_t)s->dt_ns : 0, vals);
 		len = sp_sensor_finish(&b, se->key);
 		if (o.bad > 0 && sim_rand01(&rng) < o.bad) {

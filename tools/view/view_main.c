@@ -294,16 +294,21 @@ static int read_pcap(struct viewer *v)
 	return 0;
 }
 
+/* The live figures: a full-screen table on a terminal, one line a second
+ * otherwise (logs, pipes). */
 static void screen(struct viewer *v, uint64_t now, double secs,
-		   uint64_t *last_pkts, uint64_t *last_samples)
+		   uint64_t *last_pkts, uint64_t *last_samples, int tty)
 {
-	printf("\033[H\033[2Jsenseplane-view  %d feed(s) | %" PRIu64
+	printf("%ssenseplane-view  %d feed(s) | %" PRIu64
 	       " pkts (%.0f/s) | %" PRIu64 " samples (%.0f/s) | keys %" PRIu64
-	       " | missing %" PRIu64 " dups %" PRIu64 "\n\n",
-	       v->seq.n, v->packets, (v->packets - *last_pkts) / secs,
+	       " | missing %" PRIu64 " dups %" PRIu64 "\n%s",
+	       tty ? "\033[H\033[2J" : "", v->seq.n, v->packets, (v->packets - *last_pkts) / secs,
 	       v->samples, (v->samples - *last_samples) / secs, v->table.n,
-	       view_seq_total_missing(&v->seq), view_seq_total_dups(&v->seq));
-	view_table_print(&v->table, &v->cat, v->o.rows, now, secs, stdout);
+	       view_seq_total_missing(&v->seq), view_seq_total_dups(&v->seq),
+	       tty ? "\n" : "");
+	if (tty)
+		view_table_print(&v->table, &v->cat, v->o.rows, now, secs,
+				 stdout);
 	fflush(stdout);
 	*last_pkts = v->packets;
 	*last_samples = v->samples;
@@ -317,7 +322,7 @@ static int receive(struct viewer *v)
 	struct iovec iov[BATCH];
 	uint64_t start = now_ns(), next_screen = start + 1000000000ull;
 	uint64_t last_screen = start, last_pkts = 0, last_samples = 0;
-	int live = !v->o.json && !v->o.quiet;
+	int live = !v->o.json && !v->o.quiet, tty = isatty(1);
 
 	if (open_socks(&v->o, pfd) < 0)
 		return -1;
@@ -333,7 +338,7 @@ static int receive(struct viewer *v)
 			break;
 		if (live && now >= next_screen) {
 			screen(v, now, (double)(now - last_screen) / 1e9,
-			       &last_pkts, &last_samples);
+			       &last_pkts, &last_samples, tty);
 			last_screen = now;
 			next_screen = now + 1000000000ull;
 		}

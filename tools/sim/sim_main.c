@@ -420,7 +420,7 @@ int main(int argc, char **argv)
 		 * one is stamped t, the first (batch - 1) * dt before */
 		t0 = t - (uint64_t)(s->batch - 1) * s->dt_ns;
 		sim_signal_fill(a, &se->body, &rng,
-				(double)(t0 - start) / 1e9,
+				(double)(int64_t)(t0 - start) / 1e9,
 				(double)s->dt_ns / 1e9, s->batch, vals);
 		sp_sensor_begin(&b, buf, sizeof(buf) - 64, se->id, ++se->seq,
 				flags);

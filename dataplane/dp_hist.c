@@ -13,10 +13,10 @@ size_t dp_hist_mem_size(uint32_t depth, unsigned int ssize)
 void dp_hist_init(struct dp_hist *h, void *mem, uint32_t depth,
 		  unsigned int ssize)
 {
-	h->slots = depth ? mem : NULL;
+	h->ts = depth ? mem : NULL;
+	h->vals = depth ? (uint8_t *)mem + (size_t)depth * 8 : NULL;
 	h->mask = depth ? depth - 1 : 0;
 	h->ssize = (uint16_t)ssize;
-	h->stride = (uint16_t)(8 + ssize);
 	h->head = 0;
 }
 
@@ -24,40 +24,38 @@ void dp_hist_push_record(struct dp_hist *h, const struct sp_record *r)
 {
 	const uint8_t *v = r->values;
 	uint64_t t = r->t0_ns;
+	uint32_t n = r->nsamp, depth = h->mask + 1, start, first;
 
-	if (h->slots == NULL) {
-		h->head += r->nsamp;
+	if (h->ts == NULL) {
+		h->head += n;
 		return;
 	}
-	/*
-	 * A record longer than the ring only leaves its tail; skip the head
-	 * of it rather than writing slots that are overwritten at once.
-	 */
-	uint32_t skip = 0, depth = h->mask + 1;
+	/* A record longer than the ring only leaves its tail. */
+	if (n > depth) {
+		uint32_t skip = n - depth;
 
-	if (r->nsamp > depth)
-		skip = r->nsamp - depth;
-	h->head += skip;
-	t += (uint64_t)skip * r->dt_ns;
-	v += (size_t)skip * h->ssize;
-	for (uint32_t i = skip; i < r->nsamp; i++) {
-		uint8_t *slot = h->slots + (size_t)(h->head & h->mask) * h->stride;
-
-		memcpy(slot, &t, 8);
-		memcpy(slot + 8, v, h->ssize);
-		h->head++;
-		t += r->dt_ns;
-		v += h->ssize;
+		h->head += skip;
+		t += (uint64_t)skip * r->dt_ns;
+		v += (size_t)skip * h->ssize;
+		n = depth;
 	}
+	start = (uint32_t)(h->head & h->mask);
+	first = depth - start < n ? depth - start : n;
+	memcpy(h->vals + (size_t)start * h->ssize, v, (size_t)first * h->ssize);
+	memcpy(h->vals, v + (size_t)first * h->ssize,
+	       (size_t)(n - first) * h->ssize);
+	for (uint32_t i = 0; i < n; i++)
+		h->ts[(h->head + i) & h->mask] = t + (uint64_t)i * r->dt_ns;
+	h->head += n;
 }
 
 static void read_slot(const struct dp_hist *h, uint64_t n,
 		      struct dp_hist_sample *s)
 {
-	const uint8_t *slot = h->slots + (size_t)(n & h->mask) * h->stride;
+	uint32_t slot = (uint32_t)(n & h->mask);
 
-	memcpy(&s->t_ns, slot, 8);
-	s->values = slot + 8;
+	s->t_ns = h->ts[slot];
+	s->values = h->vals + (size_t)slot * h->ssize;
 }
 
 uint32_t dp_hist_last(const struct dp_hist *h, uint32_t n,

@@ -16,9 +16,9 @@
 #include "sp_wire.h"
 
 struct dp_hist {
-	uint8_t *slots;     /* depth * stride bytes */
+	uint64_t *ts;       /* depth timestamps */
+	uint8_t *vals;      /* depth * ssize value bytes, as on the wire */
 	uint32_t mask;      /* depth - 1; depth is a power of two */
-	uint16_t stride;    /* 8-byte timestamp + sample bytes */
 	uint16_t ssize;     /* sample bytes (dim * size(vtype)) */
 	uint64_t head;      /* samples ever pushed */
 };
@@ -42,7 +42,7 @@ void dp_hist_init(struct dp_hist *h, void *mem, uint32_t depth,
 /** Samples held now. */
 static inline uint32_t dp_hist_count(const struct dp_hist *h)
 {
-	uint64_t depth = h->slots ? (uint64_t)h->mask + 1 : 0;
+	uint64_t depth = h->ts ? (uint64_t)h->mask + 1 : 0;
 
 	return (uint32_t)(h->head < depth ? h->head : depth);
 }

@@ -32,7 +32,7 @@ const char *dp_drop_name(unsigned int reason)
 	X(ignored) X(arp_replies) X(icmp_replies) X(handoff_out) \
 	X(handoff_in) X(seq_gaps) X(sensors) X(keys) X(history_full) \
 	X(feed_pkts) X(feed_msgs) X(feed_bytes) X(feed_splits) \
-	X(heartbeats) X(tx_drops) X(feed_lost) X(loops)
+	X(heartbeats) X(tx_drops) X(feed_lost) X(busy_cycles) X(loops)
 
 static const struct dp_stats *g_blocks;   /* set once before telemetry runs */
 static unsigned int g_nblocks;
@@ -143,6 +143,10 @@ void dp_stats_line(FILE *out, const struct dp_stats *s,
 	if (prev && secs > 0)
 		fprintf(out, " (%.0f/s)",
 			(s->samples_in - prev->samples_in) / secs);
+	if (prev && s->rx_pkts > prev->rx_pkts)
+		fprintf(out, " %.0f cyc/pkt",
+			(double)(s->busy_cycles - prev->busy_cycles) /
+			(double)(s->rx_pkts - prev->rx_pkts));
 	fprintf(out, " | sensors %" PRIu64 " keys %" PRIu64
 		" | drops %" PRIu64 " | feed %" PRIu64 " pkts %" PRIu64 " msgs",
 		s->sensors, s->keys, dp_stats_drops(s), s->feed_pkts,

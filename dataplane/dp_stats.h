@@ -54,6 +54,7 @@ struct dp_stats {
 	uint64_t heartbeats;
 	uint64_t tx_drops;        /* packets the TX queue would not take */
 	uint64_t feed_lost;       /* samples not sent: packet pool empty */
+	uint64_t busy_cycles;     /* TSC cycles of loop turns that had work */
 	uint64_t loops;
 } __rte_cache_aligned;
 

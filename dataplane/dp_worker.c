@@ -197,11 +197,12 @@ int dp_worker_main(void *arg)
 	struct rte_mbuf *pkts[512];
 	uint64_t now;
 
+	now = rte_rdtsc();
 	while (!*sh->stop) {
+		uint64_t start = now;
 		uint16_t n = rte_eth_rx_burst(w->port_id, w->queue_id, pkts,
 					      sh->burst);
 
-		now = rte_rdtsc();
 		w->stats->rx_pkts += n;
 		for (uint16_t i = 0; i < n; i++) {
 			if (i + 1 < n)
@@ -214,6 +215,11 @@ int dp_worker_main(void *arg)
 			drain_ring(w, pkts, now);
 		dp_feed_tick(&w->feed, now);
 		w->stats->loops++;
+		/* one TSC read per turn: it stamps this turn's work and
+		 * starts the next one */
+		now = rte_rdtsc();
+		if (n)
+			w->stats->busy_cycles += now - start;
 	}
 	/* RX has stopped here; packets other workers already handed to us
 	 * are still applied before the feed ends. */

@@ -17,7 +17,10 @@ int dp_feed_init(struct dp_feed *f, const struct dp_feed_params *p)
 {
 	memset(f, 0, sizeof(*f));
 	f->p = *p;
-	dp_net_mcast_mac(p->group, &f->dst_mac);
+	if (p->dst_mac)
+		f->dst_mac = *p->dst_mac;
+	else
+		dp_net_mcast_mac(p->dst_ip, &f->dst_mac);
 	if (p->mtu < 28 + SP_FHDR_LEN + MSG_MIN + SP_MAX_DIM * 8)
 		return -EINVAL;
 	f->max_payload = (uint16_t)(p->mtu - 28);
@@ -73,9 +76,9 @@ static void close_pkt(struct dp_feed *f, uint8_t flags, uint64_t now)
 
 	sp_feed_hdr_write(cur_payload(f), &h);
 	dp_net_write_udp(f->p.net, rte_pktmbuf_mtod(m, uint8_t *), &f->dst_mac,
-			 rte_cpu_to_be_32(f->p.group),
-			 rte_cpu_to_be_16(f->p.port),
-			 rte_cpu_to_be_16(f->p.port), f->cur_len, f->p.ttl);
+			 rte_cpu_to_be_32(f->p.dst_ip),
+			 rte_cpu_to_be_16(f->p.dst_port),
+			 rte_cpu_to_be_16(f->p.src_port), f->cur_len, f->p.ttl);
 	m->data_len = (uint16_t)(DP_NET_HDR_LEN + f->cur_len);
 	m->pkt_len = m->data_len;
 	f->next_seq += f->cur_count;

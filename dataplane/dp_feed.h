@@ -4,8 +4,9 @@
  * flush_us, then queued for TX; sequence numbers are gap-free per feed and
  * session; an idle feed sends heartbeats; END closes the session.
  *
- * A feed has a single writer (its worker), so seq needs no atomics. The
- * feed_id says which worker's shard it is (see dp_feed_id()).
+ * Each worker sends its own shard of every feed, under its own session
+ * (dp_feed_session()), so seq has a single writer and needs no atomics; a
+ * viewer tracks seq per (session, feed_id).
  */
 #ifndef DP_FEED_H
 #define DP_FEED_H
@@ -22,19 +23,22 @@
 #include "sp_feed.h"
 
 #define DP_FEED_TXQ 64
-#define DP_FEED_WORKER_BITS 5   /* up to 32 workers per feed */
+#define DP_FEED_WORKER_BITS 8   /* the low byte of a session is the worker */
 
-/** Wire feed_id of feed number @p feed_no as sent by worker @p worker. */
-static inline uint16_t dp_feed_id(unsigned int feed_no, unsigned int worker)
+/** Session of worker @p worker's shards in the run @p run_session. */
+static inline uint64_t dp_feed_session(uint64_t run_session,
+				       unsigned int worker)
 {
-	return (uint16_t)((feed_no << DP_FEED_WORKER_BITS) | worker);
+	return (run_session & ~(uint64_t)0xff) | worker;
 }
 
 struct dp_feed_params {
 	uint16_t feed_id;
 	uint64_t session;
-	uint32_t group;          /* host order */
-	uint16_t port;           /* UDP, host order */
+	uint32_t dst_ip;         /* host order; multicast or unicast */
+	uint16_t dst_port;       /* UDP, host order */
+	uint16_t src_port;
+	const struct rte_ether_addr *dst_mac; /* NULL: the multicast MAC */
 	uint8_t ttl;
 	uint16_t mtu;
 	uint32_t flush_us;

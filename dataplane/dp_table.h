@@ -13,29 +13,8 @@
 
 #include <rte_byteorder.h>
 
-#include "dp_hist.h"
+#include "dp_key.h"
 #include "sp_catalog.h"
-
-struct dp_sensor {
-	uint64_t id;
-	uint64_t pkts;
-	uint64_t first_tsc;
-	uint64_t last_tsc;
-	uint32_t last_seq;
-	uint8_t have_seq;
-	uint8_t flags;          /* last packet's flags (MAC, HINT) */
-	rte_be16_t src_port;
-	rte_be32_t src_ip;
-};
-
-struct dp_key {
-	uint64_t sensor_id;
-	uint16_t attr_id;
-	uint16_t attr_idx;      /* position in the catalogue */
-	uint32_t version;       /* samples received, low 32 bits */
-	uint64_t last_t_ns;     /* time of the newest sample */
-	struct dp_hist hist;
-};
 
 struct dp_table_params {
 	const char *name;       /* unique per process */

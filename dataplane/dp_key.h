@@ -1,0 +1,55 @@
+/*
+ * dp_key.h - the per-sensor and per-(sensor, attribute) state a worker
+ * owns. Plain structs with no EAL dependency, so the routing modules that
+ * use them (dp_route, dp_interest) are unit-tested without DPDK.
+ */
+#ifndef DP_KEY_H
+#define DP_KEY_H
+
+#include <stdint.h>
+
+#include "dp_hist.h"
+
+struct dp_route;
+struct dp_interest;
+struct dp_out;
+
+struct dp_key {
+	uint64_t sensor_id;
+	uint16_t attr_id;
+	uint16_t attr_idx;      /* position in the catalogue */
+	uint8_t mode;           /* enum sp_mode: latest or all */
+	uint8_t level;          /* attention: enum sp_level */
+	uint8_t sub_level;      /* attention from subscriptions (no pins) */
+	uint8_t vtype;
+	uint8_t dim;
+	uint32_t version;       /* samples received, low 32 bits */
+	uint64_t last_t_ns;     /* time of the newest sample */
+	uint64_t rx_ns;         /* when its newest record arrived */
+	struct dp_route *routes;   /* where its samples go */
+	struct dp_key *sensor_next; /* the sensor's other keys */
+	struct dp_hist hist;
+};
+
+struct dp_sensor {
+	uint64_t id;
+	uint64_t pkts;
+	uint64_t samples;
+	uint64_t first_tsc;
+	uint64_t last_tsc;
+	uint32_t last_seq;
+	uint8_t have_seq;
+	uint8_t seen;           /* 0 while only subscriptions name it */
+	uint8_t flags;          /* last packet's flags (MAC, HINT) */
+	uint8_t hint_level;     /* level last hinted to the sensor */
+	uint16_t src_port;      /* network order */
+	uint16_t nkeys;
+	uint32_t src_ip;        /* network order */
+	uint8_t src_mac[6];
+	uint64_t hint_tsc;      /* when the last hint went out */
+	struct dp_key *keys;
+	struct dp_interest *interests; /* subscriptions and pins naming it */
+	struct dp_out *sensor_out;     /* its sensor feed, while subscribed */
+};
+
+#endif /* DP_KEY_H */

@@ -1,0 +1,345 @@
+/*
+ * dp_route.c - routes, dirty lists, conflation from the history ring (see
+ * dp_route.h).
+ */
+#include "dp_route.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "sp_feed.h"
+#include "sp_catalog.h"
+#include "sp_hint.h"
+
+#define MAX_RUN SP_MAX_NSAMP
+
+void dp_router_init(struct dp_router *r, struct dp_route *routes, uint32_t n,
+		    dp_emit_fn emit, dp_push_fn push, void *ctx)
+{
+	memset(r, 0, sizeof(*r));
+	r->emit = emit;
+	r->push = push;
+	r->ctx = ctx;
+	r->nroutes = n;
+	for (uint32_t i = n; i-- > 0;) {
+		routes[i].key_next = r->free_routes;
+		r->free_routes = &routes[i];
+	}
+}
+
+void dp_out_init(struct dp_out *o, enum dp_out_kind kind, uint16_t feed_id,
+		 void *tx)
+{
+	memset(o, 0, sizeof(*o));
+	o->kind = (uint8_t)kind;
+	o->feed_id = feed_id;
+	o->tx = tx;
+	o->in_use = 1;
+}
+
+/* The level a route is served at, given its out's shedding. */
+static uint8_t effective(uint8_t level, uint8_t shed)
+{
+	if (shed >= 1 && level == SP_LEVEL_LOW)
+		return SP_LEVEL_NONE;
+	if (shed >= 2 && level == SP_LEVEL_MEDIUM)
+		return SP_LEVEL_LOW;
+	return level;
+}
+
+static void free_route(struct dp_router *r, struct dp_route *rt)
+{
+	memset(rt, 0, sizeof(*rt));
+	rt->key_next = r->free_routes;
+	r->free_routes = rt;
+	r->routes_used--;
+}
+
+/* Samples [i, i + n) of the ring go out as one record. */
+static void emit_run(struct dp_router *r, struct dp_route *rt, uint64_t i,
+		     uint32_t n, uint32_t dt, uint8_t q, uint8_t flags)
+{
+	const struct dp_key *k = rt->key;
+	const struct dp_hist *h = &k->hist;
+	uint32_t slot = (uint32_t)(i & h->mask);
+	struct sp_record rec = {
+		.attr_id = k->attr_id, .vtype = k->vtype, .dim = k->dim,
+		.nsamp = (uint16_t)n, .t0_ns = h->ts[slot], .dt_ns = dt,
+		.values = h->vals + (size_t)slot * h->ssize,
+	};
+
+	if (r->emit(r->ctx, rt->out, flags, q, k->sensor_id,
+		    (uint32_t)(i + n), &rec) == 0) {
+		rt->out->st.msgs++;
+		rt->out->st.samples += n;
+		if (flags & SP_FF_BACKFILL)
+			rt->out->st.backfill_msgs++;
+	}
+}
+
+/* The longest run from sample @p i (before @p to) that is one record:
+ * contiguous in the ring, evenly spaced, at most 1024 samples. */
+static uint32_t run_length(const struct dp_hist *h, uint64_t i, uint64_t to,
+			   uint32_t *dt)
+{
+	uint32_t slot = (uint32_t)(i & h->mask), depth = h->mask + 1;
+	uint64_t max = to - i, d;
+	uint32_t n = 2;
+
+	if (max > depth - slot)
+		max = depth - slot;
+	if (max > MAX_RUN)
+		max = MAX_RUN;
+	*dt = 0;
+	if (max < 2)
+		return 1;
+	d = h->ts[slot + 1] - h->ts[slot];
+	if (h->ts[slot + 1] <= h->ts[slot] || d > UINT32_MAX)
+		return 1;
+	while (n < max && h->ts[slot + n] - h->ts[slot + n - 1] == d)
+		n++;
+	*dt = (uint32_t)d;
+	return n;
+}
+
+/* Send the route's samples up to (not including) @p to. */
+static void send_range(struct dp_router *r, struct dp_route *rt, uint64_t to,
+		       uint64_t now_ns)
+{
+	struct dp_key *k = rt->key;
+	struct dp_out *o = rt->out;
+	const struct dp_hist *h = &k->hist;
+	uint64_t from = rt->cursor, oldest = h->head - dp_hist_count(h);
+	uint8_t q = o->shed ? SP_Q_DEGRADED : 0;
+	uint32_t dt, n;
+
+	if (to <= from)
+		return;
+	rt->cursor = to;
+	if (oldest >= to)   /* nothing kept to send (no history memory) */
+		return;
+	if (k->mode == SP_MODE_LATEST) {
+		if (to - from > 1) {
+			q |= SP_Q_CONFLATED;
+			o->st.conflated += to - from - 1;
+		}
+		emit_run(r, rt, to - 1, 1, 0, q, 0);
+	} else {
+		if (from < oldest) {   /* the ring wrapped before we sent */
+			o->st.overrun += oldest - from;
+			from = oldest;
+		}
+		for (; from < to; from += n) {
+			n = run_length(h, from, to, &dt);
+			emit_run(r, rt, from, n, dt, q, 0);
+		}
+	}
+	sp_histo_add(&o->st.stale, now_ns > k->rx_ns ? now_ns - k->rx_ns : 0);
+}
+
+struct dp_route *dp_route_add(struct dp_router *r, struct dp_key *k,
+			      struct dp_out *o, uint8_t level)
+{
+	struct dp_route *rt = r->free_routes;
+
+	if (rt == NULL)
+		return NULL;
+	r->free_routes = rt->key_next;
+	r->routes_used++;
+	memset(rt, 0, sizeof(*rt));
+	rt->key = k;
+	rt->out = o;
+	rt->level = level;
+	rt->cursor = k->hist.head;
+	rt->key_next = k->routes;
+	k->routes = rt;
+	rt->out_next = o->routes;
+	if (o->routes)
+		o->routes->out_prev = rt;
+	o->routes = rt;
+	o->nroutes++;
+	return rt;
+}
+
+struct dp_route *dp_route_find(const struct dp_key *k, const struct dp_out *o)
+{
+	for (struct dp_route *rt = k->routes; rt; rt = rt->key_next)
+		if (rt->out == o)
+			return rt;
+	return NULL;
+}
+
+static void mark_dirty(struct dp_router *r, struct dp_route *rt,
+		       enum dp_cadence c)
+{
+	struct dp_out *o = rt->out;
+
+	rt->dirty = 1;
+	rt->dirty_next = o->dirty[c];
+	o->dirty[c] = rt;
+	if (!o->on_dirty[c]) {
+		o->on_dirty[c] = 1;
+		o->dirty_next[c] = r->dirty_outs[c];
+		r->dirty_outs[c] = o;
+	}
+}
+
+void dp_route_set_level(struct dp_router *r, struct dp_route *rt,
+			uint8_t level, uint64_t now_ns)
+{
+	uint8_t was = effective(rt->level, rt->out->shed);
+
+	rt->level = level;
+	level = effective(level, rt->out->shed);
+	/* From `none` nothing is owed: start at the current sample. */
+	if (was == SP_LEVEL_NONE)
+		rt->cursor = rt->key->hist.head;
+	else if (level == SP_LEVEL_HIGH)
+		send_range(r, rt, rt->key->hist.head, now_ns);
+}
+
+static void unlink_key(struct dp_route *rt)
+{
+	struct dp_route **pp = &rt->key->routes;
+
+	while (*pp && *pp != rt)
+		pp = &(*pp)->key_next;
+	if (*pp)
+		*pp = rt->key_next;
+}
+
+void dp_route_del(struct dp_router *r, struct dp_route *rt)
+{
+	struct dp_out *o = rt->out;
+
+	unlink_key(rt);
+	if (rt->out_prev)
+		rt->out_prev->out_next = rt->out_next;
+	else
+		o->routes = rt->out_next;
+	if (rt->out_next)
+		rt->out_next->out_prev = rt->out_prev;
+	o->nroutes--;
+	if (rt->dirty)
+		rt->dead = 1;   /* freed when its dirty list is walked */
+	else
+		free_route(r, rt);
+}
+
+void dp_out_clear(struct dp_router *r, struct dp_out *o)
+{
+	struct dp_route *rt, *next;
+
+	for (int c = 0; c < DP_CAD__COUNT; c++) {
+		for (rt = o->dirty[c]; rt; rt = next) {
+			next = rt->dirty_next;
+			rt->dirty = 0;
+			if (rt->dead)
+				free_route(r, rt);
+		}
+		o->dirty[c] = NULL;
+		if (o->on_dirty[c]) {
+			struct dp_out **pp = &r->dirty_outs[c];
+
+			while (*pp && *pp != o)
+				pp = &(*pp)->dirty_next[c];
+			if (*pp)
+				*pp = o->dirty_next[c];
+			o->on_dirty[c] = 0;
+		}
+	}
+	for (rt = o->routes; rt; rt = next) {
+		next = rt->out_next;
+		unlink_key(rt);
+		free_route(r, rt);
+	}
+	o->routes = NULL;
+	o->nroutes = 0;
+}
+
+void dp_router_sample(struct dp_router *r, struct dp_key *k,
+		      const struct sp_record *rec, uint64_t now_ns)
+{
+	for (struct dp_route *rt = k->routes; rt; rt = rt->key_next) {
+		struct dp_out *o = rt->out;
+		uint8_t lvl = effective(rt->level, o->shed);
+
+		o->st.offered += rec->nsamp;
+		if (lvl == SP_LEVEL_HIGH) {
+			if (rt->cursor + rec->nsamp != k->hist.head) {
+				/* something is owed from before: send all */
+				send_range(r, rt, k->hist.head, now_ns);
+				continue;
+			}
+			rt->cursor = k->hist.head;
+			if (r->emit(r->ctx, o, 0, o->shed ? SP_Q_DEGRADED : 0,
+				    k->sensor_id, (uint32_t)k->hist.head,
+				    rec) == 0) {
+				o->st.msgs++;
+				o->st.samples += rec->nsamp;
+			}
+			sp_histo_add(&o->st.stale, now_ns > k->rx_ns ?
+				     now_ns - k->rx_ns : 0);
+		} else if (lvl != SP_LEVEL_NONE && !rt->dirty) {
+			mark_dirty(r, rt, lvl == SP_LEVEL_MEDIUM ?
+				   DP_CAD_MEDIUM : DP_CAD_LOW);
+		}
+	}
+}
+
+void dp_router_flush(struct dp_router *r, enum dp_cadence c, uint64_t now_ns)
+{
+	struct dp_out *o = r->dirty_outs[c], *onext;
+
+	r->dirty_outs[c] = NULL;
+	for (; o; o = onext) {
+		struct dp_route *rt = o->dirty[c], *next;
+
+		onext = o->dirty_next[c];
+		o->on_dirty[c] = 0;
+		o->dirty[c] = NULL;
+		for (; rt; rt = next) {
+			next = rt->dirty_next;
+			rt->dirty = 0;
+			r->flush_walked++;
+			if (rt->dead)
+				free_route(r, rt);
+			else if (effective(rt->level, o->shed) != SP_LEVEL_NONE)
+				send_range(r, rt, rt->key->hist.head, now_ns);
+		}
+		o->st.flushes++;
+		if (r->push)
+			r->push(r->ctx, o);
+	}
+}
+
+uint32_t dp_route_backfill(struct dp_router *r, struct dp_route *rt,
+			   uint64_t from_ns, uint32_t max, uint64_t now_ns)
+{
+	const struct dp_hist *h = &rt->key->hist;
+	uint32_t have = dp_hist_count(h), sent = 0, n, dt;
+	uint64_t i = h->head - have, end = rt->cursor;
+
+	(void)now_ns;
+	/* Replay what the route had not sent before it was raised: samples
+	 * newer than from_ns and older than the route's cursor. */
+	while (i < end && h->ts[i & h->mask] < from_ns)
+		i++;
+	for (; i < end && sent < max; i += n, sent++) {
+		n = run_length(h, i, end, &dt);
+		emit_run(r, rt, i, n, dt, 0, SP_FF_BACKFILL);
+	}
+	return sent;
+}
+
+void dp_out_set_shed(struct dp_out *o, uint8_t shed)
+{
+	if (shed > o->shed)
+		o->st.demotions += shed - o->shed;
+	o->shed = shed;
+}
+
+uint64_t dp_router_bytes(const struct dp_router *r)
+{
+	return (uint64_t)r->routes_used * sizeof(struct dp_route);
+}

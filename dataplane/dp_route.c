@@ -161,6 +161,28 @@ struct dp_route *dp_route_add(struct dp_router *r, struct dp_key *k,
 	return rt;
 }
 
+static void mark_dirty(struct dp_router *r, struct dp_route *rt,
+		       enum dp_cadence c);
+
+struct dp_route *dp_route_add_from(struct dp_router *r, struct dp_key *k,
+				   struct dp_out *o, uint8_t level,
+				   uint64_t cursor, uint64_t now_ns)
+{
+	struct dp_route *rt = dp_route_add(r, k, o, level);
+	uint8_t lvl;
+
+	if (rt == NULL || cursor >= k->hist.head)
+		return rt;
+	rt->cursor = cursor;
+	lvl = effective(level, o->shed);
+	if (lvl == SP_LEVEL_HIGH)
+		send_range(r, rt, k->hist.head, now_ns);
+	else if (lvl != SP_LEVEL_NONE)
+		mark_dirty(r, rt, lvl == SP_LEVEL_MEDIUM ? DP_CAD_MEDIUM
+							 : DP_CAD_LOW);
+	return rt;
+}
+
 struct dp_route *dp_route_find(const struct dp_key *k, const struct dp_out *o)
 {
 	for (struct dp_route *rt = k->routes; rt; rt = rt->key_next)

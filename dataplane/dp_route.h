@@ -121,6 +121,15 @@ void dp_out_init(struct dp_out *o, enum dp_out_kind kind, uint16_t feed_id,
 struct dp_route *dp_route_add(struct dp_router *r, struct dp_key *k,
 			      struct dp_out *o, uint8_t level);
 
+/**
+ * As dp_route_add(), but owing the key's samples from @p cursor on (a route
+ * moving between outs keeps what it had not sent yet): a `high` route sends
+ * them at once, a `medium`/`low` one at its next flush.
+ */
+struct dp_route *dp_route_add_from(struct dp_router *r, struct dp_key *k,
+				   struct dp_out *o, uint8_t level,
+				   uint64_t cursor, uint64_t now_ns);
+
 /** The route of @p k to @p o, or NULL. */
 struct dp_route *dp_route_find(const struct dp_key *k, const struct dp_out *o);
 

@@ -50,7 +50,7 @@ int main(int argc, char **argv)
 		{ "feed", suite_feed }, { "msgs", suite_msgs },
 		{ "config", suite_config }, { "catalog", suite_catalog },
 		{ "hist", suite_hist }, { "keys", suite_keys },
-		{ "route", suite_route },
+		{ "route", suite_route }, { "attn", suite_attn },
 	};
 	unsigned int failed;
 

@@ -16,6 +16,7 @@ void suite_catalog(void);
 void suite_hist(void);
 void suite_keys(void);
 void suite_route(void);
+void suite_attn(void);
 
 /** Add a suite called @p name with @p n tests. */
 void unit_add(const char *name, const CU_TestInfo *tests);

@@ -51,6 +51,7 @@ int main(int argc, char **argv)
 		{ "config", suite_config }, { "catalog", suite_catalog },
 		{ "hist", suite_hist }, { "keys", suite_keys },
 		{ "route", suite_route }, { "attn", suite_attn },
+		{ "model", suite_model },
 	};
 	unsigned int failed;
 

@@ -1,0 +1,70 @@
+/*
+ * dp_cmd.h - control -> worker messages. The control thread never touches
+ * a worker's tables: it puts fixed-size commands on the worker's mailbox
+ * (an rte_ring of elements, single producer, single consumer), and the
+ * worker applies them between bursts. Queries carry a pointer to a
+ * struct dp_query that the worker fills and marks done.
+ */
+#ifndef DP_CMD_H
+#define DP_CMD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum dp_cmd_op {
+	DP_CMD_OUT_ADD,    /* a lens: feed_id, ip, port, mac */
+	DP_CMD_OUT_DEL,    /* a lens goes: feed_id */
+	DP_CMD_SET,        /* interest of feed_id (0: pin) in sensor/attr */
+	DP_CMD_UNSET,
+	DP_CMD_FLAGS,      /* switches: flags */
+	DP_CMD_QUERY,      /* fill q */
+};
+
+/* Run-time switches (DP_CMD_FLAGS, and the config's [switches]). */
+enum dp_flag {
+	DP_F_ATTENTION = 1u << 0,  /* off: every sample on the broadcast feed */
+	DP_F_LENSES = 1u << 1,     /* per-viewer feeds */
+	DP_F_BACKFILL = 1u << 2,   /* replay history when attention rises */
+	DP_F_SHEDDING = 1u << 3,   /* demote low/medium under overload */
+	DP_F_HINTS = 1u << 4,      /* attention hints to sensors */
+};
+#define DP_F_ALL 0x1fu
+
+struct dp_query;
+
+struct dp_cmd {
+	uint8_t op;
+	uint8_t level;
+	uint8_t has_mac;
+	uint8_t mac[6];
+	uint16_t feed_id;          /* lens (0 in SET/UNSET: a pin) */
+	uint16_t attr_id;          /* 0: every attribute */
+	uint16_t port;             /* host order */
+	uint16_t sensor_feed_id;   /* SET: the sensor's feed, if made now */
+	uint32_t ip;               /* host order */
+	uint32_t flags;
+	uint64_t sensor_id;
+	struct dp_query *q;
+};
+
+enum dp_query_kind {
+	DP_Q_SENSORS,      /* JSON objects of the worker's sensors */
+	DP_Q_HISTORY,      /* samples of one key */
+	DP_Q_ATTENTION,    /* levels of a sensor's keys */
+};
+
+struct dp_query {
+	uint8_t kind;
+	uint8_t by_range;          /* HISTORY: time range, else last n */
+	uint16_t attr_id;
+	uint32_t n;                /* HISTORY last n; SENSORS at most n */
+	uint64_t sensor_id;
+	uint64_t from_ns, to_ns;
+	uint32_t done;             /* set by the worker (release) */
+	int rc;                    /* 0, or -ENOENT */
+	size_t len, cap;
+	char *buf;                 /* JSON written by the worker */
+	uint32_t count;            /* items written */
+};
+
+#endif /* DP_CMD_H */

@@ -1,0 +1,201 @@
+/*
+ * test_model.c - the control model with a fake clock and a fake sender:
+ * commands per change, lens and sensor-feed ids, TTL lapse and renewal,
+ * pins, switches, errors, and heavy churn.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "dp_model.h"
+#include "sp_hint.h"
+#include "unit.h"
+
+static struct dp_cmd cmds[4096];
+static uint64_t cmd_sensor[4096];
+static unsigned int ncmds;
+
+static void fake_send(void *ctx, uint64_t sensor, const struct dp_cmd *c)
+{
+	(void)ctx;
+	if (ncmds < 4096) {
+		cmd_sensor[ncmds] = sensor;
+		cmds[ncmds++] = *c;
+	}
+}
+
+static struct dp_model *mk(uint32_t viewers, uint32_t subs)
+{
+	struct dp_model_params p = { .max_viewers = viewers,
+		.max_subs = subs, .flags = DP_F_ALL, .send = fake_send };
+
+	ncmds = 0;
+	return dp_model_create(&p);
+}
+
+#define MS 1000000ull
+
+static void test_viewers(void)
+{
+	struct dp_model *m = mk(4, 16);
+	char err[200];
+	uint8_t mac[6] = { 2, 0, 0, 0, 0, 9 };
+	int a, b;
+
+	a = dp_model_viewer_add(m, "wall", 0xef000001, 7600, NULL,
+				SP_LEVEL_MEDIUM, 0, err, sizeof(err));
+	CU_ASSERT(a >= DP_FEED_FIRST_DYNAMIC);
+	CU_ASSERT_EQUAL(ncmds, 1);
+	CU_ASSERT_EQUAL(cmds[0].op, DP_CMD_OUT_ADD);
+	CU_ASSERT_EQUAL(cmd_sensor[0], 0);   /* to every worker */
+	CU_ASSERT_EQUAL(cmds[0].feed_id, a);
+	b = dp_model_viewer_add(m, "desk", 0x0a000002, 7600, mac,
+				SP_LEVEL_LOW, 0, err, sizeof(err));
+	CU_ASSERT(b >= DP_FEED_FIRST_DYNAMIC && b != a);
+	CU_ASSERT_EQUAL(cmds[1].has_mac, 1);
+	CU_ASSERT_EQUAL(dp_model_viewer_add(m, "wall", 0xef000001, 1, NULL,
+			SP_LEVEL_LOW, 0, err, sizeof(err)), -EEXIST);
+	CU_ASSERT_EQUAL(dp_model_viewer_add(m, "uni", 0x0a000003, 1, NULL,
+			SP_LEVEL_LOW, 0, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "MAC"));
+	CU_ASSERT_EQUAL(dp_model_viewer_add(m, "", 0xef000001, 1, NULL,
+			SP_LEVEL_LOW, 0, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_EQUAL(dp_model_nviewers(m), 2);
+	CU_ASSERT_EQUAL(dp_model_viewer_rm(m, "nobody", err, sizeof(err)),
+			-ENOENT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "nobody"));
+	CU_ASSERT_EQUAL(dp_model_viewer_rm(m, "wall", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(cmds[ncmds - 1].op, DP_CMD_OUT_DEL);
+	CU_ASSERT_EQUAL(cmds[ncmds - 1].feed_id, a);
+	CU_ASSERT_PTR_NULL(dp_model_viewer_find(m, "wall"));
+	dp_model_free(m);
+}
+
+static void test_subs_and_sensor_feeds(void)
+{
+	struct dp_model *m = mk(4, 16);
+	char err[200];
+	int lens;
+	uint16_t sf;
+
+	lens = dp_model_viewer_add(m, "v", 0xef000001, 7600, NULL,
+				   SP_LEVEL_MEDIUM, 0, err, sizeof(err));
+	dp_model_viewer_add(m, "w", 0xef000002, 7600, NULL, SP_LEVEL_LOW, 0,
+			    err, sizeof(err));
+	ncmds = 0;
+	CU_ASSERT_EQUAL(dp_model_sub_add(m, "v", 42, 0, 0, 0, 0, err,
+					 sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(ncmds, 1);
+	CU_ASSERT_EQUAL(cmds[0].op, DP_CMD_SET);
+	CU_ASSERT_EQUAL(cmd_sensor[0], 42);   /* to the owner only */
+	CU_ASSERT_EQUAL(cmds[0].level, SP_LEVEL_MEDIUM);   /* viewer's */
+	CU_ASSERT_EQUAL(cmds[0].feed_id, lens);
+	sf = cmds[0].sensor_feed_id;
+	CU_ASSERT(sf >= DP_FEED_FIRST_DYNAMIC && sf != lens);
+	CU_ASSERT_EQUAL(dp_model_sensor_feed(m, 42), sf);
+	/* a second subscription to the sensor reuses its feed */
+	dp_model_sub_add(m, "w", 42, 3, SP_LEVEL_HIGH, 0, 0, err, sizeof(err));
+	CU_ASSERT_EQUAL(cmds[1].sensor_feed_id, 0);
+	CU_ASSERT_EQUAL(cmds[1].level, SP_LEVEL_HIGH);
+	CU_ASSERT_EQUAL(cmds[1].attr_id, 3);
+	CU_ASSERT_EQUAL(dp_model_nsubs(m), 2);
+	CU_ASSERT_EQUAL(dp_model_sub_add(m, "x", 42, 0, 0, 0, 0, err,
+					 sizeof(err)), -ENOENT);
+	CU_ASSERT_EQUAL(dp_model_sub_rm(m, "v", 42, 3, err, sizeof(err)),
+			-ENOENT);
+	CU_ASSERT_EQUAL(dp_model_sub_rm(m, "v", 42, 0, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(cmds[2].op, DP_CMD_UNSET);
+	CU_ASSERT_EQUAL(dp_model_sensor_feed(m, 42), sf);   /* w still */
+	/* removing w drops its subscription before its lens */
+	ncmds = 0;
+	CU_ASSERT_EQUAL(dp_model_viewer_rm(m, "w", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(ncmds, 2);
+	CU_ASSERT_EQUAL(cmds[0].op, DP_CMD_UNSET);
+	CU_ASSERT_EQUAL(cmds[1].op, DP_CMD_OUT_DEL);
+	CU_ASSERT_EQUAL(dp_model_sensor_feed(m, 42), 0);
+	CU_ASSERT_EQUAL(dp_model_nsubs(m), 0);
+	dp_model_free(m);
+}
+
+static void test_ttl(void)
+{
+	struct dp_model *m = mk(4, 16);
+	char err[200];
+
+	dp_model_viewer_add(m, "v", 0xef000001, 7600, NULL, SP_LEVEL_LOW, 0,
+			    err, sizeof(err));
+	dp_model_sub_add(m, "v", 1, 0, SP_LEVEL_HIGH, 500, 0, err, sizeof(err));
+	dp_model_sub_add(m, "v", 2, 0, SP_LEVEL_HIGH, 0, 0, err, sizeof(err));
+	ncmds = 0;
+	CU_ASSERT_EQUAL(dp_model_tick(m, 499 * MS), 0);
+	CU_ASSERT_EQUAL(ncmds, 0);
+	/* renewed at 400 ms: lapses at 900 */
+	dp_model_sub_add(m, "v", 1, 0, SP_LEVEL_HIGH, 500, 400 * MS, err,
+			 sizeof(err));
+	CU_ASSERT_EQUAL(dp_model_nsubs(m), 2);
+	CU_ASSERT_EQUAL(dp_model_tick(m, 600 * MS), 0);
+	CU_ASSERT_EQUAL(dp_model_tick(m, 900 * MS), 1);
+	CU_ASSERT_EQUAL(cmds[ncmds - 1].op, DP_CMD_UNSET);
+	CU_ASSERT_EQUAL(cmds[ncmds - 1].sensor_id, 1);
+	CU_ASSERT_EQUAL(dp_model_nsubs(m), 1);
+	CU_ASSERT_EQUAL(dp_model_tick(m, 100000 * MS), 0);   /* no TTL left */
+	dp_model_free(m);
+}
+
+static void test_pins_flags(void)
+{
+	struct dp_model *m = mk(4, 16);
+
+	CU_ASSERT_EQUAL(dp_model_pin(m, 5, 1), 0);
+	CU_ASSERT_EQUAL(cmds[0].op, DP_CMD_SET);
+	CU_ASSERT_EQUAL(cmds[0].feed_id, 0);
+	CU_ASSERT_EQUAL(cmds[0].level, SP_LEVEL_HIGH);
+	CU_ASSERT_EQUAL(dp_model_pin(m, 5, 1), -EEXIST);
+	CU_ASSERT_EQUAL(dp_model_pin(m, 6, 0), -ENOENT);
+	CU_ASSERT_EQUAL(dp_model_pin(m, 5, 0), 0);
+	CU_ASSERT_EQUAL(cmds[1].op, DP_CMD_UNSET);
+	dp_model_set_flags(m, DP_F_ALL & ~DP_F_ATTENTION);
+	CU_ASSERT_EQUAL(cmds[2].op, DP_CMD_FLAGS);
+	CU_ASSERT_EQUAL(cmds[2].flags, DP_F_ALL & ~DP_F_ATTENTION);
+	CU_ASSERT_EQUAL(dp_flag_parse("backfill"), DP_F_BACKFILL);
+	CU_ASSERT_EQUAL(dp_flag_parse("turbo"), 0);
+	CU_ASSERT_STRING_EQUAL(dp_flag_name(DP_F_HINTS), "hints");
+	dp_model_free(m);
+}
+
+/* Many add/remove cycles: tombstones must not fill the index. */
+static void test_churn(void)
+{
+	struct dp_model *m = mk(2, 64);
+	char err[200];
+	int ok = 1;
+
+	dp_model_viewer_add(m, "v", 0xef000001, 7600, NULL, SP_LEVEL_LOW, 0,
+			    err, sizeof(err));
+	for (uint64_t s = 1; s <= 200000 && ok; s++) {
+		ok &= dp_model_sub_add(m, "v", s, 0, 0, 0, 0, err,
+				       sizeof(err)) == 0;
+		ok &= dp_model_sub_rm(m, "v", s, 0, err, sizeof(err)) == 0;
+	}
+	CU_ASSERT_TRUE(ok);
+	CU_ASSERT_EQUAL(dp_model_nsubs(m), 0);
+	/* fill to the limit, then one more */
+	for (uint64_t s = 1; s <= 64; s++)
+		CU_ASSERT_EQUAL(dp_model_sub_add(m, "v", s, 0, 0, 0, 0, err,
+						 sizeof(err)), 0);
+	CU_ASSERT_EQUAL(dp_model_sub_add(m, "v", 65, 0, 0, 0, 0, err,
+					 sizeof(err)), -ENOSPC);
+	dp_model_free(m);
+}
+
+void suite_model(void)
+{
+	static const CU_TestInfo tests[] = {
+		{ "viewers and lens ids", test_viewers },
+		{ "subscriptions and sensor feeds", test_subs_and_sensor_feeds },
+		{ "TTL lapse and renewal", test_ttl },
+		{ "pins and switches", test_pins_flags },
+		{ "churn and limits", test_churn },
+		CU_TEST_INFO_NULL,
+	};
+	unit_add("model", tests);
+}

@@ -36,6 +36,24 @@ struct sp_config {
 	uint32_t feed_ttl;
 	uint32_t flush_us;           /* longest a part-filled packet waits */
 	uint32_t heartbeat_ms;
+	/* [attention] */
+	uint32_t medium_ms;          /* medium tier flush period */
+	uint32_t low_ms;             /* low tier flush period */
+	uint32_t tier_group;         /* low = +1, medium = +2, high = +3 */
+	uint32_t sensor_group;       /* sensor feeds: base | feed_id */
+	uint32_t backfill_ms;        /* history replayed when attention rises */
+	uint32_t backfill_rate;      /* backfill messages/s per worker */
+	uint64_t out_max_bytes_s;    /* per feed; over it the feed sheds */
+	uint32_t shed_recover_ms;    /* calm time before undoing a step */
+	uint32_t hint_period_s;
+	uint32_t max_viewers;
+	uint32_t max_subs;
+	uint32_t max_outs;           /* lenses + sensor feeds per worker */
+	uint32_t max_routes;         /* per worker */
+	/* [switches] */
+	bool sw_attention, sw_lenses, sw_backfill, sw_shedding, sw_hints;
+	/* [control] */
+	char ctl_socket[SP_PATH_MAX];
 };
 
 /** Fill @p cfg with every default. */

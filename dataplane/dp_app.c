@@ -40,23 +40,6 @@ static int create_worker(struct dp_app *app, unsigned int idx,
 		.history_bytes = (size_t)app->cfg.history_mb << 20,
 		.cat = app->cat,
 	};
-	struct dp_feed_params fp = {
-		.feed_id = 0,
-		.session = dp_feed_session(app->session, idx),
-		.dst_ip = app->cfg.feed_group,
-		.dst_port = (uint16_t)app->cfg.feed_port,
-		.src_port = (uint16_t)app->cfg.feed_port,
-		.ttl = (uint8_t)app->cfg.feed_ttl,
-		.mtu = (uint16_t)app->cfg.mtu,
-		.flush_us = app->cfg.flush_us,
-		.heartbeat_ms = app->cfg.heartbeat_ms,
-		.pool = app->pool,
-		.net = &app->net,
-		.clock = &app->clock,
-		.port_id = app->port_id,
-		.queue_id = (uint16_t)idx,
-		.stats = &app->stats[idx],
-	};
 
 	w = rte_zmalloc_socket("dp_worker", sizeof(*w), RTE_CACHE_LINE_SIZE,
 			       socket);
@@ -83,9 +66,12 @@ static int create_worker(struct dp_app *app, unsigned int idx,
 				  RING_F_SC_DEQ);
 	if (w->ring == NULL)
 		goto nomem;
-	if (dp_feed_init(&w->feed, &fp) < 0) {
-		fprintf(stderr, "senseplane-dp: port.mtu %u is too small for "
-			"a feed packet\n", app->cfg.mtu);
+	if (dp_worker_outs_init(w) < 0) {
+		fprintf(stderr, "senseplane-dp: worker %u: cannot allocate its "
+			"feeds and routes (%u outs, %u routes): raise -m or "
+			"lower the [attention] sizes, or port.mtu %u is too "
+			"small\n", idx, app->cfg.max_outs, app->cfg.max_routes,
+			app->cfg.mtu);
 		return -1;
 	}
 	return 0;
@@ -162,8 +148,9 @@ int dp_app_create(struct dp_app *app, volatile int *stop)
 		return -1;
 	}
 	app->shared = (struct dp_shared){
-		.cat = app->cat, .keys = app->keys, .net = &app->net,
-		.clock = &app->clock, .workers = app->workers,
+		.cat = app->cat, .cfg = &app->cfg, .keys = app->keys,
+		.net = &app->net, .clock = &app->clock, .pool = app->pool,
+		.session = app->session, .workers = app->workers,
 		.nworkers = app->nworkers, .burst = (uint16_t)app->cfg.rx_burst,
 		.stop = stop,
 	};
@@ -230,6 +217,7 @@ unsigned int dp_app_free(struct dp_app *app)
 
 		if (w == NULL)
 			continue;
+		dp_worker_outs_free(w);
 		dp_table_free(w->table);
 		rte_ring_free(w->ring);
 		rte_free(w);

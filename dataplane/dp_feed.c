@@ -36,11 +36,12 @@ static uint8_t *cur_payload(struct dp_feed *f)
 	return rte_pktmbuf_mtod(f->cur, uint8_t *) + DP_NET_HDR_LEN;
 }
 
-static int open_pkt(struct dp_feed *f, uint64_t now)
+static int open_pkt(struct dp_feed *f, uint8_t flags, uint64_t now)
 {
 	f->cur = rte_pktmbuf_alloc(f->p.pool);
 	if (f->cur == NULL)
 		return -ENOBUFS;
+	f->cur_flags = flags;
 	f->cur_len = SP_FHDR_LEN;
 	f->cur_count = 0;
 	f->cur_open_tsc = now;
@@ -56,17 +57,18 @@ static void tx_burst(struct dp_feed *f)
 					 f->txq + sent, f->ntx - sent);
 	if (unlikely(sent < f->ntx)) {
 		f->p.stats->tx_drops += f->ntx - sent;
+		f->tx_fail += f->ntx - sent;
 		rte_pktmbuf_free_bulk(f->txq + sent, f->ntx - sent);
 	}
 	f->ntx = 0;
 }
 
 /* Stamp the header of the current packet, number it, queue it for TX. */
-static void close_pkt(struct dp_feed *f, uint8_t flags, uint64_t now)
+static void close_pkt(struct dp_feed *f, uint64_t now)
 {
 	struct rte_mbuf *m = f->cur;
 	struct sp_feed_hdr h = {
-		.flags = flags,
+		.flags = f->cur_flags,
 		.feed_id = f->p.feed_id,
 		.count = f->cur_count,
 		.session = f->p.session,
@@ -85,6 +87,7 @@ static void close_pkt(struct dp_feed *f, uint8_t flags, uint64_t now)
 	f->p.stats->feed_pkts++;
 	f->p.stats->feed_msgs += f->cur_count;
 	f->p.stats->feed_bytes += m->pkt_len;
+	f->bytes += m->pkt_len;
 	if (f->cur_count == 0)
 		f->p.stats->heartbeats++;
 	if (f->ntx == DP_FEED_TXQ)
@@ -94,8 +97,9 @@ static void close_pkt(struct dp_feed *f, uint8_t flags, uint64_t now)
 	f->last_send_tsc = now;
 }
 
-int dp_feed_add(struct dp_feed *f, uint8_t quality, uint64_t sensor_id,
-		uint32_t version, const struct sp_record *r, uint64_t now)
+int dp_feed_add(struct dp_feed *f, uint8_t flags, uint8_t quality,
+		uint64_t sensor_id, uint32_t version, const struct sp_record *r,
+		uint64_t now)
 {
 	unsigned int ssize = r->dim * sp_vtype_size(r->vtype);
 	uint32_t full_room = f->max_payload - SP_FHDR_LEN - MSG_MIN;
@@ -103,10 +107,12 @@ int dp_feed_add(struct dp_feed *f, uint8_t quality, uint64_t sensor_id,
 	struct sp_record c = *r;
 	int msgs = 0;
 
+	if (f->cur && f->cur_flags != flags)
+		close_pkt(f, now);
 	while (left) {
 		uint32_t room, k;
 
-		if (f->cur == NULL && open_pkt(f, now) < 0)
+		if (f->cur == NULL && open_pkt(f, flags, now) < 0)
 			return -ENOBUFS;
 		room = f->max_payload - f->cur_len;
 		k = room > MSG_MIN ? (room - MSG_MIN) / ssize : 0;
@@ -116,7 +122,7 @@ int dp_feed_add(struct dp_feed *f, uint8_t quality, uint64_t sensor_id,
 		 * send this one and start the next. */
 		if (k < left && f->cur_count > 0 &&
 		    (k == 0 || left * ssize <= full_room)) {
-			close_pkt(f, 0, now);
+			close_pkt(f, now);
 			continue;
 		}
 		c.nsamp = (uint16_t)k;
@@ -132,7 +138,7 @@ int dp_feed_add(struct dp_feed *f, uint8_t quality, uint64_t sensor_id,
 		left -= k;
 		if ((unsigned int)(f->max_payload - f->cur_len) <
 		    MSG_MIN + MIN_SAMPLE)
-			close_pkt(f, 0, now);
+			close_pkt(f, now);
 	}
 	if (msgs > 1)
 		f->p.stats->feed_splits++;
@@ -143,10 +149,10 @@ void dp_feed_tick(struct dp_feed *f, uint64_t now)
 {
 	if (f->cur) {
 		if (now - f->cur_open_tsc >= f->flush_tsc)
-			close_pkt(f, 0, now);
+			close_pkt(f, now);
 	} else if (now - f->last_send_tsc >= f->hb_tsc) {
-		if (open_pkt(f, now) == 0)
-			close_pkt(f, 0, now);
+		if (open_pkt(f, 0, now) == 0)
+			close_pkt(f, now);
 	}
 	if (f->ntx)
 		tx_burst(f);
@@ -155,7 +161,7 @@ void dp_feed_tick(struct dp_feed *f, uint64_t now)
 void dp_feed_flush(struct dp_feed *f, uint64_t now)
 {
 	if (f->cur)
-		close_pkt(f, 0, now);
+		close_pkt(f, now);
 	if (f->ntx)
 		tx_burst(f);
 }
@@ -163,9 +169,9 @@ void dp_feed_flush(struct dp_feed *f, uint64_t now)
 void dp_feed_end(struct dp_feed *f, uint64_t now)
 {
 	if (f->cur)
-		close_pkt(f, 0, now);
-	if (open_pkt(f, now) == 0)
-		close_pkt(f, SP_FF_END, now);
+		close_pkt(f, now);
+	if (open_pkt(f, SP_FF_END, now) == 0)
+		close_pkt(f, now);
 	if (f->ntx)
 		tx_burst(f);
 }

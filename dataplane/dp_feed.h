@@ -23,6 +23,7 @@
 #include "sp_feed.h"
 
 #define DP_FEED_TXQ 64
+#define DP_FEED_FIRST_DYNAMIC_ID 16   /* 0 broadcast, 1..3 tiers */
 #define DP_FEED_WORKER_BITS 8   /* the low byte of a session is the worker */
 
 /** Session of worker @p worker's shards in the run @p run_session. */
@@ -59,12 +60,15 @@ struct dp_feed {
 	uint64_t hb_tsc;
 	/* the packet being filled */
 	struct rte_mbuf *cur;
+	uint8_t cur_flags;       /* feed flags of the packet (BACKFILL) */
 	uint16_t cur_len;        /* UDP payload bytes so far */
 	uint16_t cur_count;
 	uint64_t cur_open_tsc;
 	/* sequence state */
 	uint64_t next_seq;       /* seq of the next message */
 	uint64_t last_send_tsc;
+	uint64_t bytes;          /* sent by this feed (for shedding) */
+	uint64_t tx_fail;        /* packets the TX queue refused */
 	/* packets waiting for the TX burst */
 	uint16_t ntx;
 	struct rte_mbuf *txq[DP_FEED_TXQ];
@@ -75,13 +79,14 @@ int dp_feed_init(struct dp_feed *f, const struct dp_feed_params *p);
 
 /**
  * Append the samples of record @p r (values as on the wire) for
- * @p sensor_id; @p version is the key's sample count after this record.
+ * @p sensor_id, in a packet with feed flags @p flags (BACKFILL or 0); @p version is the key's sample count after this record.
  * A record too large for one packet is split by samples over messages,
  * each a valid record with its own t0 and version.
  * @return messages added, or -ENOBUFS when the pool is empty (counted).
  */
-int dp_feed_add(struct dp_feed *f, uint8_t quality, uint64_t sensor_id,
-		uint32_t version, const struct sp_record *r, uint64_t now);
+int dp_feed_add(struct dp_feed *f, uint8_t flags, uint8_t quality,
+		uint64_t sensor_id, uint32_t version, const struct sp_record *r,
+		uint64_t now);
 
 /**
  * Timers: close a part-filled packet older than flush_us, send a heartbeat

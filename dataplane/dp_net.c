@@ -67,6 +67,7 @@ enum dp_rx_class dp_net_classify(const struct dp_net *net, struct rte_mbuf *m,
 	info->len = (uint16_t)(ulen - sizeof(*udp));
 	info->src_ip = ip->src_addr;
 	info->src_port = udp->src_port;
+	info->src_mac = eth->src_addr.addr_bytes;
 	return DP_RX_SENSOR;
 bad_ip:
 	*drop_reason = DP_DROP_IP_BAD;

@@ -32,6 +32,7 @@ struct dp_rx_info {
 	uint16_t len;
 	rte_be32_t src_ip;
 	rte_be16_t src_port;
+	const uint8_t *src_mac;   /* the last hop, for replies */
 };
 
 /**

@@ -32,7 +32,9 @@ const char *dp_drop_name(unsigned int reason)
 	X(ignored) X(arp_replies) X(icmp_replies) X(handoff_out) \
 	X(handoff_in) X(seq_gaps) X(sensors) X(keys) X(history_full) \
 	X(feed_pkts) X(feed_msgs) X(feed_bytes) X(feed_splits) \
-	X(heartbeats) X(tx_drops) X(feed_lost) X(busy_cycles) X(loops)
+	X(heartbeats) X(tx_drops) X(feed_lost) X(outs_full) X(routes_full) \
+	X(backfills) X(backfill_limited) X(demotions) X(flushes) \
+	X(flush_cycles) X(cmds) X(hints) X(busy_cycles) X(loops)
 
 static const struct dp_stats *g_blocks;   /* set once before telemetry runs */
 static unsigned int g_nblocks;

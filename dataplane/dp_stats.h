@@ -54,6 +54,15 @@ struct dp_stats {
 	uint64_t heartbeats;
 	uint64_t tx_drops;        /* packets the TX queue would not take */
 	uint64_t feed_lost;       /* samples not sent: packet pool empty */
+	uint64_t outs_full;       /* lenses/sensor feeds refused: pool full */
+	uint64_t routes_full;     /* routes refused: pool full */
+	uint64_t backfills;       /* backfills run */
+	uint64_t backfill_limited; /* backfills skipped by the rate limit */
+	uint64_t demotions;       /* shedding steps taken */
+	uint64_t flushes;         /* medium + low flush cycles */
+	uint64_t flush_cycles;    /* TSC cycles spent in them */
+	uint64_t cmds;            /* mailbox commands applied */
+	uint64_t hints;           /* attention hints sent */
 	uint64_t busy_cycles;     /* TSC cycles of loop turns that had work */
 	uint64_t loops;
 } __rte_cache_aligned;

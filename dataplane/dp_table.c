@@ -127,10 +127,10 @@ struct dp_key *dp_table_key_find(const struct dp_table *t, uint64_t sensor_id,
 	return NULL;
 }
 
-struct dp_key *dp_table_key(struct dp_table *t, uint64_t sensor_id,
+struct dp_key *dp_table_key(struct dp_table *t, struct dp_sensor *s,
 			    const struct sp_attr *a, int *created)
 {
-	struct key_id id = { .sensor = sensor_id, .attr = (uint16_t)a->id };
+	struct key_id id = { .sensor = s->id, .attr = (uint16_t)a->id };
 	struct dp_key *k;
 	unsigned int ssize = sp_attr_sample_size(a);
 	size_t need = RTE_ALIGN_CEIL(dp_hist_mem_size(a->depth, ssize), 8);
@@ -141,25 +141,44 @@ struct dp_key *dp_table_key(struct dp_table *t, uint64_t sensor_id,
 		return data;
 	if (t->nkeys == t->max_keys)
 		return NULL;
+	/* The history ring is also the conflation buffer: a key without
+	 * one could not be delivered at medium or low, so it is not made. */
+	if (t->arena_len - t->arena_used < need) {
+		*created = 2;
+		return NULL;
+	}
 	k = &t->keys[t->nkeys];
 	memset(k, 0, sizeof(*k));
-	k->sensor_id = sensor_id;
+	k->sensor_id = s->id;
 	k->attr_id = (uint16_t)a->id;
 	k->attr_idx = (uint16_t)(a - t->cat->attrs);
+	k->mode = (uint8_t)a->mode;
+	k->vtype = (uint8_t)a->vtype;
+	k->dim = (uint8_t)a->dim;
 	if (rte_hash_add_key_data(t->key_hash, &id, k) < 0)
 		return NULL;
-	*created = 1;
-	if (t->arena_len - t->arena_used >= need) {
-		dp_hist_init(&k->hist, t->arena + t->arena_used, a->depth,
-			     ssize);
-		t->arena_used += need;
-	} else {
-		/* Still forwarded, just without history; counted. */
-		dp_hist_init(&k->hist, NULL, 0, ssize);
-		*created = 2;
-	}
+	dp_hist_init(&k->hist, t->arena + t->arena_used, a->depth, ssize);
+	t->arena_used += need;
+	k->sensor_next = s->keys;
+	s->keys = k;
+	s->nkeys++;
 	t->nkeys++;
+	*created = 1;
 	return k;
+}
+
+struct dp_sensor *dp_table_sensor_find(const struct dp_table *t, uint64_t id)
+{
+	void *data;
+
+	if (rte_hash_lookup_data(t->sensor_hash, &id, &data) >= 0)
+		return data;
+	return NULL;
+}
+
+struct dp_sensor *dp_table_sensor_at(const struct dp_table *t, uint32_t i)
+{
+	return i < t->nsensors ? &t->sensors[i] : NULL;
 }
 
 uint32_t dp_table_nsensors(const struct dp_table *t)

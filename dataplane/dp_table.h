@@ -41,12 +41,19 @@ struct dp_sensor *dp_table_sensor(struct dp_table *t, uint64_t id,
 				  int *created);
 
 /**
- * The key (@p sensor_id, @p a), added if new with a history ring of the
- * catalogue's depth (no history when the arena is spent: *created = 2).
- * @return the entry, or NULL when the table is full.
+ * The key (@p s, @p a), added if new (*created = 1) with a history ring of
+ * the catalogue's depth and linked into the sensor's keys.
+ * @return the entry, or NULL when the table or the history arena is full
+ * (*created = 2 for the arena).
  */
-struct dp_key *dp_table_key(struct dp_table *t, uint64_t sensor_id,
+struct dp_key *dp_table_key(struct dp_table *t, struct dp_sensor *s,
 			    const struct sp_attr *a, int *created);
+
+/** The sensor @p id if known, else NULL. */
+struct dp_sensor *dp_table_sensor_find(const struct dp_table *t, uint64_t id);
+
+/** Sensor number @p i (0..nsensors-1). */
+struct dp_sensor *dp_table_sensor_at(const struct dp_table *t, uint32_t i);
 
 /** Find a key without adding it; NULL if absent. */
 struct dp_key *dp_table_key_find(const struct dp_table *t, uint64_t sensor_id,

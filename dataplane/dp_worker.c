@@ -1,9 +1,11 @@
 /*
- * dp_worker.c - the poll loop: RX burst, classify, hand off or apply, feed
- * timers. Nothing here allocates (but mbufs), locks, logs or makes a
- * system call.
+ * dp_worker.c - the poll loop: mailbox, RX burst, classify, hand off or
+ * apply, route, timers. Nothing here allocates (but mbufs), locks, logs or
+ * makes a system call beyond the PMD's own.
  */
 #include "dp_worker.h"
+
+#include <string.h>
 
 #include <rte_ethdev.h>
 #include <rte_prefetch.h>
@@ -12,11 +14,13 @@
 
 /* Records in the largest packet (MTU 9000): 8984 / (20 + 4). */
 #define MAX_RECS 384
+#define MBOX_PER_TURN 16
 
 /* All-or-nothing: check every record against the catalogue and find or
  * make its key before any is applied. @return 0 or the drop counter. */
-static int resolve_keys(struct dp_worker *w, const struct sp_sensor_pkt *pkt,
-			struct dp_key **keys, uint64_t **drop)
+static int resolve_keys(struct dp_worker *w, struct dp_sensor *s,
+			const struct sp_sensor_pkt *pkt, struct dp_key **keys,
+			uint64_t **drop)
 {
 	const struct sp_catalog *cat = w->sh->cat;
 	struct dp_stats *st = w->stats;
@@ -38,13 +42,17 @@ static int resolve_keys(struct dp_worker *w, const struct sp_sensor_pkt *pkt,
 		}
 		if (i == MAX_RECS)
 			goto full;
-		keys[i] = dp_table_key(w->table, pkt->sensor_id, a, &created);
-		if (keys[i] == NULL)
-			goto full;
-		if (created) {
-			st->keys++;
+		keys[i] = dp_table_key(w->table, s, a, &created);
+		if (keys[i] == NULL) {
 			if (created == 2)
 				st->history_full++;
+			goto full;
+		}
+		if (created) {
+			st->keys++;
+			/* interests may have named it before it existed */
+			if (s->interests)
+				dp_attn_key(&w->attn, s, keys[i], w->now_ns);
 		}
 		i++;
 	}
@@ -54,8 +62,7 @@ full:
 	return -1;
 }
 
-static void sensor_rx(struct dp_worker *w, const struct dp_rx_info *info,
-		      uint64_t now)
+static void sensor_rx(struct dp_worker *w, const struct dp_rx_info *info)
 {
 	struct dp_stats *st = w->stats;
 	struct dp_key *keys[MAX_RECS];
@@ -79,16 +86,18 @@ static void sensor_rx(struct dp_worker *w, const struct dp_rx_info *info,
 		st->dp_drop[DP_DROP_TABLE_FULL]++;
 		return;
 	}
-	if (created) {
-		st->sensors++;
-		s->first_tsc = now;
-	} else if (s->have_seq && pkt.seq == s->last_seq) {
+	if (s->have_seq && pkt.seq == s->last_seq) {
 		st->dp_drop[DP_DROP_SEQ_DUP]++;
 		return;
 	}
-	if (resolve_keys(w, &pkt, keys, &drop) < 0) {
+	if (resolve_keys(w, s, &pkt, keys, &drop) < 0) {
 		(*drop)++;
 		return;
+	}
+	if (!s->seen) {
+		s->seen = 1;
+		s->first_tsc = w->now_tsc;
+		st->sensors++;
 	}
 	if (s->have_seq) {
 		uint32_t gap = pkt.seq - s->last_seq - 1;
@@ -98,24 +107,30 @@ static void sensor_rx(struct dp_worker *w, const struct dp_rx_info *info,
 	}
 	s->have_seq = 1;
 	s->last_seq = pkt.seq;
-	s->last_tsc = now;
+	s->last_tsc = w->now_tsc;
 	s->pkts++;
 	s->flags = pkt.flags;
 	s->src_ip = info->src_ip;
 	s->src_port = info->src_port;
+	memcpy(s->src_mac, info->src_mac, 6);
 	while (sp_sensor_next(&pkt, &off, &r)) {
 		struct dp_key *k = keys[i++];
 
 		k->version += r.nsamp;
 		k->last_t_ns = r.t0_ns + (uint64_t)(r.nsamp - 1) * r.dt_ns;
+		k->rx_ns = w->now_ns;
 		dp_hist_push_record(&k->hist, &r);
-		if (dp_feed_add(&w->feed, 0, pkt.sensor_id, k->version, &r,
-				now) < 0)
-			st->feed_lost += r.nsamp;
+		if (w->flags & DP_F_ATTENTION)
+			dp_router_sample(&w->router, k, &r, w->now_ns);
+		else
+			dp_wout_broadcast(w, pkt.sensor_id, k->version, &r);
 		st->records_in++;
 		st->samples_in += r.nsamp;
+		s->samples += r.nsamp;
 	}
 	st->sensor_pkts++;
+	if (pkt.flags & SP_SFLAG_HINT)
+		dp_wcmd_hint(w, s, 0);
 }
 
 static void tx_reply(struct dp_worker *w, struct rte_mbuf *m)
@@ -126,8 +141,7 @@ static void tx_reply(struct dp_worker *w, struct rte_mbuf *m)
 	}
 }
 
-static void handle(struct dp_worker *w, struct rte_mbuf *m, uint64_t now,
-		   int from_ring)
+static void handle(struct dp_worker *w, struct rte_mbuf *m, int from_ring)
 {
 	struct dp_stats *st = w->stats;
 	struct dp_rx_info info;
@@ -150,7 +164,7 @@ static void handle(struct dp_worker *w, struct rte_mbuf *m, uint64_t now,
 				break;
 			}
 		}
-		sensor_rx(w, &info, now);
+		sensor_rx(w, &info);
 		break;
 	case DP_RX_ARP:
 		if (dp_net_arp_reply(w->sh->net, m) == 0) {
@@ -178,16 +192,49 @@ static void handle(struct dp_worker *w, struct rte_mbuf *m, uint64_t now,
 	rte_pktmbuf_free(m);
 }
 
-static unsigned int drain_ring(struct dp_worker *w, struct rte_mbuf **pkts,
-			       uint64_t now)
+static unsigned int drain_ring(struct dp_worker *w, struct rte_mbuf **pkts)
 {
 	unsigned int n = rte_ring_sc_dequeue_burst(w->ring, (void **)pkts,
 						   w->sh->burst, NULL);
 
 	w->stats->handoff_in += n;
 	for (unsigned int i = 0; i < n; i++)
-		handle(w, pkts[i], now, 1);
+		handle(w, pkts[i], 1);
 	return n;
+}
+
+static void set_now(struct dp_worker *w, uint64_t tsc)
+{
+	w->now_tsc = tsc;
+	w->now_ns = dp_clock_ns(w->sh->clock, tsc);
+}
+
+/* The medium and low cadences, on TSC deadlines. A deadline missed by
+ * more than a period restarts from now rather than flushing in a burst. */
+static void timers(struct dp_worker *w)
+{
+	uint64_t t0 = w->now_tsc;
+
+	if (t0 >= w->next_medium) {
+		dp_router_flush(&w->router, DP_CAD_MEDIUM, w->now_ns);
+		dp_wout_shed_check(w, w->medium_tsc);
+		w->next_medium += w->medium_tsc;
+		if (w->next_medium <= t0)
+			w->next_medium = t0 + w->medium_tsc;
+		w->stats->flushes++;
+	}
+	if (t0 >= w->next_low) {
+		dp_router_flush(&w->router, DP_CAD_LOW, w->now_ns);
+		w->next_low += w->low_tsc;
+		if (w->next_low <= t0)
+			w->next_low = t0 + w->low_tsc;
+		w->stats->flushes++;
+	}
+	if (t0 >= w->next_tick) {
+		dp_wout_tick(w);
+		w->next_tick = t0 + w->tick_tsc;
+	}
+	w->stats->flush_cycles += rte_rdtsc() - t0;
 }
 
 int dp_worker_main(void *arg)
@@ -195,25 +242,36 @@ int dp_worker_main(void *arg)
 	struct dp_worker *w = arg;
 	struct dp_shared *sh = w->sh;
 	struct rte_mbuf *pkts[512];
-	uint64_t now;
+	uint64_t now = rte_rdtsc();
 
-	now = rte_rdtsc();
+	set_now(w, now);
+	w->next_medium = now + w->medium_tsc;
+	w->next_low = now + w->low_tsc;
+	w->next_tick = now + w->tick_tsc;
+	w->bf_last_tsc = now;
 	while (!*sh->stop) {
 		uint64_t start = now;
-		uint16_t n = rte_eth_rx_burst(w->port_id, w->queue_id, pkts,
-					      sh->burst);
+		uint16_t n;
 
+		set_now(w, now);
+		dp_wcmd_drain(w, MBOX_PER_TURN);
+		n = rte_eth_rx_burst(w->port_id, w->queue_id, pkts, sh->burst);
 		w->stats->rx_pkts += n;
 		for (uint16_t i = 0; i < n; i++) {
 			if (i + 1 < n)
 				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1],
 							       void *));
 			w->stats->rx_bytes += pkts[i]->pkt_len;
-			handle(w, pkts[i], now, 0);
+			handle(w, pkts[i], 0);
 		}
 		if (sh->nworkers > 1)
-			drain_ring(w, pkts, now);
-		dp_feed_tick(&w->feed, now);
+			drain_ring(w, pkts);
+		if (now >= w->next_medium || now >= w->next_low ||
+		    now >= w->next_tick)
+			timers(w);
+		/* what high routes wrote this turn leaves this turn */
+		dp_wout_push_touched(w);
+		dp_feed_tick(&w->bcast.feed, now);
 		w->stats->loops++;
 		/* one TSC read per turn: it stamps this turn's work and
 		 * starts the next one */
@@ -222,11 +280,14 @@ int dp_worker_main(void *arg)
 			w->stats->busy_cycles += now - start;
 	}
 	/* RX has stopped here; packets other workers already handed to us
-	 * are still applied before the feed ends. */
+	 * are still applied before the feeds end. */
 	__atomic_add_fetch(&sh->rx_stopped, 1, __ATOMIC_RELEASE);
 	while (__atomic_load_n(&sh->rx_stopped, __ATOMIC_ACQUIRE) <
-	       sh->nworkers || !rte_ring_empty(w->ring))
-		drain_ring(w, pkts, rte_rdtsc());
-	dp_feed_end(&w->feed, rte_rdtsc());
+	       sh->nworkers || !rte_ring_empty(w->ring)) {
+		set_now(w, rte_rdtsc());
+		drain_ring(w, pkts);
+	}
+	set_now(w, rte_rdtsc());
+	dp_wout_end(w);
 	return 0;
 }

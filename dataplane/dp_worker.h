@@ -1,10 +1,13 @@
 /*
  * dp_worker.h - one worker lcore: its RX/TX queue pair, the sensors it owns
- * (table, history), its feed shard, its hand-off ring and its counters.
+ * (table, history), the routes and feeds it sends on, its mailbox, its
+ * hand-off ring and its counters.
  *
  * Every sensor has exactly one owner, dp_owner(id); a sensor packet that
  * RSS put on another worker's queue is passed to the owner's ring, so one
- * sensor's samples are always applied in order by one lcore.
+ * sensor's samples are always applied in order by one lcore. Changes come
+ * from the control thread through the mailbox (dp_cmd.h), drained between
+ * bursts; nothing here waits for the control plane.
  */
 #ifndef DP_WORKER_H
 #define DP_WORKER_H
@@ -13,25 +16,41 @@
 
 #include <rte_ring.h>
 
+#include "dp_attn.h"
 #include "dp_clock.h"
+#include "dp_cmd.h"
 #include "dp_feed.h"
-#include "sp_keys.h"
 #include "dp_net.h"
+#include "dp_route.h"
 #include "dp_stats.h"
 #include "dp_table.h"
 #include "sp_catalog.h"
+#include "sp_config.h"
+#include "sp_keys.h"
 
-struct dp_worker;
+/* An out and the feed it sends on. */
+struct dp_lens {
+	struct dp_out out;
+	struct dp_feed feed;
+	struct dp_lens *next_free;
+	uint8_t touched;           /* on this turn's push list */
+	uint64_t shed_bytes;       /* feed bytes at the last shedding check */
+	uint64_t shed_fail;        /* TX failures at the last check */
+	uint64_t calm_since;       /* TSC since the load was low */
+};
 
 /** Shared, read-only during the run (but the stop flags). */
 struct dp_shared {
 	const struct sp_catalog *cat;
+	const struct sp_config *cfg;
 	struct sp_keys *keys;          /* may be NULL */
 	const struct dp_net *net;
 	const struct dp_clock *clock;
+	struct rte_mempool *pool;
 	struct dp_worker **workers;
 	unsigned int nworkers;
 	uint16_t burst;
+	uint64_t session;              /* of the run; workers add their index */
 	volatile int *stop;            /* set by the signal handler */
 	uint32_t rx_stopped;           /* workers past their RX loop */
 };
@@ -42,10 +61,32 @@ struct dp_worker {
 	uint16_t port_id;
 	uint16_t queue_id;
 	struct rte_ring *ring;         /* packets handed to us */
+	struct rte_ring *mbox;         /* commands from the control thread */
 	struct dp_table *table;
 	struct dp_shared *sh;
 	struct dp_stats *stats;
-	struct dp_feed feed;
+	uint32_t flags;                /* switches, enum dp_flag */
+	uint64_t now_tsc, now_ns;      /* of the current turn */
+	/* routing */
+	struct dp_router router;
+	struct dp_attn attn;
+	struct dp_lens bcast;          /* feed 0: every sample, attention off */
+	struct dp_lens tier[SP_LEVEL_HIGH + 1];
+	struct dp_lens *lenses;        /* pool of max_outs */
+	struct dp_lens *free_lens;
+	uint32_t lenses_used;
+	struct dp_lens **by_feed;      /* feed id -> lens or sensor feed */
+	struct dp_route *route_mem;
+	struct dp_interest *interest_mem;
+	uint16_t pending_sensor_feed;  /* id for the next sensor feed made */
+	struct dp_lens **touched;      /* outs written this turn */
+	uint32_t ntouched;
+	/* timers (TSC) */
+	uint64_t medium_tsc, low_tsc, tick_tsc;
+	uint64_t next_medium, next_low, next_tick;
+	/* backfill budget (token bucket, messages) */
+	double bf_tokens;
+	uint64_t bf_last_tsc;
 } __rte_cache_aligned;
 
 /** The worker that owns sensor @p id among @p n workers. */
@@ -56,10 +97,48 @@ static inline unsigned int dp_owner(uint64_t id, unsigned int n)
 }
 
 /**
+ * Allocate a worker's routing state, feeds and mailbox (dp_wout.c).
+ * @return 0, or -ENOMEM.
+ */
+int dp_worker_outs_init(struct dp_worker *w);
+/** Free what dp_worker_outs_init() allocated. */
+void dp_worker_outs_free(struct dp_worker *w);
+
+/**
  * The worker loop (lcore entry point, @p arg is a struct dp_worker): poll
  * until *stop, then drain the hand-off ring once every worker stopped RX,
- * flush the feed and send END. @return 0.
+ * flush every feed and send END on each. @return 0.
  */
 int dp_worker_main(void *arg);
+
+/* ---- dp_wout.c: feeds of a worker ---- */
+
+/** Send a sample record on the broadcast feed (attention off). */
+void dp_wout_broadcast(struct dp_worker *w, uint64_t sensor,
+		       uint32_t version, const struct sp_record *r);
+/** Push every out written this turn (high tier: out in the same turn). */
+void dp_wout_push_touched(struct dp_worker *w);
+/** Heartbeats and flush timers of every feed; shedding checks. */
+void dp_wout_tick(struct dp_worker *w);
+/** Shedding: compare each feed's rate with the limit (every medium flush). */
+void dp_wout_shed_check(struct dp_worker *w, uint64_t interval_tsc);
+/** Add lens @p feed_id to @p ip:port (mac NULL: multicast). */
+int dp_wout_lens_add(struct dp_worker *w, uint16_t feed_id, uint32_t ip,
+		     uint16_t port, const uint8_t *mac);
+/** Remove lens @p feed_id: its routes and buffer go at once. */
+int dp_wout_lens_del(struct dp_worker *w, uint16_t feed_id);
+/** Flush pending samples and END every feed (shutdown). */
+void dp_wout_end(struct dp_worker *w);
+/** Bytes of routing and lens state in use. */
+uint64_t dp_wout_bytes(const struct dp_worker *w);
+
+/* ---- dp_wcmd.c: the mailbox ---- */
+
+/** Apply up to @p max commands waiting in the mailbox. */
+unsigned int dp_wcmd_drain(struct dp_worker *w, unsigned int max);
+/** Apply switches @p flags (flushing what the old mode owed). */
+void dp_wcmd_flags(struct dp_worker *w, uint32_t flags);
+/** Send an attention hint to sensor @p s if it asked and it is due. */
+void dp_wcmd_hint(struct dp_worker *w, struct dp_sensor *s, int force);
 
 #endif /* DP_WORKER_H */

@@ -18,6 +18,7 @@ t_log "dataplane on net_pcap"
 "$DP" --no-huge --no-pci -l 0 -m 256 --file-prefix "$T_PREFIX" \
     --vdev "net_pcap0,rx_pcap=$T_DIR/in.pcap,tx_pcap=$T_DIR/out.pcap" \
     -- --set "dataplane.keys_file=$KEYS" --set dataplane.history_mb=64 \
+    --set switches.attention=false \
     > "$T_DIR/dp.log" 2>&1 &
 DPPID=$!; T_PIDS+=("$DPPID")
 t_wait_for "$T_DIR/dp.log" "running" 20

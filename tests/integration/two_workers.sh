@@ -10,9 +10,10 @@ DPIF=spd$$; NSIF=spn$$
 t_veth_ns "$NS" "$DPIF" "$NSIF"
 
 # three lcores on two cores: the main thread sleeps, two workers poll
-"$DP" --no-huge --no-pci --lcores "0@0,1@0,2@1" -m 256 \
+"$DP" --no-huge --no-pci --lcores "0@0,1@0,2@1" -m 512 \
     --file-prefix "$T_PREFIX" --vdev "net_af_packet0,iface=$DPIF,qpairs=2" \
-    -- --set dataplane.history_mb=32 > "$T_DIR/dp.log" 2>&1 &
+    -- --set dataplane.history_mb=32 --set switches.attention=false \
+    > "$T_DIR/dp.log" 2>&1 &
 DPPID=$!; T_PIDS+=("$DPPID")
 t_wait_for "$T_DIR/dp.log" "running" 20
 grep -q "2 worker(s)" "$T_DIR/dp.log" || { echo "expected 2 workers"; head "$T_DIR/dp.log"; exit 1; }

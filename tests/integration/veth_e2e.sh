@@ -11,6 +11,7 @@ t_veth_ns "$NS" "$DPIF" "$NSIF"
 
 "$DP" --no-huge --no-pci -l 0-1 -m 256 --file-prefix "$T_PREFIX" \
     --vdev "net_af_packet0,iface=$DPIF" -- --set dataplane.history_mb=32 \
+    --set switches.attention=false \
     > "$T_DIR/dp.log" 2>&1 &
 DPPID=$!; T_PIDS+=("$DPPID")
 t_wait_for "$T_DIR/dp.log" "running" 20

@@ -1,0 +1,345 @@
+/*
+ * dp_wout.c - a worker's feeds: the broadcast feed, the three tier feeds,
+ * and a pool of lenses and sensor feeds; the router's send callbacks, the
+ * per-turn push of what `high` routes wrote, heartbeats, and shedding.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+
+#include "dp_worker.h"
+
+#define TICK_MS 100
+#define MBOX_SIZE 4096
+
+static struct dp_lens *lens_of(struct dp_out *o)
+{
+	return o->tx;
+}
+
+static void touch(struct dp_worker *w, struct dp_lens *l)
+{
+	if (!l->touched) {
+		l->touched = 1;
+		w->touched[w->ntouched++] = l;
+	}
+}
+
+static int emit(void *ctx, struct dp_out *o, uint8_t flags, uint8_t q,
+		uint64_t sensor, uint32_t version, const struct sp_record *r)
+{
+	struct dp_worker *w = ctx;
+	struct dp_lens *l = lens_of(o);
+	int rc = dp_feed_add(&l->feed, flags, q, sensor, version, r,
+			     w->now_tsc);
+
+	touch(w, l);
+	if (rc < 0) {
+		w->stats->feed_lost += r->nsamp;
+		return rc;
+	}
+	return 0;
+}
+
+static void push(void *ctx, struct dp_out *o)
+{
+	struct dp_worker *w = ctx;
+
+	touch(w, lens_of(o));
+}
+
+void dp_wout_push_touched(struct dp_worker *w)
+{
+	for (uint32_t i = 0; i < w->ntouched; i++) {
+		w->touched[i]->touched = 0;
+		dp_feed_flush(&w->touched[i]->feed, w->now_tsc);
+	}
+	w->ntouched = 0;
+}
+
+static int feed_setup(struct dp_worker *w, struct dp_lens *l,
+		      enum dp_out_kind kind, uint16_t feed_id, uint32_t ip,
+		      uint16_t port, const uint8_t *mac)
+{
+	const struct sp_config *cfg = w->sh->cfg;
+	struct rte_ether_addr ea;
+	struct dp_feed_params fp = {
+		.feed_id = feed_id,
+		.session = dp_feed_session(w->sh->session, w->idx),
+		.dst_ip = ip,
+		.dst_port = port,
+		.src_port = (uint16_t)cfg->feed_port,
+		.ttl = (uint8_t)cfg->feed_ttl,
+		.mtu = (uint16_t)cfg->mtu,
+		.flush_us = cfg->flush_us,
+		.heartbeat_ms = cfg->heartbeat_ms,
+		.pool = w->sh->pool,
+		.net = w->sh->net,
+		.clock = w->sh->clock,
+		.port_id = w->port_id,
+		.queue_id = w->queue_id,
+		.stats = w->stats,
+	};
+
+	if (mac) {
+		memcpy(ea.addr_bytes, mac, 6);
+		fp.dst_mac = &ea;
+	}
+	memset(l, 0, sizeof(*l));
+	dp_out_init(&l->out, kind, feed_id, l);
+	return dp_feed_init(&l->feed, &fp);
+}
+
+static struct dp_lens *lens_alloc(struct dp_worker *w, enum dp_out_kind kind,
+				  uint16_t feed_id, uint32_t ip, uint16_t port,
+				  const uint8_t *mac)
+{
+	struct dp_lens *l = w->free_lens;
+
+	if (l == NULL || w->by_feed[feed_id])
+		return NULL;
+	w->free_lens = l->next_free;
+	if (feed_setup(w, l, kind, feed_id, ip, port, mac) < 0) {
+		l->next_free = w->free_lens;
+		w->free_lens = l;
+		return NULL;
+	}
+	w->by_feed[feed_id] = l;
+	w->lenses_used++;
+	return l;
+}
+
+/* The out is cleared of routes; end its feed and return it to the pool. */
+static void lens_release(struct dp_worker *w, struct dp_lens *l)
+{
+	dp_feed_end(&l->feed, w->now_tsc);
+	w->by_feed[l->out.feed_id] = NULL;
+	l->out.in_use = 0;
+	l->next_free = w->free_lens;
+	w->free_lens = l;
+	w->lenses_used--;
+}
+
+static struct dp_out *sensor_out(void *ctx, struct dp_sensor *s)
+{
+	struct dp_worker *w = ctx;
+	uint16_t id = w->pending_sensor_feed;
+	struct dp_lens *l;
+
+	(void)s;
+	if (id == 0)
+		return NULL;
+	l = lens_alloc(w, DP_OUT_SENSOR, id, w->sh->cfg->sensor_group | id,
+		       (uint16_t)w->sh->cfg->feed_port, NULL);
+	if (l == NULL) {
+		w->stats->outs_full++;
+		return NULL;
+	}
+	return &l->out;
+}
+
+static void sensor_out_free(void *ctx, struct dp_sensor *s)
+{
+	lens_release(ctx, lens_of(s->sensor_out));
+}
+
+static void backfill(void *ctx, struct dp_route *rt)
+{
+	struct dp_worker *w = ctx;
+	const struct sp_config *cfg = w->sh->cfg;
+	uint64_t hz = w->sh->clock->hz, from;
+	uint32_t n;
+
+	if (!(w->flags & DP_F_BACKFILL) || cfg->backfill_ms == 0)
+		return;
+	/* token bucket: backfill_rate messages per second, that many at
+	 * most at once */
+	w->bf_tokens += (double)(w->now_tsc - w->bf_last_tsc) *
+			cfg->backfill_rate / (double)hz;
+	if (w->bf_tokens > cfg->backfill_rate)
+		w->bf_tokens = cfg->backfill_rate;
+	w->bf_last_tsc = w->now_tsc;
+	if (w->bf_tokens < 1) {
+		w->stats->backfill_limited++;
+		return;
+	}
+	from = w->now_ns - (uint64_t)cfg->backfill_ms * 1000000ull;
+	n = dp_route_backfill(&w->router, rt, from, (uint32_t)w->bf_tokens,
+			      w->now_ns);
+	w->bf_tokens -= n;
+	w->stats->backfills++;
+	touch(w, lens_of(rt->out));
+}
+
+int dp_worker_outs_init(struct dp_worker *w)
+{
+	const struct sp_config *cfg = w->sh->cfg;
+	const struct dp_clock *clk = w->sh->clock;
+	static const struct dp_attn_ops ops = { sensor_out, sensor_out_free,
+						backfill };
+	int socket = (int)rte_lcore_to_socket_id(w->lcore);
+	uint32_t ninterests = cfg->max_subs + 4096;
+	char name[32];
+
+	w->route_mem = rte_zmalloc_socket("dp_routes", (size_t)cfg->max_routes *
+			sizeof(struct dp_route), RTE_CACHE_LINE_SIZE, socket);
+	w->interest_mem = rte_zmalloc_socket("dp_interests", (size_t)ninterests *
+			sizeof(struct dp_interest), RTE_CACHE_LINE_SIZE, socket);
+	w->lenses = rte_zmalloc_socket("dp_lenses", (size_t)cfg->max_outs *
+			sizeof(struct dp_lens), RTE_CACHE_LINE_SIZE, socket);
+	w->by_feed = rte_zmalloc_socket("dp_by_feed", 65536 * sizeof(void *),
+					RTE_CACHE_LINE_SIZE, socket);
+	w->touched = rte_zmalloc_socket("dp_touched", (size_t)(cfg->max_outs +
+			8) * sizeof(void *), RTE_CACHE_LINE_SIZE, socket);
+	snprintf(name, sizeof(name), "sp_mbox%u", w->idx);
+	w->mbox = rte_ring_create_elem(name, sizeof(struct dp_cmd), MBOX_SIZE,
+				       socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (!w->route_mem || !w->interest_mem || !w->lenses || !w->by_feed ||
+	    !w->touched || !w->mbox)
+		return -ENOMEM;
+	for (uint32_t i = cfg->max_outs; i-- > 0;) {
+		w->lenses[i].next_free = w->free_lens;
+		w->free_lens = &w->lenses[i];
+	}
+	dp_router_init(&w->router, w->route_mem, cfg->max_routes, emit, push,
+		       w);
+	dp_attn_init(&w->attn, &w->router, w->interest_mem, ninterests, &ops,
+		     w);
+	if (feed_setup(w, &w->bcast, DP_OUT_BROADCAST, 0, cfg->feed_group,
+		       (uint16_t)cfg->feed_port, NULL) < 0)
+		return -EINVAL;
+	for (uint8_t l = SP_LEVEL_LOW; l <= SP_LEVEL_HIGH; l++) {
+		if (feed_setup(w, &w->tier[l], DP_OUT_TIER, l,
+			       cfg->tier_group + l, (uint16_t)cfg->feed_port,
+			       NULL) < 0)
+			return -EINVAL;
+		w->tier[l].out.level = l;
+		w->attn.tier[l] = &w->tier[l].out;
+	}
+	w->flags = (cfg->sw_attention ? DP_F_ATTENTION : 0) |
+		   (cfg->sw_lenses ? DP_F_LENSES : 0) |
+		   (cfg->sw_backfill ? DP_F_BACKFILL : 0) |
+		   (cfg->sw_shedding ? DP_F_SHEDDING : 0) |
+		   (cfg->sw_hints ? DP_F_HINTS : 0);
+	w->attn.lenses_on = !!(w->flags & DP_F_LENSES);
+	w->medium_tsc = dp_clock_us_to_tsc(clk, (uint64_t)cfg->medium_ms * 1000);
+	w->low_tsc = dp_clock_us_to_tsc(clk, (uint64_t)cfg->low_ms * 1000);
+	w->tick_tsc = dp_clock_us_to_tsc(clk, TICK_MS * 1000);
+	w->bf_tokens = cfg->backfill_rate;
+	return 0;
+}
+
+void dp_worker_outs_free(struct dp_worker *w)
+{
+	rte_free(w->route_mem);
+	rte_free(w->interest_mem);
+	rte_free(w->lenses);
+	rte_free(w->by_feed);
+	rte_free(w->touched);
+	rte_ring_free(w->mbox);
+}
+
+void dp_wout_broadcast(struct dp_worker *w, uint64_t sensor,
+		       uint32_t version, const struct sp_record *r)
+{
+	if (dp_feed_add(&w->bcast.feed, 0, 0, sensor, version, r,
+			w->now_tsc) < 0)
+		w->stats->feed_lost += r->nsamp;
+	else
+		w->bcast.out.st.msgs++;
+}
+
+void dp_wout_tick(struct dp_worker *w)
+{
+	for (uint8_t l = SP_LEVEL_LOW; l <= SP_LEVEL_HIGH; l++)
+		dp_feed_tick(&w->tier[l].feed, w->now_tsc);
+	for (uint32_t i = 0; i < w->sh->cfg->max_outs; i++)
+		if (w->lenses[i].out.in_use)
+			dp_feed_tick(&w->lenses[i].feed, w->now_tsc);
+}
+
+static void shed_one(struct dp_worker *w, struct dp_lens *l,
+		     uint64_t interval_tsc)
+{
+	const struct sp_config *cfg = w->sh->cfg;
+	struct dp_out *o = &l->out;
+	double rate = (double)(l->feed.bytes - l->shed_bytes) *
+		      (double)w->sh->clock->hz / (double)interval_tsc;
+	uint64_t fail = l->feed.tx_fail - l->shed_fail;
+	uint64_t recover = dp_clock_us_to_tsc(w->sh->clock,
+				(uint64_t)cfg->shed_recover_ms * 1000);
+
+	l->shed_bytes = l->feed.bytes;
+	l->shed_fail = l->feed.tx_fail;
+	if (!(w->flags & DP_F_SHEDDING)) {
+		o->shed = 0;
+		return;
+	}
+	if (rate > (double)cfg->out_max_bytes_s || fail) {
+		if (o->shed < 2) {
+			dp_out_set_shed(o, (uint8_t)(o->shed + 1));
+			w->stats->demotions++;
+		}
+		l->calm_since = w->now_tsc;
+	} else if (o->shed && rate <= (double)cfg->out_max_bytes_s / 2) {
+		if (w->now_tsc - l->calm_since >= recover) {
+			dp_out_set_shed(o, (uint8_t)(o->shed - 1));
+			l->calm_since = w->now_tsc;
+		}
+	} else {
+		l->calm_since = w->now_tsc;
+	}
+}
+
+void dp_wout_shed_check(struct dp_worker *w, uint64_t interval_tsc)
+{
+	for (uint8_t l = SP_LEVEL_LOW; l <= SP_LEVEL_HIGH; l++)
+		shed_one(w, &w->tier[l], interval_tsc);
+	for (uint32_t i = 0; i < w->sh->cfg->max_outs; i++)
+		if (w->lenses[i].out.in_use)
+			shed_one(w, &w->lenses[i], interval_tsc);
+}
+
+int dp_wout_lens_add(struct dp_worker *w, uint16_t feed_id, uint32_t ip,
+		     uint16_t port, const uint8_t *mac)
+{
+	if (feed_id < DP_FEED_FIRST_DYNAMIC_ID ||
+	    !lens_alloc(w, DP_OUT_LENS, feed_id, ip, port, mac)) {
+		w->stats->outs_full++;
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+int dp_wout_lens_del(struct dp_worker *w, uint16_t feed_id)
+{
+	struct dp_lens *l = w->by_feed[feed_id];
+
+	if (l == NULL || l->out.kind != DP_OUT_LENS)
+		return -ENOENT;
+	dp_out_clear(&w->router, &l->out);
+	lens_release(w, l);
+	return 0;
+}
+
+void dp_wout_end(struct dp_worker *w)
+{
+	dp_router_flush(&w->router, DP_CAD_MEDIUM, w->now_ns);
+	dp_router_flush(&w->router, DP_CAD_LOW, w->now_ns);
+	dp_wout_push_touched(w);
+	dp_feed_end(&w->bcast.feed, w->now_tsc);
+	for (uint8_t l = SP_LEVEL_LOW; l <= SP_LEVEL_HIGH; l++)
+		dp_feed_end(&w->tier[l].feed, w->now_tsc);
+	for (uint32_t i = 0; i < w->sh->cfg->max_outs; i++)
+		if (w->lenses[i].out.in_use)
+			dp_feed_end(&w->lenses[i].feed, w->now_tsc);
+}
+
+uint64_t dp_wout_bytes(const struct dp_worker *w)
+{
+	return dp_router_bytes(&w->router) +
+	       (uint64_t)w->lenses_used * sizeof(struct dp_lens) +
+	       (uint64_t)w->attn.interests_used * sizeof(struct dp_interest);
+}

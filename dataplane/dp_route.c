@@ -72,6 +72,8 @@ static void emit_run(struct dp_router *r, struct dp_route *rt, uint64_t i,
 		    (uint32_t)(i + n), &rec) == 0) {
 		rt->out->st.msgs++;
 		rt->out->st.samples += n;
+		rt->out->st.bytes += SP_MSG_OVERHEAD + SP_REC_HDR_LEN +
+				     sp_record_values_len(&rec);
 		if (flags & SP_FF_BACKFILL)
 			rt->out->st.backfill_msgs++;
 	}
@@ -287,6 +289,8 @@ void dp_router_sample(struct dp_router *r, struct dp_key *k,
 		uint8_t lvl = effective(rt->level, o->shed);
 
 		o->st.offered += rec->nsamp;
+		o->st.offered_bytes += SP_MSG_OVERHEAD + SP_REC_HDR_LEN +
+				       sp_record_values_len(rec);
 		if (lvl == SP_LEVEL_HIGH) {
 			if (rt->cursor + rec->nsamp != k->hist.head) {
 				/* something is owed from before: send all */
@@ -299,6 +303,8 @@ void dp_router_sample(struct dp_router *r, struct dp_key *k,
 				    rec) == 0) {
 				o->st.msgs++;
 				o->st.samples += rec->nsamp;
+				o->st.bytes += SP_MSG_OVERHEAD + SP_REC_HDR_LEN +
+					       sp_record_values_len(rec);
 			}
 			sp_histo_add(&o->st.stale, now_ns > k->rx_ns ?
 				     now_ns - k->rx_ns : 0);

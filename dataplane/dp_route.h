@@ -50,6 +50,8 @@ struct dp_out_stats {
 	uint64_t conflated;        /* samples skipped on purpose */
 	uint64_t overrun;          /* samples the ring lost before a flush */
 	uint64_t offered;          /* samples that arrived for its routes */
+	uint64_t offered_bytes;    /* what broadcasting them would have sent */
+	uint64_t bytes;            /* message bytes sent */
 	uint64_t backfill_msgs;
 	uint64_t flushes;
 	uint64_t demotions;        /* times shedding went up a step */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <rte_telemetry.h>
 
 static const char *const dp_drop_names[DP_DROP__COUNT] = {
@@ -172,4 +173,25 @@ void dp_stats_dump(FILE *out, const struct dp_stats *s)
 		if (s->dp_drop[i])
 			fprintf(out, "  drop.%-9s %" PRIu64 "\n",
 				dp_drop_name(i), s->dp_drop[i]);
+}
+
+void dp_stats_json(json_t *obj, const struct dp_stats *s)
+{
+	char name[32];
+
+#define JS(f) json_object_set_new(obj, #f, json_integer((json_int_t)s->f));
+	SCALARS(JS)
+#undef JS
+	for (unsigned int i = 1; i < SP_DROP__COUNT; i++) {
+		snprintf(name, sizeof(name), "drop.%s", sp_drop_name(i));
+		json_object_set_new(obj, name,
+				    json_integer((json_int_t)s->proto_drop[i]));
+	}
+	for (unsigned int i = 0; i < DP_DROP__COUNT; i++) {
+		snprintf(name, sizeof(name), "drop.%s", dp_drop_name(i));
+		json_object_set_new(obj, name,
+				    json_integer((json_int_t)s->dp_drop[i]));
+	}
+	json_object_set_new(obj, "drops",
+			    json_integer((json_int_t)dp_stats_drops(s)));
 }

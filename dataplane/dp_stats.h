@@ -85,6 +85,10 @@ int dp_stats_telemetry_init(const struct dp_stats *blocks, unsigned int n);
 void dp_stats_line(FILE *out, const struct dp_stats *s,
 		   const struct dp_stats *prev, double secs);
 
+struct json_t;
+/** Add every counter of @p s to JSON object @p obj (drops as "drop.X"). */
+void dp_stats_json(struct json_t *obj, const struct dp_stats *s);
+
 /** Print every counter, one per line, "name value". */
 void dp_stats_dump(FILE *out, const struct dp_stats *s);
 

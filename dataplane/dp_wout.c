@@ -244,11 +244,20 @@ void dp_worker_outs_free(struct dp_worker *w)
 void dp_wout_broadcast(struct dp_worker *w, uint64_t sensor,
 		       uint32_t version, const struct sp_record *r)
 {
+	struct dp_out_stats *st = &w->bcast.out.st;
+	uint32_t bytes = SP_MSG_OVERHEAD + SP_REC_HDR_LEN +
+			 sp_record_values_len(r);
+
+	st->offered += r->nsamp;
+	st->offered_bytes += bytes;
 	if (dp_feed_add(&w->bcast.feed, 0, 0, sensor, version, r,
-			w->now_tsc) < 0)
+			w->now_tsc) < 0) {
 		w->stats->feed_lost += r->nsamp;
-	else
-		w->bcast.out.st.msgs++;
+		return;
+	}
+	st->msgs++;
+	st->samples += r->nsamp;
+	st->bytes += bytes;
 }
 
 void dp_wout_tick(struct dp_worker *w)

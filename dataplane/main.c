@@ -12,6 +12,7 @@
 
 #include "dp_app.h"
 #include "dp_args.h"
+#include "dp_ctl.h"
 
 static volatile int g_stop;
 
@@ -24,6 +25,8 @@ static void on_signal(int sig)
 int main(int argc, char **argv)
 {
 	static struct dp_app app;
+	struct dp_ctl *ctl;
+	char err[512];
 	struct dp_args args;
 	struct dp_stats total;
 	unsigned int in_use;
@@ -66,10 +69,19 @@ int main(int argc, char **argv)
 	       app.net.mac.addr_bytes[4], app.net.mac.addr_bytes[5], ip,
 	       app.cfg.sensor_port, app.nworkers, app.cat->n,
 	       sp_keys_count(app.keys), (unsigned long long)app.session);
+	ctl = dp_ctl_start(&app, err, sizeof(err));
+	if (ctl == NULL) {
+		fprintf(stderr, "senseplane-dp: %s\n", err);
+		dp_app_free(&app);
+		rte_eal_cleanup();
+		return 1;
+	}
+	printf("senseplane-dp: control socket %s\n", app.cfg.ctl_socket);
 	printf("senseplane-dp: running\n");
 	fflush(stdout);
 
 	dp_app_run(&app, &g_stop);
+	dp_ctl_stop(ctl);
 
 	dp_stats_sum(app.stats, app.nworkers, &total);
 	printf("senseplane-dp: stopped; totals:\n");

@@ -8,7 +8,8 @@ SP_BUILD=${SP_BUILD:-$SP_ROOT/build}
 # Build and run-time packages (Debian 12).
 SP_PACKAGES="meson ninja-build pkg-config gcc clang libclang-rt-14-dev
  libdpdk-dev dpdk dpdk-dev libinih-dev libhiredis-dev libjemalloc-dev
- libcunit1-dev libpcap-dev libevent-dev redis-server iproute2 python3
+ libcunit1-dev libpcap-dev libevent-dev libjansson-dev redis-server iproute2
+ python3
  procps iputils-ping"
 
 sp_log() { printf '\033[1m== %s\033[0m\n' "$*"; }

@@ -1,0 +1,569 @@
+/*
+ * dp_ctlcmd.c - the control protocol's requests (common/CONTROL.md): each
+ * handler parses its words, calls the one model function or query that
+ * does the job, and reports in JSON.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dp_ctl_impl.h"
+#include "dp_worker.h"
+#include "sp_hint.h"
+
+typedef json_t *(*handler_fn)(struct dp_ctl *ctl, int argc, char **argv);
+
+static json_t *ok(void)
+{
+	return json_pack("{s:b}", "ok", 1);
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (*s == '\0' || *s == '-')
+		return -1;
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	return errno || *end ? -1 : 0;
+}
+
+/* "SENSOR" or "SENSOR/ATTR" (attribute by name or number). */
+static json_t *parse_key(struct dp_ctl *ctl, const char *arg,
+			 uint64_t *sensor, uint16_t *attr, int need_attr)
+{
+	char buf[128], *slash;
+	uint64_t v;
+
+	snprintf(buf, sizeof(buf), "%s", arg);
+	slash = strchr(buf, '/');
+	if (slash)
+		*slash++ = '\0';
+	if (parse_u64(buf, sensor) < 0 || *sensor == 0)
+		return dp_ctl_fail("'%s': expected SENSOR[/ATTRIBUTE] with a "
+				   "sensor id above 0", arg);
+	*attr = 0;
+	if (slash) {
+		const struct sp_attr *a = sp_catalog_find(ctl->app->cat, slash);
+
+		if (a)
+			*attr = (uint16_t)a->id;
+		else if (parse_u64(slash, &v) == 0 && v > 0 && v < 65536 &&
+			 sp_catalog_get(ctl->app->cat, (uint16_t)v))
+			*attr = (uint16_t)v;
+		else
+			return dp_ctl_fail("'%s': no attribute '%s' in the "
+					   "catalogue", arg, slash);
+	} else if (need_attr) {
+		return dp_ctl_fail("'%s': expected SENSOR/ATTRIBUTE", arg);
+	}
+	return NULL;
+}
+
+static const char *attr_name(const struct dp_ctl *ctl, uint16_t id)
+{
+	const struct sp_attr *a = id ? sp_catalog_get(ctl->app->cat, id) : NULL;
+
+	return a ? a->name : id ? "?" : "*";
+}
+
+static json_t *h_ping(struct dp_ctl *ctl, int argc, char **argv)
+{
+	char session[20];
+
+	(void)argc;
+	(void)argv;
+	snprintf(session, sizeof(session), "%016" PRIx64, ctl->app->session);
+	return json_pack("{s:b, s:s, s:s, s:i, s:i}", "ok", 1, "version",
+			 SP_VERSION_STR, "session", session, "workers",
+			 ctl->app->nworkers, "port", ctl->app->port_id);
+}
+
+static json_t *viewer_json(const struct dp_viewer *v)
+{
+	struct in_addr a = { .s_addr = htonl(v->ip) };
+	char dest[40];
+
+	snprintf(dest, sizeof(dest), "%s:%u", inet_ntoa(a), v->port);
+	return json_pack("{s:s, s:s, s:s, s:i, s:i}", "name", v->name,
+			 "dest", dest, "level", sp_level_name(v->level),
+			 "feed", v->feed_id, "subs", v->nsubs);
+}
+
+static json_t *h_viewer(struct dp_ctl *ctl, int argc, char **argv)
+{
+	char err[256], host[64], *colon;
+	uint8_t mac[6];
+	int have_mac = 0, level = SP_LEVEL_MEDIUM, rc;
+	unsigned long port;
+	struct in_addr a;
+	json_t *list;
+
+	if (argc >= 2 && strcmp(argv[1], "ls") == 0) {
+		list = json_array();
+		for (uint32_t i = 0; i < dp_model_viewer_slots(ctl->model); i++) {
+			const struct dp_viewer *v =
+				dp_model_viewer_at(ctl->model, i);
+
+			if (v)
+				json_array_append_new(list, viewer_json(v));
+		}
+		return json_pack("{s:b, s:o}", "ok", 1, "viewers", list);
+	}
+	if (argc == 3 && strcmp(argv[1], "rm") == 0) {
+		if (dp_model_viewer_rm(ctl->model, argv[2], err,
+				       sizeof(err)) < 0)
+			return dp_ctl_fail("%s", err);
+		return ok();
+	}
+	if (argc < 4 || strcmp(argv[1], "add") != 0)
+		return dp_ctl_fail("usage: viewer add NAME IP:PORT [LEVEL] "
+				   "[mac=MAC] | viewer rm NAME | viewer ls");
+	snprintf(host, sizeof(host), "%s", argv[3]);
+	colon = strchr(host, ':');
+	port = colon ? strtoul(colon + 1, NULL, 10) : 0;
+	if (colon)
+		*colon = '\0';
+	if (!colon || port == 0 || port > 65535 ||
+	    inet_pton(AF_INET, host, &a) != 1)
+		return dp_ctl_fail("'%s': expected IP:PORT", argv[3]);
+	for (int i = 4; i < argc; i++) {
+		if (strncmp(argv[i], "mac=", 4) == 0) {
+			if (sscanf(argv[i] + 4, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx",
+				   &mac[0], &mac[1], &mac[2], &mac[3], &mac[4],
+				   &mac[5]) != 6)
+				return dp_ctl_fail("'%s': expected "
+					"mac=aa:bb:cc:dd:ee:ff", argv[i]);
+			have_mac = 1;
+		} else if ((level = sp_level_parse(argv[i])) <= 0) {
+			return dp_ctl_fail("'%s': expected low, medium, high "
+					   "or mac=MAC", argv[i]);
+		}
+	}
+	rc = dp_model_viewer_add(ctl->model, argv[2], ntohl(a.s_addr),
+				 (uint16_t)port, have_mac ? mac : NULL,
+				 (uint8_t)level, dp_ctl_now(ctl), err,
+				 sizeof(err));
+	if (rc < 0)
+		return dp_ctl_fail("%s", err);
+	return json_pack("{s:b, s:o}", "ok", 1, "viewer",
+			 viewer_json(dp_model_viewer_find(ctl->model, argv[2])));
+}
+
+static json_t *h_sub(struct dp_ctl *ctl, int argc, char **argv)
+{
+	uint64_t sensor, ttl = 0, now = dp_ctl_now(ctl);
+	uint16_t attr;
+	int level = 0;
+	char err[256];
+	json_t *e, *list;
+
+	if (argc >= 2 && strcmp(argv[1], "ls") == 0) {
+		list = json_array();
+		for (uint32_t i = 0; i < dp_model_sub_slots(ctl->model); i++) {
+			const struct dp_sub *s = dp_model_sub_at(ctl->model, i);
+			const struct dp_viewer *v;
+
+			if (!s)
+				continue;
+			v = dp_model_viewer_at(ctl->model, s->viewer);
+			if (argc >= 3 && strcmp(v->name, argv[2]) != 0)
+				continue;
+			json_array_append_new(list, json_pack(
+				"{s:s, s:I, s:s, s:s, s:I}", "viewer", v->name,
+				"sensor", (json_int_t)s->sensor_id,
+				"attr", attr_name(ctl, s->attr_id),
+				"level", sp_level_name(s->level), "ttl_ms",
+				(json_int_t)(s->expires_ns > now ?
+					     (s->expires_ns - now) / 1000000 :
+					     0)));
+		}
+		return json_pack("{s:b, s:o}", "ok", 1, "subs", list);
+	}
+	if (argc < 4 || (strcmp(argv[1], "add") && strcmp(argv[1], "rm")))
+		return dp_ctl_fail("usage: sub add VIEWER SENSOR[/ATTR] [LEVEL]"
+				   " [ttl=MS] | sub rm VIEWER SENSOR[/ATTR] | "
+				   "sub ls [VIEWER]");
+	e = parse_key(ctl, argv[3], &sensor, &attr, 0);
+	if (e)
+		return e;
+	if (strcmp(argv[1], "rm") == 0) {
+		if (dp_model_sub_rm(ctl->model, argv[2], sensor, attr, err,
+				    sizeof(err)) < 0)
+			return dp_ctl_fail("%s", err);
+		return ok();
+	}
+	for (int i = 4; i < argc; i++) {
+		if (strncmp(argv[i], "ttl=", 4) == 0) {
+			if (parse_u64(argv[i] + 4, &ttl) < 0 || ttl == 0 ||
+			    ttl > 86400000)
+				return dp_ctl_fail("'%s': ttl is 1..86400000 ms",
+						   argv[i]);
+		} else if ((level = sp_level_parse(argv[i])) <= 0) {
+			return dp_ctl_fail("'%s': expected low, medium, high "
+					   "or ttl=MS", argv[i]);
+		}
+	}
+	if (dp_model_sub_add(ctl->model, argv[2], sensor, attr,
+			     (uint8_t)level, (uint32_t)ttl, now, err,
+			     sizeof(err)) < 0)
+		return dp_ctl_fail("%s", err);
+	return json_pack("{s:b, s:i}", "ok", 1, "sensor_feed",
+			 dp_model_sensor_feed(ctl->model, sensor));
+}
+
+static json_t *h_pin(struct dp_ctl *ctl, int argc, char **argv)
+{
+	int on = strcmp(argv[0], "pin") == 0, rc;
+	uint64_t sensor;
+
+	if (argc != 2 || parse_u64(argv[1], &sensor) < 0 || sensor == 0)
+		return dp_ctl_fail("usage: %s SENSOR", argv[0]);
+	rc = dp_model_pin(ctl->model, sensor, on);
+	if (rc == -EEXIST)
+		return dp_ctl_fail("sensor %s is pinned already", argv[1]);
+	if (rc == -ENOENT)
+		return dp_ctl_fail("sensor %s is not pinned", argv[1]);
+	if (rc < 0)
+		return dp_ctl_fail("too many pins");
+	return ok();
+}
+
+static json_t *h_pins(struct dp_ctl *ctl, int argc, char **argv)
+{
+	json_t *list = json_array();
+
+	(void)argc;
+	(void)argv;
+	for (uint32_t i = 0; i < dp_model_pin_slots(ctl->model); i++) {
+		uint64_t s = dp_model_pin_at(ctl->model, i);
+
+		if (s)
+			json_array_append_new(list, json_integer((json_int_t)s));
+	}
+	return json_pack("{s:b, s:o}", "ok", 1, "pins", list);
+}
+
+static json_t *h_attention(struct dp_ctl *ctl, int argc, char **argv)
+{
+	struct dp_query q = { .kind = DP_Q_ATTENTION };
+	char err[256];
+	json_t *e, *r;
+
+	if (argc != 2)
+		return dp_ctl_fail("usage: attention SENSOR[/ATTR]");
+	e = parse_key(ctl, argv[1], &q.sensor_id, &q.attr_id, 0);
+	if (e)
+		return e;
+	r = dp_ctl_query(ctl, &q, q.sensor_id, err, sizeof(err));
+	if (r == NULL)
+		return dp_ctl_fail("%s", err);
+	e = json_pack("{s:b, s:O}", "ok", 1, "attention", json_array_get(r, 0));
+	json_decref(r);
+	return e;
+}
+
+static json_t *h_sensors(struct dp_ctl *ctl, int argc, char **argv)
+{
+	struct dp_query q = { .kind = DP_Q_SENSORS, .n = 1000 };
+	json_t *r, *flat = json_array(), *part;
+	uint64_t limit;
+	char err[256];
+	size_t i;
+
+	if (argc >= 2) {
+		if (parse_u64(argv[1], &limit) < 0 || limit == 0)
+			return dp_ctl_fail("usage: sensors [LIMIT]");
+		q.n = (uint32_t)RTE_MIN(limit, 100000u);
+	}
+	r = dp_ctl_query(ctl, &q, 0, err, sizeof(err));
+	if (r == NULL)
+		return dp_ctl_fail("%s", err);
+	json_array_foreach(r, i, part)
+		json_array_extend(flat, part);
+	json_decref(r);
+	return json_pack("{s:b, s:o}", "ok", 1, "sensors", flat);
+}
+
+static json_t *h_history(struct dp_ctl *ctl, int argc, char **argv)
+{
+	struct dp_query q = { .kind = DP_Q_HISTORY };
+	uint64_t a = 0, b = 0;
+	char err[256];
+	json_t *e, *r, *res;
+
+	if (argc < 4)
+		goto usage;
+	e = parse_key(ctl, argv[1], &q.sensor_id, &q.attr_id, 1);
+	if (e)
+		return e;
+	if (strcmp(argv[2], "last") == 0 && argc == 4 &&
+	    parse_u64(argv[3], &a) == 0 && a > 0) {
+		q.n = (uint32_t)RTE_MIN(a, 4096u);
+	} else if (strcmp(argv[2], "since") == 0 && argc == 4 &&
+		   parse_u64(argv[3], &a) == 0) {
+		q.by_range = 1;
+		q.to_ns = UINT64_MAX;
+		q.from_ns = dp_ctl_now(ctl) - a * 1000000ull;
+	} else if (strcmp(argv[2], "range") == 0 && argc == 5 &&
+		   parse_u64(argv[3], &a) == 0 && parse_u64(argv[4], &b) == 0 &&
+		   a <= b) {
+		q.by_range = 1;
+		q.from_ns = a;
+		q.to_ns = b;
+	} else {
+		goto usage;
+	}
+	r = dp_ctl_query(ctl, &q, q.sensor_id, err, sizeof(err));
+	if (r == NULL)
+		return dp_ctl_fail("%s", err);
+	res = json_pack("{s:b, s:O}", "ok", 1, "history", json_array_get(r, 0));
+	json_decref(r);
+	return res;
+usage:
+	return dp_ctl_fail("usage: history SENSOR/ATTR last N | since MS | "
+			   "range FROM_NS TO_NS");
+}
+
+static json_t *flags_json(uint32_t flags)
+{
+	json_t *o = json_object();
+
+	for (uint32_t b = 1; b <= DP_F_HINTS; b <<= 1)
+		json_object_set_new(o, dp_flag_name(b), json_boolean(flags & b));
+	return o;
+}
+
+static json_t *h_flags(struct dp_ctl *ctl, int argc, char **argv)
+{
+	uint32_t flags = dp_model_flags(ctl->model), bit;
+
+	if (argc == 1)
+		return json_pack("{s:b, s:o}", "ok", 1, "flags",
+				 flags_json(flags));
+	if (argc != 4 || strcmp(argv[1], "set") != 0 ||
+	    !(bit = dp_flag_parse(argv[2])) ||
+	    (strcmp(argv[3], "on") && strcmp(argv[3], "off")))
+		return dp_ctl_fail("usage: flags | flags set attention|lenses|"
+				   "backfill|shedding|hints on|off");
+	flags = strcmp(argv[3], "on") == 0 ? flags | bit : flags & ~bit;
+	dp_model_set_flags(ctl->model, flags);
+	return json_pack("{s:b, s:o}", "ok", 1, "flags", flags_json(flags));
+}
+
+static json_t *out_json(const struct dp_out_stats *st, uint8_t shed)
+{
+	double ratio = st->samples ? (double)st->offered / (double)st->samples
+				   : 0;
+	int64_t saved = (int64_t)st->offered_bytes - (int64_t)st->bytes;
+
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:I, s:I, s:f,"
+			 " s:f, s:f, s:I, s:I, s:I, s:i}",
+		"msgs", (json_int_t)st->msgs,
+		"samples", (json_int_t)st->samples,
+		"offered", (json_int_t)st->offered,
+		"conflated", (json_int_t)st->conflated,
+		"overrun", (json_int_t)st->overrun,
+		"conflation_ratio", ratio,
+		"bytes", (json_int_t)st->bytes,
+		"offered_bytes", (json_int_t)st->offered_bytes,
+		"bytes_saved", (json_int_t)saved,
+		"stale_p50_us", sp_histo_pct(&st->stale, 50) / 1000.0,
+		"stale_p99_us", sp_histo_pct(&st->stale, 99) / 1000.0,
+		"stale_max_us", st->stale.max_ns / 1000.0,
+		"flushes", (json_int_t)st->flushes,
+		"demotions", (json_int_t)st->demotions,
+		"backfill_msgs", (json_int_t)st->backfill_msgs,
+		"shed", shed);
+}
+
+static void out_add(struct dp_out_stats *sum, const struct dp_out *o)
+{
+	const struct dp_out_stats *st = &o->st;
+
+	sum->msgs += st->msgs;
+	sum->samples += st->samples;
+	sum->offered += st->offered;
+	sum->conflated += st->conflated;
+	sum->overrun += st->overrun;
+	sum->bytes += st->bytes;
+	sum->offered_bytes += st->offered_bytes;
+	sum->flushes += st->flushes;
+	sum->demotions += st->demotions;
+	sum->backfill_msgs += st->backfill_msgs;
+	sp_histo_merge(&sum->stale, &st->stale);
+}
+
+static json_t *h_stats(struct dp_ctl *ctl, int argc, char **argv)
+{
+	static struct dp_out_stats sum;   /* control thread only */
+	struct dp_app *app = ctl->app;
+	json_t *totals = json_object(), *tiers = json_object();
+	json_t *viewers = json_array(), *tables;
+	uint64_t routes = 0, route_bytes = 0, hist = 0, outs = 0;
+	struct dp_stats s;
+	uint8_t shed;
+
+	(void)argc;
+	(void)argv;
+	dp_stats_sum(app->stats, app->nworkers, &s);
+	dp_stats_json(totals, &s);
+	for (uint8_t l = 0; l <= SP_LEVEL_HIGH; l++) {
+		memset(&sum, 0, sizeof(sum));
+		shed = 0;
+		for (unsigned int w = 0; w < app->nworkers; w++) {
+			const struct dp_lens *ln = l ? &app->workers[w]->tier[l]
+						     : &app->workers[w]->bcast;
+
+			out_add(&sum, &ln->out);
+			shed = RTE_MAX(shed, ln->out.shed);
+		}
+		json_object_set_new(tiers, l ? sp_level_name(l) : "broadcast",
+				    out_json(&sum, shed));
+	}
+	for (uint32_t i = 0; i < dp_model_viewer_slots(ctl->model); i++) {
+		const struct dp_viewer *v = dp_model_viewer_at(ctl->model, i);
+		json_t *o;
+
+		if (!v)
+			continue;
+		memset(&sum, 0, sizeof(sum));
+		shed = 0;
+		for (unsigned int w = 0; w < app->nworkers; w++) {
+			const struct dp_lens *ln =
+				app->workers[w]->by_feed[v->feed_id];
+
+			if (ln && ln->out.kind == DP_OUT_LENS) {
+				out_add(&sum, &ln->out);
+				shed = RTE_MAX(shed, ln->out.shed);
+			}
+		}
+		o = out_json(&sum, shed);
+		json_object_set_new(o, "name", json_string(v->name));
+		json_object_set_new(o, "level",
+				    json_string(sp_level_name(v->level)));
+		json_object_set_new(o, "subs", json_integer(v->nsubs));
+		json_array_append_new(viewers, o);
+	}
+	for (unsigned int w = 0; w < app->nworkers; w++) {
+		const struct dp_worker *wk = app->workers[w];
+
+		routes += wk->router.routes_used;
+		route_bytes += dp_wout_bytes(wk);
+		hist += dp_table_history_used(wk->table);
+		outs += wk->lenses_used;
+	}
+	tables = json_pack("{s:I, s:I, s:i, s:i, s:I, s:I, s:I, s:I, s:I, "
+			   "s:f}",
+		"sensors", (json_int_t)s.sensors, "keys", (json_int_t)s.keys,
+		"viewers", dp_model_nviewers(ctl->model),
+		"subs", dp_model_nsubs(ctl->model),
+		"routes", (json_int_t)routes,
+		"outs", (json_int_t)outs,
+		"routing_bytes", (json_int_t)route_bytes,
+		"history_bytes", (json_int_t)hist,
+		"key_bytes", (json_int_t)sizeof(struct dp_key),
+		"history_bytes_per_key", s.keys ? (double)hist / s.keys : 0.0);
+	return json_pack("{s:b, s:i, s:o, s:o, s:o, s:o, s:o, s:I}", "ok", 1,
+			 "workers", app->nworkers, "totals", totals, "tiers",
+			 tiers, "viewers", viewers, "tables", tables,
+			 "flags", flags_json(dp_model_flags(ctl->model)),
+			 "mbox_full", (json_int_t)ctl->mbox_full);
+}
+
+static json_t *h_feeds(struct dp_ctl *ctl, int argc, char **argv)
+{
+	const struct sp_config *cfg = &ctl->app->cfg;
+	json_t *list = json_array();
+	struct in_addr a;
+	char dest[40];
+
+	(void)argc;
+	(void)argv;
+#define FEED(id, kind, ip, name) do { \
+		a.s_addr = htonl(ip); \
+		snprintf(dest, sizeof(dest), "%s:%u", inet_ntoa(a), \
+			 cfg->feed_port); \
+		json_array_append_new(list, json_pack("{s:i, s:s, s:s, s:s}", \
+			"feed", id, "kind", kind, "dest", dest, "name", name)); \
+	} while (0)
+	FEED(0, "broadcast", cfg->feed_group, "broadcast");
+	FEED(1, "tier", cfg->tier_group + 1, "low");
+	FEED(2, "tier", cfg->tier_group + 2, "medium");
+	FEED(3, "tier", cfg->tier_group + 3, "high");
+	for (uint32_t i = 0; i < dp_model_sub_slots(ctl->model); i++) {
+		const struct dp_sub *s = dp_model_sub_at(ctl->model, i);
+		uint16_t f;
+		char name[32];
+
+		if (!s)
+			continue;
+		f = dp_model_sensor_feed(ctl->model, s->sensor_id);
+		snprintf(name, sizeof(name), "sensor %" PRIu64, s->sensor_id);
+		/* one entry per sensor feed: the first subscription names it */
+		if (f && s == dp_model_sub_at(ctl->model, i)) {
+			size_t k;
+			json_t *e;
+			int dup = 0;
+
+			json_array_foreach(list, k, e)
+				dup |= json_integer_value(json_object_get(e,
+							  "feed")) == f;
+			if (!dup)
+				FEED(f, "sensor", cfg->sensor_group | f, name);
+		}
+	}
+#undef FEED
+	for (uint32_t i = 0; i < dp_model_viewer_slots(ctl->model); i++) {
+		const struct dp_viewer *v = dp_model_viewer_at(ctl->model, i);
+		json_t *o;
+
+		if (!v)
+			continue;
+		o = viewer_json(v);
+		json_object_set_new(o, "kind", json_string("lens"));
+		json_array_append_new(list, o);
+	}
+	return json_pack("{s:b, s:o}", "ok", 1, "feeds", list);
+}
+
+static const struct {
+	const char *verb;
+	handler_fn fn;
+	const char *help;
+} handlers[] = {
+	{ "ping", h_ping, "ping: version, session, workers" },
+	{ "viewer", h_viewer, "viewer add NAME IP:PORT [LEVEL] [mac=MAC] | "
+	  "viewer rm NAME | viewer ls" },
+	{ "sub", h_sub, "sub add VIEWER SENSOR[/ATTR] [LEVEL] [ttl=MS] | "
+	  "sub rm VIEWER SENSOR[/ATTR] | sub ls [VIEWER]" },
+	{ "pin", h_pin, "pin SENSOR: high for everyone" },
+	{ "unpin", h_pin, "unpin SENSOR" },
+	{ "pins", h_pins, "pins: pinned sensors" },
+	{ "attention", h_attention, "attention SENSOR[/ATTR]: levels, routes" },
+	{ "sensors", h_sensors, "sensors [LIMIT]: sensors and their figures" },
+	{ "history", h_history, "history SENSOR/ATTR last N | since MS | "
+	  "range FROM_NS TO_NS" },
+	{ "flags", h_flags, "flags | flags set NAME on|off" },
+	{ "stats", h_stats, "stats: counters, tiers, viewers, tables" },
+	{ "feeds", h_feeds, "feeds: every feed and where it goes" },
+};
+
+json_t *dp_ctl_handle(struct dp_ctl *ctl, int argc, char **argv)
+{
+	json_t *list;
+
+	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
+		if (strcmp(argv[0], handlers[i].verb) == 0)
+			return handlers[i].fn(ctl, argc, argv);
+	if (strcmp(argv[0], "help") != 0)
+		return dp_ctl_fail("unknown request '%s' (try help)", argv[0]);
+	list = json_array();
+	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
+		json_array_append_new(list, json_string(handlers[i].help));
+	return json_pack("{s:b, s:o}", "ok", 1, "requests", list);
+}

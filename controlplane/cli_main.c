@@ -1,0 +1,209 @@
+/*
+ * cli_main.c - senseplane, the command-line client: one subcommand per
+ * request of the control protocol (common/CONTROL.md), --json on every
+ * read, exit codes a script can use (0 done, 1 refused, 2 usage, 3 no
+ * dataplane).
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli_print.h"
+#include "sp_ctl.h"
+
+#define DEFAULT_SOCKET "/run/senseplane/dp.sock"
+
+static volatile int g_stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	g_stop = 1;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"usage: senseplane [--socket PATH] [--json] COMMAND [ARGS]\n"
+"\n"
+"Manage a senseplane dataplane through its control socket.\n"
+"\n"
+"commands:\n"
+"  status                               version, session, workers\n"
+"  viewer add NAME IP:PORT [LEVEL] [mac=MAC]\n"
+"                                       a viewer and its lens feed\n"
+"  viewer rm NAME | viewer ls\n"
+"  sub add VIEWER SENSOR[/ATTR] [LEVEL] [--ttl MS]\n"
+"                                       subscribe (again: renew)\n"
+"  sub rm VIEWER SENSOR[/ATTR] | sub ls [VIEWER]\n"
+"  pin SENSOR | unpin SENSOR | pins     high for everyone\n"
+"  attention SENSOR[/ATTR]              levels and routes of its keys\n"
+"  sensors [LIMIT]                      sensors with their figures\n"
+"  history SENSOR/ATTR last N | since MS | range FROM_NS TO_NS\n"
+"  flags | flags set NAME on|off        attention lenses backfill\n"
+"                                       shedding hints\n"
+"  feeds                                every feed and its group\n"
+"  stats                                counters, tiers, viewers, tables\n"
+"  top [--interval MS] [--count N]      live figures\n"
+"\n"
+"options:\n"
+"  -s, --socket PATH   control socket (default $SENSEPLANE_SOCKET or %s)\n"
+"  -j, --json          print the dataplane's JSON answer\n"
+"  -h, --help          this text\n"
+"\n"
+"LEVEL is low, medium or high. Exit codes: 0 done, 1 the dataplane\n"
+"refused (the reason is printed), 2 usage, 3 no dataplane.\n",
+		DEFAULT_SOCKET);
+}
+
+static int top(struct sp_ctl *c, int argc, char **argv)
+{
+	long interval = 1000, count = 0;
+	json_t *prev = NULL, *now;
+	char err[256];
+	struct timespec t0, t1;
+
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--interval") == 0)
+			interval = atol(argv[i + 1]);
+		else if (strcmp(argv[i], "--count") == 0)
+			count = atol(argv[i + 1]);
+	}
+	if (interval < 50) {
+		fprintf(stderr, "senseplane top: --interval is at least 50 ms\n");
+		return 2;
+	}
+	signal(SIGINT, on_signal);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (long n = 0; !g_stop && (!count || n < count); n++) {
+		now = sp_ctl_call(c, err, sizeof(err), "stats");
+		if (now == NULL) {
+			fprintf(stderr, "senseplane: %s\n", err);
+			json_decref(prev);
+			return 3;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		cli_print_top(stdout, now, prev,
+			      (double)(t1.tv_sec - t0.tv_sec) +
+			      (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		t0 = t1;
+		json_decref(prev);
+		prev = now;
+		if (!count || n + 1 < count)
+			usleep((useconds_t)interval * 1000);
+	}
+	json_decref(prev);
+	return 0;
+}
+
+/* Words of the request: the CLI's own flags (--ttl) become the
+ * protocol's (ttl=MS); "status" is "ping". */
+static int build_line(int argc, char **argv, char *line, size_t len)
+{
+	size_t off = 0;
+
+	for (int i = 0; i < argc; i++) {
+		const char *w = argv[i];
+		char tmp[64];
+		int n;
+
+		if (i == 0 && strcmp(w, "status") == 0)
+			w = "ping";
+		if (strcmp(w, "--ttl") == 0 && i + 1 < argc) {
+			snprintf(tmp, sizeof(tmp), "ttl=%s", argv[++i]);
+			w = tmp;
+		}
+		if (strpbrk(w, " \t\n")) {
+			fprintf(stderr, "senseplane: '%s': no spaces in words\n",
+				w);
+			return -1;
+		}
+		n = snprintf(line + off, len - off, "%s%s", off ? " " : "", w);
+		if (n < 0 || (size_t)n >= len - off)
+			return -1;
+		off += (size_t)n;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "socket", 1, NULL, 's' }, { "json", 0, NULL, 'j' },
+		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
+	};
+	const char *path = getenv("SENSEPLANE_SOCKET");
+	char err[512], line[2048];
+	struct sp_ctl *c;
+	json_t *resp;
+	int json = 0, o, rc;
+
+	if (path == NULL)
+		path = DEFAULT_SOCKET;
+	/* options before the command; the command's own words follow */
+	while ((o = getopt_long(argc, argv, "+s:jh", lo, NULL)) != -1) {
+		switch (o) {
+		case 's': path = optarg; break;
+		case 'j': json = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		usage(stderr);
+		return 2;
+	}
+	if (argc > 1 && strcmp(argv[argc - 1], "--json") == 0) {
+		json = 1;
+		argc--;
+	}
+	c = sp_ctl_open(path, err, sizeof(err));
+	if (c == NULL) {
+		fprintf(stderr, "senseplane: %s\n", err);
+		return 3;
+	}
+	if (strcmp(argv[0], "top") == 0) {
+		rc = top(c, argc, argv);
+		sp_ctl_close(c);
+		return rc;
+	}
+	if (build_line(argc, argv, line, sizeof(line)) < 0) {
+		sp_ctl_close(c);
+		return 2;
+	}
+	resp = sp_ctl_call(c, err, sizeof(err), "%s", line);
+	sp_ctl_close(c);
+	if (resp == NULL) {
+		fprintf(stderr, "senseplane: %s\n", err);
+		return 3;
+	}
+	if (sp_ctl_error(resp)) {
+		const char *e = sp_ctl_error(resp);
+
+		if (json)
+			json_dumpf(resp, stdout, JSON_COMPACT);
+		else
+			fprintf(stderr, "senseplane %s: %s\n", argv[0], e);
+		if (json)
+			putchar('\n');
+		rc = strncmp(e, "usage:", 6) == 0 ||
+		     strncmp(e, "unknown request", 15) == 0 ? 2 : 1;
+	} else {
+		if (json) {
+			json_dumpf(resp, stdout, JSON_COMPACT);
+			putchar('\n');
+		} else {
+			cli_print(stdout, argv[0], argc > 1 ? argv[1] : "",
+				  resp);
+		}
+		rc = 0;
+	}
+	json_decref(resp);
+	return rc;
+}

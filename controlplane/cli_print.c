@@ -1,0 +1,253 @@
+/*
+ * cli_print.c - human-readable forms of the control protocol's answers.
+ */
+#include "cli_print.h"
+
+#include <string.h>
+
+static json_int_t I(json_t *o, const char *k)
+{
+	return json_integer_value(json_object_get(o, k));
+}
+
+static double F(json_t *o, const char *k)
+{
+	return json_number_value(json_object_get(o, k));
+}
+
+static const char *S(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "-";
+}
+
+static void print_viewers(FILE *out, json_t *list)
+{
+	size_t i;
+	json_t *v;
+
+	fprintf(out, "%-16s %-22s %-7s %6s %6s\n", "NAME", "DEST", "LEVEL",
+		"FEED", "SUBS");
+	json_array_foreach(list, i, v)
+		fprintf(out, "%-16s %-22s %-7s %6lld %6lld\n", S(v, "name"),
+			S(v, "dest"), S(v, "level"), I(v, "feed"),
+			I(v, "subs"));
+}
+
+static void print_subs(FILE *out, json_t *list)
+{
+	size_t i;
+	json_t *s;
+
+	fprintf(out, "%-16s %12s %-14s %-7s %8s\n", "VIEWER", "SENSOR",
+		"ATTRIBUTE", "LEVEL", "TTL_MS");
+	json_array_foreach(list, i, s)
+		fprintf(out, "%-16s %12lld %-14s %-7s %8lld\n", S(s, "viewer"),
+			I(s, "sensor"), S(s, "attr"), S(s, "level"),
+			I(s, "ttl_ms"));
+}
+
+static void print_sensors(FILE *out, json_t *list)
+{
+	size_t i;
+	json_t *s;
+
+	fprintf(out, "%12s %6s %10s %12s %5s %10s %-7s %s\n", "SENSOR",
+		"WORKER", "PKTS", "SAMPLES", "KEYS", "AGE_MS", "LEVEL", "FROM");
+	json_array_foreach(list, i, s)
+		fprintf(out, "%12lld %6lld %10lld %12lld %5lld %10.1f %-7s %s\n",
+			I(s, "id"), I(s, "worker"), I(s, "pkts"),
+			I(s, "samples"), I(s, "keys"), F(s, "age_ms"),
+			S(s, "level"), S(s, "src"));
+	fprintf(out, "%zu sensor(s)\n", json_array_size(list));
+}
+
+static void print_history(FILE *out, json_t *h)
+{
+	json_t *samples = json_object_get(h, "samples"), *row;
+	size_t i, j;
+
+	fprintf(out, "sensor %lld attr %lld (%s x %lld): %lld kept of %lld "
+		"received\n", I(h, "sensor"), I(h, "attr"), S(h, "vtype"),
+		I(h, "dim"), I(h, "kept"), I(h, "received"));
+	json_array_foreach(samples, i, row) {
+		json_t *v;
+
+		json_array_foreach(row, j, v) {
+			if (j == 0)
+				fprintf(out, "%lld", json_integer_value(v));
+			else
+				fprintf(out, " %.9g", json_number_value(v));
+		}
+		fputc('\n', out);
+	}
+}
+
+static void print_attention(FILE *out, json_t *a)
+{
+	json_t *keys = json_object_get(a, "keys"), *k, *rt;
+	size_t i, j;
+
+	fprintf(out, "sensor %lld: %s%s\n", I(a, "sensor"), S(a, "level"),
+		json_is_true(json_object_get(a, "seen")) ? "" :
+		" (not seen yet)");
+	json_array_foreach(keys, i, k) {
+		fprintf(out, "  attr %-5lld %-7s (subscriptions: %s) ->",
+			I(k, "attr"), S(k, "level"), S(k, "sub_level"));
+		json_array_foreach(json_object_get(k, "routes"), j, rt)
+			fprintf(out, " %s %lld@%s", S(rt, "kind"), I(rt, "feed"),
+				S(rt, "level"));
+		fputc('\n', out);
+	}
+}
+
+static void print_out(FILE *out, const char *name, json_t *o)
+{
+	fprintf(out, "%-12s %10lld %10lld %10lld %8.2f %12lld %9.0f %9.0f "
+		"%6lld %s\n", name, I(o, "offered"), I(o, "msgs"),
+		I(o, "samples"), F(o, "conflation_ratio"), I(o, "bytes_saved"),
+		F(o, "stale_p50_us"), F(o, "stale_p99_us"), I(o, "demotions"),
+		I(o, "shed") ? "shedding" : "");
+}
+
+static void print_stats(FILE *out, json_t *r)
+{
+	json_t *t = json_object_get(r, "totals"), *tiers, *v, *tb;
+	const char *key;
+	size_t i;
+
+	fprintf(out, "rx %lld pkts, %lld samples from %lld sensors (%lld keys);"
+		" %lld dropped; feed %lld pkts %lld msgs\n", I(t, "rx_pkts"),
+		I(t, "samples_in"), I(t, "sensors"), I(t, "keys"),
+		I(t, "drops"), I(t, "feed_pkts"), I(t, "feed_msgs"));
+	fprintf(out, "\n%-12s %10s %10s %10s %8s %12s %9s %9s %6s\n", "FEED",
+		"OFFERED", "MSGS", "SAMPLES", "CONFL", "BYTES_SAVED",
+		"STALE_P50", "STALE_P99", "DEMOT");
+	tiers = json_object_get(r, "tiers");
+	json_object_foreach(tiers, key, v)
+		print_out(out, key, v);
+	json_array_foreach(json_object_get(r, "viewers"), i, v) {
+		char name[40];
+
+		snprintf(name, sizeof(name), "%s", S(v, "name"));
+		print_out(out, name, v);
+	}
+	tb = json_object_get(r, "tables");
+	fprintf(out, "\n(staleness in us)\ntables: %lld sensors, %lld keys, "
+		"%lld viewers, %lld subs, %lld routes, %lld outs; routing %lld "
+		"B, history %lld B (%.0f B/key), key %lld B\n",
+		I(tb, "sensors"), I(tb, "keys"), I(tb, "viewers"),
+		I(tb, "subs"), I(tb, "routes"), I(tb, "outs"),
+		I(tb, "routing_bytes"), I(tb, "history_bytes"),
+		F(tb, "history_bytes_per_key"), I(tb, "key_bytes"));
+}
+
+static void print_flags(FILE *out, json_t *f)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(f, key, v)
+		fprintf(out, "%-10s %s\n", key, json_is_true(v) ? "on" : "off");
+}
+
+static void print_feeds(FILE *out, json_t *list)
+{
+	size_t i;
+	json_t *f;
+
+	fprintf(out, "%6s %-10s %-22s %s\n", "FEED", "KIND", "DEST", "NAME");
+	json_array_foreach(list, i, f)
+		fprintf(out, "%6lld %-10s %-22s %s\n", I(f, "feed"),
+			S(f, "kind"), S(f, "dest"), S(f, "name"));
+}
+
+void cli_print(FILE *out, const char *verb, const char *sub, json_t *resp)
+{
+	json_t *v;
+
+	if ((v = json_object_get(resp, "viewers")) && strcmp(verb, "viewer") == 0)
+		print_viewers(out, v);
+	else if ((v = json_object_get(resp, "viewer")))
+		fprintf(out, "viewer %s -> %s, lens feed %lld\n", S(v, "name"),
+			S(v, "dest"), I(v, "feed"));
+	else if ((v = json_object_get(resp, "subs")))
+		print_subs(out, v);
+	else if ((v = json_object_get(resp, "sensors")))
+		print_sensors(out, v);
+	else if ((v = json_object_get(resp, "history")))
+		print_history(out, v);
+	else if ((v = json_object_get(resp, "attention")))
+		print_attention(out, v);
+	else if (strcmp(verb, "stats") == 0)
+		print_stats(out, resp);
+	else if ((v = json_object_get(resp, "flags")))
+		print_flags(out, v);
+	else if ((v = json_object_get(resp, "feeds")))
+		print_feeds(out, v);
+	else if ((v = json_object_get(resp, "pins"))) {
+		size_t i;
+		json_t *p;
+
+		json_array_foreach(v, i, p)
+			fprintf(out, "%lld\n", json_integer_value(p));
+	} else if ((v = json_object_get(resp, "requests"))) {
+		size_t i;
+		json_t *p;
+
+		json_array_foreach(v, i, p)
+			fprintf(out, "%s\n", json_string_value(p));
+	} else if (json_object_get(resp, "session")) {
+		fprintf(out, "senseplane-dp %s, session %s, %lld worker(s)\n",
+			S(resp, "version"), S(resp, "session"),
+			I(resp, "workers"));
+	} else if (json_object_get(resp, "sensor_feed")) {
+		fprintf(out, "ok (sensor feed %lld)\n",
+			I(resp, "sensor_feed"));
+	} else {
+		(void)sub;
+		fprintf(out, "ok\n");
+	}
+}
+
+void cli_print_top(FILE *out, json_t *now, json_t *prev, double secs)
+{
+	json_t *t = json_object_get(now, "totals");
+	json_t *pt = prev ? json_object_get(prev, "totals") : NULL;
+	json_t *tiers = json_object_get(now, "tiers"), *v;
+	const char *key;
+	size_t i;
+
+#define RATE(o, po, k) (po && secs > 0 ? (double)(I(o, k) - I(po, k)) / secs : 0)
+	fprintf(out, "\033[H\033[2Jsenseplane top   rx %.0f pkt/s  samples %.0f/s"
+		"  feed %.0f msg/s  drops %lld  sensors %lld  keys %lld\n\n",
+		RATE(t, pt, "rx_pkts"), RATE(t, pt, "samples_in"),
+		RATE(t, pt, "feed_msgs"), I(t, "drops"), I(t, "sensors"),
+		I(t, "keys"));
+	fprintf(out, "%-12s %12s %12s %8s %10s %10s %6s\n", "FEED", "OFFERED/s",
+		"MSGS/s", "CONFL", "P50_us", "P99_us", "SHED");
+	json_object_foreach(tiers, key, v) {
+		json_t *pv = prev ? json_object_get(json_object_get(prev,
+						    "tiers"), key) : NULL;
+
+		fprintf(out, "%-12s %12.0f %12.0f %8.2f %10.0f %10.0f %6lld\n",
+			key, RATE(v, pv, "offered"), RATE(v, pv, "msgs"),
+			F(v, "conflation_ratio"), F(v, "stale_p50_us"),
+			F(v, "stale_p99_us"), I(v, "shed"));
+	}
+	json_array_foreach(json_object_get(now, "viewers"), i, v) {
+		json_t *pv = prev ? json_array_get(json_object_get(prev,
+						   "viewers"), i) : NULL;
+
+		if (pv && strcmp(S(pv, "name"), S(v, "name")) != 0)
+			pv = NULL;
+		fprintf(out, "%-12.12s %12.0f %12.0f %8.2f %10.0f %10.0f %6lld\n",
+			S(v, "name"), RATE(v, pv, "offered"),
+			RATE(v, pv, "msgs"), F(v, "conflation_ratio"),
+			F(v, "stale_p50_us"), F(v, "stale_p99_us"),
+			I(v, "shed"));
+	}
+#undef RATE
+	fflush(out);
+}

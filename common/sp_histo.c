@@ -5,6 +5,8 @@
 
 void sp_histo_merge(struct sp_histo *dst, const struct sp_histo *src)
 {
+	if (src->count && (dst->count == 0 || src->min_ns < dst->min_ns))
+		dst->min_ns = src->min_ns;
 	dst->count += src->count;
 	dst->sum_ns += src->sum_ns;
 	if (src->max_ns > dst->max_ns)

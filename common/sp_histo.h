@@ -15,6 +15,7 @@ struct sp_histo {
 	uint64_t count;
 	uint64_t sum_ns;
 	uint64_t max_ns;
+	uint64_t min_ns;          /* valid when count > 0 */
 	uint32_t b[SP_HISTO_BUCKETS];
 };
 
@@ -31,6 +32,8 @@ static inline unsigned int sp_histo_bucket(uint64_t ns)
 
 static inline void sp_histo_add(struct sp_histo *h, uint64_t ns)
 {
+	if (h->count == 0 || ns < h->min_ns)
+		h->min_ns = ns;
 	h->count++;
 	h->sum_ns += ns;
 	if (ns > h->max_ns)

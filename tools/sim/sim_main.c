@@ -46,7 +46,7 @@ struct stream {
 struct opts {
 	const char *dest, *catalog, *keys, *pcap, *attrs, *src, *summary;
 	uint64_t sensors, first_id, count, seed;
-	double rate, seconds, bad;
+	double rate, seconds, bad, hz;
 	int hint, json, quiet;
 };
 
@@ -82,6 +82,7 @@ static void usage(FILE *out)
 "      --first-id ID      id of the first sensor (default 1)\n"
 "  -a, --attrs A,B,...    give every sensor these attributes instead\n"
 "  -r, --rate PPS         scale all rates to this many packets/s in total\n"
+"      --hz RATE          every attribute at RATE samples/s, one per packet\n"
 "  -t, --seconds S        stop after S seconds (simulated time with --pcap)\n"
 "  -c, --count N          stop after N packets\n"
 "      --catalog FILE     attribute catalogue (default %s)\n"
@@ -146,6 +147,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "src", 1, NULL, 'S' }, { "seed", 1, NULL, 's' },
 		{ "summary", 1, NULL, 'U' }, { "json", 0, NULL, 'J' },
 		{ "quiet", 0, NULL, 'q' }, { "help", 0, NULL, 'h' },
+		{ "hz", 1, NULL, 'z' },
 		{ NULL, 0, NULL, 0 },
 	};
 	double v;
@@ -188,6 +190,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'B':
 			if (num("--bad", optarg, 0, 1, &o->bad)) return -1;
+			break;
+		case 'z':
+			if (num("--hz", optarg, 0.001, 1e6, &o->hz)) return -1;
 			break;
 		case 's':
 			if (num("--seed", optarg, 0, 1e18, &v)) return -1;
@@ -358,9 +363,9 @@ int main(int argc, char **argv)
 			/* keep a record inside one 1500-byte datagram */
 			s->batch = (uint16_t)MIN_U(a->batch,
 				1400 / sp_attr_sample_size(a));
-			if (s->batch == 0)
+			if (s->batch == 0 || o.hz > 0)
 				s->batch = 1;
-			natural += a->rate / a->batch;
+			natural += (o.hz > 0 ? o.hz : a->rate) / s->batch;
 		}
 	}
 	if (o.rate > 0 && natural > 0)
@@ -368,7 +373,8 @@ int main(int argc, char **argv)
 	for (uint64_t k = 0; k < nstreams; k++) {
 		const struct sp_attr *a = &cat.attrs[streams[k].attr];
 
-		streams[k].dt_ns = (uint64_t)(1e9 / (a->rate * scale));
+		streams[k].dt_ns = (uint64_t)(1e9 / ((o.hz > 0 ? o.hz : a->rate) *
+						     scale));
 		streams[k].period_ns = streams[k].dt_ns * streams[k].batch;
 	}
 	out = sim_out_open(&op);

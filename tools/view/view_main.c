@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "sp_bytes.h"
 #include "sp_catalog.h"
 #include "sp_digest.h"
@@ -32,7 +34,7 @@
 struct opts {
 	const char *pcap, *iface, *catalog, *summary;
 	double seconds, idle;
-	int json, until_end, quiet;
+	int json, until_end, quiet, dedup;
 	unsigned int rows;
 	int nfeeds;
 	struct sockaddr_in feeds[MAX_SOCKS];
@@ -45,6 +47,7 @@ struct viewer {
 	struct view_table table;
 	struct sp_digest digest;
 	uint64_t packets, bad_packets, samples, last_pkt_ns;
+	uint64_t sensor_min, sensor_max;
 	uint64_t bad[SP_FEED_E_ERR__COUNT];
 };
 
@@ -82,6 +85,8 @@ static void usage(FILE *out)
 "      --rows N          rows of the live table (default 20)\n"
 "      --catalog FILE    attribute names (default %s)\n"
 "      --summary FILE    also write the JSON summary to FILE\n"
+"      --dedup           count a sample once even if several feeds carry\n"
+"                        it (the digest is then of distinct samples)\n"
 "  -q, --quiet           neither table nor JSON lines, just the summary\n"
 "  -h, --help            this text\n"
 "\n"
@@ -96,7 +101,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "until-end", 0, NULL, 'E' }, { "json", 0, NULL, 'J' },
 		{ "rows", 1, NULL, 'R' }, { "catalog", 1, NULL, 'C' },
 		{ "summary", 1, NULL, 'U' }, { "quiet", 0, NULL, 'q' },
-		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
+		{ "dedup", 0, NULL, 'D' }, { "help", 0, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
 	int c;
@@ -111,6 +117,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'E': o->until_end = 1; break;
 		case 'J': o->json = 1; break;
 		case 'q': o->quiet = 1; break;
+		case 'D': o->dedup = 1; break;
 		case 't': case 'I': case 'R': {
 			double v = strtod(optarg, &end);
 
@@ -206,8 +213,13 @@ static void on_packet(struct viewer *v, const uint8_t *p, size_t len,
 	while (sp_feed_next(p, len, &off, &m)) {
 		if (i++ < first_new)
 			continue;   /* already delivered */
-		view_table_msg(&v->table, &m, now);
-		sp_digest_record(&v->digest, m.sensor_id, &m.rec);
+		view_table_msg(&v->table, &m, now, &v->digest,
+			       !!(h.flags & (SP_FF_BACKFILL | SP_FF_RETRANS)));
+		view_seq_msg(f, &h, &m, now);
+		if (m.sensor_id < v->sensor_min || !v->sensor_min)
+			v->sensor_min = m.sensor_id;
+		if (m.sensor_id > v->sensor_max)
+			v->sensor_max = m.sensor_id;
 		v->samples += m.rec.nsamp;
 		if (v->o.json && !v->o.quiet)
 			json_msg(v, &h, h.seq + i - 1, &m);
@@ -366,42 +378,101 @@ static int receive(struct viewer *v)
 	return 0;
 }
 
-static void summary(FILE *f, const struct viewer *v, int json)
+static double ms(uint64_t ns)
+{
+	return (double)ns / 1e6;
+}
+
+static json_t *feed_json(const struct view_feed *f)
+{
+	char session[20];
+
+	snprintf(session, sizeof(session), "%016" PRIx64, f->session);
+	return json_pack("{s:i, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I,"
+			 " s:b, s:I, s:f, s:f, s:f, s:I, s:f, s:f, s:f, s:f}",
+		"feed", f->feed_id, "session", session,
+		"packets", (json_int_t)f->packets,
+		"heartbeats", (json_int_t)f->heartbeats,
+		"messages", (json_int_t)f->messages,
+		"missing", (json_int_t)f->missing,
+		"duplicates", (json_int_t)f->dups,
+		"backfill_msgs", (json_int_t)f->backfill_msgs,
+		"conflated_msgs", (json_int_t)f->conflated_msgs,
+		"degraded_msgs", (json_int_t)f->degraded_msgs,
+		"ended", f->ended,
+		"first_data_ns", (json_int_t)f->first_data_ns,
+		"age_p50_ms", ms(sp_histo_pct(&f->age, 50)),
+		"age_p99_ms", ms(sp_histo_pct(&f->age, 99)),
+		"age_max_ms", ms(f->age.max_ns),
+		"flushes", (json_int_t)f->flush_gap.count,
+		"flush_min_ms", ms(f->flush_gap.min_ns),
+		"flush_p50_ms", ms(sp_histo_pct(&f->flush_gap, 50)),
+		"flush_p99_ms", ms(sp_histo_pct(&f->flush_gap, 99)),
+		"flush_max_ms", ms(f->flush_gap.max_ns));
+}
+
+static json_t *summary_json(const struct viewer *v)
 {
 	uint64_t msgs = 0, hb = 0, gaps = 0;
-	int ended = view_seq_all_ended(&v->seq);
+	json_t *feeds = json_array();
+	char digest[20];
 
 	for (unsigned int i = 0; i < v->seq.n; i++) {
 		msgs += v->seq.feeds[i].messages;
 		hb += v->seq.feeds[i].heartbeats;
 		gaps += v->seq.feeds[i].gaps;
+		json_array_append_new(feeds, feed_json(&v->seq.feeds[i]));
 	}
+	snprintf(digest, sizeof(digest), "%016" PRIx64, v->digest.sum);
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:I, s:I, s:I,"
+			 " s:I, s:I, s:I, s:I, s:I, s:i, s:I, s:b, s:I, s:I,"
+			 " s:o}",
+		"packets", (json_int_t)v->packets,
+		"heartbeats", (json_int_t)hb,
+		"messages", (json_int_t)msgs,
+		"samples", (json_int_t)v->samples,
+		"unique_samples", (json_int_t)v->digest.samples,
+		"digest", digest,
+		"gaps", (json_int_t)gaps,
+		"missing", (json_int_t)view_seq_total_missing(&v->seq),
+		"duplicates", (json_int_t)view_seq_total_dups(&v->seq),
+		"dup_samples", (json_int_t)v->table.dup_samples,
+		"order_errors", (json_int_t)v->table.order_errors,
+		"version_skips", (json_int_t)v->table.version_skips,
+		"conflated_skips", (json_int_t)v->table.conflated_skips,
+		"bad_packets", (json_int_t)v->bad_packets,
+		"keys", (json_int_t)v->table.n,
+		"feeds", v->seq.n,
+		"sessions", (json_int_t)v->seq.sessions_seen,
+		"ended", view_seq_all_ended(&v->seq),
+		"sensor_min", (json_int_t)v->sensor_min,
+		"sensor_max", (json_int_t)v->sensor_max,
+		"by_feed", feeds);
+}
+
+static void summary(FILE *f, const struct viewer *v, int json)
+{
+	json_t *j = summary_json(v);
+
 	if (json) {
-		fprintf(f, "{\"packets\": %" PRIu64 ", \"heartbeats\": %" PRIu64
-			", \"messages\": %" PRIu64 ", \"samples\": %" PRIu64
-			", \"digest\": \"%016" PRIx64 "\", \"gaps\": %" PRIu64
-			", \"missing\": %" PRIu64 ", \"duplicates\": %" PRIu64
-			", \"order_errors\": %" PRIu64 ", \"version_skips\": %"
-			PRIu64 ", \"bad_packets\": %" PRIu64 ", \"keys\": %"
-			PRIu64 ", \"feeds\": %u, \"sessions\": %" PRIu64
-			", \"ended\": %s}\n", v->packets, hb, msgs, v->samples,
-			v->digest.sum, gaps, view_seq_total_missing(&v->seq),
-			view_seq_total_dups(&v->seq), v->table.order_errors,
-			v->table.version_skips, v->bad_packets, v->table.n,
-			v->seq.n, v->seq.sessions_seen,
-			ended ? "true" : "false");
+		json_dumpf(j, f, JSON_COMPACT);
+		fputc('\n', f);
+		json_decref(j);
 		return;
 	}
-	fprintf(f, "senseplane-view: %" PRIu64 " packets (%" PRIu64
-		" heartbeats, %" PRIu64 " malformed), %" PRIu64 " messages, %"
-		PRIu64 " samples over %" PRIu64 " keys; %u feed(s), %" PRIu64
-		" session(s)%s\n  gaps %" PRIu64 " (%" PRIu64 " messages "
-		"missing), duplicates %" PRIu64 ", out of order %" PRIu64
-		", version skips %" PRIu64 "\n", v->packets, hb,
-		v->bad_packets, msgs, v->samples, v->table.n, v->seq.n,
-		v->seq.sessions_seen, ended ? ", all ended" : "", gaps,
-		view_seq_total_missing(&v->seq), view_seq_total_dups(&v->seq),
-		v->table.order_errors, v->table.version_skips);
+#define G(k) ((unsigned long long)json_integer_value(json_object_get(j, k)))
+	fprintf(f, "senseplane-view: %llu packets (%llu heartbeats, %llu "
+		"malformed), %llu messages, %llu samples over %llu keys; %llu "
+		"feed(s), %llu session(s)%s\n  gaps %llu (%llu messages "
+		"missing), duplicates %llu, out of order %llu, version skips "
+		"%llu, conflated %llu\n", G("packets"), G("heartbeats"),
+		G("bad_packets"), G("messages"), G("samples"), G("keys"),
+		G("feeds"), G("sessions"),
+		json_is_true(json_object_get(j, "ended")) ? ", all ended" : "",
+		G("gaps"), G("missing"), G("duplicates"), G("order_errors"),
+		G("version_skips"), G("conflated_skips"));
+#undef G
+	json_decref(j);
 }
 
 int main(int argc, char **argv)
@@ -418,6 +489,7 @@ int main(int argc, char **argv)
 	}
 	if (view_table_init(&v.table) < 0)
 		return 2;
+	v.table.dedup = v.o.dedup;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	rc = v.o.pcap ? read_pcap(&v) : receive(&v);

@@ -38,6 +38,14 @@ struct view_feed *view_seq_packet(struct view_seq *s,
 	}
 	f->packets++;
 	f->last_ns = now_ns;
+	/* Packets sent within 2 ms of each other are one flush; the gap
+	 * between flushes is the tier's period. */
+	if (h->count && !(h->flags & (SP_FF_BACKFILL | SP_FF_RETRANS))) {
+		if (f->burst_ns && h->send_ns > f->burst_ns + 2000000)
+			sp_histo_add(&f->flush_gap, h->send_ns - f->burst_ns);
+		if (!f->burst_ns || h->send_ns > f->burst_ns + 2000000)
+			f->burst_ns = h->send_ns;
+	}
 	if (h->flags & SP_FF_END)
 		f->ended = 1;
 	if (h->count == 0) {
@@ -90,4 +98,22 @@ uint64_t view_seq_total_dups(const struct view_seq *s)
 	for (unsigned int i = 0; i < s->n; i++)
 		t += s->feeds[i].dups;
 	return t;
+}
+
+void view_seq_msg(struct view_feed *f, const struct sp_feed_hdr *h,
+		  const struct sp_feed_msg *m, uint64_t now_ns)
+{
+	uint64_t t = m->rec.t0_ns + (uint64_t)(m->rec.nsamp - 1) *
+				    m->rec.dt_ns;
+
+	if (!f->first_data_ns)
+		f->first_data_ns = now_ns;
+	if (m->quality & SP_Q_CONFLATED)
+		f->conflated_msgs++;
+	if (m->quality & SP_Q_DEGRADED)
+		f->degraded_msgs++;
+	if (h->flags & SP_FF_BACKFILL)
+		f->backfill_msgs++;
+	else
+		sp_histo_add(&f->age, now_ns > t ? now_ns - t : 0);
 }

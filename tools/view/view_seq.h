@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "sp_feed.h"
+#include "sp_histo.h"
 
 #define VIEW_MAX_FEEDS 256
 
@@ -23,6 +24,12 @@ struct view_feed {
 	uint64_t missing;       /* messages never received */
 	uint64_t dups;          /* messages received twice */
 	uint64_t last_ns;       /* local time of the last packet */
+	/* what the feed delivered, for the attention tests */
+	uint64_t first_data_ns; /* local time of its first message */
+	uint64_t backfill_msgs, conflated_msgs, degraded_msgs;
+	uint64_t burst_ns;      /* send time of the current flush burst */
+	struct sp_histo age;    /* age of the newest sample at receipt */
+	struct sp_histo flush_gap; /* send-time gaps between bursts */
 };
 
 struct view_seq {
@@ -40,6 +47,13 @@ struct view_seq {
 struct view_feed *view_seq_packet(struct view_seq *s,
 				  const struct sp_feed_hdr *h, uint64_t now_ns,
 				  unsigned int *first_new);
+
+/**
+ * Account message @p m of a packet with header @p h, received at
+ * @p now_ns, in the figures of feed @p f.
+ */
+void view_seq_msg(struct view_feed *f, const struct sp_feed_hdr *h,
+		  const struct sp_feed_msg *m, uint64_t now_ns);
 
 /** 1 when every feed seen has ended (and at least one was seen). */
 int view_seq_all_ended(const struct view_seq *s);

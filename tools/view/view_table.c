@@ -25,6 +25,8 @@ int view_table_init(struct view_table *t)
 
 void view_table_free(struct view_table *t)
 {
+	for (uint64_t i = 0; t->slots && i < t->cap; i++)
+		free(t->slots[i].seen);
 	free(t->slots);
 	t->slots = NULL;
 }
@@ -58,13 +60,40 @@ static int grow(struct view_table *t)
 	return 0;
 }
 
+/* --dedup: mark version @p v of @p k; @return 1 if it is new. */
+static int mark(struct view_key *k, uint32_t v)
+{
+	uint32_t w = v / 64;
+
+	if (w >= k->seen_words) {
+		uint32_t n = k->seen_words ? k->seen_words : 16;
+		uint64_t *ns;
+
+		while (n <= w)
+			n *= 2;
+		ns = realloc(k->seen, n * sizeof(*ns));
+		if (ns == NULL)
+			return 1;
+		memset(ns + k->seen_words, 0,
+		       (n - k->seen_words) * sizeof(*ns));
+		k->seen = ns;
+		k->seen_words = n;
+	}
+	if (k->seen[w] & (1ull << (v % 64)))
+		return 0;
+	k->seen[w] |= 1ull << (v % 64);
+	return 1;
+}
+
 struct view_key *view_table_msg(struct view_table *t,
-				const struct sp_feed_msg *m, uint64_t now_ns)
+				const struct sp_feed_msg *m, uint64_t now_ns,
+				struct sp_digest *d, int replay)
 {
 	const struct sp_record *r = &m->rec;
 	struct view_key *k;
 	uint64_t last_t = r->t0_ns + (uint64_t)(r->nsamp - 1) * r->dt_ns;
 	size_t last_off = (size_t)(r->nsamp - 1) * r->dim;
+	int32_t jump;
 
 	if (t->n * 2 >= t->cap && grow(t) < 0)
 		return NULL;
@@ -74,20 +103,47 @@ struct view_key *view_table_msg(struct view_table *t,
 		k->attr = r->attr_id;
 		k->version = m->version - r->nsamp;
 		t->n++;
-	} else if (r->t0_ns < k->last_t_ns) {
+	} else if (r->t0_ns < k->last_t_ns && !t->dedup && !replay) {
 		t->order_errors++;
 	}
-	/* Version counts samples the appliance received for this key; a
-	 * larger jump than the samples carried means some were skipped. */
-	if ((uint32_t)(m->version - k->version) > r->nsamp)
-		t->version_skips += (uint32_t)(m->version - k->version) -
-				    r->nsamp;
-	k->version = m->version;
+	if (t->dedup) {
+		/* across feeds the same sample may come twice: count it once */
+		unsigned int ss = r->dim * sp_vtype_size(r->vtype);
+
+		for (uint32_t i = 0; i < r->nsamp; i++) {
+			struct sp_record one = *r;
+
+			one.nsamp = 1;
+			one.dt_ns = 0;
+			one.t0_ns = r->t0_ns + (uint64_t)i * r->dt_ns;
+			one.values = r->values + (size_t)i * ss;
+			if (mark(k, m->version - r->nsamp + 1 + i))
+				sp_digest_record(d, m->sensor_id, &one);
+			else
+				t->dup_samples++;
+		}
+	} else {
+		/* Version counts samples the appliance received for this
+		 * key; a larger jump than the samples carried means some
+		 * were skipped: on purpose when marked CONFLATED. */
+		jump = (int32_t)(m->version - k->version);
+		if (!replay && jump > (int32_t)r->nsamp) {
+			if (m->quality & SP_Q_CONFLATED)
+				t->conflated_skips += (uint32_t)jump - r->nsamp;
+			else
+				t->version_skips += (uint32_t)jump - r->nsamp;
+		}
+		sp_digest_record(d, m->sensor_id, r);
+	}
+	if ((int32_t)(m->version - k->version) > 0) {
+		k->version = m->version;
+		k->last_t_ns = last_t;
+		for (unsigned int j = 0; j < 3 && j < r->dim; j++)
+			k->last[j] = sp_value_get(r->values, r->vtype,
+						  last_off + j);
+	}
 	k->vtype = r->vtype;
 	k->dim = r->dim;
-	k->last_t_ns = last_t;
-	for (unsigned int j = 0; j < 3 && j < r->dim; j++)
-		k->last[j] = sp_value_get(r->values, r->vtype, last_off + j);
 	k->samples += r->nsamp;
 	k->updated_ns = now_ns;
 	return k;

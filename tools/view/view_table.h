@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "sp_catalog.h"
+#include "sp_digest.h"
 #include "sp_feed.h"
 
 struct view_key {
@@ -24,21 +25,32 @@ struct view_key {
 	uint64_t samples_mark;    /* samples at the last screen refresh */
 	uint64_t updated_ns;      /* local time of the last message */
 	double rate;              /* samples/s over the last refresh */
+	uint64_t *seen;           /* --dedup: bit per version received */
+	uint32_t seen_words;
 };
 
 struct view_table {
 	struct view_key *slots;
 	uint64_t cap, n;
 	uint64_t order_errors;    /* a message older than the last one */
-	uint64_t version_skips;   /* samples the version says we never got */
+	uint64_t version_skips;   /* samples skipped, not marked CONFLATED */
+	uint64_t conflated_skips; /* samples skipped on purpose */
+	int dedup;                /* count each (key, version) once */
+	uint64_t dup_samples;     /* --dedup: samples seen before */
 };
 
 int view_table_init(struct view_table *t);
 void view_table_free(struct view_table *t);
 
-/** Account one message received at @p now_ns. @return its key or NULL. */
+/**
+ * Account one message received at @p now_ns; its samples not seen before
+ * (all of them without dedup) go into @p d. A @p replay (BACKFILL or
+ * RETRANS) message is older on purpose: it is not an order error.
+ * @return its key or NULL.
+ */
 struct view_key *view_table_msg(struct view_table *t,
-				const struct sp_feed_msg *m, uint64_t now_ns);
+				const struct sp_feed_msg *m, uint64_t now_ns,
+				struct sp_digest *d, int replay);
 
 /**
  * Print the @p rows most recently updated keys, with rates over the

@@ -22,6 +22,7 @@
 #include "sim_signal.h"
 #include "sp_catalog.h"
 #include "sp_digest.h"
+#include "sp_hint.h"
 #include "sp_keys.h"
 #include "sp_wire.h"
 
@@ -259,9 +260,27 @@ static int sensor_attrs(const struct sp_catalog *cat, const struct opts *o,
 
 struct totals {
 	uint64_t packets, valid, samples, bytes;
+	uint64_t hints, hint_level[SP_LEVEL_HIGH + 1], hints_bad;
 	uint64_t bad[SP_DROP__COUNT], bad_total;
 	struct sp_digest digest;
 };
+
+/* Attention hints (PROTOCOL.md 4) the dataplane sent back. */
+static void read_hints(struct sim_out *out, struct totals *t)
+{
+	uint8_t buf[64];
+	struct sp_hint h;
+	size_t n;
+
+	while ((n = sim_out_recv(out, buf, sizeof(buf))) > 0) {
+		if (sp_hint_decode(buf, n, &h) != SP_HINT_OK) {
+			t->hints_bad++;
+			continue;
+		}
+		t->hints++;
+		t->hint_level[h.level]++;
+	}
+}
 
 static void summary(FILE *f, const struct opts *o, const struct totals *t,
 		    double secs, uint64_t errors, int json)
@@ -272,9 +291,14 @@ static void summary(FILE *f, const struct opts *o, const struct totals *t,
 			", \"digest\": \"%016" PRIx64 "\", \"bytes\": %" PRIu64
 			", \"send_errors\": %" PRIu64 ", \"seconds\": %.3f"
 			", \"rate\": %.1f, \"bad_total\": %" PRIu64
-			", \"bad\": {", o->sensors, t->packets, t->valid,
+			", \"hints\": %" PRIu64 ", \"hints_bad\": %" PRIu64
+			", \"hint_levels\": {\"none\": %" PRIu64 ", \"low\": %"
+			PRIu64 ", \"medium\": %" PRIu64 ", \"high\": %" PRIu64
+			"}, \"bad\": {", o->sensors, t->packets, t->valid,
 			t->samples, t->digest.sum, t->bytes, errors, secs,
-			secs > 0 ? t->packets / secs : 0.0, t->bad_total);
+			secs > 0 ? t->packets / secs : 0.0, t->bad_total,
+			t->hints, t->hints_bad, t->hint_level[0],
+			t->hint_level[1], t->hint_level[2], t->hint_level[3]);
 		for (unsigned int k = 1, first = 1; k < SP_DROP__COUNT; k++) {
 			if (!t->bad[k])
 				continue;
@@ -290,6 +314,11 @@ static void summary(FILE *f, const struct opts *o, const struct totals *t,
 		" samples, %" PRIu64 " send errors\n", o->sensors, secs,
 		t->packets, secs > 0 ? t->packets / secs : 0.0, t->valid,
 		t->samples, errors);
+	if (t->hints)
+		fprintf(f, "  attention hints received: %" PRIu64 " (none %" PRIu64
+			", low %" PRIu64 ", medium %" PRIu64 ", high %" PRIu64 ")\n",
+			t->hints, t->hint_level[0], t->hint_level[1],
+			t->hint_level[2], t->hint_level[3]);
 	if (t->bad_total) {
 		fprintf(f, "  malformed: %" PRIu64 " =", t->bad_total);
 		for (unsigned int k = 1; k < SP_DROP__COUNT; k++)
@@ -415,6 +444,7 @@ int main(int argc, char **argv)
 			uint64_t wait = t - now;
 
 			sim_out_flush(out);
+			read_hints(out, &tot);
 			if (wait > 200000) {
 				struct timespec ts = { 0, (long)(wait > 50000000
 						? 50000000 : wait - 100000) };
@@ -478,6 +508,8 @@ report:
 		}
 	}
 	sim_out_flush(out);
+	usleep(20000);   /* hints answering the last packets */
+	read_hints(out, &tot);
 	{
 		double secs = (double)((o.pcap ? sim_sched_top(&sched)->due_ns
 					       : now_ns()) - start) / 1e9;

@@ -161,6 +161,16 @@ int sim_out_flush(struct sim_out *o)
 	return 0;
 }
 
+size_t sim_out_recv(struct sim_out *o, uint8_t *buf, size_t cap)
+{
+	ssize_t r;
+
+	if (o->fd < 0)
+		return 0;
+	r = recv(o->fd, buf, cap, MSG_DONTWAIT);
+	return r > 0 ? (size_t)r : 0;
+}
+
 uint64_t sim_out_errors(const struct sim_out *o)
 {
 	return o->errors;

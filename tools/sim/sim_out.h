@@ -30,6 +30,12 @@ int sim_out_add(struct sim_out *o, const uint8_t *buf, size_t len,
 /** Send or write everything queued. @return 0 or -1. */
 int sim_out_flush(struct sim_out *o);
 
+/**
+ * A datagram the dataplane sent back (attention hints), without waiting.
+ * @return its length, or 0 when there is none (or a pcap output).
+ */
+size_t sim_out_recv(struct sim_out *o, uint8_t *buf, size_t cap);
+
 /** Datagrams the kernel refused (after retries). */
 uint64_t sim_out_errors(const struct sim_out *o);
 

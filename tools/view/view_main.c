@@ -35,6 +35,7 @@ struct opts {
 	const char *pcap, *iface, *catalog, *summary;
 	double seconds, idle;
 	int json, until_end, quiet, dedup;
+	uint64_t only_lo, only_hi;   /* --only: sensor id range, 0 = all */
 	unsigned int rows;
 	int nfeeds;
 	struct sockaddr_in feeds[MAX_SOCKS];
@@ -85,6 +86,7 @@ static void usage(FILE *out)
 "      --rows N          rows of the live table (default 20)\n"
 "      --catalog FILE    attribute names (default %s)\n"
 "      --summary FILE    also write the JSON summary to FILE\n"
+"      --only FIRST-LAST only count sensors with ids in this range\n"
 "      --dedup           count a sample once even if several feeds carry\n"
 "                        it (the digest is then of distinct samples)\n"
 "  -q, --quiet           neither table nor JSON lines, just the summary\n"
@@ -101,7 +103,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "until-end", 0, NULL, 'E' }, { "json", 0, NULL, 'J' },
 		{ "rows", 1, NULL, 'R' }, { "catalog", 1, NULL, 'C' },
 		{ "summary", 1, NULL, 'U' }, { "quiet", 0, NULL, 'q' },
-		{ "dedup", 0, NULL, 'D' }, { "help", 0, NULL, 'h' },
+		{ "dedup", 0, NULL, 'D' }, { "only", 1, NULL, 'O' },
+		{ "help", 0, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -118,6 +121,16 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'J': o->json = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'D': o->dedup = 1; break;
+		case 'O':
+			if (sscanf(optarg, "%" SCNu64 "-%" SCNu64, &o->only_lo,
+				   &o->only_hi) != 2 || o->only_lo == 0 ||
+			    o->only_lo > o->only_hi) {
+				fprintf(stderr, "senseplane-view: --only '%s': "
+					"expected FIRST-LAST sensor ids\n",
+					optarg);
+				return -1;
+			}
+			break;
 		case 't': case 'I': case 'R': {
 			double v = strtod(optarg, &end);
 
@@ -213,6 +226,9 @@ static void on_packet(struct viewer *v, const uint8_t *p, size_t len,
 	while (sp_feed_next(p, len, &off, &m)) {
 		if (i++ < first_new)
 			continue;   /* already delivered */
+		if (v->o.only_lo && (m.sensor_id < v->o.only_lo ||
+				     m.sensor_id > v->o.only_hi))
+			continue;
 		view_table_msg(&v->table, &m, now, &v->digest,
 			       !!(h.flags & (SP_FF_BACKFILL | SP_FF_RETRANS)));
 		view_seq_msg(f, &h, &m, now);

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Attention hints and overload shedding.
+#  Hints: sensors that set HINT get one when first seen and whenever their
+#  attention changes, at the level they are at.
+#  Shedding: with a small per-feed byte budget, feeds that cannot keep up
+#  demote low, then medium, mark what they send DEGRADED, never touch
+#  high (every high sample still arrives), and recover when the load falls.
+. "$(dirname "$0")/../lib/common.sh"
+
+NS=spt-hs-$$
+DPIF=spd$$; NSIF=spn$$
+SOCK=$T_DIR/dp.sock
+CTL="python3 $T_ROOT/tests/lib/spctl.py $SOCK"
+t_veth_ns "$NS" "$DPIF" "$NSIF"
+
+"$DP" --no-huge --no-pci -l 0-1 -m 512 --file-prefix "$T_PREFIX" \
+    --vdev "net_af_packet0,iface=$DPIF" -- --set dataplane.history_mb=32 \
+    --set "control.socket=$SOCK" --set attention.out_max_bytes_s=20000 \
+    --set attention.shed_recover_ms=500 > "$T_DIR/dp.log" 2>&1 &
+DPPID=$!; T_PIDS+=("$DPPID")
+t_wait_for "$T_DIR/dp.log" "running" 20
+
+reqs=("viewer add V 239.79.0.1:7601 low")
+for s in $(seq 1 5); do reqs+=("sub add V $s high"); done
+for s in $(seq 6 20); do reqs+=("sub add V $s medium"); done
+for s in $(seq 21 40); do reqs+=("sub add V $s low"); done
+$CTL "${reqs[@]}" > "$T_DIR/setup.log"
+
+ip netns exec "$NS" "$VIEW" --iface-addr 10.99.0.2 --until-end --seconds 60 \
+    --only 1-5 --dedup --quiet --summary "$T_DIR/high.json" 239.77.1.3:7500 \
+    > /dev/null 2>&1 &
+T_PIDS+=("$!"); VH=$!
+ip netns exec "$NS" "$VIEW" --iface-addr 10.99.0.2 --until-end --seconds 60 \
+    --quiet --summary "$T_DIR/medium.json" 239.77.1.2:7500 > /dev/null 2>&1 &
+T_PIDS+=("$!"); VM=$!
+sleep 0.5
+
+t_log "sensors 1-5 (high) for 7 s with hints, 6-60 (medium, low, none) for 3 s"
+ip netns exec "$NS" "$SIM" --dest 10.99.0.1:7400 --sensors 5 --hz 50 \
+    --attrs heartrate,accelerometer,ecg --seconds 7 --hint --quiet \
+    --summary "$T_DIR/sim_high.json" &
+S1=$!; T_PIDS+=("$S1")
+ip netns exec "$NS" "$SIM" --dest 10.99.0.1:7400 --first-id 6 --sensors 55 \
+    --hz 50 --attrs heartrate,accelerometer,ecg --seconds 3 --hint --quiet \
+    --summary "$T_DIR/sim_rest.json" &
+S2=$!; T_PIDS+=("$S2")
+sleep 2
+mid=$($CTL stats)
+$CTL "pin 50" > /dev/null   # attention of sensor 50 changes: none -> high
+wait "$S2" || true
+wait "$S1" || true
+sleep 0.3
+end=$($CTL stats)
+t_stop "$DPPID" 20 || true
+wait "$VH" "$VM" 2>/dev/null || true
+
+tier() { echo "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["tiers"][sys.argv[1]][sys.argv[2]])' "$2" "$3"; }
+t_check "medium tier shed while overloaded" "$(( $(tier "$mid" medium shed) > 0 ))" 1
+t_check "medium tier demotions counted" "$(( $(tier "$end" medium demotions) > 0 ))" 1
+t_check "medium tier sent DEGRADED messages" \
+    "$(( $(python3 -c 'import json,sys; print(sum(f["degraded_msgs"] for f in json.load(open(sys.argv[1]))["by_feed"]))' "$T_DIR/medium.json") > 0 ))" 1
+t_check "medium tier recovered once the load fell" "$(tier "$end" medium shed)" 0
+t_check "high: every sample of sensors 1-5 delivered" \
+    "$(t_json "$T_DIR/high.json" unique_samples)" "$(t_json "$T_DIR/sim_high.json" samples)"
+t_check "high: digest of sensors 1-5" "$(t_json "$T_DIR/high.json" digest)" \
+    "$(t_json "$T_DIR/sim_high.json" digest)"
+t_check "high: no gaps" "$(t_json "$T_DIR/high.json" missing)" 0
+t_check "hints: sensors 1-5 told high" "$(t_json "$T_DIR/sim_high.json" hint_levels.high)" 5
+t_check "hints: 15 told medium" "$(t_json "$T_DIR/sim_rest.json" hint_levels.medium)" 15
+t_check "hints: 20 told low" "$(t_json "$T_DIR/sim_rest.json" hint_levels.low)" 20
+t_check "hints: 20 told none" "$(t_json "$T_DIR/sim_rest.json" hint_levels.none)" 20
+t_check "hints: pinned sensor 50 told high" "$(t_json "$T_DIR/sim_rest.json" hint_levels.high)" 1
+t_check "hints: none malformed" "$(( $(t_json "$T_DIR/sim_high.json" hints_bad) + $(t_json "$T_DIR/sim_rest.json" hints_bad) ))" 0
+t_check "mbufs in use at exit" \
+    "$(sed -n 's/.*mbufs in use at exit: //p' "$T_DIR/dp.log")" 0
+t_done

@@ -77,6 +77,11 @@ static const struct sp_ini_key keys[] = {
 	  false, "lenses and sensor feeds per worker"),
 	K("attention", "max_routes", SP_INI_UINT, max_routes, 16, 1 << 26,
 	  "262144", false, "routes (key x feed) per worker"),
+	K("attention", "tier_feeds", SP_INI_BOOL, tier_feeds, 0, 0, "true",
+	  false, "send the low/medium/high tier feeds (off: lenses and "
+	  "sensor feeds only)"),
+	K("attention", "sensor_feeds", SP_INI_BOOL, sensor_feeds, 0, 0, "true",
+	  false, "send a feed per subscribed sensor"),
 	K("switches", "attention", SP_INI_BOOL, sw_attention, 0, 0, "true",
 	  true, "off: every sample on the broadcast feed (the old design)"),
 	K("switches", "lenses", SP_INI_BOOL, sw_lenses, 0, 0, "true", true,

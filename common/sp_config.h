@@ -50,6 +50,8 @@ struct sp_config {
 	uint32_t max_subs;
 	uint32_t max_outs;           /* lenses + sensor feeds per worker */
 	uint32_t max_routes;         /* per worker */
+	bool tier_feeds;             /* send the three tier feeds */
+	bool sensor_feeds;           /* send per-sensor feeds */
 	/* [switches] */
 	bool sw_attention, sw_lenses, sw_backfill, sw_shedding, sw_hints;
 	/* [control] */

@@ -381,26 +381,12 @@ static json_t *out_json(const struct dp_out_stats *st, uint8_t shed)
 		"shed", shed);
 }
 
-static void out_add(struct dp_out_stats *sum, const struct dp_out *o)
-{
-	const struct dp_out_stats *st = &o->st;
-
-	sum->msgs += st->msgs;
-	sum->samples += st->samples;
-	sum->offered += st->offered;
-	sum->conflated += st->conflated;
-	sum->overrun += st->overrun;
-	sum->bytes += st->bytes;
-	sum->offered_bytes += st->offered_bytes;
-	sum->flushes += st->flushes;
-	sum->demotions += st->demotions;
-	sum->backfill_msgs += st->backfill_msgs;
-	sp_histo_merge(&sum->stale, &st->stale);
-}
-
 static json_t *h_stats(struct dp_ctl *ctl, int argc, char **argv)
 {
-	static struct dp_out_stats sum;   /* control thread only */
+	/* control thread only: static to keep 4 KiB histograms off the
+	 * stack */
+	static struct dp_out_stats sum, by_level[SP_LEVEL_HIGH + 1];
+	json_t *lenses = json_object();
 	struct dp_app *app = ctl->app;
 	json_t *totals = json_object(), *tiers = json_object();
 	json_t *viewers = json_array(), *tables;
@@ -419,12 +405,13 @@ static json_t *h_stats(struct dp_ctl *ctl, int argc, char **argv)
 			const struct dp_lens *ln = l ? &app->workers[w]->tier[l]
 						     : &app->workers[w]->bcast;
 
-			out_add(&sum, &ln->out);
+			dp_out_stats_add(&sum, &ln->out.st);
 			shed = RTE_MAX(shed, ln->out.shed);
 		}
 		json_object_set_new(tiers, l ? sp_level_name(l) : "broadcast",
 				    out_json(&sum, shed));
 	}
+	memset(by_level, 0, sizeof(by_level));
 	for (uint32_t i = 0; i < dp_model_viewer_slots(ctl->model); i++) {
 		const struct dp_viewer *v = dp_model_viewer_at(ctl->model, i);
 		json_t *o;
@@ -438,11 +425,12 @@ static json_t *h_stats(struct dp_ctl *ctl, int argc, char **argv)
 				app->workers[w]->by_feed[v->feed_id];
 
 			if (ln && ln->out.kind == DP_OUT_LENS) {
-				out_add(&sum, &ln->out);
+				dp_out_stats_add(&sum, &ln->out.st);
 				shed = RTE_MAX(shed, ln->out.shed);
 			}
 		}
 		o = out_json(&sum, shed);
+		dp_out_stats_add(&by_level[v->level], &sum);
 		json_object_set_new(o, "name", json_string(v->name));
 		json_object_set_new(o, "level",
 				    json_string(sp_level_name(v->level)));
@@ -468,9 +456,13 @@ static json_t *h_stats(struct dp_ctl *ctl, int argc, char **argv)
 		"history_bytes", (json_int_t)hist,
 		"key_bytes", (json_int_t)sizeof(struct dp_key),
 		"history_bytes_per_key", s.keys ? (double)hist / s.keys : 0.0);
-	return json_pack("{s:b, s:i, s:o, s:o, s:o, s:o, s:o, s:I}", "ok", 1,
-			 "workers", app->nworkers, "totals", totals, "tiers",
-			 tiers, "viewers", viewers, "tables", tables,
+	for (uint8_t l = SP_LEVEL_LOW; l <= SP_LEVEL_HIGH; l++)
+		json_object_set_new(lenses, sp_level_name(l),
+				    out_json(&by_level[l], 0));
+	return json_pack("{s:b, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:I}",
+			 "ok", 1, "workers", app->nworkers, "totals", totals,
+			 "tiers", tiers, "lenses", lenses, "viewers", viewers,
+			 "tables", tables,
 			 "flags", flags_json(dp_model_flags(ctl->model)),
 			 "mbox_full", (json_int_t)ctl->mbox_full);
 }

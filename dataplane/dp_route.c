@@ -371,3 +371,19 @@ uint64_t dp_router_bytes(const struct dp_router *r)
 {
 	return (uint64_t)r->routes_used * sizeof(struct dp_route);
 }
+
+void dp_out_stats_add(struct dp_out_stats *dst,
+		      const struct dp_out_stats *src)
+{
+	dst->msgs += src->msgs;
+	dst->samples += src->samples;
+	dst->conflated += src->conflated;
+	dst->overrun += src->overrun;
+	dst->offered += src->offered;
+	dst->offered_bytes += src->offered_bytes;
+	dst->bytes += src->bytes;
+	dst->backfill_msgs += src->backfill_msgs;
+	dst->flushes += src->flushes;
+	dst->demotions += src->demotions;
+	sp_histo_merge(&dst->stale, &src->stale);
+}

@@ -169,6 +169,10 @@ uint32_t dp_route_backfill(struct dp_router *r, struct dp_route *rt,
 /** Set an out's shedding step (0..2); counts each step up. */
 void dp_out_set_shed(struct dp_out *o, uint8_t shed);
 
+/** Add every figure of @p src to @p dst (summing outs or workers). */
+void dp_out_stats_add(struct dp_out_stats *dst,
+		      const struct dp_out_stats *src);
+
 /** Bytes of routing state in use (routes), for the memory figures. */
 uint64_t dp_router_bytes(const struct dp_router *r);
 

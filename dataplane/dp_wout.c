@@ -129,7 +129,7 @@ static struct dp_out *sensor_out(void *ctx, struct dp_sensor *s)
 	struct dp_lens *l;
 
 	(void)s;
-	if (id == 0)
+	if (id == 0 || !w->sh->cfg->sensor_feeds)
 		return NULL;
 	l = lens_alloc(w, DP_OUT_SENSOR, id, w->sh->cfg->sensor_group | id,
 		       (uint16_t)w->sh->cfg->feed_port, NULL);
@@ -216,7 +216,9 @@ int dp_worker_outs_init(struct dp_worker *w)
 			       NULL) < 0)
 			return -EINVAL;
 		w->tier[l].out.level = l;
-		w->attn.tier[l] = &w->tier[l].out;
+		/* without tier feeds a key's attention still sets its level
+		 * (hints, sensor feeds); it just has no tier route */
+		w->attn.tier[l] = cfg->tier_feeds ? &w->tier[l].out : NULL;
 	}
 	w->flags = (cfg->sw_attention ? DP_F_ATTENTION : 0) |
 		   (cfg->sw_lenses ? DP_F_LENSES : 0) |

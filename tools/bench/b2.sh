@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# tools/bench/b2.sh - BENCHMARKS.md B2, the seed's load: 1 000 sensors x 5
+# attributes x 10 Hz, 100 viewers (10 % high, 30 % medium, 60 % low
+# interest, each watching 10 sensors), attention routing on, then off (the
+# old design: every sample on one broadcast feed every viewer takes), in
+# the same run. Prints messages/s delivered to viewers and sent on the wire,
+# bytes/s, and the dataplane's staleness per tier.
+#
+#   tools/bench/b2.sh [--seconds S] [--sensors N] [--viewers N] [--json FILE]
+#                     [--lenses-only]   (no tier or sensor feeds)
+#
+# Needs root (a namespace and a veth pair, cleaned up at exit).
+set -eu
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+B=${SP_BUILD:-$ROOT/build}
+secs=10; sensors=1000; viewers=100; json=""; extra=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --seconds) secs=$2; shift ;;
+    --sensors) sensors=$2; shift ;;
+    --viewers) viewers=$2; shift ;;
+    --json) json=$2; shift ;;
+    --lenses-only) extra=(--set attention.tier_feeds=false --set attention.sensor_feeds=false) ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "b2: unknown option '$1'" >&2; exit 2 ;;
+    esac
+    shift
+done
+W=$(mktemp -d /tmp/sp-b2.XXXXXX)
+NS=spb2-$$; DPIF=spbd$$; NSIF=spbn$$; PREFIX=spb2-$$
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+    sleep 0.3
+    for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+    ip link del "$DPIF" 2>/dev/null || true
+    ip netns del "$NS" 2>/dev/null || true
+    rm -rf "$W" "/var/run/dpdk/$PREFIX"
+}
+trap cleanup EXIT
+ip netns add "$NS"
+ip link add "$DPIF" type veth peer name "$NSIF"
+ip link set "$NSIF" netns "$NS"
+ip link set "$DPIF" up
+ip netns exec "$NS" ip link set lo up
+ip netns exec "$NS" ip addr add 10.99.0.2/24 dev "$NSIF"
+ip netns exec "$NS" ip link set "$NSIF" up
+ip netns exec "$NS" ip route add 224.0.0.0/4 dev "$NSIF"
+
+"$B/dataplane/senseplane-dp" --no-huge --no-pci -l 0-1 -m 1024 \
+    --file-prefix "$PREFIX" --vdev "net_af_packet0,iface=$DPIF" -- \
+    --set dataplane.history_mb=256 --set "control.socket=$W/dp.sock" \
+    "${extra[@]}" > "$W/dp.log" 2>&1 &
+DPPID=$!; pids+=("$DPPID")
+for _ in $(seq 1 100); do grep -q running "$W/dp.log" && break; sleep 0.1; done
+
+# viewers: 10 % high, 30 % medium, 60 % low; each watches 10 sensors
+python3 - "$W/dp.sock" "$ROOT/tests/lib" "$sensors" "$viewers" <<'PY'
+import random, sys
+sys.path.insert(0, sys.argv[2])
+from spctl import Ctl
+c = Ctl(sys.argv[1]); n, nv = int(sys.argv[3]), int(sys.argv[4])
+rnd = random.Random(2)
+for v in range(nv):
+    lvl = "high" if v < nv // 10 else "medium" if v < nv * 4 // 10 else "low"
+    r = c.call("viewer add v%d 239.80.%d.%d:7700 %s" % (v, v // 250, v % 250 + 1, lvl))
+    assert r["ok"], r
+    for s in rnd.sample(range(1, n + 1), 10):
+        assert c.call("sub add v%d %d" % (v, s))["ok"]
+PY
+# one real viewer of each level checks what it receives
+vpids=()
+for v in 0 10 99; do
+    [ "$v" -lt "$viewers" ] || continue
+    ip netns exec "$NS" "$B/tools/view/senseplane-view" --iface-addr 10.99.0.2 \
+        --seconds $((2 * secs + 4)) --quiet --summary "$W/v$v.json" \
+        --until-end "239.80.$((v / 250)).$((v % 250 + 1)):7700" > /dev/null 2>&1 &
+    pids+=("$!"); vpids+=("$!")
+done
+ip netns exec "$NS" "$B/tools/sim/senseplane-sim" --dest 10.99.0.1:7400 \
+    --sensors "$sensors" --hz 10 \
+    --attrs heartrate,temperature,humidity,battery,accelerometer \
+    --seconds $((2 * secs + 2)) --quiet --summary "$W/sim.json" &
+SIM=$!; pids+=("$SIM")
+
+python3 - "$W/dp.sock" "$ROOT/tests/lib" "$secs" "$W/result.json" <<'PY'
+import json, sys, time
+sys.path.insert(0, sys.argv[2])
+from spctl import Ctl
+c = Ctl(sys.argv[1]); secs = float(sys.argv[3])
+
+def phase():
+    a = c.call("stats"); t0 = time.time()
+    time.sleep(secs)
+    b = c.call("stats"); dt = time.time() - t0
+    d = lambda o, p, k: (o[k] - p[k]) / dt
+    tot = lambda s, k: s["totals"][k]
+    deliv = sum(d(v, u, "msgs") for v, u in zip(b["viewers"], a["viewers"]))
+    deliv_bytes = sum(d(v, u, "bytes") for v, u in zip(b["viewers"], a["viewers"]))
+    bc = d(b["tiers"]["broadcast"], a["tiers"]["broadcast"], "msgs")
+    bcb = d(b["tiers"]["broadcast"], a["tiers"]["broadcast"], "bytes")
+    return {
+        "samples_in_s": (tot(b, "samples_in") - tot(a, "samples_in")) / dt,
+        "wire_msgs_s": (tot(b, "feed_msgs") - tot(a, "feed_msgs")) / dt,
+        "wire_bytes_s": (tot(b, "feed_bytes") - tot(a, "feed_bytes")) / dt,
+        "busy_cycles_s": (tot(b, "busy_cycles") - tot(a, "busy_cycles")) / dt,
+        "lens_msgs_s": deliv, "lens_bytes_s": deliv_bytes,
+        "broadcast_msgs_s": bc, "broadcast_bytes_s": bcb,
+        "stale_p99_us": {t: b["lenses"][t]["stale_p99_us"] for t in ("high", "medium", "low")},
+        "stale_p50_us": {t: b["lenses"][t]["stale_p50_us"] for t in ("high", "medium", "low")},
+        "viewers": len(b["viewers"]),
+    }
+
+time.sleep(1)
+on = phase()
+assert c.call("flags set attention off")["ok"]
+time.sleep(0.2)
+off = phase()
+assert c.call("flags set attention on")["ok"]
+nv = off["viewers"]
+# the old design: every viewer takes the one global feed, every message
+off["delivered_msgs_s"] = off["broadcast_msgs_s"] * nv
+off["delivered_bytes_s"] = off["broadcast_bytes_s"] * nv
+on["delivered_msgs_s"] = on["lens_msgs_s"]
+on["delivered_bytes_s"] = on["lens_bytes_s"]
+res = {"on": on, "off": off,
+       "ratio_delivered_msgs": off["delivered_msgs_s"] / max(on["delivered_msgs_s"], 1),
+       "ratio_delivered_bytes": off["delivered_bytes_s"] / max(on["delivered_bytes_s"], 1),
+       "ratio_wire_msgs": off["wire_msgs_s"] / max(on["wire_msgs_s"], 1)}
+json.dump(res, open(sys.argv[4], "w"), indent=1)
+PY
+wait "$SIM" || true
+sleep 0.5
+kill -INT "$DPPID"; wait "$DPPID" || true
+wait "${vpids[@]}" 2>/dev/null || true
+python3 - "$W" "$viewers" <<'PY'
+import json, os, sys
+w, nv = sys.argv[1], int(sys.argv[2])
+r = json.load(open(w + "/result.json"))
+on, off = r["on"], r["off"]
+print("B2: %d viewers, samples in %.0f/s (attention on) / %.0f/s (off)" % (nv, on["samples_in_s"], off["samples_in_s"]))
+print("%-34s %14s %14s %8s" % ("", "attention on", "off (baseline)", "ratio"))
+row = lambda n, k: print("%-34s %14.0f %14.0f %8.1f" % (n, on[k], off[k], off[k] / max(on[k], 1)))
+row("messages/s delivered to viewers", "delivered_msgs_s")
+row("bytes/s delivered to viewers", "delivered_bytes_s")
+row("messages/s on the wire (all feeds)", "wire_msgs_s")
+row("bytes/s on the wire", "wire_bytes_s")
+cyc_on = on["busy_cycles_s"] / max(on["samples_in_s"], 1) * 1e6
+cyc_off = off["busy_cycles_s"] / max(off["samples_in_s"], 1) * 1e6
+print("%-34s %14.0f %14.0f" % ("busy cycles per million samples", cyc_on, cyc_off))
+for t in ("high", "medium", "low"):
+    print("staleness, %-6s viewers' lenses: p50 %8.0f us  p99 %8.0f us" % (t, on["stale_p50_us"][t], on["stale_p99_us"][t]))
+for v in (0, 10, 99):
+    p = "%s/v%d.json" % (w, v)
+    if os.path.exists(p):
+        s = json.load(open(p))
+        print("viewer v%d received %d messages, %d missing, %d conflated skips" % (v, s["messages"], s["missing"], s["conflated_skips"]))
+        r["v%d" % v] = s
+json.dump(r, open(w + "/result.json", "w"), indent=1)
+PY
+[ -n "$json" ] && cp "$W/result.json" "$json"
+exit 0

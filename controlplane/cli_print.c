@@ -4,6 +4,7 @@
 #include "cli_print.h"
 
 #include <string.h>
+#include <unistd.h>
 
 static json_int_t I(json_t *o, const char *k)
 {
@@ -220,8 +221,9 @@ void cli_print_top(FILE *out, json_t *now, json_t *prev, double secs)
 	size_t i;
 
 #define RATE(o, po, k) (po && secs > 0 ? (double)(I(o, k) - I(po, k)) / secs : 0)
-	fprintf(out, "\033[H\033[2Jsenseplane top   rx %.0f pkt/s  samples %.0f/s"
+	fprintf(out, "%ssenseplane top   rx %.0f pkt/s  samples %.0f/s"
 		"  feed %.0f msg/s  drops %lld  sensors %lld  keys %lld\n\n",
+		isatty(fileno(out)) ? "\033[H\033[2J" : "\n",
 		RATE(t, pt, "rx_pkts"), RATE(t, pt, "samples_in"),
 		RATE(t, pt, "feed_msgs"), I(t, "drops"), I(t, "sensors"),
 		I(t, "keys"));

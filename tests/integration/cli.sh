@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The senseplane CLI against a running dataplane (on net_null): every
+# subcommand answers, --json is valid JSON with what the text form shows,
+# and the exit codes tell done (0), refused (1), usage (2), no dataplane (3).
+. "$(dirname "$0")/../lib/common.sh"
+
+SOCK=$T_DIR/dp.sock
+CLI="$T_BUILD/controlplane/senseplane"
+"$DP" --no-huge --no-pci -l 0-1 -m 512 --file-prefix "$T_PREFIX" \
+    --vdev net_null0 -- --set dataplane.history_mb=8 \
+    --set "control.socket=$SOCK" > "$T_DIR/dp.log" 2>&1 &
+DPPID=$!; T_PIDS+=("$DPPID")
+t_wait_for "$T_DIR/dp.log" "running" 20
+
+run() {   # run EXPECTED_EXIT ARGS...: the exit code and output kept
+    local want=$1 rc=0; shift
+    "$CLI" --socket "$SOCK" "$@" > "$T_DIR/out" 2> "$T_DIR/err" || rc=$?
+    t_check "senseplane $* (exit)" "$rc" "$want"
+}
+json() { python3 -c 'import json,sys
+v=json.load(open(sys.argv[1]))
+for k in sys.argv[2].split("."): v=v[int(k)] if isinstance(v,list) else v[k]
+print(v)' "$T_DIR/out" "$1"; }
+
+run 0 status
+t_check "status names the dataplane" "$(grep -c 'senseplane-dp' "$T_DIR/out")" 1
+run 0 viewer add wall 239.79.1.1:7601 high
+t_check "viewer add reports the lens" "$(grep -c 'lens feed' "$T_DIR/out")" 1
+run 1 viewer add wall 239.79.1.1:7601 high
+t_check "duplicate viewer: reason given" "$(grep -c "exists" "$T_DIR/err")" 1
+run 1 viewer add uni 10.1.1.1:7601
+run 0 viewer add desk 239.79.1.2:7602 low
+run 0 sub add wall 42/ecg --ttl 60000
+run 0 sub add desk 42 medium
+run 0 --json sub ls
+t_check "sub ls --json: two subscriptions" \
+    "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["subs"]))' "$T_DIR/out")" 2
+t_check "sub ls --json: ttl counts down" \
+    "$(python3 -c 'import json,sys; s=[x for x in json.load(open(sys.argv[1]))["subs"] if x["viewer"]=="wall"][0]; print(0 < s["ttl_ms"] <= 60000)' "$T_DIR/out")" True
+run 0 viewer ls --json
+t_check "viewer ls --json: level of desk" \
+    "$(python3 -c 'import json,sys; print([v["level"] for v in json.load(open(sys.argv[1]))["viewers"] if v["name"]=="desk"][0])' "$T_DIR/out")" low
+run 0 pin 7
+run 1 pin 7
+run 0 --json pins
+t_check "pins --json" "$(json pins.0)" 7
+run 0 unpin 7
+run 1 unpin 7
+run 0 --json attention 42
+t_check "attention of a sensor not seen yet" "$(json attention.seen)" False
+run 1 history 42/ecg last 10
+t_check "history of an unknown sensor: reason" "$(grep -c "not known" "$T_DIR/err")" 1
+run 0 sensors
+run 0 --json flags
+t_check "flags: attention on" "$(json flags.attention)" True
+run 0 flags set backfill off
+run 0 --json flags
+t_check "flags set backfill off" "$(json flags.backfill)" False
+run 2 flags set turbo on
+run 0 feeds
+t_check "feeds lists the tiers" "$(grep -c tier "$T_DIR/out")" 3
+run 0 --json stats
+t_check "stats --json: two viewers" "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["viewers"]))' "$T_DIR/out")" 2
+run 0 stats
+run 0 top --count 2 --interval 100
+t_check "top prints the tiers" "$(grep -c '^high' "$T_DIR/out")" 2
+run 1 sub rm wall 42
+run 0 sub rm wall 42/ecg
+run 0 viewer rm desk
+run 2 frobnicate
+run 2 sub
+rc=0; "$CLI" --socket "$T_DIR/nosuch.sock" status > /dev/null 2> "$T_DIR/err" || rc=$?
+t_check "no dataplane: exit 3" "$rc" 3
+t_check "no dataplane: names the socket" "$(grep -c nosuch.sock "$T_DIR/err")" 1
+rc=0; "$CLI" --help > "$T_DIR/out" || rc=$?
+t_check "--help" "$rc:$(grep -c '^usage: senseplane' "$T_DIR/out")" 0:1
+t_stop "$DPPID" 20 || true
+t_check "mbufs in use at exit" \
+    "$(sed -n 's/.*mbufs in use at exit: //p' "$T_DIR/dp.log")" 0
+t_done

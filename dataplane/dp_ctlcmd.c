@@ -12,6 +12,7 @@
 
 #include "dp_ctl_impl.h"
 #include "dp_worker.h"
+#include "sp_addr.h"
 #include "sp_hint.h"
 
 typedef json_t *(*handler_fn)(struct dp_ctl *ctl, int argc, char **argv);
@@ -96,11 +97,11 @@ static json_t *viewer_json(const struct dp_viewer *v)
 
 static json_t *h_viewer(struct dp_ctl *ctl, int argc, char **argv)
 {
-	char err[256], host[64], *colon;
+	char err[256];
 	uint8_t mac[6];
 	int have_mac = 0, level = SP_LEVEL_MEDIUM, rc;
-	unsigned long port;
-	struct in_addr a;
+	uint32_t ip;
+	uint16_t port;
 	json_t *list;
 
 	if (argc >= 2 && strcmp(argv[1], "ls") == 0) {
@@ -123,13 +124,7 @@ static json_t *h_viewer(struct dp_ctl *ctl, int argc, char **argv)
 	if (argc < 4 || strcmp(argv[1], "add") != 0)
 		return dp_ctl_fail("usage: viewer add NAME IP:PORT [LEVEL] "
 				   "[mac=MAC] | viewer rm NAME | viewer ls");
-	snprintf(host, sizeof(host), "%s", argv[3]);
-	colon = strchr(host, ':');
-	port = colon ? strtoul(colon + 1, NULL, 10) : 0;
-	if (colon)
-		*colon = '\0';
-	if (!colon || port == 0 || port > 65535 ||
-	    inet_pton(AF_INET, host, &a) != 1)
+	if (sp_addr_parse(argv[3], &ip, &port, 0) < 0)
 		return dp_ctl_fail("'%s': expected IP:PORT", argv[3]);
 	for (int i = 4; i < argc; i++) {
 		if (strncmp(argv[i], "mac=", 4) == 0) {
@@ -144,8 +139,8 @@ static json_t *h_viewer(struct dp_ctl *ctl, int argc, char **argv)
 					   "or mac=MAC", argv[i]);
 		}
 	}
-	rc = dp_model_viewer_add(ctl->model, argv[2], ntohl(a.s_addr),
-				 (uint16_t)port, have_mac ? mac : NULL,
+	rc = dp_model_viewer_add(ctl->model, argv[2], ip, port,
+				 have_mac ? mac : NULL,
 				 (uint8_t)level, dp_ctl_now(ctl), err,
 				 sizeof(err));
 	if (rc < 0)

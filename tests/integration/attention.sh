@@ -15,11 +15,9 @@ SOCK=$T_DIR/dp.sock
 CTL="python3 $T_ROOT/tests/lib/spctl.py $SOCK"
 t_veth_ns "$NS" "$DPIF" "$NSIF"
 
-"$DP" --no-huge --no-pci -l 0-1 -m 512 --file-prefix "$T_PREFIX" \
+t_start_dp --no-huge --no-pci -l 0-1 -m 512 \
     --vdev "net_af_packet0,iface=$DPIF" -- --set dataplane.history_mb=32 \
-    --set "control.socket=$SOCK" > "$T_DIR/dp.log" 2>&1 &
-DPPID=$!; T_PIDS+=("$DPPID")
-t_wait_for "$T_DIR/dp.log" "running" 20
+    --set "control.socket=$SOCK"
 
 $CTL "viewer add H 239.79.0.1:7601 high" "viewer add M 239.79.0.2:7602 medium" \
      "viewer add L 239.79.0.3:7603 low" "viewer add R 239.79.0.4:7604 high" \
@@ -30,18 +28,11 @@ for s in $(seq 11 20); do subs+=("sub add M $s"); done
 for s in $(seq 21 30); do subs+=("sub add L $s"); done
 $CTL "${subs[@]}" >> "$T_DIR/setup.log"
 
-view() {   # view NAME GROUP:PORT...
-    local name=$1; shift
-    ip netns exec "$NS" "$VIEW" --iface-addr 10.99.0.2 --until-end \
-        --seconds 60 --quiet --summary "$T_DIR/$name.json" "$@" \
-        > "$T_DIR/$name.log" 2>&1 &
-    T_PIDS+=("$!")
-}
-view tiers 239.77.0.1:7500 239.77.1.1:7500 239.77.1.2:7500 239.77.1.3:7500
-view H 239.79.0.1:7601
-view M 239.79.0.2:7602
-view L 239.79.0.3:7603
-view R 239.79.0.4:7604
+t_view "$NS" tiers --until-end --seconds 60 239.77.0.1:7500 239.77.1.1:7500 239.77.1.2:7500 239.77.1.3:7500
+t_view "$NS" H --until-end --seconds 60 239.79.0.1:7601
+t_view "$NS" M --until-end --seconds 60 239.79.0.2:7602
+t_view "$NS" L --until-end --seconds 60 239.79.0.3:7603
+t_view "$NS" R --until-end --seconds 60 239.79.0.4:7604
 sleep 0.5
 
 t_log "40 sensors x (heartrate, accelerometer, ecg) at 20 Hz for 6 s"
@@ -143,6 +134,5 @@ s=json.load(sys.stdin)
 for t in ("high","medium","low"):
     v=s["tiers"][t]
     print("  %-6s offered %6d msgs %6d conflation %.2f stale p50 %.0f us p99 %.0f us" % (t, v["offered"], v["msgs"], v["conflation_ratio"], v["stale_p50_us"], v["stale_p99_us"]))'
-t_check "mbufs in use at exit" \
-    "$(sed -n 's/.*mbufs in use at exit: //p' "$T_DIR/dp.log")" 0
+t_check_mbufs
 t_done

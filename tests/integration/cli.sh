@@ -6,11 +6,9 @@
 
 SOCK=$T_DIR/dp.sock
 CLI="$T_BUILD/controlplane/senseplane"
-"$DP" --no-huge --no-pci -l 0-1 -m 512 --file-prefix "$T_PREFIX" \
+t_start_dp --no-huge --no-pci -l 0-1 -m 512 \
     --vdev net_null0 -- --set dataplane.history_mb=8 \
-    --set "control.socket=$SOCK" > "$T_DIR/dp.log" 2>&1 &
-DPPID=$!; T_PIDS+=("$DPPID")
-t_wait_for "$T_DIR/dp.log" "running" 20
+    --set "control.socket=$SOCK"
 
 run() {   # run EXPECTED_EXIT ARGS...: the exit code and output kept
     local want=$1 rc=0; shift
@@ -75,6 +73,5 @@ t_check "no dataplane: names the socket" "$(grep -c nosuch.sock "$T_DIR/err")" 1
 rc=0; "$CLI" --help > "$T_DIR/out" || rc=$?
 t_check "--help" "$rc:$(grep -c '^usage: senseplane' "$T_DIR/out")" 0:1
 t_stop "$DPPID" 20 || true
-t_check "mbufs in use at exit" \
-    "$(sed -n 's/.*mbufs in use at exit: //p' "$T_DIR/dp.log")" 0
+t_check_mbufs
 t_done

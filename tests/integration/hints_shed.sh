@@ -13,12 +13,10 @@ SOCK=$T_DIR/dp.sock
 CTL="python3 $T_ROOT/tests/lib/spctl.py $SOCK"
 t_veth_ns "$NS" "$DPIF" "$NSIF"
 
-"$DP" --no-huge --no-pci -l 0-1 -m 512 --file-prefix "$T_PREFIX" \
+t_start_dp --no-huge --no-pci -l 0-1 -m 512 \
     --vdev "net_af_packet0,iface=$DPIF" -- --set dataplane.history_mb=32 \
     --set "control.socket=$SOCK" --set attention.out_max_bytes_s=20000 \
-    --set attention.shed_recover_ms=500 > "$T_DIR/dp.log" 2>&1 &
-DPPID=$!; T_PIDS+=("$DPPID")
-t_wait_for "$T_DIR/dp.log" "running" 20
+    --set attention.shed_recover_ms=500
 
 reqs=("viewer add V 239.79.0.1:7601 low")
 for s in $(seq 1 5); do reqs+=("sub add V $s high"); done
@@ -26,13 +24,10 @@ for s in $(seq 6 20); do reqs+=("sub add V $s medium"); done
 for s in $(seq 21 40); do reqs+=("sub add V $s low"); done
 $CTL "${reqs[@]}" > "$T_DIR/setup.log"
 
-ip netns exec "$NS" "$VIEW" --iface-addr 10.99.0.2 --until-end --seconds 60 \
-    --only 1-5 --dedup --quiet --summary "$T_DIR/high.json" 239.77.1.3:7500 \
-    > /dev/null 2>&1 &
-T_PIDS+=("$!"); VH=$!
-ip netns exec "$NS" "$VIEW" --iface-addr 10.99.0.2 --until-end --seconds 60 \
-    --quiet --summary "$T_DIR/medium.json" 239.77.1.2:7500 > /dev/null 2>&1 &
-T_PIDS+=("$!"); VM=$!
+t_view "$NS" high --until-end --seconds 60 --only 1-5 --dedup 239.77.1.3:7500
+VH=$VPID
+t_view "$NS" medium --until-end --seconds 60 239.77.1.2:7500
+VM=$VPID
 sleep 0.5
 
 t_log "sensors 1-5 (high) for 7 s with hints, 6-60 (medium, low, none) for 3 s"
@@ -71,6 +66,5 @@ t_check "hints: 20 told low" "$(t_json "$T_DIR/sim_rest.json" hint_levels.low)" 
 t_check "hints: 20 told none" "$(t_json "$T_DIR/sim_rest.json" hint_levels.none)" 20
 t_check "hints: pinned sensor 50 told high" "$(t_json "$T_DIR/sim_rest.json" hint_levels.high)" 1
 t_check "hints: none malformed" "$(( $(t_json "$T_DIR/sim_high.json" hints_bad) + $(t_json "$T_DIR/sim_rest.json" hints_bad) ))" 0
-t_check "mbufs in use at exit" \
-    "$(sed -n 's/.*mbufs in use at exit: //p' "$T_DIR/dp.log")" 0
+t_check_mbufs
 t_done

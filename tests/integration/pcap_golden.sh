@@ -15,13 +15,10 @@ t_log "simulating 1000 sensors for 3 s with 5 % malformed packets"
     --seed 7 --quiet --summary "$T_DIR/sim.json"
 
 t_log "dataplane on net_pcap"
-"$DP" --no-huge --no-pci -l 0 -m 256 --file-prefix "$T_PREFIX" \
+t_start_dp --no-huge --no-pci -l 0 -m 256 \
     --vdev "net_pcap0,rx_pcap=$T_DIR/in.pcap,tx_pcap=$T_DIR/out.pcap" \
     -- --set "dataplane.keys_file=$KEYS" --set dataplane.history_mb=64 \
-    --set switches.attention=false \
-    > "$T_DIR/dp.log" 2>&1 &
-DPPID=$!; T_PIDS+=("$DPPID")
-t_wait_for "$T_DIR/dp.log" "running" 20
+    --set switches.attention=false
 sent=$(t_json "$T_DIR/sim.json" packets)
 # the whole pcap is read when rx_pkts stops growing at the packet count
 for _ in $(seq 1 100); do
@@ -53,6 +50,5 @@ for reason in short magic version flags sensor0 attr0 vtype dim nsamp \
 done
 t_check "malformed injected (all kinds)" \
     "$(($(t_json "$T_DIR/sim.json" bad_total) > 0))" 1
-t_check "mbufs in use at exit" \
-    "$(sed -n 's/.*mbufs in use at exit: //p' "$T_DIR/dp.log")" 0
+t_check_mbufs
 t_done

@@ -11,21 +11,15 @@ DPIF=spd$$; NSIF=spn$$
 SOCK=$T_DIR/dp.sock
 t_veth_ns "$NS" "$DPIF" "$NSIF"
 
-"$DP" --no-huge --no-pci -l 0-1 -m 512 --file-prefix "$T_PREFIX" \
+t_start_dp --no-huge --no-pci -l 0-1 -m 512 \
     --vdev "net_af_packet0,iface=$DPIF" -- --set dataplane.history_mb=32 \
-    --set "control.socket=$SOCK" > "$T_DIR/dp.log" 2>&1 &
-DPPID=$!; T_PIDS+=("$DPPID")
-t_wait_for "$T_DIR/dp.log" "running" 20
+    --set "control.socket=$SOCK"
 
 reqs=("viewer add V 239.79.0.1:7601 high")
 for s in $(seq 1 20); do reqs+=("sub add V $s high"); done
 python3 "$T_ROOT/tests/lib/spctl.py" "$SOCK" "${reqs[@]}" > "$T_DIR/setup.log"
 
-ip netns exec "$NS" "$VIEW" --iface-addr 10.99.0.2 --until-end --seconds 90 \
-    --dedup --quiet --summary "$T_DIR/view.json" 239.77.0.1:7500 \
-    239.77.1.1:7500 239.77.1.2:7500 239.77.1.3:7500 239.79.0.1:7601 \
-    > "$T_DIR/view.log" 2>&1 &
-VPID=$!; T_PIDS+=("$VPID")
+t_view "$NS" view --until-end --seconds 90 --dedup 239.77.0.1:7500 239.77.1.1:7500 239.77.1.2:7500 239.77.1.3:7500 239.79.0.1:7601
 sleep 0.5
 
 t_log "20 sensors x 3 attributes at 50 Hz for 12 s; 5 switches x 100 flips"
@@ -61,6 +55,5 @@ t_check "digest of distinct samples" "$(t_json "$T_DIR/view.json" digest)" \
     "$(t_json "$T_DIR/sim.json" digest)"
 t_check "no gaps on any feed" "$(t_json "$T_DIR/view.json" missing)" 0
 t_log "copies seen on more than one feed: $(t_json "$T_DIR/view.json" dup_samples)"
-t_check "mbufs in use at exit" \
-    "$(sed -n 's/.*mbufs in use at exit: //p' "$T_DIR/dp.log")" 0
+t_check_mbufs
 t_done

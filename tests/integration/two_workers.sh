@@ -10,18 +10,12 @@ DPIF=spd$$; NSIF=spn$$
 t_veth_ns "$NS" "$DPIF" "$NSIF"
 
 # three lcores on two cores: the main thread sleeps, two workers poll
-"$DP" --no-huge --no-pci --lcores "0@0,1@0,2@1" -m 512 \
-    --file-prefix "$T_PREFIX" --vdev "net_af_packet0,iface=$DPIF,qpairs=2" \
-    -- --set dataplane.history_mb=32 --set switches.attention=false \
-    > "$T_DIR/dp.log" 2>&1 &
-DPPID=$!; T_PIDS+=("$DPPID")
-t_wait_for "$T_DIR/dp.log" "running" 20
+t_start_dp --no-huge --no-pci --lcores "0@0,1@0,2@1" -m 512 \
+    --vdev "net_af_packet0,iface=$DPIF,qpairs=2" \
+    -- --set dataplane.history_mb=32 --set switches.attention=false
 grep -q "2 worker(s)" "$T_DIR/dp.log" || { echo "expected 2 workers"; head "$T_DIR/dp.log"; exit 1; }
 
-ip netns exec "$NS" "$VIEW" --iface-addr 10.99.0.2 --until-end --seconds 60 \
-    --quiet --summary "$T_DIR/view.json" 239.77.0.1:7500 \
-    > "$T_DIR/view.log" 2>&1 &
-VPID=$!; T_PIDS+=("$VPID")
+t_view "$NS" view --until-end --seconds 60 239.77.0.1:7500
 sleep 0.5
 t_log "simulating 500 sensors for 4 s"
 ip netns exec "$NS" "$SIM" --dest 10.99.0.1:7400 --sensors 500 --seconds 4 \
@@ -49,6 +43,5 @@ t_check "feeds (one shard per worker)" "$(t_json "$T_DIR/view.json" feeds)" 2
 t_check "missing messages" "$(t_json "$T_DIR/view.json" missing)" 0
 t_check "out-of-order messages" "$(t_json "$T_DIR/view.json" order_errors)" 0
 t_check "version skips" "$(t_json "$T_DIR/view.json" version_skips)" 0
-t_check "mbufs in use at exit" \
-    "$(sed -n 's/.*mbufs in use at exit: //p' "$T_DIR/dp.log")" 0
+t_check_mbufs
 t_done

@@ -9,20 +9,14 @@ NS=spt-veth-$$
 DPIF=spd$$; NSIF=spn$$
 t_veth_ns "$NS" "$DPIF" "$NSIF"
 
-"$DP" --no-huge --no-pci -l 0-1 -m 256 --file-prefix "$T_PREFIX" \
+t_start_dp --no-huge --no-pci -l 0-1 -m 256 \
     --vdev "net_af_packet0,iface=$DPIF" -- --set dataplane.history_mb=32 \
-    --set switches.attention=false \
-    > "$T_DIR/dp.log" 2>&1 &
-DPPID=$!; T_PIDS+=("$DPPID")
-t_wait_for "$T_DIR/dp.log" "running" 20
+    --set switches.attention=false
 
 t_check "ping to the dataplane answered" \
     "$(ip netns exec "$NS" ping -c 3 -i 0.2 -W 1 10.99.0.1 >/dev/null && echo yes || echo no)" yes
 
-ip netns exec "$NS" "$VIEW" --iface-addr 10.99.0.2 --until-end --seconds 60 \
-    --quiet --summary "$T_DIR/view.json" 239.77.0.1:7500 \
-    > "$T_DIR/view.log" 2>&1 &
-VPID=$!; T_PIDS+=("$VPID")
+t_view "$NS" view --until-end --seconds 60 239.77.0.1:7500
 sleep 0.5
 t_log "simulating 1000 sensors for 5 s"
 ip netns exec "$NS" "$SIM" --dest 10.99.0.1:7400 --sensors 1000 --seconds 5 \
@@ -45,6 +39,5 @@ t_check "ICMP echo answered (counter)" \
     "$(t_dp_counter "$T_DIR/dp.log" icmp_replies)" 3
 t_check "ARP requests answered" \
     "$(($(t_dp_counter "$T_DIR/dp.log" arp_replies) > 0))" 1
-t_check "mbufs in use at exit" \
-    "$(sed -n 's/.*mbufs in use at exit: //p' "$T_DIR/dp.log")" 0
+t_check_mbufs
 t_done

@@ -103,3 +103,26 @@ t_veth_ns() {
     ip netns exec "$1" ip link set "$3" up
     ip netns exec "$1" ip route add 224.0.0.0/4 dev "$3"
 }
+
+# t_start_dp ARGS...: the dataplane (EAL args, then --, then its own) with
+# its log in $T_DIR/dp.log; sets DPPID and waits until it runs.
+t_start_dp() {
+    "$DP" --file-prefix "$T_PREFIX" "$@" > "$T_DIR/dp.log" 2>&1 &
+    DPPID=$!; T_PIDS+=("$DPPID")
+    t_wait_for "$T_DIR/dp.log" "running" 20
+}
+
+# t_view NS NAME ARGS...: a quiet viewer in namespace NS joined on
+# 10.99.0.2, its JSON summary in $T_DIR/NAME.json; sets VPID.
+t_view() {
+    local ns=$1 name=$2; shift 2
+    ip netns exec "$ns" "$VIEW" --iface-addr 10.99.0.2 --quiet \
+        --summary "$T_DIR/$name.json" "$@" > "$T_DIR/$name.log" 2>&1 &
+    VPID=$!; T_PIDS+=("$VPID")
+}
+
+# t_check_mbufs: the dataplane returned every mbuf to its pool.
+t_check_mbufs() {
+    t_check "mbufs in use at exit" \
+        "$(sed -n 's/.*mbufs in use at exit: //p' "$T_DIR/dp.log")" 0
+}

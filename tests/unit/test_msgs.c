@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "sp_addr.h"
 #include "sp_bytes.h"
 #include "sp_hint.h"
 #include "sp_rereq.h"
@@ -75,12 +76,31 @@ static void test_levels(void)
 	CU_ASSERT_STRING_EQUAL(sp_level_name(7), "?");
 }
 
+static void test_addr(void)
+{
+	uint32_t ip;
+	uint16_t port;
+
+	CU_ASSERT_EQUAL(sp_addr_parse("239.77.0.1:7500", &ip, &port, 0), 0);
+	CU_ASSERT_EQUAL(ip, 0xef4d0001u);
+	CU_ASSERT_EQUAL(port, 7500);
+	CU_ASSERT_EQUAL(sp_addr_parse("10.0.0.1", &ip, &port, 7400), 0);
+	CU_ASSERT_EQUAL(port, 7400);
+	CU_ASSERT_EQUAL(sp_addr_parse("10.0.0.1", &ip, &port, 0), -1);
+	CU_ASSERT_EQUAL(sp_addr_parse("10.0.0.1:", &ip, &port, 7400), -1);
+	CU_ASSERT_EQUAL(sp_addr_parse("10.0.0.1:0", &ip, &port, 7400), -1);
+	CU_ASSERT_EQUAL(sp_addr_parse("10.0.0.1:65536", &ip, &port, 0), -1);
+	CU_ASSERT_EQUAL(sp_addr_parse("10.0.0:80", &ip, &port, 0), -1);
+	CU_ASSERT_EQUAL(sp_addr_parse("10.0.0.1:80x", &ip, &port, 0), -1);
+}
+
 void suite_msgs(void)
 {
 	static const CU_TestInfo tests[] = {
 		{ "re-request layout and errors", test_rereq },
 		{ "attention hint layout and errors", test_hint },
 		{ "level names", test_levels },
+		{ "IP:PORT parsing", test_addr },
 		CU_TEST_INFO_NULL,
 	};
 	unit_add("msgs", tests);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "sim_bad.h"
+#include "sp_addr.h"
 #include "sim_out.h"
 #include "sim_sched.h"
 #include "sim_signal.h"
@@ -102,23 +103,16 @@ static void usage(FILE *out)
 
 static int parse_addr(const char *s, struct sockaddr_in *a, uint16_t dport)
 {
-	char host[64], *colon;
-	unsigned long port = dport;
+	uint32_t ip;
+	uint16_t port;
 
-	snprintf(host, sizeof(host), "%s", s);
-	colon = strchr(host, ':');
-	if (colon) {
-		char *end;
-
-		*colon = '\0';
-		port = strtoul(colon + 1, &end, 10);
-		if (*end || port == 0 || port > 65535)
-			return -1;
-	}
+	if (sp_addr_parse(s, &ip, &port, dport) < 0)
+		return -1;
 	memset(a, 0, sizeof(*a));
 	a->sin_family = AF_INET;
-	a->sin_port = htons((uint16_t)port);
-	return inet_pton(AF_INET, host, &a->sin_addr) == 1 ? 0 : -1;
+	a->sin_port = htons(port);
+	a->sin_addr.s_addr = htonl(ip);
+	return 0;
 }
 
 static int num(const char *opt, const char *s, double lo, double hi,

@@ -21,6 +21,7 @@
 
 #include <jansson.h>
 
+#include "sp_addr.h"
 #include "sp_bytes.h"
 #include "sp_catalog.h"
 #include "sp_digest.h"
@@ -149,30 +150,25 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		}
 	}
 	for (; optind < argc; optind++) {
-		char host[64], *colon;
 		struct sockaddr_in *a = &o->feeds[o->nfeeds];
-		unsigned long port;
+		uint32_t ip;
+		uint16_t port;
 
 		if (o->nfeeds == MAX_SOCKS) {
 			fprintf(stderr, "senseplane-view: at most %d feeds\n",
 				MAX_SOCKS);
 			return -1;
 		}
-		snprintf(host, sizeof(host), "%s", argv[optind]);
-		colon = strchr(host, ':');
-		port = colon ? strtoul(colon + 1, &end, 10) : 0;
-		if (colon)
-			*colon = '\0';
-		memset(a, 0, sizeof(*a));
-		a->sin_family = AF_INET;
-		if (!colon || *end || port == 0 || port > 65535 ||
-		    inet_pton(AF_INET, host, &a->sin_addr) != 1) {
+		if (sp_addr_parse(argv[optind], &ip, &port, 0) < 0) {
 			fprintf(stderr, "senseplane-view: '%s': expected "
 				"GROUP:PORT, e.g. 239.77.0.1:7500\n",
 				argv[optind]);
 			return -1;
 		}
-		a->sin_port = htons((uint16_t)port);
+		memset(a, 0, sizeof(*a));
+		a->sin_family = AF_INET;
+		a->sin_port = htons(port);
+		a->sin_addr.s_addr = htonl(ip);
 		o->nfeeds++;
 	}
 	if (o->nfeeds == 0 && !o->pcap) {

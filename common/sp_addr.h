@@ -1,0 +1,18 @@
+/*
+ * sp_addr.h - "IPv4[:PORT]" as the programs and the control protocol write
+ * an address.
+ */
+#ifndef SP_ADDR_H
+#define SP_ADDR_H
+
+#include <stdint.h>
+
+/**
+ * Parse @p s into @p ip (host order) and @p port. Without ":PORT" the port
+ * is @p default_port; a @p default_port of 0 makes the port required.
+ * @return 0, or -1 when @p s is not of that form (port 1..65535).
+ */
+int sp_addr_parse(const char *s, uint32_t *ip, uint16_t *port,
+		  uint16_t default_port);
+
+#endif /* SP_ADDR_H */

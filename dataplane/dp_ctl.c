@@ -18,10 +18,12 @@
 #include <unistd.h>
 
 #include <rte_lcore.h>
+#include <rte_telemetry.h>
 #include <rte_ring.h>
 
 #include "dp_ctl_impl.h"
 #include "dp_worker.h"
+#include "sp_hint.h"
 
 #define MAX_CLIENTS 64
 #define LINE_MAX_LEN 4096
@@ -35,6 +37,47 @@ struct client {
 };
 
 static pthread_t g_thread;   /* one control thread per process */
+static struct dp_app *g_app; /* for the telemetry callback */
+
+/* /senseplane/tiers: per tier feed (and broadcast) figures, summed over
+ * the workers. Per-viewer figures are in the control protocol's stats. */
+static int tel_tiers(const char *cmd, const char *params,
+		     struct rte_tel_data *d)
+{
+	static struct dp_out_stats sum;   /* telemetry thread only */
+
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	for (uint8_t l = 0; l <= SP_LEVEL_HIGH; l++) {
+		struct rte_tel_data *t = rte_tel_data_alloc();
+
+		if (t == NULL)
+			return -ENOMEM;
+		memset(&sum, 0, sizeof(sum));
+		for (unsigned int w = 0; w < g_app->nworkers; w++)
+			dp_out_stats_add(&sum, l ? &g_app->workers[w]->tier[l].out.st
+						 : &g_app->workers[w]->bcast.out.st);
+		rte_tel_data_start_dict(t);
+		rte_tel_data_add_dict_u64(t, "msgs", sum.msgs);
+		rte_tel_data_add_dict_u64(t, "samples", sum.samples);
+		rte_tel_data_add_dict_u64(t, "offered", sum.offered);
+		rte_tel_data_add_dict_u64(t, "conflated", sum.conflated);
+		rte_tel_data_add_dict_u64(t, "bytes", sum.bytes);
+		rte_tel_data_add_dict_u64(t, "bytes_saved",
+			sum.offered_bytes > sum.bytes ?
+			sum.offered_bytes - sum.bytes : 0);
+		rte_tel_data_add_dict_u64(t, "stale_p50_ns",
+					  sp_histo_pct(&sum.stale, 50));
+		rte_tel_data_add_dict_u64(t, "stale_p99_ns",
+					  sp_histo_pct(&sum.stale, 99));
+		rte_tel_data_add_dict_u64(t, "flushes", sum.flushes);
+		rte_tel_data_add_dict_u64(t, "demotions", sum.demotions);
+		rte_tel_data_add_dict_container(d, l ? sp_level_name(l)
+						     : "broadcast", t, 0);
+	}
+	return 0;
+}
 
 uint64_t dp_ctl_now(const struct dp_ctl *ctl)
 {
@@ -331,6 +374,10 @@ struct dp_ctl *dp_ctl_start(struct dp_app *app, char *err, size_t errlen)
 		free(ctl);
 		return NULL;
 	}
+	g_app = app;
+	rte_telemetry_register_cmd("/senseplane/tiers", tel_tiers,
+		"figures per tier feed: msgs, conflation, staleness. No "
+		"parameters");
 	if (rte_ctrl_thread_create(&g_thread, "sp-ctl", NULL, ctl_main,
 				   ctl) != 0) {
 		snprintf(err, errlen, "cannot start the control thread");

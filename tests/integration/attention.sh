@@ -19,8 +19,10 @@ t_start_dp --no-huge --no-pci -l 0-1 -m 512 \
     --vdev "net_af_packet0,iface=$DPIF" -- --set dataplane.history_mb=32 \
     --set "control.socket=$SOCK"
 
+NSMAC=$(ip netns exec "$NS" cat "/sys/class/net/$NSIF/address")
 $CTL "viewer add H 239.79.0.1:7601 high" "viewer add M 239.79.0.2:7602 medium" \
      "viewer add L 239.79.0.3:7603 low" "viewer add R 239.79.0.4:7604 high" \
+     "viewer add U 10.99.0.2:7605 high mac=$NSMAC" "sub add U 3" \
      > "$T_DIR/setup.log"
 subs=()
 for s in $(seq 1 10); do subs+=("sub add H $s"); done
@@ -33,6 +35,7 @@ t_view "$NS" H --until-end --seconds 60 239.79.0.1:7601
 t_view "$NS" M --until-end --seconds 60 239.79.0.2:7602
 t_view "$NS" L --until-end --seconds 60 239.79.0.3:7603
 t_view "$NS" R --until-end --seconds 60 239.79.0.4:7604
+t_view "$NS" U --until-end --seconds 60 10.99.0.2:7605
 sleep 0.5
 
 t_log "40 sensors x (heartrate, accelerometer, ecg) at 20 Hz for 6 s"
@@ -75,6 +78,7 @@ read -r raise_t0 raise_t1 < "$T_DIR/raise.txt"
 wait "$SIMPID" || true
 sleep 0.5
 stats=$($CTL stats)
+tel=$(dpdk-telemetry.py -f "$T_PREFIX" <<< "/senseplane/tiers" 2>/dev/null)
 t_stop "$DPPID" 20 || true
 for p in "${T_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
 
@@ -122,6 +126,9 @@ t_check "H lens: every sample (no skips)" "$(t_json "$T_DIR/H.json" version_skip
 t_check "H lens: no gaps" "$(t_json "$T_DIR/H.json" missing)" 0
 t_check "M lens: no gaps" "$(t_json "$T_DIR/M.json" missing)" 0
 t_check "L lens: no gaps" "$(t_json "$T_DIR/L.json" missing)" 0
+t_check "unicast lens U: sensor 3 only" "$(t_json "$T_DIR/U.json" sensor_min)-$(t_json "$T_DIR/U.json" sensor_max)" 3-3
+t_check "unicast lens U: every sample, no gaps" \
+    "$(t_json "$T_DIR/U.json" version_skips)/$(t_json "$T_DIR/U.json" missing)/$(( $(t_json "$T_DIR/U.json" samples) > 300 ))" 0/0/1
 t_check "R lens: sensor 35 only" "$(t_json "$T_DIR/R.json" sensor_min)-$(t_json "$T_DIR/R.json" sensor_max)" 35-35
 rfeed=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["by_feed"][0]["feed"])' "$T_DIR/R.json")
 first=$(feed "$T_DIR/R.json" "$rfeed" first_data_ns)
@@ -134,5 +141,8 @@ s=json.load(sys.stdin)
 for t in ("high","medium","low"):
     v=s["tiers"][t]
     print("  %-6s offered %6d msgs %6d conflation %.2f stale p50 %.0f us p99 %.0f us" % (t, v["offered"], v["msgs"], v["conflation_ratio"], v["stale_p50_us"], v["stale_p99_us"]))'
+t_check "telemetry /senseplane/tiers agrees on high msgs" \
+    "$(echo "$tel" | python3 -c 'import json,sys; print(json.load(sys.stdin)["/senseplane/tiers"]["high"]["msgs"])')" \
+    "$(dpstat high msgs)"
 t_check_mbufs
 t_done

@@ -4,18 +4,20 @@
 # the same vdev and the same pcap, measured in the same run, one worker.
 #
 #   tools/bench/pcap-rate.sh [--packets N] [--sensors N] [--seconds S]
+#                            [--broadcast]   (attention off: every sample sent)
 #
 # net_pcap with infinite_rx holds the whole capture in mbufs, so keep N to
 # a few thousand packets. Prints Mpps and cycles/packet for both.
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=${SP_BUILD:-$ROOT/build}
-packets=4000; sensors=1000; secs=10
+packets=4000; sensors=1000; secs=10; dp_args=(); mode="history only"
 while [ $# -gt 0 ]; do
     case "$1" in
     --packets) packets=$2; shift ;;
     --sensors) sensors=$2; shift ;;
     --seconds) secs=$2; shift ;;
+    --broadcast) dp_args=(--set switches.attention=false); mode="broadcast" ;;
     -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "pcap-rate: unknown option '$1'" >&2; exit 2 ;;
     esac
@@ -37,17 +39,18 @@ base_cyc=$(sed -n 's/.*CPU cycles\/packet=\([0-9.]*\).*/\1/p' "$W/testpmd.log" |
 
 timeout -s INT "$secs" "$B/dataplane/senseplane-dp" --no-huge -m 1024 \
     --no-pci -l 0-1 --file-prefix=spb-dp --vdev="$VDEV" -- --stats-ms 1000 \
+    "${dp_args[@]}" \
     > "$W/dp.log" 2>&1 || true
 # median of the per-second lines after the first
 read -r dp_pps dp_cyc < <(grep '^rx ' "$W/dp.log" | tail -n +2 | \
     sed 's/.*pkts (\([0-9]*\)\/s).* \([0-9]*\) cyc\/pkt.*/\1 \2/' | \
     sort -n | awk '{ a[NR] = $1; c[NR] = $2 } END { m = int((NR + 1) / 2); print a[m], c[m] }')
 
-awk -v bp="$base_pps" -v bc="${base_cyc:-0}" -v dp="$dp_pps" -v dc="$dp_cyc" \
+awk -v mode="$mode" -v bp="$base_pps" -v bc="${base_cyc:-0}" -v dp="$dp_pps" -v dc="$dp_cyc" \
     -v n="$packets" -v s="$sensors" -v t="$secs" 'BEGIN {
     printf "%-36s %8s %12s\n", "", "Mpps", "cycles/pkt"
     printf "%-36s %8.2f %12.1f\n", "dpdk-testpmd rxonly (baseline)", bp / 1e6, bc
-    printf "%-36s %8.2f %12.1f\n", "senseplane-dp (parse+own+hist+feed)", dp / 1e6, dc
+    printf "%-36s %8.2f %12.1f\n", "senseplane-dp (" mode ")", dp / 1e6, dc
     printf "%-36s %8.3f %+12.1f\n", "dp / baseline, extra cycles", dp / bp, dc - bc
     printf "(%d packets from %d simulated sensors, one worker lcore, %d s each)\n", n, s, t
 }'

@@ -54,6 +54,18 @@ struct sp_config {
 	bool sensor_feeds;           /* send per-sensor feeds */
 	/* [switches] */
 	bool sw_attention, sw_lenses, sw_backfill, sw_shedding, sw_hints;
+	/* [reliability] */
+	uint32_t rtx_pkts;           /* retransmit buffer per feed, packets */
+	uint32_t rtx_mbufs;          /* mbufs a worker may hold for it */
+	uint32_t rereq_port;
+	char rereq_allow[SP_PATH_MAX]; /* CIDR list allowed to re-request */
+	uint32_t rereq_max_bytes;    /* answer cap per request */
+	uint32_t rereq_bytes_s;      /* answer cap per requester per second */
+	/* [loss] (tests) */
+	double loss_drop, loss_dup, loss_reorder;
+	uint32_t loss_burst;
+	uint64_t loss_seed;
+	uint32_t loss_feed;          /* 65536: every feed */
 	/* [control] */
 	char ctl_socket[SP_PATH_MAX];
 };

@@ -95,6 +95,11 @@ int dp_app_create(struct dp_app *app, volatile int *stop)
 			app->cat ? err : "out of memory");
 		return -1;
 	}
+	if (dp_allow_parse(&app->shared.allow, app->cfg.rereq_allow, err,
+			   sizeof(err)) < 0) {
+		fprintf(stderr, "senseplane-dp: reliability.allow: %s\n", err);
+		return -1;
+	}
 	if (app->cfg.keys_file[0]) {
 		app->keys = sp_keys_load(app->cfg.keys_file, err, sizeof(err));
 		if (app->keys == NULL) {
@@ -119,7 +124,9 @@ int dp_app_create(struct dp_app *app, volatile int *stop)
 	app->session = new_session(&app->clock);
 	dataroom = RTE_PKTMBUF_HEADROOM +
 		   RTE_MAX(2048u, app->cfg.mtu + RTE_ETHER_HDR_LEN + 4);
-	app->pool = rte_pktmbuf_pool_create("sp_pool", app->cfg.mbufs,
+	/* the retransmit buffers hold mbufs too: room for their cap */
+	app->pool = rte_pktmbuf_pool_create("sp_pool", app->cfg.mbufs +
+					    app->nworkers * app->cfg.rtx_mbufs,
 					    POOL_CACHE, 0, (uint16_t)dataroom,
 					    (int)rte_socket_id());
 	if (app->pool == NULL) {
@@ -138,6 +145,7 @@ int dp_app_create(struct dp_app *app, volatile int *stop)
 	app->port_up = 1;
 	app->net.ip = rte_cpu_to_be_32(app->cfg.ip);
 	app->net.sensor_port = rte_cpu_to_be_16((uint16_t)app->cfg.sensor_port);
+	app->net.rereq_port = rte_cpu_to_be_16((uint16_t)app->cfg.rereq_port);
 	app->stats = rte_zmalloc("dp_stats",
 				 app->nworkers * sizeof(*app->stats),
 				 RTE_CACHE_LINE_SIZE);
@@ -147,12 +155,14 @@ int dp_app_create(struct dp_app *app, volatile int *stop)
 		fprintf(stderr, "senseplane-dp: out of memory\n");
 		return -1;
 	}
+	struct dp_allow allow = app->shared.allow;
+
 	app->shared = (struct dp_shared){
 		.cat = app->cat, .cfg = &app->cfg, .keys = app->keys,
 		.net = &app->net, .clock = &app->clock, .pool = app->pool,
 		.session = app->session, .workers = app->workers,
 		.nworkers = app->nworkers, .burst = (uint16_t)app->cfg.rx_burst,
-		.stop = stop,
+		.stop = stop, .allow = allow,
 	};
 	if (app->main_is_worker) {
 		if (create_worker(app, 0, rte_get_main_lcore()) < 0)

@@ -18,6 +18,8 @@ enum dp_cmd_op {
 	DP_CMD_UNSET,
 	DP_CMD_FLAGS,      /* switches: flags */
 	DP_CMD_QUERY,      /* fill q */
+	DP_CMD_LOSS,       /* loss injection: arg[] = drop, dup, reorder ppm,
+			    * burst; sensor_id = seed; flags = feed */
 };
 
 /* Run-time switches (DP_CMD_FLAGS, and the config's [switches]). */
@@ -44,6 +46,7 @@ struct dp_cmd {
 	uint32_t ip;               /* host order */
 	uint32_t flags;
 	uint64_t sensor_id;
+	uint32_t arg[4];
 	struct dp_query *q;
 };
 

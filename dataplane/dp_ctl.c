@@ -110,17 +110,21 @@ static void post(struct dp_ctl *ctl, unsigned int w, const struct dp_cmd *c)
 	ctl->mbox_full++;
 }
 
+void dp_ctl_post_all(struct dp_ctl *ctl, const struct dp_cmd *c)
+{
+	for (unsigned int w = 0; w < ctl->app->nworkers; w++)
+		post(ctl, w, c);
+}
+
 static void model_send(void *ctx, uint64_t sensor, const struct dp_cmd *c)
 {
 	struct dp_ctl *ctl = ctx;
 	unsigned int n = ctl->app->nworkers;
 
-	if (sensor) {
+	if (sensor)
 		post(ctl, dp_owner(sensor, n), c);
-		return;
-	}
-	for (unsigned int w = 0; w < n; w++)
-		post(ctl, w, c);
+	else
+		dp_ctl_post_all(ctl, c);
 }
 
 /* Parse what a worker wrote: a JSON value, or for DP_Q_SENSORS a bare

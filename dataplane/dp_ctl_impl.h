@@ -37,6 +37,9 @@ uint64_t dp_ctl_now(const struct dp_ctl *ctl);
 json_t *dp_ctl_query(struct dp_ctl *ctl, const struct dp_query *tmpl,
 		     uint64_t sensor, char *err, size_t errlen);
 
+/** Put command @p c on every worker's mailbox. */
+void dp_ctl_post_all(struct dp_ctl *ctl, const struct dp_cmd *c);
+
 /** Handle one request (argv split on spaces); returns the response. */
 json_t *dp_ctl_handle(struct dp_ctl *ctl, int argc, char **argv);
 

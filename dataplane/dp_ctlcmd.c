@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dp_ctl_impl.h"
 #include "dp_worker.h"
@@ -518,6 +519,79 @@ static json_t *h_feeds(struct dp_ctl *ctl, int argc, char **argv)
 	return json_pack("{s:b, s:o}", "ok", 1, "feeds", list);
 }
 
+static json_t *loss_json(struct dp_ctl *ctl)
+{
+	const struct dp_loss *l = &ctl->app->workers[0]->loss;
+	uint64_t d = 0, u = 0, r = 0, dm = 0;
+
+	for (unsigned int w = 0; w < ctl->app->nworkers; w++) {
+		d += ctl->app->workers[w]->loss.dropped;
+		u += ctl->app->workers[w]->loss.duped;
+		r += ctl->app->workers[w]->loss.reordered;
+		dm += ctl->app->workers[w]->loss.dropped_msgs;
+	}
+	return json_pack("{s:b, s:f, s:f, s:f, s:i, s:i, s:I, s:I, s:I, s:I}",
+		"ok", 1, "drop", l->drop_ppm / 1e6, "dup", l->dup_ppm / 1e6,
+		"reorder", l->reorder_ppm / 1e6, "burst_left", l->burst,
+		"feed", l->feed, "dropped", (json_int_t)d,
+		"dropped_msgs", (json_int_t)dm, "duped", (json_int_t)u,
+		"reordered", (json_int_t)r);
+}
+
+/* loss [set drop=F dup=F reorder=F burst=N seed=N feed=ID|all]: tests. */
+static json_t *h_loss(struct dp_ctl *ctl, int argc, char **argv)
+{
+	struct dp_cmd c = { .op = DP_CMD_LOSS, .flags = 65536, .sensor_id = 1 };
+	double frac[3] = { 0, 0, 0 };
+	static const char *const names[] = { "drop=", "dup=", "reorder=" };
+
+	if (argc == 1)
+		return loss_json(ctl);
+	if (strcmp(argv[1], "set") != 0)
+		goto usage;
+	for (int i = 2; i < argc; i++) {
+		uint64_t v;
+		int done = 0;
+
+		for (int k = 0; k < 3 && !done; k++) {
+			size_t n = strlen(names[k]);
+			char *end;
+
+			if (strncmp(argv[i], names[k], n) == 0) {
+				frac[k] = strtod(argv[i] + n, &end);
+				if (*end || frac[k] < 0 || frac[k] > 1)
+					goto usage;
+				done = 1;
+			}
+		}
+		if (done)
+			continue;
+		if (strncmp(argv[i], "burst=", 6) == 0 &&
+		    parse_u64(argv[i] + 6, &v) == 0 && v < (1u << 30))
+			c.arg[3] = (uint32_t)v;
+		else if (strncmp(argv[i], "seed=", 5) == 0 &&
+			 parse_u64(argv[i] + 5, &v) == 0)
+			c.sensor_id = v;
+		else if (strcmp(argv[i], "feed=all") == 0)
+			c.flags = 65536;
+		else if (strncmp(argv[i], "feed=", 5) == 0 &&
+			 parse_u64(argv[i] + 5, &v) == 0 && v < 65536)
+			c.flags = (uint32_t)v;
+		else
+			goto usage;
+	}
+	if (frac[0] + frac[1] + frac[2] > 1)
+		return dp_ctl_fail("drop + dup + reorder must not exceed 1");
+	for (int k = 0; k < 3; k++)
+		c.arg[k] = (uint32_t)(frac[k] * 1e6 + 0.5);
+	dp_ctl_post_all(ctl, &c);
+	usleep(2000);   /* applied within a loop turn; report after it */
+	return loss_json(ctl);
+usage:
+	return dp_ctl_fail("usage: loss | loss set [drop=F] [dup=F] "
+			   "[reorder=F] [burst=N] [seed=N] [feed=ID|all]");
+}
+
 static const struct {
 	const char *verb;
 	handler_fn fn;
@@ -538,6 +612,8 @@ static const struct {
 	{ "flags", h_flags, "flags | flags set NAME on|off" },
 	{ "stats", h_stats, "stats: counters, tiers, viewers, tables" },
 	{ "feeds", h_feeds, "feeds: every feed and where it goes" },
+	{ "loss", h_loss, "loss | loss set drop=F dup=F reorder=F burst=N "
+	  "seed=N feed=ID|all: loss injection for tests" },
 };
 
 json_t *dp_ctl_handle(struct dp_ctl *ctl, int argc, char **argv)

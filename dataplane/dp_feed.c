@@ -28,6 +28,8 @@ int dp_feed_init(struct dp_feed *f, const struct dp_feed_params *p)
 	f->hb_tsc = dp_clock_us_to_tsc(p->clock, (uint64_t)p->heartbeat_ms * 1000);
 	f->next_seq = 1;
 	f->last_send_tsc = rte_rdtsc();
+	dp_rtx_init(&f->rtx, p->rtx_slots, p->rtx_n, p->rtx_held,
+		    p->rtx_held_cap);
 	return 0;
 }
 
@@ -63,6 +65,44 @@ static void tx_burst(struct dp_feed *f)
 	f->ntx = 0;
 }
 
+static void queue(struct dp_feed *f, struct rte_mbuf *m)
+{
+	if (f->ntx == DP_FEED_TXQ)
+		tx_burst(f);
+	f->txq[f->ntx++] = m;
+}
+
+/* Loss injection: the packet is numbered and kept for retransmission
+ * either way; on the wire it may vanish, come twice, or come late. */
+static void inject(struct dp_feed *f, struct rte_mbuf *m, uint16_t count)
+{
+	struct rte_mbuf *late = f->held;
+
+	f->held = NULL;
+	switch (dp_loss_decide(f->p.loss, f->p.feed_id, count)) {
+	case DP_LOSS_DROP:
+		rte_pktmbuf_free(m);
+		break;
+	case DP_LOSS_DUP:
+		rte_mbuf_refcnt_update(m, 1);
+		queue(f, m);
+		queue(f, m);
+		break;
+	case DP_LOSS_HOLD:
+		if (late == NULL) {
+			f->held = m;
+			return;
+		}
+		queue(f, m);   /* one held at a time */
+		break;
+	case DP_LOSS_SEND:
+		queue(f, m);
+		break;
+	}
+	if (late)
+		queue(f, late);
+}
+
 /* Stamp the header of the current packet, number it, queue it for TX. */
 static void close_pkt(struct dp_feed *f, uint64_t now)
 {
@@ -90,11 +130,17 @@ static void close_pkt(struct dp_feed *f, uint64_t now)
 	f->bytes += m->pkt_len;
 	if (f->cur_count == 0)
 		f->p.stats->heartbeats++;
-	if (f->ntx == DP_FEED_TXQ)
-		tx_burst(f);
-	f->txq[f->ntx++] = m;
 	f->cur = NULL;
 	f->last_send_tsc = now;
+	if (h.count == 0) {
+		queue(f, m);
+		return;
+	}
+	dp_rtx_keep(&f->rtx, m, h.seq, h.count);
+	if (f->p.loss && dp_loss_on(f->p.loss))
+		inject(f, m, h.count);
+	else
+		queue(f, m);
 }
 
 int dp_feed_add(struct dp_feed *f, uint8_t flags, uint8_t quality,
@@ -147,6 +193,11 @@ int dp_feed_add(struct dp_feed *f, uint8_t flags, uint8_t quality,
 
 void dp_feed_tick(struct dp_feed *f, uint64_t now)
 {
+	/* a packet held back to reorder leaves once the feed goes quiet */
+	if (f->held && now - f->last_send_tsc >= f->flush_tsc) {
+		queue(f, f->held);
+		f->held = NULL;
+	}
 	if (f->cur) {
 		if (now - f->cur_open_tsc >= f->flush_tsc)
 			close_pkt(f, now);
@@ -168,10 +219,15 @@ void dp_feed_flush(struct dp_feed *f, uint64_t now)
 
 void dp_feed_end(struct dp_feed *f, uint64_t now)
 {
+	if (f->held) {
+		queue(f, f->held);
+		f->held = NULL;
+	}
 	if (f->cur)
 		close_pkt(f, now);
 	if (open_pkt(f, SP_FF_END, now) == 0)
 		close_pkt(f, now);
 	if (f->ntx)
 		tx_burst(f);
+	dp_rtx_release(&f->rtx);
 }

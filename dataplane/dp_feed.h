@@ -19,6 +19,8 @@
 
 #include "dp_clock.h"
 #include "dp_net.h"
+#include "dp_loss.h"
+#include "dp_rtx.h"
 #include "dp_stats.h"
 #include "sp_feed.h"
 
@@ -50,6 +52,12 @@ struct dp_feed_params {
 	uint16_t port_id;
 	uint16_t queue_id;
 	struct dp_stats *stats;
+	/* retransmit buffer: slots (NULL: none), the worker's held count */
+	struct dp_rtx_slot *rtx_slots;
+	uint32_t rtx_n;
+	uint32_t *rtx_held;
+	uint32_t rtx_held_cap;
+	struct dp_loss *loss;    /* the worker's loss injection, may be NULL */
 };
 
 struct dp_feed {
@@ -69,6 +77,8 @@ struct dp_feed {
 	uint64_t last_send_tsc;
 	uint64_t bytes;          /* sent by this feed (for shedding) */
 	uint64_t tx_fail;        /* packets the TX queue refused */
+	struct dp_rtx rtx;
+	struct rte_mbuf *held;   /* loss injection: sent after the next one */
 	/* packets waiting for the TX burst */
 	uint16_t ntx;
 	struct rte_mbuf *txq[DP_FEED_TXQ];
@@ -97,7 +107,8 @@ void dp_feed_tick(struct dp_feed *f, uint64_t now);
 /** Close the current packet (if any) and hand every queued packet to TX. */
 void dp_feed_flush(struct dp_feed *f, uint64_t now);
 
-/** Flush, then send the END packet of the session. */
+/** Flush, send the END packet of the session, let the retransmit buffer
+ * go. */
 void dp_feed_end(struct dp_feed *f, uint64_t now);
 
 #endif /* DP_FEED_H */

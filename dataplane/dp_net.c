@@ -58,7 +58,8 @@ enum dp_rx_class dp_net_classify(const struct dp_net *net, struct rte_mbuf *m,
 	if (tot < ihl + sizeof(*udp))
 		goto bad_udp;
 	udp = (const struct rte_udp_hdr *)((const uint8_t *)ip + ihl);
-	if (udp->dst_port != net->sensor_port)
+	if (udp->dst_port != net->sensor_port &&
+	    udp->dst_port != net->rereq_port)
 		return DP_RX_IGNORE;
 	ulen = rte_be_to_cpu_16(udp->dgram_len);
 	if (ulen < sizeof(*udp) || ulen > tot - ihl)
@@ -68,7 +69,7 @@ enum dp_rx_class dp_net_classify(const struct dp_net *net, struct rte_mbuf *m,
 	info->src_ip = ip->src_addr;
 	info->src_port = udp->src_port;
 	info->src_mac = eth->src_addr.addr_bytes;
-	return DP_RX_SENSOR;
+	return udp->dst_port == net->sensor_port ? DP_RX_SENSOR : DP_RX_REREQ;
 bad_ip:
 	*drop_reason = DP_DROP_IP_BAD;
 	return DP_RX_DROP;

@@ -16,17 +16,19 @@ struct dp_net {
 	struct rte_ether_addr mac;  /* the port's MAC */
 	rte_be32_t ip;              /* the port's address */
 	rte_be16_t sensor_port;     /* UDP port sensors send to */
+	rte_be16_t rereq_port;      /* UDP port of the re-request server */
 };
 
 enum dp_rx_class {
 	DP_RX_SENSOR,   /* UDP to the sensor port; payload filled */
+	DP_RX_REREQ,    /* UDP to the re-request port; payload filled */
 	DP_RX_ARP,
 	DP_RX_ICMP,
 	DP_RX_IGNORE,   /* not ours */
 	DP_RX_DROP,     /* malformed; *drop_reason filled (enum dp_drop) */
 };
 
-/** Where a sensor datagram's payload is and who sent it. */
+/** Where a datagram's payload is and who sent it. */
 struct dp_rx_info {
 	const uint8_t *payload;
 	uint16_t len;

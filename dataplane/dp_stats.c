@@ -35,7 +35,10 @@ const char *dp_drop_name(unsigned int reason)
 	X(feed_pkts) X(feed_msgs) X(feed_bytes) X(feed_splits) \
 	X(heartbeats) X(tx_drops) X(feed_lost) X(outs_full) X(routes_full) \
 	X(backfills) X(backfill_limited) X(demotions) X(flushes) \
-	X(flush_cycles) X(cmds) X(hints) X(busy_cycles) X(loops)
+	X(flush_cycles) X(cmds) X(hints) X(rereq_in) X(rereq_denied) \
+	X(rereq_bad) X(rereq_limited) X(rereq_unavail) X(rtx_pkts) X(rtx_msgs) \
+	X(rtx_bytes) X(loss_dropped) X(loss_duped) X(loss_reordered) \
+	X(busy_cycles) X(loops)
 
 static const struct dp_stats *g_blocks;   /* set once before telemetry runs */
 static unsigned int g_nblocks;

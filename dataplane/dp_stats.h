@@ -63,6 +63,17 @@ struct dp_stats {
 	uint64_t flush_cycles;    /* TSC cycles spent in them */
 	uint64_t cmds;            /* mailbox commands applied */
 	uint64_t hints;           /* attention hints sent */
+	uint64_t rereq_in;        /* re-requests received */
+	uint64_t rereq_denied;    /* from addresses not allowed */
+	uint64_t rereq_bad;       /* malformed, or for a feed we lack */
+	uint64_t rereq_limited;   /* over the requester's byte budget */
+	uint64_t rereq_unavail;   /* answered count 0 (read history) */
+	uint64_t rtx_pkts;        /* RETRANS packets sent */
+	uint64_t rtx_msgs;
+	uint64_t rtx_bytes;
+	uint64_t loss_dropped;    /* loss injection: packets dropped */
+	uint64_t loss_duped;
+	uint64_t loss_reordered;
 	uint64_t busy_cycles;     /* TSC cycles of loop turns that had work */
 	uint64_t loops;
 } __rte_cache_aligned;

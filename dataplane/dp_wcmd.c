@@ -215,6 +215,11 @@ unsigned int dp_wcmd_drain(struct dp_worker *w, unsigned int max)
 		case DP_CMD_QUERY:
 			query(w, c[i].q);
 			break;
+		case DP_CMD_LOSS:
+			dp_loss_set(&w->loss, c[i].arg[0], c[i].arg[1],
+				    c[i].arg[2], c[i].arg[3],
+				    c[i].sensor_id + w->idx, c[i].flags);
+			break;
 		}
 	}
 	w->stats->cmds += n;

@@ -11,6 +11,7 @@
 #include <rte_prefetch.h>
 
 #include "sp_bytes.h"
+#include "sp_rereq.h"
 
 /* Records in the largest packet (MTU 9000): 8984 / (20 + 4). */
 #define MAX_RECS 384
@@ -165,6 +166,28 @@ static void handle(struct dp_worker *w, struct rte_mbuf *m, int from_ring)
 			}
 		}
 		sensor_rx(w, &info);
+		break;
+	case DP_RX_REREQ:
+		/* the worker whose session is asked for answers: sessions
+		 * of this run carry the worker in their low byte */
+		if (!from_ring && w->sh->nworkers > 1 &&
+		    info.len == SP_REREQ_LEN) {
+			uint64_t ses = sp_get64(info.payload + 8);
+			unsigned int o = (unsigned int)(ses & 0xff);
+
+			if ((ses & ~(uint64_t)0xff) ==
+			    (w->sh->session & ~(uint64_t)0xff) &&
+			    o < w->sh->nworkers && o != w->idx) {
+				if (rte_ring_mp_enqueue(w->sh->workers[o]->ring,
+							m) == 0) {
+					st->handoff_out++;
+					return;
+				}
+				st->dp_drop[DP_DROP_RING_FULL]++;
+				break;
+			}
+		}
+		dp_rereq_rx(w, &info);
 		break;
 	case DP_RX_ARP:
 		if (dp_net_arp_reply(w->sh->net, m) == 0) {

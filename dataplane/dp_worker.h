@@ -16,6 +16,7 @@
 
 #include <rte_ring.h>
 
+#include "dp_allow.h"
 #include "dp_attn.h"
 #include "dp_clock.h"
 #include "dp_cmd.h"
@@ -51,6 +52,7 @@ struct dp_shared {
 	unsigned int nworkers;
 	uint16_t burst;
 	uint64_t session;              /* of the run; workers add their index */
+	struct dp_allow allow;         /* who may re-request */
 	volatile int *stop;            /* set by the signal handler */
 	uint32_t rx_stopped;           /* workers past their RX loop */
 };
@@ -84,6 +86,11 @@ struct dp_worker {
 	/* timers (TSC) */
 	uint64_t medium_tsc, low_tsc, tick_tsc;
 	uint64_t next_medium, next_low, next_tick;
+	/* reliability */
+	struct dp_rtx_slot *rtx_mem;   /* retransmit slots of every feed */
+	uint32_t rtx_held;             /* mbufs held by them */
+	struct dp_loss loss;
+	struct dp_requester *requesters;
 	/* backfill budget (token bucket, messages) */
 	double bf_tokens;
 	uint64_t bf_last_tsc;
@@ -131,6 +138,14 @@ int dp_wout_lens_del(struct dp_worker *w, uint16_t feed_id);
 void dp_wout_end(struct dp_worker *w);
 /** Bytes of routing and lens state in use. */
 uint64_t dp_wout_bytes(const struct dp_worker *w);
+
+/* ---- dp_rereq.c: the re-request server ---- */
+
+struct dp_requester;
+/** Allocate the requester table. @return 0 or -ENOMEM. */
+int dp_rereq_init(struct dp_worker *w);
+/** Serve one re-request datagram. */
+void dp_rereq_rx(struct dp_worker *w, const struct dp_rx_info *info);
 
 /* ---- dp_wcmd.c: the mailbox ---- */
 

@@ -59,7 +59,15 @@ void dp_wout_push_touched(struct dp_worker *w)
 	w->ntouched = 0;
 }
 
-static int feed_setup(struct dp_worker *w, struct dp_lens *l,
+/* Feed @p slot (0 broadcast, 1..3 tiers, 4.. the lens pool) of worker
+ * @p w: its retransmit slots. */
+static struct dp_rtx_slot *rtx_slots(struct dp_worker *w, uint32_t slot)
+{
+	return w->rtx_mem ? w->rtx_mem + (size_t)slot * w->sh->cfg->rtx_pkts
+			  : NULL;
+}
+
+static int feed_setup(struct dp_worker *w, struct dp_lens *l, uint32_t slot,
 		      enum dp_out_kind kind, uint16_t feed_id, uint32_t ip,
 		      uint16_t port, const uint8_t *mac)
 {
@@ -81,6 +89,11 @@ static int feed_setup(struct dp_worker *w, struct dp_lens *l,
 		.port_id = w->port_id,
 		.queue_id = w->queue_id,
 		.stats = w->stats,
+		.rtx_slots = rtx_slots(w, slot),
+		.rtx_n = cfg->rtx_pkts,
+		.rtx_held = &w->rtx_held,
+		.rtx_held_cap = cfg->rtx_mbufs,
+		.loss = &w->loss,
 	};
 
 	if (mac) {
@@ -101,7 +114,8 @@ static struct dp_lens *lens_alloc(struct dp_worker *w, enum dp_out_kind kind,
 	if (l == NULL || w->by_feed[feed_id])
 		return NULL;
 	w->free_lens = l->next_free;
-	if (feed_setup(w, l, kind, feed_id, ip, port, mac) < 0) {
+	if (feed_setup(w, l, 4 + (uint32_t)(l - w->lenses), kind, feed_id, ip,
+		       port, mac) < 0) {
 		l->next_free = w->free_lens;
 		w->free_lens = l;
 		return NULL;
@@ -207,11 +221,25 @@ int dp_worker_outs_init(struct dp_worker *w)
 		       w);
 	dp_attn_init(&w->attn, &w->router, w->interest_mem, ninterests, &ops,
 		     w);
-	if (feed_setup(w, &w->bcast, DP_OUT_BROADCAST, 0, cfg->feed_group,
+	if (cfg->rtx_pkts) {
+		w->rtx_mem = rte_zmalloc_socket("dp_rtx", (size_t)(4 +
+				cfg->max_outs) * cfg->rtx_pkts *
+				sizeof(struct dp_rtx_slot), RTE_CACHE_LINE_SIZE,
+				socket);
+		if (w->rtx_mem == NULL)
+			return -ENOMEM;
+	}
+	if (dp_rereq_init(w) < 0)
+		return -ENOMEM;
+	dp_loss_set(&w->loss, (uint32_t)(cfg->loss_drop * 1e6),
+		    (uint32_t)(cfg->loss_dup * 1e6),
+		    (uint32_t)(cfg->loss_reorder * 1e6), cfg->loss_burst,
+		    cfg->loss_seed + w->idx, cfg->loss_feed);
+	if (feed_setup(w, &w->bcast, 0, DP_OUT_BROADCAST, 0, cfg->feed_group,
 		       (uint16_t)cfg->feed_port, NULL) < 0)
 		return -EINVAL;
 	for (uint8_t l = SP_LEVEL_LOW; l <= SP_LEVEL_HIGH; l++) {
-		if (feed_setup(w, &w->tier[l], DP_OUT_TIER, l,
+		if (feed_setup(w, &w->tier[l], l, DP_OUT_TIER, l,
 			       cfg->tier_group + l, (uint16_t)cfg->feed_port,
 			       NULL) < 0)
 			return -EINVAL;
@@ -240,6 +268,8 @@ void dp_worker_outs_free(struct dp_worker *w)
 	rte_free(w->lenses);
 	rte_free(w->by_feed);
 	rte_free(w->touched);
+	rte_free(w->rtx_mem);
+	rte_free(w->requesters);
 	rte_ring_free(w->mbox);
 }
 
@@ -264,6 +294,9 @@ void dp_wout_broadcast(struct dp_worker *w, uint64_t sensor,
 
 void dp_wout_tick(struct dp_worker *w)
 {
+	w->stats->loss_dropped = w->loss.dropped;
+	w->stats->loss_duped = w->loss.duped;
+	w->stats->loss_reordered = w->loss.reordered;
 	for (uint8_t l = SP_LEVEL_LOW; l <= SP_LEVEL_HIGH; l++)
 		dp_feed_tick(&w->tier[l].feed, w->now_tsc);
 	for (uint32_t i = 0; i < w->sh->cfg->max_outs; i++)
@@ -346,6 +379,7 @@ void dp_wout_end(struct dp_worker *w)
 	for (uint32_t i = 0; i < w->sh->cfg->max_outs; i++)
 		if (w->lenses[i].out.in_use)
 			dp_feed_end(&w->lenses[i].feed, w->now_tsc);
+	dp_wout_tick(w);   /* the last loss figures */
 }
 
 uint64_t dp_wout_bytes(const struct dp_worker *w)

@@ -15,7 +15,7 @@ t_log "simulating 1000 sensors for 3 s with 5 % malformed packets"
     --seed 7 --quiet --summary "$T_DIR/sim.json"
 
 t_log "dataplane on net_pcap"
-t_start_dp --no-huge --no-pci -l 0 -m 256 \
+t_start_dp --no-huge --no-pci -l 0 -m 512 \
     --vdev "net_pcap0,rx_pcap=$T_DIR/in.pcap,tx_pcap=$T_DIR/out.pcap" \
     -- --set "dataplane.keys_file=$KEYS" --set dataplane.history_mb=64 \
     --set switches.attention=false

@@ -9,7 +9,7 @@ NS=spt-veth-$$
 DPIF=spd$$; NSIF=spn$$
 t_veth_ns "$NS" "$DPIF" "$NSIF"
 
-t_start_dp --no-huge --no-pci -l 0-1 -m 256 \
+t_start_dp --no-huge --no-pci -l 0-1 -m 512 \
     --vdev "net_af_packet0,iface=$DPIF" -- --set dataplane.history_mb=32 \
     --set switches.attention=false
 

@@ -73,7 +73,7 @@ static const struct sp_ini_key keys[] = {
 	  "1024", false, "viewers (lenses)"),
 	K("attention", "max_subs", SP_INI_UINT, max_subs, 16, 1 << 24,
 	  "65536", false, "subscriptions in all"),
-	K("attention", "max_outs", SP_INI_UINT, max_outs, 16, 65536, "4096",
+	K("attention", "max_outs", SP_INI_UINT, max_outs, 16, 65536, "1024",
 	  false, "lenses and sensor feeds per worker"),
 	K("attention", "max_routes", SP_INI_UINT, max_routes, 16, 1 << 26,
 	  "262144", false, "routes (key x feed) per worker"),

@@ -72,7 +72,7 @@ uint32_t dp_hist_last(const struct dp_hist *h, uint32_t n,
 
 uint32_t dp_hist_range(const struct dp_hist *h, uint64_t from_ns,
 		       uint64_t to_ns, struct dp_hist_sample *out,
-		       uint32_t max)
+		       uint32_t max, uint64_t *first)
 {
 	uint32_t have = dp_hist_count(h), got = 0;
 	struct dp_hist_sample s;
@@ -81,8 +81,11 @@ uint32_t dp_hist_range(const struct dp_hist *h, uint64_t from_ns,
 	 * query is control-path work bounded by the ring's depth. */
 	for (uint32_t i = 0; i < have && got < max; i++) {
 		read_slot(h, h->head - have + i, &s);
-		if (s.t_ns >= from_ns && s.t_ns <= to_ns)
+		if (s.t_ns >= from_ns && s.t_ns <= to_ns) {
+			if (got == 0 && first)
+				*first = h->head - have + i;
 			out[got++] = s;
+		}
 	}
 	return got;
 }

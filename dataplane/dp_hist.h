@@ -59,10 +59,11 @@ uint32_t dp_hist_last(const struct dp_hist *h, uint32_t n,
 
 /**
  * The samples with @p from_ns <= t <= @p to_ns, oldest first, at most
- * @p max of them. @return samples written to @p out.
+ * @p max of them. @p first (may be NULL) gets the index (0 = the first
+ * sample ever pushed) of the first one. @return samples written to @p out.
  */
 uint32_t dp_hist_range(const struct dp_hist *h, uint64_t from_ns,
 		       uint64_t to_ns, struct dp_hist_sample *out,
-		       uint32_t max);
+		       uint32_t max, uint64_t *first);
 
 #endif /* DP_HIST_H */

@@ -70,6 +70,7 @@ struct answer {
 	struct rte_mbuf *m;
 	uint16_t len, count;
 	uint64_t seq;
+	uint64_t session;
 };
 
 static void answer_send(struct dp_feed *f, struct answer *a,
@@ -78,7 +79,7 @@ static void answer_send(struct dp_feed *f, struct answer *a,
 {
 	struct sp_feed_hdr h = {
 		.flags = SP_FF_RETRANS, .feed_id = f->p.feed_id,
-		.count = a->count, .session = f->p.session, .seq = a->seq,
+		.count = a->count, .session = a->session, .seq = a->seq,
 		.send_ns = dp_clock_ns(f->p.clock, now),
 	};
 	uint8_t *frame = rte_pktmbuf_mtod(a->m, uint8_t *);
@@ -104,6 +105,7 @@ static int answer_open(struct dp_feed *f, struct answer *a, uint64_t seq)
 	a->len = SP_FHDR_LEN;
 	a->count = 0;
 	a->seq = seq;
+	a->session = f->p.session;
 	return 0;
 }
 
@@ -119,14 +121,22 @@ void dp_rtx_answer(struct dp_feed *f, const struct sp_rereq *rq,
 	first = dp_rtx_first(r, f->next_seq);
 	if (hi > f->next_seq)
 		hi = f->next_seq;
-	/* An old session, or messages no longer held: the count-0 answer
-	 * gives the first seq that is, so the viewer reads history. */
-	if (rq->session != f->p.session || lo < first) {
+	/* Messages no longer held: the count-0 answer gives the first seq
+	 * that is, so the viewer reads history. For a session that is not
+	 * this run's nothing is held: the answer names that session and the
+	 * end of the range asked for. */
+	if (rq->session != f->p.session) {
+		if (answer_open(f, &a, rq->seq + rq->count) == 0) {
+			a.session = rq->session;
+			answer_send(f, &a, to, now, res);
+		}
+		res->unavailable = 1;
+		return;
+	}
+	if (lo < first) {
 		if (answer_open(f, &a, first) == 0)
 			answer_send(f, &a, to, now, res);
 		res->unavailable = 1;
-		if (rq->session != f->p.session)
-			return;
 		lo = first;
 	}
 	for (uint64_t i = r->tail; r->slots && i < r->head && lo < hi; i++) {

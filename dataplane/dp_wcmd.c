@@ -100,24 +100,28 @@ static void q_history(struct dp_worker *w, struct dp_query *q)
 					     q->attr_id);
 	uint32_t n, max = RTE_MIN(q->n ? q->n : QUERY_MAX_SAMPLES,
 				  (uint32_t)QUERY_MAX_SAMPLES);
+	uint64_t first = 0;
 
 	if (k == NULL) {
 		q->rc = -ENOENT;
 		return;
 	}
 	n = q->by_range ? dp_hist_range(&k->hist, q->from_ns, q->to_ns, out,
-					max)
+					max, &first)
 			: dp_hist_last(&k->hist, max, out);
+	if (!q->by_range)
+		first = k->hist.head - n;
 	qprintf(q, "{\"sensor\": %" PRIu64 ", \"attr\": %u, \"vtype\": \"%s\","
 		" \"dim\": %u, \"kept\": %u, \"received\": %" PRIu64
-		", \"samples\": [", k->sensor_id, k->attr_id,
-		sp_vtype_name(k->vtype), k->dim, dp_hist_count(&k->hist),
-		k->hist.head);
+		", \"first_version\": %" PRIu64 ", \"samples\": [",
+		k->sensor_id, k->attr_id, sp_vtype_name(k->vtype), k->dim,
+		dp_hist_count(&k->hist), k->hist.head, first + 1);
 	for (uint32_t i = 0; i < n; i++) {
 		qprintf(q, "%s[%" PRIu64, i ? ", " : "", out[i].t_ns);
+		/* enough digits that the value reads back exactly */
 		for (unsigned int j = 0; j < k->dim; j++)
-			qprintf(q, ", %.9g", sp_value_get(out[i].values,
-							  k->vtype, j));
+			qprintf(q, k->vtype == SP_VT_F32 ? ", %.9g" : ", %.17g",
+				sp_value_get(out[i].values, k->vtype, j));
 		qprintf(q, "]");
 	}
 	qprintf(q, "]}");

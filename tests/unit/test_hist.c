@@ -74,19 +74,22 @@ static void test_range(void)
 	uint8_t mem[32 * 12];
 	struct dp_hist h;
 	struct dp_hist_sample out[32];
+	uint64_t first = 0;
 
 	dp_hist_init(&h, mem, 32, 4);
 	push(&h, 1000, 40, 0);   /* t = 1000..1390, ring holds 8..39 */
-	CU_ASSERT_EQUAL(dp_hist_range(&h, 1100, 1150, out, 32), 6);
+	CU_ASSERT_EQUAL(dp_hist_range(&h, 1100, 1150, out, 32, &first), 6);
+	CU_ASSERT_EQUAL(first, 10);   /* t = 1100 is the 11th sample */
 	CU_ASSERT_EQUAL(out[0].t_ns, 1100);
 	CU_ASSERT_EQUAL(out[5].t_ns, 1150);
 	CU_ASSERT_EQUAL(val(&out[0]), 10);
 	/* a range reaching before the oldest kept sample starts there */
-	CU_ASSERT_EQUAL(dp_hist_range(&h, 0, 1085, out, 32), 1);
+	CU_ASSERT_EQUAL(dp_hist_range(&h, 0, 1085, out, 32, &first), 1);
 	CU_ASSERT_EQUAL(out[0].t_ns, 1080);
-	CU_ASSERT_EQUAL(dp_hist_range(&h, 2000, 3000, out, 32), 0);
+	CU_ASSERT_EQUAL(first, 8);    /* 0..7 were overwritten */
+	CU_ASSERT_EQUAL(dp_hist_range(&h, 2000, 3000, out, 32, NULL), 0);
 	/* max bounds the answer */
-	CU_ASSERT_EQUAL(dp_hist_range(&h, 0, UINT64_MAX, out, 4), 4);
+	CU_ASSERT_EQUAL(dp_hist_range(&h, 0, UINT64_MAX, out, 4, NULL), 4);
 	CU_ASSERT_EQUAL(out[3].t_ns, 1110);
 }
 

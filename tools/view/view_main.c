@@ -23,9 +23,11 @@
 
 #include "sp_addr.h"
 #include "sp_bytes.h"
+#include "sp_rereq.h"
 #include "sp_catalog.h"
 #include "sp_digest.h"
 #include "sp_feed.h"
+#include "view_fill.h"
 #include "view_seq.h"
 #include "view_table.h"
 
@@ -37,6 +39,8 @@ struct opts {
 	double seconds, idle;
 	int json, until_end, quiet, dedup;
 	uint64_t only_lo, only_hi;   /* --only: sensor id range, 0 = all */
+	const char *control;         /* dataplane control socket */
+	uint16_t rereq_port;         /* 0: no re-requests */
 	unsigned int rows;
 	int nfeeds;
 	struct sockaddr_in feeds[MAX_SOCKS];
@@ -50,6 +54,10 @@ struct viewer {
 	struct sp_digest digest;
 	uint64_t packets, bad_packets, samples, last_pkt_ns;
 	uint64_t sensor_min, sensor_max;
+	int rfd;                     /* re-requests go out and answers in */
+	struct sp_ctl *ctl;          /* --control: history after a loss */
+	uint64_t rereq_bytes, lost_events;
+	struct view_fill_stats fill;
 	uint64_t bad[SP_FEED_E_ERR__COUNT];
 };
 
@@ -88,6 +96,10 @@ static void usage(FILE *out)
 "      --catalog FILE    attribute names (default %s)\n"
 "      --summary FILE    also write the JSON summary to FILE\n"
 "      --only FIRST-LAST only count sensors with ids in this range\n"
+"      --rereq-port N    re-request gaps from the sender's port N (7401)\n"
+"      --no-rereq        do not re-request gaps\n"
+"      --control SOCKET  after a loss re-requests cannot mend, read the\n"
+"                        history of the feed's keys from the dataplane\n"
 "      --dedup           count a sample once even if several feeds carry\n"
 "                        it (the digest is then of distinct samples)\n"
 "  -q, --quiet           neither table nor JSON lines, just the summary\n"
@@ -105,13 +117,16 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "rows", 1, NULL, 'R' }, { "catalog", 1, NULL, 'C' },
 		{ "summary", 1, NULL, 'U' }, { "quiet", 0, NULL, 'q' },
 		{ "dedup", 0, NULL, 'D' }, { "only", 1, NULL, 'O' },
+		{ "control", 1, NULL, 'X' }, { "rereq-port", 1, NULL, 'Q' },
+		{ "no-rereq", 0, NULL, 'N' },
 		{ "help", 0, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
 	int c;
 
-	*o = (struct opts){ .catalog = SP_CATALOG_DEFAULT, .rows = 20 };
+	*o = (struct opts){ .catalog = SP_CATALOG_DEFAULT, .rows = 20,
+			    .rereq_port = SP_REREQ_PORT };
 	while ((c = getopt_long(argc, argv, "i:t:qh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'i': o->iface = optarg; break;
@@ -122,6 +137,19 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'J': o->json = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'D': o->dedup = 1; break;
+		case 'X': o->control = optarg; break;
+		case 'N': o->rereq_port = 0; break;
+		case 'Q': {
+			unsigned long p = strtoul(optarg, &end, 10);
+
+			if (*end || p == 0 || p > 65535) {
+				fprintf(stderr, "senseplane-view: --rereq-port "
+					"'%s': not a port\n", optarg);
+				return -1;
+			}
+			o->rereq_port = (uint16_t)p;
+			break;
+		}
 		case 'O':
 			if (sscanf(optarg, "%" SCNu64 "-%" SCNu64, &o->only_lo,
 				   &o->only_hi) != 2 || o->only_lo == 0 ||
@@ -198,16 +226,99 @@ static void json_msg(const struct viewer *v, const struct sp_feed_hdr *h,
 	printf("]}\n");
 }
 
-/* One feed packet's UDP payload. */
-static void on_packet(struct viewer *v, const uint8_t *p, size_t len,
-		      uint64_t now)
+/* Messages [first, first + n) of a feed packet, in order (view_seq). */
+static void cb_deliver(void *ctx, struct view_feed *f,
+		       const struct sp_feed_hdr *h, const uint8_t *p,
+		       size_t len, unsigned int first, unsigned int n,
+		       enum view_how how, uint64_t now)
 {
-	struct sp_feed_hdr h;
+	struct viewer *v = ctx;
 	struct sp_feed_msg m;
-	struct view_feed *f;
-	enum sp_feed_err e = sp_feed_decode(p, len, &h);
-	unsigned int first_new, i = 0;
+	struct view_key *k;
+	unsigned int i = 0;
 	size_t off = 0;
+
+	(void)how;
+	while (sp_feed_next(p, len, &off, &m)) {
+		if (i++ < first)
+			continue;
+		if (i > first + n)
+			break;
+		if (v->o.only_lo && (m.sensor_id < v->o.only_lo ||
+				     m.sensor_id > v->o.only_hi))
+			continue;
+		k = view_table_msg(&v->table, &m, now, &v->digest,
+			!!(h->flags & (SP_FF_BACKFILL | SP_FF_RETRANS)));
+		if (k)
+			k->feed_slot = (uint16_t)(f - v->seq.feeds);
+		view_seq_msg(f, h, &m, now);
+		if (m.sensor_id < v->sensor_min || !v->sensor_min)
+			v->sensor_min = m.sensor_id;
+		if (m.sensor_id > v->sensor_max)
+			v->sensor_max = m.sensor_id;
+		v->samples += m.rec.nsamp;
+		if (v->o.json && !v->o.quiet)
+			json_msg(v, h, h->seq + i - 1, &m);
+	}
+}
+
+/* Ask the feed's sender for [seq, seq + count) again (PROTOCOL.md 3). */
+static void cb_request(void *ctx, struct view_feed *f, uint64_t seq,
+		       uint16_t count)
+{
+	struct viewer *v = ctx;
+	struct sp_rereq rq = { .feed_id = f->feed_id, .count = count,
+			       .session = f->session, .seq = seq };
+	struct sockaddr_in to = { .sin_family = AF_INET,
+				  .sin_port = htons(v->o.rereq_port),
+				  .sin_addr.s_addr = f->src_ip };
+	uint8_t buf[SP_REREQ_LEN];
+
+	if (v->rfd < 0 || f->src_ip == 0)
+		return;
+	sp_rereq_encode(buf, &rq);
+	if (sendto(v->rfd, buf, sizeof(buf), 0, (struct sockaddr *)&to,
+		   sizeof(to)) == (ssize_t)sizeof(buf))
+		v->rereq_bytes += sizeof(buf);
+}
+
+static void cb_lost(void *ctx, struct view_feed *f, uint64_t lo, uint64_t hi,
+		    enum view_lost_reason why)
+{
+	struct viewer *v = ctx;
+
+	(void)lo;
+	(void)hi;
+	(void)why;
+	v->lost_events++;
+	if (v->ctl)
+		view_fill_history(v->ctl, &v->table, &v->digest,
+				  (uint16_t)(f - v->seq.feeds), &v->fill);
+}
+
+/* A packet from a capture: no sender to re-request from. */
+static void on_packet(struct viewer *v, const uint8_t *p, size_t len,
+		      uint64_t now, uint32_t src_ip, uint16_t src_port);
+
+static void on_packet_at(struct viewer *v, const uint8_t *p, size_t len,
+			 uint64_t now)
+{
+	on_packet(v, p, len, now, 0, 0);
+}
+
+static struct view_seq_ops seq_ops(struct viewer *v)
+{
+	return (struct view_seq_ops){ cb_deliver, cb_request, cb_lost, v };
+}
+
+/* One feed packet's UDP payload, from @p src (network order; 0 for a
+ * capture). */
+static void on_packet(struct viewer *v, const uint8_t *p, size_t len,
+		      uint64_t now, uint32_t src_ip, uint16_t src_port)
+{
+	struct view_seq_ops ops = seq_ops(v);
+	struct sp_feed_hdr h;
+	enum sp_feed_err e = sp_feed_decode(p, len, &h);
 
 	v->packets++;
 	v->last_pkt_ns = now;
@@ -216,26 +327,7 @@ static void on_packet(struct viewer *v, const uint8_t *p, size_t len,
 		v->bad[e]++;
 		return;
 	}
-	f = view_seq_packet(&v->seq, &h, now, &first_new);
-	if (f == NULL)
-		return;
-	while (sp_feed_next(p, len, &off, &m)) {
-		if (i++ < first_new)
-			continue;   /* already delivered */
-		if (v->o.only_lo && (m.sensor_id < v->o.only_lo ||
-				     m.sensor_id > v->o.only_hi))
-			continue;
-		view_table_msg(&v->table, &m, now, &v->digest,
-			       !!(h.flags & (SP_FF_BACKFILL | SP_FF_RETRANS)));
-		view_seq_msg(f, &h, &m, now);
-		if (m.sensor_id < v->sensor_min || !v->sensor_min)
-			v->sensor_min = m.sensor_id;
-		if (m.sensor_id > v->sensor_max)
-			v->sensor_max = m.sensor_id;
-		v->samples += m.rec.nsamp;
-		if (v->o.json && !v->o.quiet)
-			json_msg(v, &h, h.seq + i - 1, &m);
-	}
+	view_seq_packet(&v->seq, &h, p, len, now, src_ip, src_port, &ops);
 }
 
 static int open_socks(const struct opts *o, struct pollfd *pfd)
@@ -310,11 +402,16 @@ static int read_pcap(struct viewer *v)
 		ulen = sp_get16(d + 14 + ihl + 4);
 		if (!match || ulen < 8 || 14 + ihl + ulen > h->caplen)
 			continue;
-		on_packet(v, d + 14 + ihl + 8, ulen - 8u,
+		on_packet_at(v, d + 14 + ihl + 8, ulen - 8u,
 			  (uint64_t)h->ts.tv_sec * 1000000000ull +
 			  (uint64_t)h->ts.tv_usec * 1000);
 	}
 	pcap_close(pc);
+	{
+		struct view_seq_ops ops = seq_ops(v);
+
+		view_seq_close(&v->seq, &ops);
+	}
 	return 0;
 }
 
@@ -338,54 +435,86 @@ static void screen(struct viewer *v, uint64_t now, double secs,
 	*last_samples = v->samples;
 }
 
-static int receive(struct viewer *v)
+static int any_open(const struct view_seq *s)
+{
+	for (unsigned int i = 0; i < s->n; i++)
+		if (s->feeds[i].ngaps || s->feeds[i].nheld)
+			return 1;
+	return 0;
+}
+
+/* Read a batch from @p fd, with the senders' addresses. */
+static void read_batch(struct viewer *v, int fd)
 {
 	static uint8_t bufs[BATCH][9216];
-	struct pollfd pfd[MAX_SOCKS];
+	struct sockaddr_in from[BATCH];
 	struct mmsghdr msgs[BATCH];
 	struct iovec iov[BATCH];
+	uint64_t now;
+	int n;
+
+	for (int i = 0; i < BATCH; i++) {
+		iov[i] = (struct iovec){ bufs[i], sizeof(bufs[i]) };
+		memset(&msgs[i], 0, sizeof(msgs[i]));
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+		msgs[i].msg_hdr.msg_name = &from[i];
+		msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
+	}
+	n = recvmmsg(fd, msgs, BATCH, MSG_DONTWAIT, NULL);
+	now = now_ns();
+	for (int i = 0; i < n; i++)
+		on_packet(v, bufs[i], msgs[i].msg_len, now,
+			  from[i].sin_addr.s_addr, from[i].sin_port);
+}
+
+static int receive(struct viewer *v)
+{
+	struct pollfd pfd[MAX_SOCKS + 1];
+	struct view_seq_ops ops = seq_ops(v);
 	uint64_t start = now_ns(), next_screen = start + 1000000000ull;
 	uint64_t last_screen = start, last_pkts = 0, last_samples = 0;
+	uint64_t ended_ns = 0;
 	int live = !v->o.json && !v->o.quiet, tty = isatty(1);
+	int nfd = v->o.nfeeds;
 
 	if (open_socks(&v->o, pfd) < 0)
 		return -1;
+	if (v->o.rereq_port) {
+		v->rfd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		pfd[nfd++] = (struct pollfd){ .fd = v->rfd, .events = POLLIN };
+	}
 	v->last_pkt_ns = start;
 	while (!g_stop) {
 		uint64_t now = now_ns();
+		int open = any_open(&v->seq);
 
 		if (v->o.seconds && now - start >= v->o.seconds * 1e9)
 			break;
 		if (v->o.idle && now - v->last_pkt_ns >= v->o.idle * 1e9)
 			break;
-		if (v->o.until_end && view_seq_all_ended(&v->seq))
-			break;
+		/* at END, wait (a second at most) for what is being mended */
+		if (v->o.until_end && view_seq_all_ended(&v->seq)) {
+			if (!ended_ns)
+				ended_ns = now;
+			if (!open || now - ended_ns > 1000000000ull)
+				break;
+		}
 		if (live && now >= next_screen) {
 			screen(v, now, (double)(now - last_screen) / 1e9,
 			       &last_pkts, &last_samples, tty);
 			last_screen = now;
 			next_screen = now + 1000000000ull;
 		}
-		if (poll(pfd, (nfds_t)v->o.nfeeds, 100) <= 0)
-			continue;
-		for (int s = 0; s < v->o.nfeeds; s++) {
-			int n;
-
-			if (!(pfd[s].revents & POLLIN))
-				continue;
-			for (int i = 0; i < BATCH; i++) {
-				iov[i] = (struct iovec){ bufs[i], sizeof(bufs[i]) };
-				memset(&msgs[i], 0, sizeof(msgs[i]));
-				msgs[i].msg_hdr.msg_iov = &iov[i];
-				msgs[i].msg_hdr.msg_iovlen = 1;
-			}
-			n = recvmmsg(pfd[s].fd, msgs, BATCH, MSG_DONTWAIT, NULL);
-			now = now_ns();
-			for (int i = 0; i < n; i++)
-				on_packet(v, bufs[i], msgs[i].msg_len, now);
-		}
+		/* 1 ms while a gap is open: re-requests time out in RTTs */
+		if (poll(pfd, (nfds_t)nfd, open ? 1 : 100) > 0)
+			for (int s = 0; s < nfd; s++)
+				if (pfd[s].revents & POLLIN)
+					read_batch(v, pfd[s].fd);
+		view_seq_poll(&v->seq, now_ns(), &ops);
 	}
-	for (int s = 0; s < v->o.nfeeds; s++)
+	view_seq_close(&v->seq, &ops);
+	for (int s = 0; s < nfd; s++)
 		close(pfd[s].fd);
 	return 0;
 }
@@ -401,16 +530,24 @@ static json_t *feed_json(const struct view_feed *f)
 
 	snprintf(session, sizeof(session), "%016" PRIx64, f->session);
 	return json_pack("{s:i, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I,"
-			 " s:b, s:I, s:f, s:f, s:f, s:I, s:f, s:f, s:f, s:f}",
+			 " s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:f,"
+			 " s:f, s:f, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f}",
 		"feed", f->feed_id, "session", session,
 		"packets", (json_int_t)f->packets,
 		"heartbeats", (json_int_t)f->heartbeats,
 		"messages", (json_int_t)f->messages,
-		"missing", (json_int_t)f->missing,
+		"live", (json_int_t)f->live,
+		"late", (json_int_t)f->late,
+		"recovered", (json_int_t)f->recovered,
+		"lost_gone", (json_int_t)f->lost_gone,
+		"lost_noanswer", (json_int_t)f->lost_noanswer,
+		"missing", (json_int_t)(f->lost_gone + f->lost_noanswer),
 		"duplicates", (json_int_t)f->dups,
+		"gaps", (json_int_t)f->gaps,
+		"rereqs", (json_int_t)f->rereqs,
+		"rtx_bytes", (json_int_t)f->rtx_bytes,
 		"backfill_msgs", (json_int_t)f->backfill_msgs,
 		"conflated_msgs", (json_int_t)f->conflated_msgs,
-		"degraded_msgs", (json_int_t)f->degraded_msgs,
 		"ended", f->ended,
 		"first_data_ns", (json_int_t)f->first_data_ns,
 		"age_p50_ms", ms(sp_histo_pct(&f->age, 50)),
@@ -420,25 +557,38 @@ static json_t *feed_json(const struct view_feed *f)
 		"flush_min_ms", ms(f->flush_gap.min_ns),
 		"flush_p50_ms", ms(sp_histo_pct(&f->flush_gap, 50)),
 		"flush_p99_ms", ms(sp_histo_pct(&f->flush_gap, 99)),
-		"flush_max_ms", ms(f->flush_gap.max_ns));
+		"flush_max_ms", ms(f->flush_gap.max_ns),
+		"recover_p50_ms", ms(sp_histo_pct(&f->recover_ns, 50)),
+		"recover_p99_ms", ms(sp_histo_pct(&f->recover_ns, 99)),
+		"recover_max_ms", ms(f->recover_ns.max_ns));
 }
 
 static json_t *summary_json(const struct viewer *v)
 {
-	uint64_t msgs = 0, hb = 0, gaps = 0;
-	json_t *feeds = json_array();
+	uint64_t msgs = 0, hb = 0, gaps = 0, live = 0, late = 0, rec = 0;
+	uint64_t gone = 0, noans = 0, rtx = 0, degr = 0;
+	json_t *feeds = json_array(), *j;
+	struct sp_histo recover = { 0 };
 	char digest[20];
 
 	for (unsigned int i = 0; i < v->seq.n; i++) {
-		msgs += v->seq.feeds[i].messages;
-		hb += v->seq.feeds[i].heartbeats;
-		gaps += v->seq.feeds[i].gaps;
-		json_array_append_new(feeds, feed_json(&v->seq.feeds[i]));
+		const struct view_feed *f = &v->seq.feeds[i];
+
+		msgs += f->messages;
+		hb += f->heartbeats;
+		gaps += f->gaps;
+		live += f->live;
+		late += f->late;
+		rec += f->recovered;
+		gone += f->lost_gone;
+		noans += f->lost_noanswer;
+		rtx += f->rtx_bytes;
+		sp_histo_merge(&recover, &f->recover_ns);
+		json_array_append_new(feeds, feed_json(f));
 	}
 	snprintf(digest, sizeof(digest), "%016" PRIx64, v->digest.sum);
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:I, s:I, s:I,"
-			 " s:I, s:I, s:I, s:I, s:I, s:i, s:I, s:b, s:I, s:I,"
-			 " s:o}",
+	j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:I, s:I, s:I,"
+		      " s:I, s:I, s:I, s:I, s:I, s:i, s:I, s:b, s:I, s:I}",
 		"packets", (json_int_t)v->packets,
 		"heartbeats", (json_int_t)hb,
 		"messages", (json_int_t)msgs,
@@ -458,8 +608,30 @@ static json_t *summary_json(const struct viewer *v)
 		"sessions", (json_int_t)v->seq.sessions_seen,
 		"ended", view_seq_all_ended(&v->seq),
 		"sensor_min", (json_int_t)v->sensor_min,
-		"sensor_max", (json_int_t)v->sensor_max,
-		"by_feed", feeds);
+		"sensor_max", (json_int_t)v->sensor_max);
+	(void)degr;
+	json_object_set_new(j, "delivered_live", json_integer((json_int_t)live));
+	json_object_set_new(j, "delivered_late", json_integer((json_int_t)late));
+	json_object_set_new(j, "recovered_rereq", json_integer((json_int_t)rec));
+	json_object_set_new(j, "lost_gone", json_integer((json_int_t)gone));
+	json_object_set_new(j, "lost_noanswer", json_integer((json_int_t)noans));
+	json_object_set_new(j, "rereq_bytes",
+			    json_integer((json_int_t)v->rereq_bytes));
+	json_object_set_new(j, "rtx_bytes", json_integer((json_int_t)rtx));
+	json_object_set_new(j, "recover_p50_ms",
+			    json_real(ms(sp_histo_pct(&recover, 50))));
+	json_object_set_new(j, "recover_p99_ms",
+			    json_real(ms(sp_histo_pct(&recover, 99))));
+	json_object_set_new(j, "recover_max_ms",
+			    json_real(ms(recover.max_ns)));
+	json_object_set_new(j, "history_samples",
+			    json_integer((json_int_t)v->fill.samples));
+	json_object_set_new(j, "history_keys",
+			    json_integer((json_int_t)v->fill.keys));
+	json_object_set_new(j, "history_errors",
+			    json_integer((json_int_t)v->fill.errors));
+	json_object_set_new(j, "by_feed", feeds);
+	return j;
 }
 
 static void summary(FILE *f, const struct viewer *v, int json)
@@ -475,14 +647,19 @@ static void summary(FILE *f, const struct viewer *v, int json)
 #define G(k) ((unsigned long long)json_integer_value(json_object_get(j, k)))
 	fprintf(f, "senseplane-view: %llu packets (%llu heartbeats, %llu "
 		"malformed), %llu messages, %llu samples over %llu keys; %llu "
-		"feed(s), %llu session(s)%s\n  gaps %llu (%llu messages "
-		"missing), duplicates %llu, out of order %llu, version skips "
-		"%llu, conflated %llu\n", G("packets"), G("heartbeats"),
-		G("bad_packets"), G("messages"), G("samples"), G("keys"),
-		G("feeds"), G("sessions"),
+		"feed(s), %llu session(s)%s\n  messages: %llu live, %llu late, "
+		"%llu recovered by re-request, %llu lost (%llu gone, %llu "
+		"unanswered); %llu duplicates dropped; %llu gaps\n"
+		"  history fill: %llu samples over %llu keys\n"
+		"  out of order %llu, version skips %llu, conflated %llu\n",
+		G("packets"), G("heartbeats"), G("bad_packets"), G("messages"),
+		G("samples"), G("keys"), G("feeds"), G("sessions"),
 		json_is_true(json_object_get(j, "ended")) ? ", all ended" : "",
-		G("gaps"), G("missing"), G("duplicates"), G("order_errors"),
-		G("version_skips"), G("conflated_skips"));
+		G("delivered_live"), G("delivered_late"), G("recovered_rereq"),
+		G("missing"), G("lost_gone"), G("lost_noanswer"),
+		G("duplicates"), G("gaps"), G("history_samples"),
+		G("history_keys"), G("order_errors"), G("version_skips"),
+		G("conflated_skips"));
 #undef G
 	json_decref(j);
 }
@@ -501,6 +678,14 @@ int main(int argc, char **argv)
 	}
 	if (view_table_init(&v.table) < 0)
 		return 2;
+	v.rfd = -1;
+	if (v.o.control) {
+		v.ctl = sp_ctl_open(v.o.control, err, sizeof(err));
+		if (v.ctl == NULL) {
+			fprintf(stderr, "senseplane-view: %s\n", err);
+			return 2;
+		}
+	}
 	v.table.dedup = v.o.dedup;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -522,5 +707,7 @@ int main(int argc, char **argv)
 		}
 	}
 	view_table_free(&v.table);
+	view_seq_free(&v.seq);
+	sp_ctl_close(v.ctl);
 	return rc ? 1 : 0;
 }

@@ -1,11 +1,19 @@
 /*
- * view_seq.h - sequence tracking per feed and session (PROTOCOL.md 2):
- * which messages of a feed arrived, which are missing (gaps), which came
- * twice, and whether the feed has ended.
+ * view_seq.h - a viewer's reliable, in-order delivery per feed and session
+ * (PROTOCOL.md sections 2 and 3).
+ *
+ * Messages are delivered in seq order. A gap - seen on the next packet or
+ * heartbeat - is re-requested at once and again after a few round trips;
+ * packets past a gap wait until it is filled (by a RETRANS answer or a late
+ * packet) or given up: by the count-0 answer (gone from the retransmit
+ * buffer: read history), or after five unanswered re-requests. Duplicates
+ * are dropped. Every message ends up counted once: delivered live, late,
+ * recovered by re-request, or lost with a reason.
  */
 #ifndef VIEW_SEQ_H
 #define VIEW_SEQ_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sp_feed.h"
@@ -13,17 +21,38 @@
 
 #define VIEW_MAX_FEEDS 256
 
+enum view_lost_reason {
+	VIEW_LOST_GONE,      /* the count-0 answer: no longer buffered */
+	VIEW_LOST_NOANSWER,  /* re-requests went unanswered */
+};
+
+struct view_held;   /* a packet waiting behind a gap */
+struct view_gap;
+
 struct view_feed {
 	uint64_t session;
 	uint16_t feed_id;
 	uint8_t ended;
+	uint32_t src_ip;        /* who sends it (network order), for */
+	uint16_t src_port;      /* re-requests: the dataplane's address */
 	uint64_t first_seq;     /* seq of the first message seen */
-	uint64_t next_seq;      /* next expected */
+	uint64_t next_seq;      /* next to deliver */
+	uint64_t high;          /* one past the highest seq known to exist */
 	uint64_t packets, heartbeats, messages;
 	uint64_t gaps;          /* gap events */
-	uint64_t missing;       /* messages never received */
 	uint64_t dups;          /* messages received twice */
 	uint64_t last_ns;       /* local time of the last packet */
+	/* where each message came from */
+	uint64_t live, late, recovered;
+	uint64_t lost_gone, lost_noanswer;
+	uint64_t rereqs, rtx_bytes;
+	uint64_t rtt_ns;        /* smoothed re-request round trip */
+	struct sp_histo recover_ns; /* gap seen -> filled */
+	/* waiting and missing */
+	struct view_held *held;
+	uint32_t nheld, cap_held;
+	struct view_gap *gapv;
+	uint32_t ngaps, cap_gaps;
 	/* what the feed delivered, for the attention tests */
 	uint64_t first_data_ns; /* local time of its first message */
 	uint64_t backfill_msgs, conflated_msgs, degraded_msgs;
@@ -38,15 +67,45 @@ struct view_seq {
 	struct view_feed feeds[VIEW_MAX_FEEDS];
 };
 
+/* How a message reached the viewer. */
+enum view_how { VIEW_LIVE, VIEW_LATE, VIEW_RECOVERED };
+
+struct view_seq_ops {
+	/* messages [first, first + n) of packet @p pkt, in order */
+	void (*deliver)(void *ctx, struct view_feed *f,
+			const struct sp_feed_hdr *h, const uint8_t *pkt,
+			size_t len, unsigned int first, unsigned int n,
+			enum view_how how, uint64_t now_ns);
+	/* ask the dataplane again for [seq, seq + count) */
+	void (*request)(void *ctx, struct view_feed *f, uint64_t seq,
+			uint16_t count);
+	/* [lo, hi) is given up */
+	void (*lost)(void *ctx, struct view_feed *f, uint64_t lo, uint64_t hi,
+		     enum view_lost_reason why);
+	void *ctx;
+};
+
 /**
- * Account packet header @p h received at @p now_ns.
- * @param first_new  set to the index of the first message of the packet
- *                   that is new (messages before it are duplicates)
- * @return the feed, or NULL when the table of feeds is full.
+ * A feed packet @p pkt (validated, header @p h) arrived at @p now_ns from
+ * @p src_ip:@p src_port (network order; 0 from a capture).
+ * @return its feed, or NULL when the table of feeds is full.
  */
 struct view_feed *view_seq_packet(struct view_seq *s,
-				  const struct sp_feed_hdr *h, uint64_t now_ns,
-				  unsigned int *first_new);
+				  const struct sp_feed_hdr *h,
+				  const uint8_t *pkt, size_t len,
+				  uint64_t now_ns, uint32_t src_ip,
+				  uint16_t src_port,
+				  const struct view_seq_ops *ops);
+
+/** Timers: send or resend re-requests, give up on silent gaps. */
+void view_seq_poll(struct view_seq *s, uint64_t now_ns,
+		   const struct view_seq_ops *ops);
+
+/** Give up every open gap (at exit) as unanswered. */
+void view_seq_close(struct view_seq *s, const struct view_seq_ops *ops);
+
+/** Free held packets. */
+void view_seq_free(struct view_seq *s);
 
 /**
  * Account message @p m of a packet with header @p h, received at
@@ -58,7 +117,7 @@ void view_seq_msg(struct view_feed *f, const struct sp_feed_hdr *h,
 /** 1 when every feed seen has ended (and at least one was seen). */
 int view_seq_all_ended(const struct view_seq *s);
 
-/** Sum of a field over feeds. */
+/** Sums over feeds: messages lost for good, duplicates dropped. */
 uint64_t view_seq_total_missing(const struct view_seq *s);
 uint64_t view_seq_total_dups(const struct view_seq *s);
 

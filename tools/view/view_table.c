@@ -117,10 +117,8 @@ struct view_key *view_table_msg(struct view_table *t,
 			one.dt_ns = 0;
 			one.t0_ns = r->t0_ns + (uint64_t)i * r->dt_ns;
 			one.values = r->values + (size_t)i * ss;
-			if (mark(k, m->version - r->nsamp + 1 + i))
-				sp_digest_record(d, m->sensor_id, &one);
-			else
-				t->dup_samples++;
+			view_table_sample(t, k, m->version - r->nsamp + 1 + i,
+					  &one, d);
 		}
 	} else {
 		/* Version counts samples the appliance received for this
@@ -147,6 +145,26 @@ struct view_key *view_table_msg(struct view_table *t,
 	k->samples += r->nsamp;
 	k->updated_ns = now_ns;
 	return k;
+}
+
+int view_table_sample(struct view_table *t, struct view_key *k,
+		      uint32_t version, const struct sp_record *one,
+		      struct sp_digest *d)
+{
+	if (t->dedup && !mark(k, version)) {
+		t->dup_samples++;
+		return 0;
+	}
+	sp_digest_record(d, k->sensor, one);
+	return 1;
+}
+
+struct view_key *view_table_key(struct view_table *t, uint64_t sensor,
+				uint16_t attr)
+{
+	struct view_key *k = slot_for(t->slots, t->cap, sensor, attr);
+
+	return k->sensor ? k : NULL;
 }
 
 static int newer_first(const void *a, const void *b)

@@ -27,6 +27,7 @@ struct view_key {
 	double rate;              /* samples/s over the last refresh */
 	uint64_t *seen;           /* --dedup: bit per version received */
 	uint32_t seen_words;
+	uint16_t feed_slot;       /* the feed it came on last */
 };
 
 struct view_table {
@@ -51,6 +52,19 @@ void view_table_free(struct view_table *t);
 struct view_key *view_table_msg(struct view_table *t,
 				const struct sp_feed_msg *m, uint64_t now_ns,
 				struct sp_digest *d, int replay);
+
+/** The key (@p sensor, @p attr), or NULL if never seen. */
+struct view_key *view_table_key(struct view_table *t, uint64_t sensor,
+				uint16_t attr);
+
+/**
+ * One sample of key @p k with per-key @p version (a one-sample record
+ * @p one): counted and digested if not seen before (always without
+ * --dedup). @return 1 if it was new.
+ */
+int view_table_sample(struct view_table *t, struct view_key *k,
+		      uint32_t version, const struct sp_record *one,
+		      struct sp_digest *d);
 
 /**
  * Print the @p rows most recently updated keys, with rates over the

@@ -522,19 +522,22 @@ static json_t *h_feeds(struct dp_ctl *ctl, int argc, char **argv)
 static json_t *loss_json(struct dp_ctl *ctl)
 {
 	const struct dp_loss *l = &ctl->app->workers[0]->loss;
-	uint64_t d = 0, u = 0, r = 0, dm = 0;
+	uint64_t d = 0, u = 0, r = 0, dm = 0, db = 0;
 
 	for (unsigned int w = 0; w < ctl->app->nworkers; w++) {
 		d += ctl->app->workers[w]->loss.dropped;
 		u += ctl->app->workers[w]->loss.duped;
 		r += ctl->app->workers[w]->loss.reordered;
 		dm += ctl->app->workers[w]->loss.dropped_msgs;
+		db += ctl->app->workers[w]->loss.dropped_bytes;
 	}
-	return json_pack("{s:b, s:f, s:f, s:f, s:i, s:i, s:I, s:I, s:I, s:I}",
+	return json_pack("{s:b, s:f, s:f, s:f, s:i, s:i, s:I, s:I, s:I, s:I,"
+			 " s:I}",
 		"ok", 1, "drop", l->drop_ppm / 1e6, "dup", l->dup_ppm / 1e6,
 		"reorder", l->reorder_ppm / 1e6, "burst_left", l->burst,
 		"feed", l->feed, "dropped", (json_int_t)d,
-		"dropped_msgs", (json_int_t)dm, "duped", (json_int_t)u,
+		"dropped_msgs", (json_int_t)dm, "dropped_bytes", (json_int_t)db,
+		"duped", (json_int_t)u,
 		"reordered", (json_int_t)r);
 }
 

@@ -81,6 +81,7 @@ static void inject(struct dp_feed *f, struct rte_mbuf *m, uint16_t count)
 	f->held = NULL;
 	switch (dp_loss_decide(f->p.loss, f->p.feed_id, count)) {
 	case DP_LOSS_DROP:
+		f->p.loss->dropped_bytes += m->pkt_len - DP_NET_HDR_LEN;
 		rte_pktmbuf_free(m);
 		break;
 	case DP_LOSS_DUP:

@@ -23,6 +23,7 @@ struct dp_loss {
 	uint64_t rng;
 	uint64_t dropped, duped, reordered;       /* packets */
 	uint64_t dropped_msgs;
+	uint64_t dropped_bytes;    /* feed payload bytes (UDP) dropped */
 };
 
 /** Settings (ppm), seed; @p feed 65536 means every feed. */

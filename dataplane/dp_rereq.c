@@ -93,4 +93,5 @@ void dp_rereq_rx(struct dp_worker *w, const struct dp_rx_info *info)
 	st->rtx_msgs += res.msgs;
 	st->rtx_bytes += res.bytes;
 	st->rereq_unavail += res.unavailable;
+	st->rereq_served++;
 }

@@ -36,7 +36,8 @@ const char *dp_drop_name(unsigned int reason)
 	X(heartbeats) X(tx_drops) X(feed_lost) X(outs_full) X(routes_full) \
 	X(backfills) X(backfill_limited) X(demotions) X(flushes) \
 	X(flush_cycles) X(cmds) X(hints) X(rereq_in) X(rereq_denied) \
-	X(rereq_bad) X(rereq_limited) X(rereq_unavail) X(rtx_pkts) X(rtx_msgs) \
+	X(rereq_bad) X(rereq_limited) X(rereq_unavail) X(rereq_served) \
+	X(rtx_pkts) X(rtx_msgs) \
 	X(rtx_bytes) X(loss_dropped) X(loss_duped) X(loss_reordered) \
 	X(busy_cycles) X(loops)
 

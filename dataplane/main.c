@@ -77,7 +77,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("senseplane-dp: control socket %s\n", app.cfg.ctl_socket);
-	printf("senseplane-dp: running\n");
+	printf("senseplane-dp: running (wall clock %llu ns)\n",
+	       (unsigned long long)dp_clock_ns(&app.clock, rte_rdtsc()));
 	fflush(stdout);
 
 	dp_app_run(&app, &g_stop);

@@ -287,10 +287,12 @@ static void cb_lost(void *ctx, struct view_feed *f, uint64_t lo, uint64_t hi,
 {
 	struct viewer *v = ctx;
 
-	(void)lo;
-	(void)hi;
-	(void)why;
 	v->lost_events++;
+	fprintf(stderr, "senseplane-view: feed %u session %016" PRIx64
+		": messages %" PRIu64 "..%" PRIu64 " unrecoverable by "
+		"re-request (%s)%s\n", f->feed_id, f->session, lo, hi - 1,
+		why == VIEW_LOST_GONE ? "no longer buffered" : "no answer",
+		v->ctl ? ": reading history" : "");
 	if (v->ctl)
 		view_fill_history(v->ctl, &v->table, &v->digest,
 				  (uint16_t)(f - v->seq.feeds), &v->fill);
@@ -530,8 +532,9 @@ static json_t *feed_json(const struct view_feed *f)
 
 	snprintf(session, sizeof(session), "%016" PRIx64, f->session);
 	return json_pack("{s:i, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I,"
-			 " s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:f,"
-			 " s:f, s:f, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f}",
+			 " s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I,"
+			 " s:f, s:f, s:f, s:I, s:f, s:f, s:f, s:f, s:f, s:f,"
+			 " s:f}",
 		"feed", f->feed_id, "session", session,
 		"packets", (json_int_t)f->packets,
 		"heartbeats", (json_int_t)f->heartbeats,
@@ -550,6 +553,7 @@ static json_t *feed_json(const struct view_feed *f)
 		"conflated_msgs", (json_int_t)f->conflated_msgs,
 		"ended", f->ended,
 		"first_data_ns", (json_int_t)f->first_data_ns,
+		"first_ns", (json_int_t)f->first_ns,
 		"age_p50_ms", ms(sp_histo_pct(&f->age, 50)),
 		"age_p99_ms", ms(sp_histo_pct(&f->age, 99)),
 		"age_max_ms", ms(f->age.max_ns),

@@ -221,6 +221,7 @@ struct view_feed *view_seq_packet(struct view_seq *s,
 		f->feed_id = h->feed_id;
 		f->first_seq = h->seq;
 		f->next_seq = f->high = h->seq;
+		f->first_ns = now_ns;
 	}
 	if (src_ip && !rtx) {
 		f->src_ip = src_ip;

@@ -42,6 +42,7 @@ struct view_feed {
 	uint64_t gaps;          /* gap events */
 	uint64_t dups;          /* messages received twice */
 	uint64_t last_ns;       /* local time of the last packet */
+	uint64_t first_ns;      /* local time of the first packet */
 	/* where each message came from */
 	uint64_t live, late, recovered;
 	uint64_t lost_gone, lost_noanswer;

@@ -51,7 +51,7 @@ int main(int argc, char **argv)
 		{ "config", suite_config }, { "catalog", suite_catalog },
 		{ "hist", suite_hist }, { "keys", suite_keys },
 		{ "route", suite_route }, { "attn", suite_attn },
-		{ "model", suite_model },
+		{ "model", suite_model }, { "viewseq", suite_viewseq },
 	};
 	unsigned int failed;
 

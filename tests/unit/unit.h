@@ -18,6 +18,7 @@ void suite_keys(void);
 void suite_route(void);
 void suite_attn(void);
 void suite_model(void);
+void suite_viewseq(void);
 
 /** Add a suite called @p name with @p n tests. */
 void unit_add(const char *name, const CU_TestInfo *tests);

@@ -33,6 +33,8 @@ static const struct sp_ini_key keys[] = {
 	  false, "history memory per worker lcore, MiB"),
 	K("dataplane", "stats_ms", SP_INI_UINT, stats_ms, 0, 3600000, "0",
 	  true, "period of the figures line on stdout, 0 = off"),
+	K("dataplane", "idle_s", SP_INI_UINT, idle_s, 1, 86400, "30", false,
+	  "a sensor silent this long is reported gone idle"),
 	K("port", "ip", SP_INI_IPV4, ip, 0, 0, "10.99.0.1", false,
 	  "IPv4 address the port answers ARP and ICMP echo for"),
 	K("port", "mtu", SP_INI_UINT, mtu, 576, 9000, "1500", false,

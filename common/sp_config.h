@@ -26,6 +26,7 @@ struct sp_config {
 	uint32_t max_keys;           /* (sensor, attribute) per worker */
 	uint32_t history_mb;         /* history arena per worker */
 	uint32_t stats_ms;           /* console figures period, 0 = off */
+	uint32_t idle_s;             /* a silent sensor is reported idle */
 	/* [port] */
 	uint32_t ip;                 /* host order */
 	uint32_t mtu;

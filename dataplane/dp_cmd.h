@@ -70,4 +70,14 @@ struct dp_query {
 	uint32_t count;            /* items written */
 };
 
+/* worker -> control: a sensor first seen (or back) or gone idle. */
+enum dp_event_kind { DP_EV_SEEN = 1, DP_EV_IDLE = 2 };
+
+struct dp_event {
+	uint64_t sensor_id;
+	uint64_t t_ns;
+	uint32_t worker;
+	uint32_t kind;
+};
+
 #endif /* DP_CMD_H */

@@ -6,6 +6,7 @@
 #include "dp_ctl.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -32,6 +33,7 @@
 
 struct client {
 	int fd;
+	int watch;         /* gets the sensor events (request "watch") */
 	size_t len;
 	char buf[LINE_MAX_LEN];
 };
@@ -256,6 +258,11 @@ static void on_line(struct dp_ctl *ctl, struct client *cl, char *line)
 	if (argc == 0)
 		return;
 	ctl->requests++;
+	if (strcmp(argv[0], "watch") == 0) {
+		cl->watch = 1;
+		reply(cl, json_pack("{s:b, s:b}", "ok", 1, "watching", 1));
+		return;
+	}
 	reply(cl, dp_ctl_handle(ctl, argc, argv));
 }
 
@@ -284,6 +291,41 @@ static int on_readable(struct dp_ctl *ctl, struct client *cl)
 	return 0;
 }
 
+/* Sensor events from the workers, one JSON line each to every watcher.
+ * A watcher that cannot keep up is dropped (it resyncs when it comes
+ * back); the workers' rings are never left to fill. */
+static void forward_events(struct dp_ctl *ctl, struct client *cl, int *n)
+{
+	static const char *const kinds[] = { "?", "seen", "idle" };
+	struct dp_event ev[64];
+	char line[160];
+
+	for (unsigned int w = 0; w < ctl->app->nworkers; w++) {
+		unsigned int k = rte_ring_sc_dequeue_burst_elem(
+			ctl->app->workers[w]->events, ev, sizeof(ev[0]), 64,
+			NULL);
+
+		for (unsigned int i = 0; i < k; i++) {
+			int len = snprintf(line, sizeof(line),
+				"{\"event\":\"%s\",\"sensor\":%" PRIu64
+				",\"worker\":%u,\"t_ns\":%" PRIu64 "}\n",
+				kinds[ev[i].kind < 3 ? ev[i].kind : 0],
+				ev[i].sensor_id, ev[i].worker, ev[i].t_ns);
+
+			ctl->events++;
+			for (int c = *n - 1; c >= 0; c--) {
+				if (!cl[c].watch)
+					continue;
+				if (send(cl[c].fd, line, (size_t)len,
+					 MSG_DONTWAIT | MSG_NOSIGNAL) != len) {
+					close(cl[c].fd);
+					cl[c] = cl[--*n];
+				}
+			}
+		}
+	}
+}
+
 static void *ctl_main(void *arg)
 {
 	struct dp_ctl *ctl = arg;
@@ -304,6 +346,7 @@ static void *ctl_main(void *arg)
 
 				if (fd >= 0) {
 					cl[n].fd = fd;
+					cl[n].watch = 0;
 					cl[n++].len = 0;
 				}
 			}
@@ -318,6 +361,7 @@ static void *ctl_main(void *arg)
 			}
 		}
 		dp_model_tick(ctl->model, dp_ctl_now(ctl));
+		forward_events(ctl, cl, &n);
 	}
 	for (int i = 0; i < n; i++)
 		close(cl[i].fd);

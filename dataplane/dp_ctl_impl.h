@@ -24,6 +24,7 @@ struct dp_ctl {
 	char path[108];
 	uint64_t mbox_full;        /* commands a full mailbox refused */
 	uint64_t requests;
+	uint64_t events;           /* sensor events forwarded */
 };
 
 /** Now, in wall-clock ns. */

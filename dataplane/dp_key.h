@@ -42,6 +42,7 @@ struct dp_sensor {
 	uint8_t seen;           /* 0 while only subscriptions name it */
 	uint8_t flags;          /* last packet's flags (MAC, HINT) */
 	uint8_t hint_level;     /* level last hinted to the sensor */
+	uint8_t idle;           /* reported gone idle, not back yet */
 	uint16_t src_port;      /* network order */
 	uint16_t nkeys;
 	uint32_t src_ip;        /* network order */

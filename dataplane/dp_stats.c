@@ -37,6 +37,7 @@ const char *dp_drop_name(unsigned int reason)
 	X(backfills) X(backfill_limited) X(demotions) X(flushes) \
 	X(flush_cycles) X(cmds) X(hints) X(rereq_in) X(rereq_denied) \
 	X(rereq_bad) X(rereq_limited) X(rereq_unavail) X(rereq_served) \
+	X(events_lost) \
 	X(rtx_pkts) X(rtx_msgs) \
 	X(rtx_bytes) X(loss_dropped) X(loss_duped) X(loss_reordered) \
 	X(busy_cycles) X(loops)

@@ -275,3 +275,32 @@ void dp_wcmd_hint(struct dp_worker *w, struct dp_sensor *s, int force)
 	s->hint_tsc = w->now_tsc;
 	w->stats->hints++;
 }
+
+void dp_wcmd_event(struct dp_worker *w, const struct dp_sensor *s,
+		   uint32_t kind)
+{
+	struct dp_event e = { .sensor_id = s->id, .t_ns = w->now_ns,
+			      .worker = w->idx, .kind = kind };
+
+	if (rte_ring_sp_enqueue_elem(w->events, &e, sizeof(e)) != 0)
+		w->stats->events_lost++;   /* the daemon's resync catches up */
+}
+
+void dp_wcmd_idle_scan(struct dp_worker *w)
+{
+	uint32_t n = dp_table_nsensors(w->table), slice = n / 10 + 1;
+	uint64_t idle = (uint64_t)w->sh->cfg->idle_s * w->sh->clock->hz;
+
+	/* a tenth of the table a tick (100 ms): each sensor once a second */
+	for (uint32_t k = 0; k < slice && n; k++) {
+		struct dp_sensor *s;
+
+		if (w->idle_scan >= n)
+			w->idle_scan = 0;
+		s = dp_table_sensor_at(w->table, w->idle_scan++);
+		if (s->seen && !s->idle && w->now_tsc - s->last_tsc > idle) {
+			s->idle = 1;
+			dp_wcmd_event(w, s, DP_EV_IDLE);
+		}
+	}
+}

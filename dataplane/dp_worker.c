@@ -99,6 +99,10 @@ static void sensor_rx(struct dp_worker *w, const struct dp_rx_info *info)
 		s->seen = 1;
 		s->first_tsc = w->now_tsc;
 		st->sensors++;
+		dp_wcmd_event(w, s, DP_EV_SEEN);
+	} else if (s->idle) {
+		s->idle = 0;
+		dp_wcmd_event(w, s, DP_EV_SEEN);
 	}
 	if (s->have_seq) {
 		uint32_t gap = pkt.seq - s->last_seq - 1;

@@ -64,6 +64,8 @@ struct dp_worker {
 	uint16_t queue_id;
 	struct rte_ring *ring;         /* packets handed to us */
 	struct rte_ring *mbox;         /* commands from the control thread */
+	struct rte_ring *events;       /* sensors seen / idle, to it */
+	uint32_t idle_scan;            /* next sensor the idle scan looks at */
 	struct dp_table *table;
 	struct dp_shared *sh;
 	struct dp_stats *stats;
@@ -153,6 +155,12 @@ void dp_rereq_rx(struct dp_worker *w, const struct dp_rx_info *info);
 unsigned int dp_wcmd_drain(struct dp_worker *w, unsigned int max);
 /** Apply switches @p flags (flushing what the old mode owed). */
 void dp_wcmd_flags(struct dp_worker *w, uint32_t flags);
+/** Tell the control thread sensor @p s was seen or went idle. */
+void dp_wcmd_event(struct dp_worker *w, const struct dp_sensor *s,
+		   uint32_t kind);
+/** Look at a slice of the sensors for ones gone idle (every tick). */
+void dp_wcmd_idle_scan(struct dp_worker *w);
+
 /** Send an attention hint to sensor @p s if it asked and it is due. */
 void dp_wcmd_hint(struct dp_worker *w, struct dp_sensor *s, int force);
 

@@ -210,8 +210,11 @@ int dp_worker_outs_init(struct dp_worker *w)
 	snprintf(name, sizeof(name), "sp_mbox%u", w->idx);
 	w->mbox = rte_ring_create_elem(name, sizeof(struct dp_cmd), MBOX_SIZE,
 				       socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	snprintf(name, sizeof(name), "sp_events%u", w->idx);
+	w->events = rte_ring_create_elem(name, sizeof(struct dp_event), 65536,
+					 socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if (!w->route_mem || !w->interest_mem || !w->lenses || !w->by_feed ||
-	    !w->touched || !w->mbox)
+	    !w->touched || !w->mbox || !w->events)
 		return -ENOMEM;
 	for (uint32_t i = cfg->max_outs; i-- > 0;) {
 		w->lenses[i].next_free = w->free_lens;
@@ -271,6 +274,7 @@ void dp_worker_outs_free(struct dp_worker *w)
 	rte_free(w->rtx_mem);
 	rte_free(w->requesters);
 	rte_ring_free(w->mbox);
+	rte_ring_free(w->events);
 }
 
 void dp_wout_broadcast(struct dp_worker *w, uint64_t sensor,
@@ -294,6 +298,7 @@ void dp_wout_broadcast(struct dp_worker *w, uint64_t sensor,
 
 void dp_wout_tick(struct dp_worker *w)
 {
+	dp_wcmd_idle_scan(w);
 	w->stats->loss_dropped = w->loss.dropped;
 	w->stats->loss_duped = w->loss.duped;
 	w->stats->loss_reordered = w->loss.reordered;

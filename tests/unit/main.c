@@ -52,6 +52,7 @@ int main(int argc, char **argv)
 		{ "hist", suite_hist }, { "keys", suite_keys },
 		{ "route", suite_route }, { "attn", suite_attn },
 		{ "model", suite_model }, { "viewseq", suite_viewseq },
+		{ "cp", suite_cp },
 	};
 	unsigned int failed;
 

@@ -1,0 +1,127 @@
+/*
+ * test_cp.c - the control plane's pure parts: Redis URLs, key names,
+ * subscription members, event messages.
+ */
+#include <string.h>
+
+#include "cp_schema.h"
+#include "cp_url.h"
+#include "unit.h"
+
+static void test_urls(void)
+{
+	struct cp_url u;
+	char err[256], buf[256];
+
+	CU_ASSERT_EQUAL(cp_url_parse("redis://127.0.0.1:6380/2", &u, err,
+				     sizeof(err)), 0);
+	CU_ASSERT_EQUAL(u.kind, CP_URL_TCP);
+	CU_ASSERT_STRING_EQUAL(u.host, "127.0.0.1");
+	CU_ASSERT_EQUAL(u.port, 6380);
+	CU_ASSERT_EQUAL(u.db, 2);
+	CU_ASSERT_EQUAL(cp_url_parse("redis://sp:s3cr:et@db.local", &u, err,
+				     sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(u.user, "sp");
+	CU_ASSERT_STRING_EQUAL(u.pass, "s3cr:et");
+	CU_ASSERT_EQUAL(u.port, 6379);
+	cp_url_print(&u, buf, sizeof(buf));
+	CU_ASSERT_PTR_NULL(strstr(buf, "s3cr"));   /* never the password */
+	CU_ASSERT_EQUAL(cp_url_parse("redis://pw@h:1", &u, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(u.user, "");
+	CU_ASSERT_STRING_EQUAL(u.pass, "pw");
+	CU_ASSERT_EQUAL(cp_url_parse("unix:///run/redis.sock?db=3", &u, err,
+				     sizeof(err)), 0);
+	CU_ASSERT_EQUAL(u.kind, CP_URL_UNIX);
+	CU_ASSERT_STRING_EQUAL(u.path, "/run/redis.sock");
+	CU_ASSERT_EQUAL(u.db, 3);
+	CU_ASSERT_EQUAL(cp_url_parse("sentinel://a:26379,b:26380,c/mymaster",
+				     &u, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(u.kind, CP_URL_SENTINEL);
+	CU_ASSERT_EQUAL(u.nsentinels, 3);
+	CU_ASSERT_EQUAL(u.sentinel_port[1], 26380);
+	CU_ASSERT_EQUAL(u.sentinel_port[2], 26379);
+	CU_ASSERT_STRING_EQUAL(u.master, "mymaster");
+	CU_ASSERT_EQUAL(cp_url_parse("http://x", &u, err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "http://x"));
+	CU_ASSERT_EQUAL(cp_url_parse("redis://h:99999", &u, err, sizeof(err)),
+			-1);
+	CU_ASSERT_EQUAL(cp_url_parse("unix://relative", &u, err, sizeof(err)),
+			-1);
+	CU_ASSERT_EQUAL(cp_url_parse("sentinel://a:1", &u, err, sizeof(err)),
+			-1);
+}
+
+static void test_keys(void)
+{
+	char b[128];
+	uint64_t s;
+	uint16_t a;
+
+	CU_ASSERT_STRING_EQUAL(cp_key_node(b, sizeof(b), "sp:", "n1"),
+			       "sp:node:n1");
+	CU_ASSERT_STRING_EQUAL(cp_key_node_sensors(b, sizeof(b), "sp:", "n1"),
+			       "sp:node:n1:sensors");
+	CU_ASSERT_STRING_EQUAL(cp_key_sensor(b, sizeof(b), "sp:", 42),
+			       "sp:sensor:42");
+	CU_ASSERT_STRING_EQUAL(cp_key_sub(b, sizeof(b), "x:", "wall", 7, 3),
+			       "x:sub:wall:7/3");
+	CU_ASSERT_STRING_EQUAL(cp_key_sub(b, sizeof(b), "x:", "wall", 7, 0),
+			       "x:sub:wall:7");
+	CU_ASSERT_STRING_EQUAL(cp_channel(b, sizeof(b), "sp:"), "sp:events");
+	CU_ASSERT_EQUAL(cp_sub_member_parse("42/7", &s, &a), 0);
+	CU_ASSERT_EQUAL(s, 42);
+	CU_ASSERT_EQUAL(a, 7);
+	CU_ASSERT_EQUAL(cp_sub_member_parse("42", &s, &a), 0);
+	CU_ASSERT_EQUAL(a, 0);
+	CU_ASSERT_EQUAL(cp_sub_member_parse("0", &s, &a), -1);
+	CU_ASSERT_EQUAL(cp_sub_member_parse("4/x", &s, &a), -1);
+	CU_ASSERT_EQUAL(cp_sub_member_parse("4/70000", &s, &a), -1);
+}
+
+static void test_events(void)
+{
+	struct cp_event e;
+	struct cp_sensor_item it;
+	const char *cur;
+
+	CU_ASSERT_EQUAL(cp_event_parse("S nodeA 123 5:1:r 6:3:m 7:2:g", &e), 0);
+	CU_ASSERT_EQUAL(e.type, CP_EV_SENSORS);
+	CU_ASSERT_STRING_EQUAL(e.name, "nodeA");
+	CU_ASSERT_EQUAL(e.t_ns, 123);
+	cur = e.items;
+	CU_ASSERT_EQUAL(cp_event_next_sensor(&cur, &it), 1);
+	CU_ASSERT_EQUAL(it.sensor, 5);
+	CU_ASSERT_EQUAL(it.change, CP_SENSOR_REGISTERED);
+	CU_ASSERT_EQUAL(cp_event_next_sensor(&cur, &it), 1);
+	CU_ASSERT_EQUAL(it.epoch, 3);
+	CU_ASSERT_EQUAL(it.change, CP_SENSOR_MOVED);
+	CU_ASSERT_EQUAL(cp_event_next_sensor(&cur, &it), 1);
+	CU_ASSERT_EQUAL(it.change, CP_SENSOR_GONE);
+	CU_ASSERT_EQUAL(cp_event_next_sensor(&cur, &it), 0);
+	cur = "5:1:x";
+	CU_ASSERT_EQUAL(cp_event_next_sensor(&cur, &it), -1);
+	CU_ASSERT_EQUAL(cp_event_parse("U wall 42/3 99", &e), 0);
+	CU_ASSERT_STRING_EQUAL(e.name, "wall");
+	CU_ASSERT_EQUAL(e.sensor, 42);
+	CU_ASSERT_EQUAL(e.attr, 3);
+	CU_ASSERT_EQUAL(e.t_ns, 99);
+	CU_ASSERT_EQUAL(cp_event_parse("P 8 100", &e), 0);
+	CU_ASSERT_EQUAL(e.sensor, 8);
+	CU_ASSERT_EQUAL(cp_event_parse("V wall 5", &e), 0);
+	CU_ASSERT_EQUAL(cp_event_parse("N n2 5", &e), 0);
+	CU_ASSERT_EQUAL(cp_event_parse("Q x 1", &e), -1);
+	CU_ASSERT_EQUAL(cp_event_parse("U wall 0 1", &e), -1);
+	CU_ASSERT_EQUAL(cp_event_parse("P 8 1x", &e), -1);
+	CU_ASSERT_EQUAL(cp_event_parse("V", &e), -1);
+}
+
+void suite_cp(void)
+{
+	static const CU_TestInfo tests[] = {
+		{ "Redis URLs", test_urls },
+		{ "key names and members", test_keys },
+		{ "event messages", test_events },
+		CU_TEST_INFO_NULL,
+	};
+	unit_add("cp", tests);
+}

@@ -67,6 +67,15 @@ struct sp_config {
 	uint32_t loss_burst;
 	uint64_t loss_seed;
 	uint32_t loss_feed;          /* 65536: every feed */
+	/* [controlplane] (senseplane-ctld) */
+	char cp_redis[SP_PATH_MAX];  /* redis://, unix://, sentinel:// */
+	char cp_node[64];            /* this node's id; "" = host name */
+	char cp_prefix[32];          /* every key under it */
+	uint32_t cp_heartbeat_ms;
+	uint32_t cp_node_ttl_ms;
+	uint32_t cp_resync_s;
+	char cp_api[64];             /* the daemon's TCP API, host:port */
+	char cp_metrics[64];         /* Prometheus /metrics, host:port */
 	/* [control] */
 	char ctl_socket[SP_PATH_MAX];
 };

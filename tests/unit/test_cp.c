@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "cp_cache.h"
 #include "cp_schema.h"
 #include "cp_url.h"
 #include "unit.h"
@@ -115,13 +116,46 @@ static void test_events(void)
 	CU_ASSERT_EQUAL(cp_event_parse("V", &e), -1);
 }
 
+static void test_cache(void)
+{
+	struct cp_cache c;
+	uint32_t a, b;
+
+	CU_ASSERT_EQUAL_FATAL(cp_cache_init(&c), 0);
+	a = cp_cache_node(&c, "nodeA");
+	b = cp_cache_node(&c, "nodeB");
+	CU_ASSERT_EQUAL(cp_cache_node(&c, "nodeA"), a);
+	CU_ASSERT_NOT_EQUAL(a, b);
+	CU_ASSERT_EQUAL(cp_cache_set(&c, 42, a, 1, 0), 1);
+	CU_ASSERT_EQUAL(cp_cache_get(&c, 42)->node, a);
+	/* moved to B at epoch 2 */
+	CU_ASSERT_EQUAL(cp_cache_set(&c, 42, b, 2, 0), 1);
+	/* a late event from the old owner cannot undo the move */
+	CU_ASSERT_EQUAL(cp_cache_set(&c, 42, a, 1, 0), 0);
+	CU_ASSERT_EQUAL(cp_cache_get(&c, 42)->node, b);
+	CU_ASSERT_EQUAL(c.stale_ignored, 1);
+	/* the same epoch refreshes (idle, back) */
+	CU_ASSERT_EQUAL(cp_cache_set(&c, 42, b, 2, 1), 1);
+	CU_ASSERT_EQUAL(cp_cache_get(&c, 42)->idle, 1);
+	CU_ASSERT_PTR_NULL(cp_cache_get(&c, 43));
+	/* growth keeps every entry */
+	for (uint64_t s = 1000; s < 101000; s++)
+		cp_cache_set(&c, s, a, 1, 0);
+	CU_ASSERT_EQUAL(c.n, 100001);
+	for (uint64_t s = 1000; s < 101000; s += 997)
+		CU_ASSERT_PTR_NOT_NULL(cp_cache_get(&c, s));
+	cp_cache_free(&c);
+}
+
 void suite_cp(void)
 {
 	static const CU_TestInfo tests[] = {
 		{ "Redis URLs", test_urls },
 		{ "key names and members", test_keys },
 		{ "event messages", test_events },
+		{ "discovery cache and epochs", test_cache },
 		CU_TEST_INFO_NULL,
 	};
 	unit_add("cp", tests);
 }
+

@@ -65,7 +65,7 @@ static void check_up(struct cp_redis *r)
  * get better); anything else is. */
 static int reply_failed(struct cp_redis *r, redisReply *rep, const char *what)
 {
-	char why[256];
+	char why[512];
 
 	if (rep && rep->type != REDIS_REPLY_ERROR)
 		return 0;
@@ -146,7 +146,7 @@ static void auth(struct cp_redis *r, redisAsyncContext *c, redisCallbackFn *cb)
 static void on_connect(const redisAsyncContext *c, int status)
 {
 	struct cp_redis *r = c->data;
-	char why[256];
+	char why[512];
 
 	if (r == NULL || (c != r->cmd && c != r->sub))
 		return;
@@ -170,7 +170,7 @@ static void on_connect(const redisAsyncContext *c, int status)
 static void on_disconnect(const redisAsyncContext *c, int status)
 {
 	struct cp_redis *r = c->data;
-	char why[256];
+	char why[512];
 
 	(void)status;
 	if (r == NULL || (c != r->cmd && c != r->sub))
@@ -238,7 +238,7 @@ static redisAsyncContext *open_one(struct cp_redis *r)
 
 static void connect_now(struct cp_redis *r)
 {
-	char why[300];
+	char why[512];
 
 	if (r->url.kind == CP_URL_SENTINEL && sentinel_master(r) < 0) {
 		snprintf(why, sizeof(why), "no Sentinel answered for master "

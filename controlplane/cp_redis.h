@@ -32,9 +32,9 @@ struct cp_redis {
 	int fatal;                 /* credentials refused: no retry */
 	uint32_t backoff_ms;
 	struct event *retry;
-	char host[128];            /* where the master is now */
+	char host[256];            /* where the master is now */
 	int port;
-	char err[256];
+	char err[512];
 	uint64_t connects, losses, commands, messages;
 };
 

@@ -34,6 +34,13 @@ char *cp_key_sensor(char *buf, size_t len, const char *pfx, uint64_t id)
 	return buf;
 }
 
+char *cp_key_sensor_subs(char *buf, size_t len, const char *pfx,
+			 uint64_t id)
+{
+	snprintf(buf, len, "%ssensor:%" PRIu64 ":subs", pfx, id);
+	return buf;
+}
+
 char *cp_key_viewer(char *buf, size_t len, const char *pfx, const char *v)
 {
 	snprintf(buf, len, "%sviewer:%s", pfx, v);

@@ -23,6 +23,9 @@ char *cp_key_viewer(char *buf, size_t len, const char *pfx, const char *v);
 char *cp_key_viewer_subs(char *buf, size_t len, const char *pfx,
 			 const char *v);
 char *cp_key_viewers(char *buf, size_t len, const char *pfx);
+/** The set of "VIEWER[/ATTR]" subscribed to a sensor. */
+char *cp_key_sensor_subs(char *buf, size_t len, const char *pfx,
+			 uint64_t id);
 /** A subscription's key; its value is the level, its TTL the hover's. */
 char *cp_key_sub(char *buf, size_t len, const char *pfx, const char *viewer,
 		 uint64_t sensor, uint16_t attr);

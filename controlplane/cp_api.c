@@ -1,0 +1,335 @@
+/*
+ * cp_api.c - the node API and /metrics (see cp_api.h; the metric families
+ * are listed in SCHEMA.md).
+ */
+#include "cp_api.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/http.h>
+#include <event2/listener.h>
+#include <hiredis/hiredis.h>
+#include <jansson.h>
+
+#include "sp_addr.h"
+
+struct cp_api {
+	struct cp_node *n;
+	struct evconnlistener *lis;
+	struct evhttp *http;
+};
+
+static void send_json(struct bufferevent *bev, json_t *j)
+{
+	char *s = json_dumps(j, JSON_COMPACT);
+
+	json_decref(j);
+	if (s == NULL)
+		return;
+	bufferevent_write(bev, s, strlen(s));
+	bufferevent_write(bev, "\n", 1);
+	free(s);
+}
+
+static json_t *whereis_json(struct cp_node *n, uint64_t sensor,
+			    const struct cp_cache_entry *e,
+			    const char *source)
+{
+	return json_pack("{s:b, s:I, s:s, s:I, s:b, s:b, s:s}", "ok", 1,
+			 "sensor", (json_int_t)sensor, "node",
+			 n->cache.nodes[e->node], "epoch", (json_int_t)e->epoch,
+			 "idle", e->idle, "alive", n->cache.alive[e->node],
+			 "source", e->node == n->me ? "local" : source);
+}
+
+struct pending {
+	struct cp_node *n;
+	struct bufferevent *bev;
+	uint64_t sensor;
+};
+
+/* Not in the cache: Redis answers (and the cache learns it). */
+static void on_whereis_redis(redisAsyncContext *c, void *reply, void *priv)
+{
+	struct pending *p = priv;
+	redisReply *r = reply;
+	const struct cp_cache_entry *e;
+
+	(void)c;
+	if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 3 &&
+	    r->element[0]->type == REDIS_REPLY_STRING) {
+		cp_cache_set(&p->n->cache, p->sensor,
+			     cp_cache_node(&p->n->cache, r->element[0]->str),
+			     r->element[1]->str ? strtoull(r->element[1]->str,
+							   NULL, 10) : 0,
+			     r->element[2]->str && r->element[2]->str[0] == '1');
+		e = cp_cache_get(&p->n->cache, p->sensor);
+		send_json(p->bev, whereis_json(p->n, p->sensor, e, "redis"));
+	} else {
+		send_json(p->bev, json_pack("{s:b, s:s}", "ok", 0, "error",
+					    "no node owns that sensor"));
+	}
+	bufferevent_decref(p->bev);
+	free(p);
+}
+
+static json_t *ctld_json(struct cp_node *n)
+{
+	json_t *nodes = json_array();
+
+	for (uint32_t i = 0; i < n->cache.nnodes; i++)
+		json_array_append_new(nodes, json_pack("{s:s, s:b}", "node",
+				      n->cache.nodes[i], "alive",
+				      n->cache.alive[i]));
+	return json_pack("{s:b, s:s, s:b, s:s, s:I, s:I, s:I, s:I, s:I, s:I,"
+			 " s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:o}",
+		"ok", 1, "node", n->node, "redis_up", n->redis.up,
+		"redis_error", n->redis.err,
+		"redis_connects", (json_int_t)n->redis.connects,
+		"registry_writes", (json_int_t)n->registry_writes,
+		"registry_batches", (json_int_t)n->registry_batches,
+		"registry_errors", (json_int_t)n->registry_errors,
+		"events_in", (json_int_t)n->events_in,
+		"cache_sensors", (json_int_t)n->cache.n,
+		"subs_applied", (json_int_t)n->subs_applied,
+		"subs_removed", (json_int_t)n->subs_removed,
+		"resyncs", (json_int_t)n->resyncs,
+		"restores", (json_int_t)n->restores,
+		"moved_in", (json_int_t)n->moved_in,
+		"discovery_lag_p50_ms",
+		sp_histo_pct(&n->discovery_lag, 50) / 1e6,
+		"discovery_lag_p99_ms",
+		sp_histo_pct(&n->discovery_lag, 99) / 1e6,
+		"whereis_p50_ns", (double)sp_histo_pct(&n->whereis_ns, 50),
+		"whereis_p99_ns", (double)sp_histo_pct(&n->whereis_ns, 99),
+		"nodes", nodes);
+}
+
+static void on_line(struct cp_api *a, struct bufferevent *bev, char *line)
+{
+	struct cp_node *n = a->n;
+	char err[256], verb[16] = "";
+	uint64_t sensor = 0;
+	json_t *r;
+
+	sscanf(line, "%15s %" SCNu64, verb, &sensor);
+	if (strcmp(verb, "whereis") == 0) {
+		const struct cp_cache_entry *e;
+		struct pending *p;
+		char key[192];
+
+		if (sensor == 0) {
+			send_json(bev, json_pack("{s:b, s:s}", "ok", 0, "error",
+						 "usage: whereis SENSOR"));
+			return;
+		}
+		e = cp_node_whereis(n, sensor);
+		if (e) {
+			send_json(bev, whereis_json(n, sensor, e, "cache"));
+			return;
+		}
+		p = calloc(1, sizeof(*p));
+		if (p == NULL)
+			return;
+		*p = (struct pending){ n, bev, sensor };
+		bufferevent_incref(bev);
+		if (cp_redis_cmd(&n->redis, on_whereis_redis, p, "HMGET %s node "
+				 "epoch idle", cp_key_sensor(key, sizeof(key),
+				 n->pfx, sensor)) < 0) {
+			bufferevent_decref(bev);
+			free(p);
+			send_json(bev, json_pack("{s:b, s:s}", "ok", 0, "error",
+				  "not in the cache, and Redis is down"));
+		}
+		return;
+	}
+	if (strcmp(verb, "ctld") == 0) {
+		send_json(bev, ctld_json(n));
+		return;
+	}
+	/* the rest is the dataplane's */
+	if (n->dp == NULL) {
+		send_json(bev, json_pack("{s:b, s:s}", "ok", 0, "error",
+					 "this node's dataplane is not "
+					 "reachable"));
+		return;
+	}
+	r = sp_ctl_call(n->dp, err, sizeof(err), "%s", line);
+	send_json(bev, r ? r : json_pack("{s:b, s:s}", "ok", 0, "error", err));
+}
+
+static void on_read(struct bufferevent *bev, void *arg)
+{
+	struct evbuffer *in = bufferevent_get_input(bev);
+	char *line;
+	size_t len;
+
+	while ((line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF))) {
+		on_line(arg, bev, line);
+		free(line);
+	}
+}
+
+static void on_event(struct bufferevent *bev, short what, void *arg)
+{
+	(void)arg;
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		bufferevent_free(bev);
+}
+
+static void on_accept(struct evconnlistener *l, evutil_socket_t fd,
+		      struct sockaddr *sa, int len, void *arg)
+{
+	struct bufferevent *bev = bufferevent_socket_new(
+		evconnlistener_get_base(l), fd, BEV_OPT_CLOSE_ON_FREE);
+
+	(void)sa;
+	(void)len;
+	bufferevent_setcb(bev, on_read, NULL, on_event, arg);
+	bufferevent_enable(bev, EV_READ | EV_WRITE);
+}
+
+/* ---- /metrics ---- */
+
+static void metric(struct evbuffer *b, const char *name, const char *type,
+		   const char *help, const char *labels, const char *node,
+		   double v)
+{
+	evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s %s\n%s{node=\"%s\"%s%s}"
+			    " %.17g\n", name, help, name, type, name, node,
+			    labels[0] ? "," : "", labels, v);
+}
+
+static void on_metrics(struct evhttp_request *req, void *arg)
+{
+	struct cp_api *a = arg;
+	struct cp_node *n = a->n;
+	struct evbuffer *b = evbuffer_new();
+	char err[256], name[128], lab[64];
+	json_t *st = n->dp ? sp_ctl_call(n->dp, err, sizeof(err), "stats")
+			   : NULL;
+	const char *key, *node = n->node;
+	json_t *v;
+
+	metric(b, "senseplane_ctld_redis_up", "gauge",
+	       "1 while connected to Redis", "", node, n->redis.up);
+	metric(b, "senseplane_ctld_registry_writes_total", "counter",
+	       "sensor registrations written", "", node,
+	       (double)n->registry_writes);
+	metric(b, "senseplane_ctld_events_total", "counter",
+	       "events read from the channel", "", node,
+	       (double)n->events_in);
+	metric(b, "senseplane_ctld_cache_sensors", "gauge",
+	       "sensors in the discovery cache", "", node, (double)n->cache.n);
+	metric(b, "senseplane_ctld_subs_applied_total", "counter",
+	       "subscriptions applied to the dataplane", "", node,
+	       (double)n->subs_applied);
+	metric(b, "senseplane_ctld_discovery_lag_seconds", "gauge",
+	       "publish to cache, 99th percentile", "quantile=\"0.99\"", node,
+	       sp_histo_pct(&n->discovery_lag, 99) / 1e9);
+	metric(b, "senseplane_ctld_whereis_seconds", "gauge",
+	       "cache lookup, 99th percentile", "quantile=\"0.99\"", node,
+	       sp_histo_pct(&n->whereis_ns, 99) / 1e9);
+	metric(b, "senseplane_dp_up", "gauge", "1 while the dataplane answers",
+	       "", node, st != NULL);
+	json_object_foreach(st ? json_object_get(st, "totals") : NULL, key, v) {
+		snprintf(name, sizeof(name), "senseplane_dp_%s", key);
+		for (char *p = name; *p; p++)
+			if (*p == '.')
+				*p = '_';
+		metric(b, name, "counter", "dataplane counter (README)", "",
+		       node, (double)json_integer_value(v));
+	}
+	json_object_foreach(st ? json_object_get(st, "tiers") : NULL, key, v) {
+		snprintf(lab, sizeof(lab), "tier=\"%s\"", key);
+		metric(b, "senseplane_dp_feed_messages_total", "counter",
+		       "messages sent per tier feed", lab, node,
+		       (double)json_integer_value(json_object_get(v, "msgs")));
+		metric(b, "senseplane_dp_feed_stale_p99_seconds", "gauge",
+		       "staleness of what a tier feed sends, p99", lab, node,
+		       json_number_value(json_object_get(v, "stale_p99_us")) /
+		       1e6);
+	}
+	json_decref(st);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+			  "Content-Type", "text/plain; version=0.0.4");
+	evhttp_send_reply(req, 200, "OK", b);
+	evbuffer_free(b);
+}
+
+static int listen_on(const char *where, char *host, size_t hlen,
+		     uint16_t *port)
+{
+	uint32_t ip;
+	struct in_addr a;
+
+	if (sp_addr_parse(where, &ip, port, 0) < 0)
+		return -1;
+	a.s_addr = htonl(ip);
+	snprintf(host, hlen, "%s", inet_ntoa(a));
+	return 0;
+}
+
+struct cp_api *cp_api_start(struct cp_node *n, char *err, size_t errlen)
+{
+	struct cp_api *a = calloc(1, sizeof(*a));
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	char host[64];
+	uint16_t port;
+
+	if (a == NULL)
+		return NULL;
+	a->n = n;
+	if (listen_on(n->cfg->cp_api, host, sizeof(host), &port) < 0) {
+		snprintf(err, errlen, "controlplane.api '%s': expected IP:PORT",
+			 n->cfg->cp_api);
+		goto fail;
+	}
+	sa.sin_port = htons(port);
+	inet_pton(AF_INET, host, &sa.sin_addr);
+	a->lis = evconnlistener_new_bind(n->base, on_accept, a,
+		LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 16,
+		(struct sockaddr *)&sa, sizeof(sa));
+	if (a->lis == NULL) {
+		snprintf(err, errlen, "controlplane.api %s: cannot listen",
+			 n->cfg->cp_api);
+		goto fail;
+	}
+	if (n->cfg->cp_metrics[0]) {
+		if (listen_on(n->cfg->cp_metrics, host, sizeof(host),
+			      &port) < 0) {
+			snprintf(err, errlen, "controlplane.metrics '%s': "
+				 "expected IP:PORT", n->cfg->cp_metrics);
+			goto fail;
+		}
+		a->http = evhttp_new(n->base);
+		if (a->http == NULL ||
+		    evhttp_bind_socket(a->http, host, port) < 0) {
+			snprintf(err, errlen, "controlplane.metrics %s: cannot "
+				 "listen", n->cfg->cp_metrics);
+			goto fail;
+		}
+		evhttp_set_cb(a->http, "/metrics", on_metrics, a);
+	}
+	return a;
+fail:
+	cp_api_stop(a);
+	return NULL;
+}
+
+void cp_api_stop(struct cp_api *a)
+{
+	if (a == NULL)
+		return;
+	if (a->lis)
+		evconnlistener_free(a->lis);
+	if (a->http)
+		evhttp_free(a->http);
+	free(a);
+}

@@ -1,0 +1,65 @@
+/*
+ * cp_node.h - what senseplane-ctld does for its node (controlplane/
+ * SCHEMA.md): heartbeat the node key, register the sensors its dataplane
+ * reports (pipelined, with ownership epochs), follow the events channel
+ * into the discovery cache (with a full resync as the safety net), and
+ * turn the subscriptions in Redis that name its sensors into dataplane
+ * control calls. When Redis comes back it resyncs both ways; when Redis
+ * comes back empty it restores what its dataplane holds.
+ */
+#ifndef CP_NODE_H
+#define CP_NODE_H
+
+#include <stdint.h>
+
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "cp_cache.h"
+#include "cp_redis.h"
+#include "sp_catalog.h"
+#include "sp_config.h"
+#include "sp_ctl.h"
+#include "sp_histo.h"
+
+struct cp_node {
+	struct event_base *base;
+	const struct sp_config *cfg;
+	char node[CP_NAME_MAX];
+	const char *pfx;
+	struct sp_catalog *cat;        /* attribute names of `sub ls` */
+	struct cp_redis redis;
+	struct cp_cache cache;
+	uint32_t me;                   /* our index in the cache's nodes */
+	/* the dataplane */
+	struct sp_ctl *dp;
+	struct bufferevent *watch;
+	uint32_t dp_workers;
+	char dp_session[20];
+	/* sensors to register, batched */
+	char **pend;
+	uint32_t npend, cap_pend;
+	/* timers */
+	struct event *t_heartbeat, *t_flush, *t_resync, *t_alive, *t_dp;
+	uint64_t started_ms;
+	/* figures */
+	uint64_t registry_writes, registry_batches, registry_errors;
+	uint64_t moved_in, moved_out, events_in, subs_applied, subs_removed;
+	uint64_t resyncs, restores, dp_errors;
+	struct sp_histo discovery_lag; /* publish -> our cache */
+	struct sp_histo whereis_ns;    /* cache lookups */
+};
+
+/** Set up and start (Redis and dataplane connections come later). */
+int cp_node_start(struct cp_node *n, struct event_base *base,
+		  const struct sp_config *cfg, const char *node,
+		  const struct cp_url *url, char *err, size_t errlen);
+
+/** Stop timers and connections. */
+void cp_node_stop(struct cp_node *n);
+
+/** The answer to `whereis SENSOR` from the cache (NULL: not cached). */
+const struct cp_cache_entry *cp_node_whereis(struct cp_node *n,
+					     uint64_t sensor);
+
+#endif /* CP_NODE_H */

@@ -1,0 +1,154 @@
+/*
+ * ctld_main.c - senseplane-ctld, one per node: keeps the node's registry
+ * and subscriptions in Redis in step with its dataplane (cp_node), serves
+ * the node API and /metrics (cp_api). One libevent loop; jemalloc is the
+ * allocator of the whole process (hiredis 0.14 has no allocator hooks, so
+ * it gets jemalloc by linking).
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "cp_api.h"
+#include "cp_node.h"
+#include "cp_url.h"
+#include "sp_config.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"usage: senseplane-ctld [options]\n"
+"\n"
+"The control-plane daemon of one node: registers the sensors its dataplane\n"
+"sees in Redis, follows the other nodes' sensors, and applies the\n"
+"subscriptions in Redis to its dataplane (controlplane/SCHEMA.md).\n"
+"\n"
+"  -c, --config FILE    configuration (default %s)\n"
+"  -s, --set SEC.KEY=V  override a key (repeatable)\n"
+"  -r, --redis URL      controlplane.redis: redis://[user:pass@]host:port/db,\n"
+"                       unix:///path, sentinel://host:port,.../master\n"
+"  -n, --node ID        controlplane.node (default: the host name)\n"
+"      --socket PATH    control.socket of the dataplane\n"
+"  -h, --help           this text\n", SP_CONFIG_DEFAULT);
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *base)
+{
+	(void)sig;
+	(void)what;
+	event_base_loopexit(base, NULL);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "config", 1, NULL, 'c' }, { "set", 1, NULL, 's' },
+		{ "redis", 1, NULL, 'r' }, { "node", 1, NULL, 'n' },
+		{ "socket", 1, NULL, 'S' }, { "help", 0, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct sp_config cfg;
+	static struct cp_node node;
+	const char *path = SP_CONFIG_DEFAULT, *sets[32];
+	char err[512], buf[300], host[64];
+	struct event_base *base;
+	struct event *sint, *sterm;
+	struct cp_api *api;
+	struct cp_url url;
+	int nsets = 0, c;
+
+	while ((c = getopt_long(argc, argv, "c:s:r:n:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'c': path = optarg; break;
+		case 'h': usage(stdout); return 0;
+		case 's': case 'r': case 'n': case 'S':
+			if (nsets == 32) {
+				fprintf(stderr, "senseplane-ctld: too many "
+					"overrides\n");
+				return 2;
+			}
+			if (c == 's') {
+				sets[nsets++] = optarg;
+				break;
+			}
+			snprintf(buf, sizeof(buf), "%s=%s", c == 'r' ?
+				 "controlplane.redis" : c == 'n' ?
+				 "controlplane.node" : "control.socket", optarg);
+			sets[nsets++] = strdup(buf);
+			break;
+		default: usage(stderr); return 2;
+		}
+	}
+	sp_config_defaults(&cfg);
+	if (sp_config_load(&cfg, path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "senseplane-ctld: %s\n", err);
+		return 2;
+	}
+	for (int i = 0; i < nsets; i++) {
+		if (sp_config_set(&cfg, sets[i], err, sizeof(err)) < 0) {
+			fprintf(stderr, "senseplane-ctld: %s\n", err);
+			return 2;
+		}
+	}
+	if (cp_url_parse(cfg.cp_redis, &url, err, sizeof(err)) < 0) {
+		fprintf(stderr, "senseplane-ctld: controlplane.redis: %s\n",
+			err);
+		return 2;
+	}
+	if (cfg.cp_node[0] == '\0') {
+		gethostname(host, sizeof(host));
+		host[sizeof(host) - 1] = '\0';
+		snprintf(cfg.cp_node, sizeof(cfg.cp_node), "%s", host);
+	}
+	if (strpbrk(cfg.cp_node, " :/")) {
+		fprintf(stderr, "senseplane-ctld: node id '%s': no spaces, "
+			"colons or slashes\n", cfg.cp_node);
+		return 2;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	base = event_base_new();
+	if (base == NULL ||
+	    cp_node_start(&node, base, &cfg, cfg.cp_node, &url, err,
+			  sizeof(err)) < 0) {
+		fprintf(stderr, "senseplane-ctld: %s\n", err);
+		return 1;
+	}
+	api = cp_api_start(&node, err, sizeof(err));
+	if (api == NULL) {
+		fprintf(stderr, "senseplane-ctld: %s\n", err);
+		cp_node_stop(&node);
+		return 1;
+	}
+	cp_url_print(&url, buf, sizeof(buf));
+	printf("senseplane-ctld %s: node %s, Redis %s, prefix %s, api %s, "
+	       "metrics %s\n", SP_VERSION_STR, cfg.cp_node, buf, cfg.cp_prefix,
+	       cfg.cp_api, cfg.cp_metrics[0] ? cfg.cp_metrics : "off");
+	fflush(stdout);
+	sint = evsignal_new(base, SIGINT, on_signal, base);
+	sterm = evsignal_new(base, SIGTERM, on_signal, base);
+	evsignal_add(sint, NULL);
+	evsignal_add(sterm, NULL);
+	/* credentials refused at the first connection: a clear error, out */
+	while (event_base_loop(base, EVLOOP_ONCE) == 0) {
+		if (node.redis.fatal) {
+			fprintf(stderr, "senseplane-ctld: %s\n", node.redis.err);
+			cp_api_stop(api);
+			cp_node_stop(&node);
+			return 3;
+		}
+		if (event_base_got_exit(base))
+			break;
+	}
+	printf("senseplane-ctld: stopping\n");
+	event_free(sint);
+	event_free(sterm);
+	cp_api_stop(api);
+	cp_node_stop(&node);
+	event_base_free(base);
+	return 0;
+}

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_cluster.h"
 #include "cli_print.h"
 #include "sp_ctl.h"
 
@@ -50,8 +51,18 @@ static void usage(FILE *out)
 "  stats                                counters, tiers, viewers, tables\n"
 "  top [--interval MS] [--count N]      live figures\n"
 "\n"
+"cluster mode (--redis URL or $SENSEPLANE_REDIS): the same through Redis,\n"
+"and:\n"
+"  nodes                                nodes, alive or not\n"
+"  sensors [--node N]                   sensors in the registry\n"
+"  whereis SENSOR                       its node, lcore, epoch\n"
+"  history|attention ... go to the sensor's node; stats|flags|feeds\n"
+"  --node N go to that node's daemon\n"
+"\n"
 "options:\n"
 "  -s, --socket PATH   control socket (default $SENSEPLANE_SOCKET or %s)\n"
+"      --redis URL     cluster mode: redis://, unix://, sentinel://\n"
+"      --prefix P      key prefix in Redis (default sp:)\n"
 "  -j, --json          print the dataplane's JSON answer\n"
 "  -h, --help          this text\n"
 "\n"
@@ -134,9 +145,11 @@ int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "socket", 1, NULL, 's' }, { "json", 0, NULL, 'j' },
+		{ "redis", 1, NULL, 'R' }, { "prefix", 1, NULL, 'P' },
 		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	const char *path = getenv("SENSEPLANE_SOCKET");
+	const char *redis = getenv("SENSEPLANE_REDIS"), *prefix = "sp:";
 	char err[512], line[2048];
 	struct sp_ctl *c;
 	json_t *resp;
@@ -148,6 +161,8 @@ int main(int argc, char **argv)
 	while ((o = getopt_long(argc, argv, "+s:jh", lo, NULL)) != -1) {
 		switch (o) {
 		case 's': path = optarg; break;
+		case 'R': redis = optarg; break;
+		case 'P': prefix = optarg; break;
 		case 'j': json = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -163,6 +178,8 @@ int main(int argc, char **argv)
 		json = 1;
 		argc--;
 	}
+	if (redis)
+		return cli_cluster(redis, prefix, json, argc, argv);
 	c = sp_ctl_open(path, err, sizeof(err));
 	if (c == NULL) {
 		fprintf(stderr, "senseplane: %s\n", err);

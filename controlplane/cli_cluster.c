@@ -1,0 +1,690 @@
+/*
+ * cli_cluster.c - cluster-mode commands (see cli_cluster.h).
+ */
+#include "cli_cluster.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <hiredis/hiredis.h>
+#include <jansson.h>
+
+#include "cli_print.h"
+#include "cp_schema.h"
+#include "cp_url.h"
+#include "sp_addr.h"
+#include "sp_catalog.h"
+#include "sp_hint.h"
+
+#define KEY 192
+
+struct cl {
+	redisContext *r;
+	const char *pfx;
+	int json;
+	struct sp_catalog cat;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static redisReply *cmd(struct cl *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static redisReply *cmd(struct cl *c, const char *fmt, ...)
+{
+	va_list ap;
+	redisReply *r;
+
+	va_start(ap, fmt);
+	r = redisvCommand(c->r, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+static void out(struct cl *c, json_t *j, const char *verb)
+{
+	if (c->json) {
+		json_dumpf(j, stdout, JSON_COMPACT);
+		putchar('\n');
+	} else {
+		cli_print(stdout, verb, "", j);
+	}
+	json_decref(j);
+}
+
+static int fail(const char *fmt, const char *a)
+{
+	fprintf(stderr, "senseplane: ");
+	fprintf(stderr, fmt, a);
+	fputc('\n', stderr);
+	return 1;
+}
+
+/* "SENSOR" or "SENSOR/ATTR" with ATTR by name or id. */
+static int key_arg(struct cl *c, const char *s, uint64_t *sensor,
+		   uint16_t *attr)
+{
+	char buf[96], *slash, *end;
+	const struct sp_attr *a;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	slash = strchr(buf, '/');
+	if (slash)
+		*slash++ = '\0';
+	*sensor = strtoull(buf, &end, 10);
+	if (*end || *sensor == 0)
+		return -1;
+	*attr = 0;
+	if (slash) {
+		a = sp_catalog_find(&c->cat, slash);
+		if (a == NULL) {
+			unsigned long v = strtoul(slash, &end, 10);
+
+			a = *end ? NULL : sp_catalog_get(&c->cat, (uint16_t)v);
+		}
+		if (a == NULL)
+			return -1;
+		*attr = (uint16_t)a->id;
+	}
+	return 0;
+}
+
+static void publish(struct cl *c, const char *msg)
+{
+	char chan[KEY];
+
+	freeReplyObject(cmd(c, "PUBLISH %s %s", cp_channel(chan, sizeof(chan),
+							   c->pfx), msg));
+}
+
+static int nodes(struct cl *c)
+{
+	char k[KEY];
+	redisReply *m = cmd(c, "SMEMBERS %s", cp_key_nodes(k, sizeof(k),
+							    c->pfx));
+	json_t *list = json_array();
+
+	for (size_t i = 0; m && i < m->elements; i++) {
+		const char *n = m->element[i]->str;
+		redisReply *h = cmd(c, "HGETALL %s", cp_key_node(k, sizeof(k),
+								 c->pfx, n));
+		redisReply *s = cmd(c, "SCARD %s", cp_key_node_sensors(k,
+							sizeof(k), c->pfx, n));
+		json_t *o = json_pack("{s:s, s:b, s:I}", "node", n, "alive",
+				      h && h->elements > 0, "sensors",
+				      (json_int_t)(s ? s->integer : 0));
+
+		for (size_t j = 0; h && j + 1 < h->elements; j += 2)
+			json_object_set_new(o, h->element[j]->str,
+					    json_string(h->element[j + 1]->str));
+		json_array_append_new(list, o);
+		freeReplyObject(h);
+		freeReplyObject(s);
+	}
+	freeReplyObject(m);
+	if (c->json) {
+		out(c, json_pack("{s:b, s:o}", "ok", 1, "nodes", list), "nodes");
+		return 0;
+	}
+	printf("%-16s %-6s %8s %-22s %6s %s\n", "NODE", "ALIVE", "SENSORS",
+	       "API", "LCORES", "SESSION");
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		json_t *o = json_array_get(list, i);
+
+		printf("%-16s %-6s %8lld %-22s %6s %s\n",
+		       json_string_value(json_object_get(o, "node")),
+		       json_is_true(json_object_get(o, "alive")) ? "yes" : "no",
+		       json_integer_value(json_object_get(o, "sensors")),
+		       json_string_value(json_object_get(o, "api")) ?: "-",
+		       json_string_value(json_object_get(o, "lcores")) ?: "-",
+		       json_string_value(json_object_get(o, "session")) ?: "-");
+	}
+	json_decref(list);
+	return 0;
+}
+
+static json_t *sensor_json(struct cl *c, uint64_t id)
+{
+	char k[KEY];
+	redisReply *h = cmd(c, "HGETALL %s", cp_key_sensor(k, sizeof(k),
+							   c->pfx, id));
+	json_t *o;
+
+	if (h == NULL || h->elements == 0) {
+		freeReplyObject(h);
+		return NULL;
+	}
+	o = json_pack("{s:I}", "id", (json_int_t)id);
+	for (size_t j = 0; j + 1 < h->elements; j += 2)
+		json_object_set_new(o, h->element[j]->str,
+				    json_string(h->element[j + 1]->str));
+	freeReplyObject(h);
+	return o;
+}
+
+static int sensors(struct cl *c, int argc, char **argv)
+{
+	const char *only = argc >= 3 && strcmp(argv[1], "--node") == 0 ?
+			   argv[2] : NULL;
+	char k[KEY];
+	redisReply *m = cmd(c, "SMEMBERS %s", cp_key_nodes(k, sizeof(k),
+							    c->pfx));
+	json_t *list = json_array();
+
+	for (size_t i = 0; m && i < m->elements; i++) {
+		redisReply *s;
+
+		if (only && strcmp(only, m->element[i]->str) != 0)
+			continue;
+		s = cmd(c, "SMEMBERS %s", cp_key_node_sensors(k, sizeof(k),
+					c->pfx, m->element[i]->str));
+		for (size_t j = 0; s && j < s->elements; j++) {
+			json_t *o = sensor_json(c, strtoull(s->element[j]->str,
+							    NULL, 10));
+
+			if (o)
+				json_array_append_new(list, o);
+		}
+		freeReplyObject(s);
+	}
+	freeReplyObject(m);
+	if (c->json) {
+		out(c, json_pack("{s:b, s:o}", "ok", 1, "sensors", list),
+		    "cluster-sensors");
+		return 0;
+	}
+	printf("%12s %-16s %6s %6s %5s\n", "SENSOR", "NODE", "LCORE", "EPOCH",
+	       "IDLE");
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		json_t *o = json_array_get(list, i);
+
+		printf("%12lld %-16s %6s %6s %5s\n",
+		       json_integer_value(json_object_get(o, "id")),
+		       json_string_value(json_object_get(o, "node")) ?: "-",
+		       json_string_value(json_object_get(o, "lcore")) ?: "-",
+		       json_string_value(json_object_get(o, "epoch")) ?: "-",
+		       json_string_value(json_object_get(o, "idle")) ?: "-");
+	}
+	printf("%zu sensor(s)\n", json_array_size(list));
+	json_decref(list);
+	return 0;
+}
+
+static int whereis(struct cl *c, const char *arg)
+{
+	char k[KEY], *end;
+	uint64_t id = strtoull(arg, &end, 10);
+	json_t *o;
+	redisReply *e;
+	const char *node;
+
+	if (*end || id == 0)
+		return 2;
+	o = sensor_json(c, id);
+	if (o == NULL)
+		return fail("sensor %s: no node owns it", arg);
+	node = json_string_value(json_object_get(o, "node"));
+	e = cmd(c, "EXISTS %s", cp_key_node(k, sizeof(k), c->pfx, node));
+	json_object_set_new(o, "alive", json_boolean(e && e->integer == 1));
+	freeReplyObject(e);
+	if (c->json) {
+		json_object_set_new(o, "ok", json_true());
+		out(c, o, "whereis");
+		return 0;
+	}
+	printf("sensor %s on node %s (lcore %s, epoch %s)%s%s\n", arg, node,
+	       json_string_value(json_object_get(o, "lcore")) ?: "?",
+	       json_string_value(json_object_get(o, "epoch")) ?: "?",
+	       json_is_true(json_object_get(o, "alive")) ? "" :
+	       ": the node is down (no heartbeat)",
+	       json_string_value(json_object_get(o, "idle")) &&
+	       strcmp(json_string_value(json_object_get(o, "idle")), "1") == 0 ?
+	       ", idle" : "");
+	json_decref(o);
+	return 0;
+}
+
+static int viewer(struct cl *c, int argc, char **argv)
+{
+	char k[KEY], k2[KEY], msg[160];
+	redisReply *r;
+
+	if (argc >= 2 && strcmp(argv[1], "ls") == 0) {
+		redisReply *m = cmd(c, "SMEMBERS %s", cp_key_viewers(k,
+							sizeof(k), c->pfx));
+		json_t *list = json_array();
+
+		for (size_t i = 0; m && i < m->elements; i++) {
+			const char *v = m->element[i]->str;
+			redisReply *h = cmd(c, "HMGET %s dest level",
+				cp_key_viewer(k, sizeof(k), c->pfx, v));
+			redisReply *n = cmd(c, "SCARD %s", cp_key_viewer_subs(k,
+						sizeof(k), c->pfx, v));
+
+			json_array_append_new(list, json_pack(
+				"{s:s, s:s, s:s, s:i, s:I}", "name", v,
+				"dest", h && h->element[0]->str ?
+					h->element[0]->str : "?",
+				"level", h && h->element[1]->str ?
+					 h->element[1]->str : "?",
+				"feed", 0, "subs",
+				(json_int_t)(n ? n->integer : 0)));
+			freeReplyObject(h);
+			freeReplyObject(n);
+		}
+		freeReplyObject(m);
+		out(c, json_pack("{s:b, s:o}", "ok", 1, "viewers", list),
+		    "viewer");
+		return 0;
+	}
+	if (argc == 3 && strcmp(argv[1], "rm") == 0) {
+		redisReply *m = cmd(c, "SMEMBERS %s", cp_key_viewer_subs(k,
+						sizeof(k), c->pfx, argv[2]));
+		redisReply *e = cmd(c, "EXISTS %s", cp_key_viewer(k2,
+						sizeof(k2), c->pfx, argv[2]));
+
+		if (e == NULL || e->integer == 0) {
+			freeReplyObject(m);
+			freeReplyObject(e);
+			return fail("no viewer '%s'", argv[2]);
+		}
+		freeReplyObject(e);
+		for (size_t i = 0; m && i < m->elements; i++) {
+			uint64_t s;
+			uint16_t a;
+			char sm[96];
+
+			if (cp_sub_member_parse(m->element[i]->str, &s, &a) < 0)
+				continue;
+			freeReplyObject(cmd(c, "DEL %s", cp_key_sub(k, sizeof(k),
+					    c->pfx, argv[2], s, a)));
+			snprintf(sm, sizeof(sm), a ? "%s/%u" : "%s", argv[2], a);
+			freeReplyObject(cmd(c, "SREM %s %s", cp_key_sensor_subs(
+					    k, sizeof(k), c->pfx, s), sm));
+			snprintf(msg, sizeof(msg), "U %s %s %" PRIu64, argv[2],
+				 m->element[i]->str, now_ns());
+			publish(c, msg);
+		}
+		freeReplyObject(m);
+		freeReplyObject(cmd(c, "DEL %s %s", cp_key_viewer(k, sizeof(k),
+				    c->pfx, argv[2]), cp_key_viewer_subs(k2,
+				    sizeof(k2), c->pfx, argv[2])));
+		freeReplyObject(cmd(c, "SREM %s %s", cp_key_viewers(k,
+				    sizeof(k), c->pfx), argv[2]));
+		snprintf(msg, sizeof(msg), "V %s %" PRIu64, argv[2], now_ns());
+		publish(c, msg);
+		printf("ok\n");
+		return 0;
+	}
+	if (argc >= 4 && strcmp(argv[1], "add") == 0) {
+		const char *level = argc >= 5 ? argv[4] : "medium";
+		uint32_t ip;
+		uint16_t port;
+
+		if (sp_addr_parse(argv[3], &ip, &port, 0) < 0)
+			return fail("'%s': expected IP:PORT", argv[3]);
+		if (sp_level_parse(level) <= 0)
+			return fail("'%s': expected low, medium or high", level);
+		if (strlen(argv[2]) >= CP_NAME_MAX || strpbrk(argv[2], " :/"))
+			return fail("viewer name '%s': at most 63 characters, "
+				    "no spaces, colons or slashes", argv[2]);
+		r = cmd(c, "HSETNX %s dest %s", cp_key_viewer(k, sizeof(k),
+			c->pfx, argv[2]), argv[3]);
+		if (r && r->integer == 0) {
+			freeReplyObject(r);
+			return fail("viewer '%s' exists", argv[2]);
+		}
+		freeReplyObject(r);
+		freeReplyObject(cmd(c, "HSET %s level %s", k, level));
+		freeReplyObject(cmd(c, "SADD %s %s", cp_key_viewers(k2,
+				    sizeof(k2), c->pfx), argv[2]));
+		snprintf(msg, sizeof(msg), "V %s %" PRIu64, argv[2], now_ns());
+		publish(c, msg);
+		printf("viewer %s -> %s at %s\n", argv[2], argv[3], level);
+		return 0;
+	}
+	fprintf(stderr, "usage: senseplane --redis URL viewer add NAME "
+		"IP:PORT [LEVEL] | viewer rm NAME | viewer ls\n");
+	return 2;
+}
+
+static int sub(struct cl *c, int argc, char **argv)
+{
+	char k[KEY], k2[KEY], msg[200], m[48], sm[96];
+	const char *level = NULL;
+	long ttl = 0;
+	uint64_t s;
+	uint16_t a;
+	redisReply *r;
+
+	if (argc >= 2 && strcmp(argv[1], "ls") == 0) {
+		redisReply *vs = cmd(c, "SMEMBERS %s", cp_key_viewers(k,
+						sizeof(k), c->pfx));
+		json_t *list = json_array();
+
+		for (size_t i = 0; vs && i < vs->elements; i++) {
+			const char *v = vs->element[i]->str;
+			redisReply *ms;
+
+			if (argc >= 3 && strcmp(argv[2], v) != 0)
+				continue;
+			ms = cmd(c, "SMEMBERS %s", cp_key_viewer_subs(k,
+					sizeof(k), c->pfx, v));
+			for (size_t j = 0; ms && j < ms->elements; j++) {
+				redisReply *g, *t;
+
+				if (cp_sub_member_parse(ms->element[j]->str, &s,
+							&a) < 0)
+					continue;
+				cp_key_sub(k2, sizeof(k2), c->pfx, v, s, a);
+				g = cmd(c, "GET %s", k2);
+				t = cmd(c, "PTTL %s", k2);
+				if (g && g->str)
+					json_array_append_new(list, json_pack(
+						"{s:s, s:I, s:s, s:s, s:I}",
+						"viewer", v, "sensor",
+						(json_int_t)s, "attr", a ?
+						sp_catalog_get(&c->cat, a)->name
+						: "*", "level", g->str,
+						"ttl_ms", (json_int_t)(t &&
+						t->integer > 0 ? t->integer : 0)));
+				freeReplyObject(g);
+				freeReplyObject(t);
+			}
+			freeReplyObject(ms);
+		}
+		freeReplyObject(vs);
+		out(c, json_pack("{s:b, s:o}", "ok", 1, "subs", list), "sub");
+		return 0;
+	}
+	if (argc < 4 || (strcmp(argv[1], "add") && strcmp(argv[1], "rm")) ||
+	    key_arg(c, argv[3], &s, &a) < 0) {
+		fprintf(stderr, "usage: senseplane --redis URL sub add VIEWER "
+			"SENSOR[/ATTR] [LEVEL] [--ttl MS] | sub rm VIEWER "
+			"SENSOR[/ATTR] | sub ls [VIEWER]\n");
+		return 2;
+	}
+	r = cmd(c, "HGET %s level", cp_key_viewer(k, sizeof(k), c->pfx,
+						  argv[2]));
+	if (r == NULL || r->type != REDIS_REPLY_STRING) {
+		freeReplyObject(r);
+		return fail("no viewer '%s'", argv[2]);
+	}
+	for (int i = 4; i < argc; i++) {
+		if (strcmp(argv[i], "--ttl") == 0 && i + 1 < argc)
+			ttl = atol(argv[++i]);
+		else
+			level = argv[i];
+	}
+	if (level == NULL)
+		level = r->str;
+	if (sp_level_parse(level) <= 0 || ttl < 0) {
+		freeReplyObject(r);
+		return fail("'%s': expected low, medium, high or --ttl MS",
+			    level);
+	}
+	cp_key_sub(k, sizeof(k), c->pfx, argv[2], s, a);
+	cp_sub_member(m, sizeof(m), s, a);
+	snprintf(sm, sizeof(sm), a ? "%s/%u" : "%s", argv[2], a);
+	if (strcmp(argv[1], "rm") == 0) {
+		redisReply *d = cmd(c, "DEL %s", k);
+
+		if (d == NULL || d->integer == 0) {
+			freeReplyObject(d);
+			freeReplyObject(r);
+			return fail("viewer '%s' has no such subscription",
+				    argv[2]);
+		}
+		freeReplyObject(d);
+		freeReplyObject(cmd(c, "SREM %s %s", cp_key_viewer_subs(k2,
+				    sizeof(k2), c->pfx, argv[2]), m));
+		freeReplyObject(cmd(c, "SREM %s %s", cp_key_sensor_subs(k2,
+				    sizeof(k2), c->pfx, s), sm));
+	} else {
+		if (ttl)
+			freeReplyObject(cmd(c, "SET %s %s PX %ld", k, level,
+					    ttl));
+		else
+			freeReplyObject(cmd(c, "SET %s %s", k, level));
+		freeReplyObject(cmd(c, "SADD %s %s", cp_key_viewer_subs(k2,
+				    sizeof(k2), c->pfx, argv[2]), m));
+		freeReplyObject(cmd(c, "SADD %s %s", cp_key_sensor_subs(k2,
+				    sizeof(k2), c->pfx, s), sm));
+	}
+	freeReplyObject(r);
+	snprintf(msg, sizeof(msg), "U %s %s %" PRIu64, argv[2], m, now_ns());
+	publish(c, msg);
+	printf("ok\n");
+	return 0;
+}
+
+static int pin(struct cl *c, int argc, char **argv)
+{
+	char k[KEY], msg[64], *end;
+	uint64_t s;
+	redisReply *r;
+
+	cp_key_pins(k, sizeof(k), c->pfx);
+	if (strcmp(argv[0], "pins") == 0) {
+		json_t *list = json_array();
+
+		r = cmd(c, "SMEMBERS %s", k);
+		for (size_t i = 0; r && i < r->elements; i++)
+			json_array_append_new(list, json_integer((json_int_t)
+				strtoull(r->element[i]->str, NULL, 10)));
+		freeReplyObject(r);
+		out(c, json_pack("{s:b, s:o}", "ok", 1, "pins", list), "pins");
+		return 0;
+	}
+	if (argc != 2 || (s = strtoull(argv[1], &end, 10)) == 0 || *end)
+		return 2;
+	r = cmd(c, "%s %s %" PRIu64, strcmp(argv[0], "pin") ? "SREM" : "SADD",
+		k, s);
+	if (r == NULL || r->integer == 0) {
+		freeReplyObject(r);
+		return fail(strcmp(argv[0], "pin") ? "sensor %s is not pinned"
+			    : "sensor %s is pinned already", argv[1]);
+	}
+	freeReplyObject(r);
+	snprintf(msg, sizeof(msg), "P %" PRIu64 " %" PRIu64, s, now_ns());
+	publish(c, msg);
+	printf("ok\n");
+	return 0;
+}
+
+/* Ask node @p node's daemon (its API address is in its node key). */
+static int routed(struct cl *c, const char *node, const char *line,
+		  const char *verb)
+{
+	char k[KEY], err[64], host[64];
+	redisReply *a = cmd(c, "HGET %s api", cp_key_node(k, sizeof(k), c->pfx,
+							  node));
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	uint32_t ip;
+	uint16_t port;
+	json_t *j;
+	FILE *f;
+	char *buf = NULL;
+	size_t cap = 0;
+	int fd;
+
+	if (a == NULL || a->type != REDIS_REPLY_STRING) {
+		freeReplyObject(a);
+		return fail("node %s is not alive (no node key)", node) + 2;
+	}
+	if (sp_addr_parse(a->str, &ip, &port, 0) < 0) {
+		freeReplyObject(a);
+		return fail("node %s has a bad api address", node) + 2;
+	}
+	snprintf(host, sizeof(host), "%s", a->str);
+	freeReplyObject(a);
+	sa.sin_addr.s_addr = htonl(ip);
+	sa.sin_port = htons(port);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		snprintf(err, sizeof(err), "%s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		fprintf(stderr, "senseplane: node %s at %s: %s\n", node, host,
+			err);
+		return 3;
+	}
+	f = fdopen(fd, "r+");
+	fprintf(f, "%s\n", line);
+	fflush(f);
+	if (getline(&buf, &cap, f) < 0 || !(j = json_loads(buf, 0, NULL))) {
+		fclose(f);
+		free(buf);
+		return fail("node %s did not answer", node) + 2;
+	}
+	fclose(f);
+	free(buf);
+	if (json_is_true(json_object_get(j, "ok"))) {
+		out(c, j, verb);
+		return 0;
+	}
+	fprintf(stderr, "senseplane %s: %s\n", verb,
+		json_string_value(json_object_get(j, "error")));
+	json_decref(j);
+	return 1;
+}
+
+/* history/attention go to the sensor's owner; stats/sensors to a node. */
+static int route(struct cl *c, int argc, char **argv)
+{
+	char line[512], k[KEY];
+	uint64_t s = strtoull(argc > 1 ? argv[1] : "0", NULL, 10);
+	const char *node = NULL;
+	redisReply *o = NULL;
+	size_t off = 0;
+	int rc;
+
+	for (int i = 0; i < argc; i++) {
+		const char *w = i == 0 && strcmp(argv[0], "status") == 0 ?
+				"ping" : argv[i];
+
+		if (strcmp(argv[i], "--node") == 0 && i + 1 < argc) {
+			node = argv[++i];
+			continue;
+		}
+		off += (size_t)snprintf(line + off, sizeof(line) - off, "%s%s",
+					off ? " " : "", w);
+	}
+	if (node == NULL) {
+		if (s == 0) {
+			fprintf(stderr, "senseplane %s: give --node NODE\n",
+				argv[0]);
+			return 2;
+		}
+		o = cmd(c, "HGET %s node", cp_key_sensor(k, sizeof(k), c->pfx,
+							 s));
+		if (o == NULL || o->type != REDIS_REPLY_STRING) {
+			freeReplyObject(o);
+			return fail("sensor %s: no node owns it", argv[1]);
+		}
+		node = o->str;
+	}
+	rc = routed(c, node, line, argv[0]);
+	freeReplyObject(o);
+	return rc;
+}
+
+int cli_cluster(const char *url, const char *prefix, int json, int argc,
+		char **argv)
+{
+	static struct cl c;
+	struct timeval tv = { 2, 0 };
+	struct cp_url u;
+	char err[512];
+	redisReply *r;
+	int rc;
+
+	c.pfx = prefix;
+	c.json = json;
+	if (cp_url_parse(url, &u, err, sizeof(err)) < 0) {
+		fprintf(stderr, "senseplane: --redis: %s\n", err);
+		return 2;
+	}
+	if (sp_catalog_load(&c.cat, SP_CATALOG_DEFAULT, err, sizeof(err)) < 0) {
+		fprintf(stderr, "senseplane: %s\n", err);
+		return 2;
+	}
+	if (u.kind == CP_URL_SENTINEL) {
+		for (int i = 0; i < u.nsentinels && !c.r; i++) {
+			redisContext *s = redisConnectWithTimeout(
+				u.sentinel_host[i], u.sentinel_port[i], tv);
+
+			r = s && !s->err ? redisCommand(s, "SENTINEL "
+				"get-master-addr-by-name %s", u.master) : NULL;
+			if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 2)
+				c.r = redisConnectWithTimeout(r->element[0]->str,
+					atoi(r->element[1]->str), tv);
+			freeReplyObject(r);
+			redisFree(s);
+		}
+	} else if (u.kind == CP_URL_UNIX) {
+		c.r = redisConnectUnixWithTimeout(u.path, tv);
+	} else {
+		c.r = redisConnectWithTimeout(u.host, u.port, tv);
+	}
+	if (c.r == NULL || c.r->err) {
+		fprintf(stderr, "senseplane: cannot reach Redis (%s): %s\n", url,
+			c.r ? c.r->errstr : "no Sentinel knows the master");
+		redisFree(c.r);
+		return 3;
+	}
+	r = u.user[0] ? redisCommand(c.r, "AUTH %s %s", u.user, u.pass) :
+	    u.pass[0] ? redisCommand(c.r, "AUTH %s", u.pass) :
+		        redisCommand(c.r, "SELECT %d", u.db);
+	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+		fprintf(stderr, "senseplane: Redis refused us: %s\n",
+			r ? r->str : c.r->errstr);
+		freeReplyObject(r);
+		redisFree(c.r);
+		return 3;
+	}
+	freeReplyObject(r);
+	if (u.user[0] || u.pass[0])
+		freeReplyObject(redisCommand(c.r, "SELECT %d", u.db));
+	if (strcmp(argv[0], "nodes") == 0)
+		rc = nodes(&c);
+	else if (strcmp(argv[0], "sensors") == 0 && argc >= 3 &&
+		 strcmp(argv[1], "--node") != 0)
+		rc = 2;
+	else if (strcmp(argv[0], "sensors") == 0)
+		rc = sensors(&c, argc, argv);
+	else if (strcmp(argv[0], "whereis") == 0 && argc == 2)
+		rc = whereis(&c, argv[1]);
+	else if (strcmp(argv[0], "viewer") == 0)
+		rc = viewer(&c, argc, argv);
+	else if (strcmp(argv[0], "sub") == 0)
+		rc = sub(&c, argc, argv);
+	else if (!strcmp(argv[0], "pin") || !strcmp(argv[0], "unpin") ||
+		 !strcmp(argv[0], "pins"))
+		rc = pin(&c, argc, argv);
+	else if (!strcmp(argv[0], "history") || !strcmp(argv[0], "attention") ||
+		 !strcmp(argv[0], "stats") || !strcmp(argv[0], "flags") ||
+		 !strcmp(argv[0], "feeds") || !strcmp(argv[0], "status"))
+		rc = route(&c, argc, argv);
+	else {
+		fprintf(stderr, "senseplane: '%s' is not a cluster command "
+			"(see --help)\n", argv[0]);
+		rc = 2;
+	}
+	redisFree(c.r);
+	return rc;
+}

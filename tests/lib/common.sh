@@ -126,3 +126,31 @@ t_check_mbufs() {
     t_check "mbufs in use at exit" \
         "$(sed -n 's/.*mbufs in use at exit: //p' "$T_DIR/dp.log")" 0
 }
+
+CTLD=$T_BUILD/controlplane/senseplane-ctld
+CLI=$T_BUILD/controlplane/senseplane
+
+# t_redis NAME PORT [ARGS...]: a private redis-server on loopback, its files
+# in $T_DIR/NAME; sets REDIS_PID_NAME in $T_DIR/NAME.pid.
+t_redis() {
+    local name=$1 port=$2; shift 2
+    mkdir -p "$T_DIR/$name"
+    redis-server --bind 127.0.0.1 --port "$port" --dir "$T_DIR/$name" \
+        --save "" --daemonize no --logfile "$T_DIR/$name/log" "$@" &
+    echo $! > "$T_DIR/$name.pid"; T_PIDS+=("$!")
+    for _ in $(seq 1 50); do
+        redis-cli -p "$port" ping 2>/dev/null | grep -q PONG && return 0
+        sleep 0.1
+    done
+    echo "redis on $port did not start"; cat "$T_DIR/$name/log"; return 1
+}
+
+# t_api PORT LINE: one request to a daemon's node API; prints the answer.
+t_api() {
+    python3 - "$1" "$2" <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2)
+s.sendall((sys.argv[2] + "\n").encode())
+print(s.makefile().readline().strip())
+PY
+}

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Two nodes on one machine (two dataplanes on veth pairs into their own
+# namespaces, two senseplane-ctld, one Redis):
+#  1. a sensor on node A is in node B's cache within 10 ms (measured);
+#  2. a viewer made through the CLI in cluster mode, subscribed to a sensor
+#     of node A, receives its data at its level;
+#  3. kill -9 of node B's daemon: node B is gone at its TTL and A's whereis
+#     says so within TTL + 1 s; no sensor has two owners;
+#  4. Redis killed for 10 s under load: nothing dropped because of it; after
+#     the reconnect the dataplane's subscriptions equal Redis's; Redis then
+#     restarted empty: every node, sensor and subscription back in 30 s;
+#  5. an ACL user limited to the key prefix and channel works; a wrong
+#     password fails with a clear error.
+. "$(dirname "$0")/../lib/common.sh"
+
+RPORT=6395
+RURL=redis://127.0.0.1:$RPORT/0
+j() { t_json "$@"; }
+ok() { python3 -c "import sys; print('yes' if $1 else 'no')"; }
+
+t_redis redis $RPORT --appendonly yes --appendfsync always
+# the test's own kills and restarts are not failures to report
+set +m
+setup_node() {   # setup_node NAME CORE
+    local n=$1
+    t_veth_ns "spt-cl$n-$$" "spd$n$$" "spn$n$$"
+    "$DP" --no-huge --no-pci --lcores "0@$2" -m 512 --file-prefix "$T_PREFIX-$n" \
+        --vdev "net_af_packet0,iface=spd$n$$" -- --set dataplane.history_mb=32 \
+        --set "control.socket=$T_DIR/dp$n.sock" > "$T_DIR/dp$n.log" 2>&1 &
+    T_PIDS+=("$!"); eval "DP_$n=$!"
+    t_wait_for "$T_DIR/dp$n.log" running 20
+}
+start_ctld() {   # start_ctld NAME API_PORT [URL]
+    "$CTLD" --node "node$1" --redis "${3:-$RURL}" --socket "$T_DIR/dp$1.sock" \
+        --set "controlplane.api=127.0.0.1:$2" --set controlplane.metrics= \
+        > "$T_DIR/ctld$1.log" 2>&1 &
+    T_PIDS+=("$!"); eval "CTLD_$1=$!"
+    t_wait_for "$T_DIR/ctld$1.log" "Redis up" 10
+}
+setup_node A 0
+setup_node B 1
+start_ctld A 7461
+start_ctld B 7462
+
+# ---- 1: visibility across nodes
+ip netns exec "spt-clA-$$" "$SIM" --dest 10.99.0.1:7400 --sensors 50 \
+    --first-id 1 --hz 10 --attrs heartrate,accelerometer,ecg --seconds 40 \
+    --quiet --summary "$T_DIR/simA.json" &
+SIMA=$!; T_PIDS+=("$SIMA")
+ip netns exec "spt-clB-$$" "$SIM" --dest 10.99.0.1:7400 --sensors 50 \
+    --first-id 101 --hz 10 --attrs heartrate --seconds 40 --quiet \
+    --summary "$T_DIR/simB.json" &
+SIMB=$!; T_PIDS+=("$SIMB")
+sleep 2
+t_api 7462 ctld > "$T_DIR/b.json"
+t_api 7462 "whereis 7" > "$T_DIR/w7.json"
+t_log "1: node B saw node A's registrations $(j "$T_DIR/b.json" discovery_lag_p50_ms) ms after they were published (p50), p99 $(j "$T_DIR/b.json" discovery_lag_p99_ms) ms"
+t_check "1: node B's cache has sensor 7 on node A" "$(j "$T_DIR/w7.json" node)/$(j "$T_DIR/w7.json" source)" nodeA/cache
+t_check "1: cross-node visibility p99 <= 10 ms" "$(ok "$(j "$T_DIR/b.json" discovery_lag_p99_ms) <= 10")" yes
+t_check "1: node B's cache holds both nodes' sensors" "$(j "$T_DIR/b.json" cache_sensors)" 100
+t_api 7461 "whereis 7" > "$T_DIR/a7.json"
+t_check "1: node A answers locally for its own" "$(j "$T_DIR/a7.json" source)" local
+t_check "1: whereis from the cache p99 <= 1 us" "$(ok "$(j "$T_DIR/b.json" whereis_p99_ns) <= 1000")" yes
+
+# ---- 2: a viewer through the CLI in cluster mode, on node A's sensor 5
+t_view "spt-clA-$$" wall --seconds 5 239.79.0.1:7601
+"$CLI" --redis "$RURL" viewer add wall 239.79.0.1:7601 high > /dev/null
+"$CLI" --redis "$RURL" sub add wall 5/heartrate > /dev/null
+sleep 4.5
+wait "$VPID" || true
+t_check "2: the lens on node A carries sensor 5 only" "$(j "$T_DIR/wall.json" sensor_min)-$(j "$T_DIR/wall.json" sensor_max)" 5-5
+t_check "2: at high, every sample (about 10/s for ~4 s)" \
+    "$(ok "$(j "$T_DIR/wall.json" samples) >= 35 and $(j "$T_DIR/wall.json" version_skips) == 0 and $(j "$T_DIR/wall.json" conflated_skips) == 0")" yes
+"$CLI" --redis "$RURL" --json attention 5 > "$T_DIR/att5.json"
+t_check "2: node A's dataplane routes 5/heartrate to the lens at high" \
+    "$(python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["attention"]; k=[k for k in a["keys"] if k["attr"]==3][0]; print(sorted(r["level"] for r in k["routes"] if r["kind"]=="lens"))' "$T_DIR/att5.json")" "['high']"
+
+# ---- 3: kill -9 of node B's daemon
+kill -9 "$CTLD_B"
+t0=$(date +%s%N)
+gone_ms=""
+for _ in $(seq 1 100); do
+    if [ "$(t_api 7461 "whereis 101" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("alive"))')" = False ]; then
+        gone_ms=$(( ($(date +%s%N) - t0) / 1000000 )); break
+    fi
+    sleep 0.05
+done
+t_log "3: node A says node B is down $gone_ms ms after its daemon was killed (TTL 3000 ms)"
+t_check "3: within TTL + 1 s" "$(ok "${gone_ms:-99999} <= 4000")" yes
+t_check "3: node B's key is gone" "$(redis-cli -p $RPORT exists sp:node:nodeB)" 0
+t_check "3: no sensor in two nodes' sets" \
+    "$(redis-cli -p $RPORT sintercard 2 sp:node:nodeA:sensors sp:node:nodeB:sensors)" 0
+start_ctld B 7462   # back, resyncs
+
+# ---- 4: Redis killed for 10 s under load, then restarted empty
+s0=$(python3 "$T_ROOT/tests/lib/spctl.py" "$T_DIR/dpA.sock" stats)
+kill -9 "$(cat "$T_DIR/redis.pid")"
+sleep 10
+t_redis redis $RPORT --appendonly yes --appendfsync always
+for _ in $(seq 1 50); do grep -c "Redis up" "$T_DIR/ctldA.log" | grep -q 2 && break; sleep 0.1; done
+sleep 1
+s1=$(python3 "$T_ROOT/tests/lib/spctl.py" "$T_DIR/dpA.sock" stats)
+t_check "4: the dataplane dropped nothing while Redis was away" \
+    "$(python3 -c 'import json,sys; a=json.loads(sys.argv[1])["totals"]; b=json.loads(sys.argv[2])["totals"]; print(b["drops"]-a["drops"], b["samples_in"]-a["samples_in"] > 10000)' "$s0" "$s1")" "0 True"
+subs_dp() { python3 "$T_ROOT/tests/lib/spctl.py" "$T_DIR/dpA.sock" "sub ls" | python3 -c 'import json,sys; print(sorted((s["viewer"],s["sensor"],s["attr"]) for s in json.load(sys.stdin)["subs"]))'; }
+subs_redis() { "$CLI" --redis "$RURL" --json sub ls | python3 -c 'import json,sys; print(sorted((s["viewer"],s["sensor"],s["attr"]) for s in json.load(sys.stdin)["subs"]))'; }
+t_check "4: after reconnect, dataplane subscriptions = Redis's" "$(subs_dp)" "$(subs_redis)"
+# now empty: no data on disk
+kill -9 "$(cat "$T_DIR/redis.pid")"
+rm -rf "$T_DIR/redis"
+t0=$(date +%s%N)
+t_redis redis $RPORT
+back=""
+for _ in $(seq 1 300); do
+    n=$(redis-cli -p $RPORT scard sp:node:nodeA:sensors)
+    m=$(redis-cli -p $RPORT scard sp:node:nodeB:sensors)
+    if [ "$n" = 50 ] && [ "$m" = 50 ] && [ "$(redis-cli -p $RPORT exists sp:node:nodeA sp:node:nodeB sp:viewer:wall)" = 3 ]; then
+        back=$(( ($(date +%s%N) - t0) / 1000000 )); break
+    fi
+    sleep 0.1
+done
+t_log "4: Redis restarted empty: nodes, 100 sensors and the viewer back after $back ms"
+t_check "4: all state back within 30 s" "$(ok "${back:-99999} <= 30000")" yes
+t_check "4: the subscription restored from the dataplane" "$(subs_redis)" "$(subs_dp)"
+
+# ---- 5: ACL user and a wrong password
+redis-cli -p $RPORT ACL SETUSER spuser on '>s3cret' '~sp:*' '&sp:*' '+@all' '-@dangerous' > /dev/null
+"$CTLD" --node nodeC --redis "redis://spuser:s3cret@127.0.0.1:$RPORT/0" \
+    --socket "$T_DIR/dpA.sock" --set controlplane.api=127.0.0.1:7463 \
+    --set controlplane.metrics= > "$T_DIR/ctldC.log" 2>&1 &
+T_PIDS+=("$!"); CC=$!
+t_wait_for "$T_DIR/ctldC.log" "Redis up" 10
+sleep 1.5
+t_check "5: the ACL user's node key is there" "$(redis-cli -p $RPORT exists sp:node:nodeC)" 1
+# node C took over node A's dataplane: its sensors move, one owner each
+t_check "5: sensor 7 moved to node C" "$(redis-cli -p $RPORT hget sp:sensor:7 node)" nodeC
+t_check "5: ... with a higher epoch" "$(redis-cli -p $RPORT hget sp:sensor:7 epoch)" 2
+t_check "5: ... and left node A's set" \
+    "$(redis-cli -p $RPORT sismember sp:node:nodeA:sensors 7)/$(redis-cli -p $RPORT sintercard 2 sp:node:nodeA:sensors sp:node:nodeC:sensors)" 0/0
+t_check "5: node A's cache followed" "$(t_api 7461 "whereis 7" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["node"], d["epoch"])')" "nodeC 2"
+kill "$CC"
+rc=0
+timeout 10 "$CTLD" --node nodeD --redis "redis://spuser:wrong@127.0.0.1:$RPORT/0" \
+    --socket "$T_DIR/dpA.sock" --set controlplane.api=127.0.0.1:7464 \
+    --set controlplane.metrics= > "$T_DIR/ctldD.log" 2>&1 || rc=$?
+t_check "5: a wrong password: exit 3" "$rc" 3
+t_check "5: ... with a clear error" "$(grep -c 'refused AUTH: WRONGPASS' "$T_DIR/ctldD.log")" 1
+
+kill "$SIMA" "$SIMB" 2>/dev/null || true
+t_stop "$DP_A" 20 || true
+t_stop "$DP_B" 20 || true
+t_check "mbufs in use at exit (A, B)" "$(sed -n 's/.*mbufs in use at exit: //p' "$T_DIR/dpA.log" "$T_DIR/dpB.log" | tr '\n' ' ')" "0 0 "
+t_done

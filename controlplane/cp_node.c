@@ -197,19 +197,37 @@ static void sensor_idle(struct cp_node *n, uint64_t sensor)
 		     sensor, e ? e->epoch : 0);
 }
 
+/* Each sensor the dataplane has, a page at a time. */
+static void each_dp_sensor(struct cp_node *n,
+			   void (*fn)(struct cp_node *, uint64_t, unsigned int))
+{
+	uint64_t from = 0;
+	int more = 1;
+
+	while (more) {
+		char line[64];
+		json_t *r, *s;
+		size_t i;
+
+		snprintf(line, sizeof(line), "sensors 10000 %" PRIu64, from);
+		r = dp_call(n, line);
+		if (r == NULL)
+			return;
+		json_array_foreach(json_object_get(r, "sensors"), i, s)
+			fn(n, (uint64_t)json_integer_value(json_object_get(s,
+								"id")),
+			   (unsigned int)json_integer_value(json_object_get(s,
+								"worker")));
+		more = json_is_true(json_object_get(r, "more"));
+		from = (uint64_t)json_integer_value(json_object_get(r, "next"));
+		json_decref(r);
+	}
+}
+
 /* Every sensor the dataplane has: the start and every reconnect. */
 static void register_all(struct cp_node *n)
 {
-	json_t *r = dp_call(n, "sensors 100000"), *s;
-	size_t i;
-
-	if (r == NULL)
-		return;
-	json_array_foreach(json_object_get(r, "sensors"), i, s)
-		pend(n, (uint64_t)json_integer_value(json_object_get(s, "id")),
-		     (unsigned int)json_integer_value(json_object_get(s,
-							"worker")));
-	json_decref(r);
+	each_dp_sensor(n, pend);
 	flush_pending(n);
 }
 
@@ -317,6 +335,13 @@ static void subs_of_sensor(struct cp_node *n, uint64_t sensor)
 		     "SMEMBERS %s", key);
 }
 
+static void subs_of_sensor_w(struct cp_node *n, uint64_t sensor,
+			     unsigned int worker)
+{
+	(void)worker;
+	subs_of_sensor(n, sensor);
+}
+
 /* What our dataplane holds, checked against Redis: each subscription is
  * re-read (and removed when Redis no longer has it); each sensor's
  * subscriptions in Redis are applied. */
@@ -346,13 +371,7 @@ static void resync_subs(struct cp_node *n)
 		}
 		json_decref(r);
 	}
-	r = dp_call(n, "sensors 100000");
-	if (r) {
-		json_array_foreach(json_object_get(r, "sensors"), i, s)
-			subs_of_sensor(n, (uint64_t)json_integer_value(
-					json_object_get(s, "id")));
-		json_decref(r);
-	}
+	each_dp_sensor(n, subs_of_sensor_w);
 }
 
 /* ---- events ---- */

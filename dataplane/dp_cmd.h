@@ -60,7 +60,7 @@ struct dp_query {
 	uint8_t kind;
 	uint8_t by_range;          /* HISTORY: time range, else last n */
 	uint16_t attr_id;
-	uint32_t n;                /* HISTORY last n; SENSORS at most n */
+	uint32_t n;                /* HISTORY last n; SENSORS n positions */
 	uint64_t sensor_id;
 	uint64_t from_ns, to_ns;
 	uint32_t done;             /* set by the worker (release) */
@@ -68,6 +68,8 @@ struct dp_query {
 	size_t len, cap;
 	char *buf;                 /* JSON written by the worker */
 	uint32_t count;            /* items written */
+	uint32_t from;             /* SENSORS: first table position */
+	uint8_t more;              /* SENSORS: positions past from + n */
 };
 
 /* worker -> control: a sensor first seen (or back) or gone idle. */

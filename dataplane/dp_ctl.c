@@ -162,6 +162,7 @@ json_t *dp_ctl_query(struct dp_ctl *ctl, const struct dp_query *tmpl,
 		first = dp_owner(sensor, n);
 		last = first + 1;
 	}
+	ctl->last_more = 0;
 	for (w = first; w < last; w++) {
 		q[w] = calloc(1, sizeof(*q[w]));
 		if (q[w]) {
@@ -201,6 +202,8 @@ json_t *dp_ctl_query(struct dp_ctl *ctl, const struct dp_query *tmpl,
 		}
 		if (q[w]->rc == 0) {
 			json_t *v = parse_answer(q[w]);
+
+			ctl->last_more |= q[w]->more;
 
 			if (v)
 				json_array_append_new(all, v);

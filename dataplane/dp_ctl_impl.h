@@ -25,6 +25,7 @@ struct dp_ctl {
 	uint64_t mbox_full;        /* commands a full mailbox refused */
 	uint64_t requests;
 	uint64_t events;           /* sensor events forwarded */
+	uint8_t last_more;         /* the last query's workers had more */
 };
 
 /** Now, in wall-clock ns. */

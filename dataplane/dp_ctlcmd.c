@@ -267,22 +267,31 @@ static json_t *h_sensors(struct dp_ctl *ctl, int argc, char **argv)
 {
 	struct dp_query q = { .kind = DP_Q_SENSORS, .n = 1000 };
 	json_t *r, *flat = json_array(), *part;
-	uint64_t limit;
+	uint64_t limit, from = 0;
 	char err[256];
 	size_t i;
 
 	if (argc >= 2) {
-		if (parse_u64(argv[1], &limit) < 0 || limit == 0)
-			return dp_ctl_fail("usage: sensors [LIMIT]");
-		q.n = (uint32_t)RTE_MIN(limit, 100000u);
+		if (parse_u64(argv[1], &limit) < 0 || limit == 0 ||
+		    (argc >= 3 && parse_u64(argv[2], &from) < 0)) {
+			json_decref(flat);
+			return dp_ctl_fail("usage: sensors [LIMIT [FROM]]");
+		}
+		/* a page is at most 20 000 table positions per worker */
+		q.n = (uint32_t)RTE_MIN(limit, 20000u);
+		q.from = (uint32_t)RTE_MIN(from, (uint64_t)UINT32_MAX);
 	}
 	r = dp_ctl_query(ctl, &q, 0, err, sizeof(err));
-	if (r == NULL)
+	if (r == NULL) {
+		json_decref(flat);
 		return dp_ctl_fail("%s", err);
+	}
 	json_array_foreach(r, i, part)
 		json_array_extend(flat, part);
 	json_decref(r);
-	return json_pack("{s:b, s:o}", "ok", 1, "sensors", flat);
+	return json_pack("{s:b, s:o, s:b, s:I}", "ok", 1, "sensors", flat,
+			 "more", ctl->last_more, "next",
+			 (json_int_t)(q.from + q.n));
 }
 
 static json_t *h_history(struct dp_ctl *ctl, int argc, char **argv)
@@ -609,7 +618,9 @@ static const struct {
 	{ "unpin", h_pin, "unpin SENSOR" },
 	{ "pins", h_pins, "pins: pinned sensors" },
 	{ "attention", h_attention, "attention SENSOR[/ATTR]: levels, routes" },
-	{ "sensors", h_sensors, "sensors [LIMIT]: sensors and their figures" },
+	{ "sensors", h_sensors, "sensors [LIMIT [FROM]]: sensors and their "
+	  "figures, a page of table positions; \"more\" and \"next\" say "
+	  "how to go on" },
 	{ "history", h_history, "history SENSOR/ATTR last N | since MS | "
 	  "range FROM_NS TO_NS" },
 	{ "flags", h_flags, "flags | flags set NAME on|off" },

@@ -32,7 +32,9 @@ static void q_sensors(struct dp_worker *w, struct dp_query *q)
 {
 	uint64_t hz = w->sh->clock->hz;
 
-	for (uint32_t i = 0; q->count < q->n; i++) {
+	/* table positions [from, from + n): stable while sensors only come */
+	q->more = dp_table_nsensors(w->table) > q->from + q->n;
+	for (uint32_t i = q->from; i < q->from + q->n; i++) {
 		const struct dp_sensor *s = dp_table_sensor_at(w->table, i);
 		const uint8_t *ip;
 

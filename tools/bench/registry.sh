@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# tools/bench/registry.sh - BENCHMARKS.md B7 in part: how fast a node's
+# daemon writes sensor registrations to Redis (pipelined, through its
+# dataplane's "seen" events), beside redis-benchmark's pipelined SET on the
+# same server, and whereis from the cache.
+#
+#   tools/bench/registry.sh [--sensors N]
+set -eu
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+B=${SP_BUILD:-$ROOT/build}
+sensors=100000
+[ "${1:-}" = "--sensors" ] && sensors=$2
+W=$(mktemp -d /tmp/sp-reg.XXXXXX)
+NS=spreg-$$; DPIF=sprd$$; NSIF=sprn$$; PORT=6397
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+    sleep 0.5
+    for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+    ip link del "$DPIF" 2>/dev/null || true
+    ip netns del "$NS" 2>/dev/null || true
+    rm -rf "$W" /var/run/dpdk/spreg-$$
+}
+trap cleanup EXIT
+redis-server --bind 127.0.0.1 --port $PORT --save "" --dir "$W" \
+    --logfile "$W/redis.log" & pids+=("$!")
+ip netns add "$NS"
+ip link add "$DPIF" type veth peer name "$NSIF"
+ip link set "$NSIF" netns "$NS"
+ip link set "$DPIF" up
+ip netns exec "$NS" ip addr add 10.99.0.2/24 dev "$NSIF"
+ip netns exec "$NS" ip link set "$NSIF" up
+"$B/dataplane/senseplane-dp" --no-huge --no-pci -l 0-1 -m 1024 \
+    --file-prefix spreg-$$ --vdev "net_af_packet0,iface=$DPIF,framecnt=16384" -- \
+    --set dataplane.history_mb=256 --set dataplane.max_sensors=$((sensors * 2)) \
+    --set dataplane.max_keys=$((sensors * 2)) --set "control.socket=$W/dp.sock" \
+    > "$W/dp.log" 2>&1 & pids+=("$!")
+for _ in $(seq 1 100); do grep -q running "$W/dp.log" && break; sleep 0.1; done
+"$B/controlplane/senseplane-ctld" --node bench --redis "redis://127.0.0.1:$PORT/0" \
+    --socket "$W/dp.sock" --set controlplane.api=127.0.0.1:7469 \
+    --set controlplane.metrics= > "$W/ctld.log" 2>&1 & pids+=("$!")
+for _ in $(seq 1 100); do grep -q "Redis up" "$W/ctld.log" && break; sleep 0.1; done
+api() { python3 -c 'import socket,sys; s=socket.create_connection(("127.0.0.1",7469)); s.sendall((sys.argv[1]+"\n").encode()); print(s.makefile().readline())' "$1"; }
+
+ip netns exec "$NS" "$B/tools/sim/senseplane-sim" --dest 10.99.0.1:7400 \
+    --sensors "$sensors" --attrs heartrate --hz 1 --seconds 3 --quiet &
+pids+=("$!")
+python3 - "$sensors" <<'PY'
+import json, socket, sys, time
+want = int(sys.argv[1])
+def ctld():
+    s = socket.create_connection(("127.0.0.1", 7469)); s.sendall(b"ctld\n")
+    return json.loads(s.makefile().readline())
+t0 = None; w0 = 0
+while True:
+    d = ctld(); w = d["registry_writes"]; now = time.time()
+    if t0 is None and w > 0: t0, w0 = now, w
+    if w >= want or (t0 and now - t0 > 30): break
+    time.sleep(0.02)
+print("registry: %d registrations in %.2f s = %.0f writes/s (%d batches, %d errors)"
+      % (w - w0, now - t0, (w - w0) / max(now - t0, 1e-9), d["registry_batches"], d["registry_errors"]))
+PY
+redis-benchmark -p $PORT -t set -n 200000 -P 64 -q 2>/dev/null | tr '\r' '\n' | grep -E "^SET" | tail -1 | sed 's/^/redis-benchmark SET -P 64 (baseline): /'
+python3 - "$sensors" <<'PY'
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", 7469)); f = s.makefile("rw")
+n = 2000; t0 = time.time()
+for i in range(n):
+    f.write("whereis %d\n" % (1 + i * 7 % int(sys.argv[1]))); f.flush(); f.readline()
+print("whereis over the node API (TCP round trip): %.1f us each" % ((time.time() - t0) / n * 1e6))
+PY
+echo "whereis inside the daemon (cache lookup): $(api ctld | python3 -c 'import json,sys; d=json.load(sys.stdin); print("p50 %.0f ns, p99 %.0f ns" % (d["whereis_p50_ns"], d["whereis_p99_ns"]))')"
+echo "cache holds $(api ctld | python3 -c 'import json,sys; print(json.load(sys.stdin)["cache_sensors"])') sensors; Redis has $(redis-cli -p $PORT scard sp:node:bench:sensors)"

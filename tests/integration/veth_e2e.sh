@@ -11,7 +11,7 @@ t_veth_ns "$NS" "$DPIF" "$NSIF"
 
 t_start_dp --no-huge --no-pci -l 0-1 -m 512 \
     --vdev "net_af_packet0,iface=$DPIF" -- --set dataplane.history_mb=32 \
-    --set switches.attention=false
+    --set switches.attention=false --set "control.socket=$T_DIR/dp.sock"
 
 t_check "ping to the dataplane answered" \
     "$(ip netns exec "$NS" ping -c 3 -i 0.2 -W 1 10.99.0.1 >/dev/null && echo yes || echo no)" yes
@@ -22,6 +22,20 @@ t_log "simulating 1000 sensors for 5 s"
 ip netns exec "$NS" "$SIM" --dest 10.99.0.1:7400 --sensors 1000 --seconds 5 \
     --quiet --summary "$T_DIR/sim.json"
 sleep 0.5
+# the sensor list in pages of 300 table positions: every sensor once
+python3 - "$T_DIR/dp.sock" "$T_ROOT/tests/lib" > "$T_DIR/pages.txt" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[2])
+from spctl import Ctl
+c = Ctl(sys.argv[1]); seen = []; frm = 0; pages = 0
+while True:
+    r = c.call("sensors 300 %d" % frm); pages += 1
+    seen += [s["id"] for s in r["sensors"]]
+    if not r["more"]: break
+    frm = r["next"]
+print(len(seen), len(set(seen)), pages)
+PY
+t_check "sensors listed in pages: count, distinct, pages" "$(cat "$T_DIR/pages.txt")" "1000 1000 4"
 t_stop "$DPPID" 20 || true
 wait "$VPID" || true
 

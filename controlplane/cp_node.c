@@ -252,8 +252,13 @@ static void on_subinfo(redisAsyncContext *c, void *reply, void *priv)
 
 	(void)c;
 	cp_sub_member(member, sizeof(member), q->sensor, q->attr);
-	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 4)
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 4) {
+		if (n->registry_errors++ < 5)
+			fprintf(stderr, "senseplane-ctld: subscription %s %s: "
+				"%s\n", q->viewer, member, r && r->type ==
+				REDIS_REPLY_ERROR ? r->str : "no answer");
 		goto out;
+	}
 	if (r->element[0]->type != REDIS_REPLY_STRING ||
 	    r->element[2]->type != REDIS_REPLY_STRING) {
 		/* gone (removed, or its TTL ran out) */
@@ -586,7 +591,10 @@ static void on_resync(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	/* the safety net: what the channel carried, and what a client
+	 * wrote without saying so */
 	resync_cache(n);
+	resync_subs(n);
 	add_timer(n->t_resync, n->cfg->cp_resync_s * 1000);
 }
 
@@ -709,8 +717,9 @@ static void on_watch_event(struct bufferevent *bev, short what, void *arg)
 	struct cp_node *n = arg;
 
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
-		fprintf(stderr, "senseplane-ctld: lost the dataplane's events; "
-			"reconnecting\n");
+		fprintf(stderr, "senseplane-ctld: lost the dataplane's events "
+			"(%s%s); reconnecting\n", what & BEV_EVENT_EOF ? "closed" :
+			"error", what & BEV_EVENT_READING ? " reading" : "");
 		bufferevent_free(bev);
 		n->watch = NULL;
 		sp_ctl_close(n->dp);
@@ -728,8 +737,12 @@ static void dp_connect(struct cp_node *n)
 
 	if (n->dp == NULL) {
 		n->dp = sp_ctl_open(n->cfg->ctl_socket, err, sizeof(err));
-		if (n->dp == NULL)
+		if (n->dp == NULL) {
+			if (n->dp_retries++ % 10 == 0)
+				fprintf(stderr, "senseplane-ctld: %s\n", err);
 			return;
+		}
+		n->dp_retries = 0;
 		p = dp_call(n, "ping");
 		n->dp_workers = (uint32_t)json_integer_value(
 			json_object_get(p, "workers"));

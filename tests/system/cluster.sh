@@ -33,6 +33,7 @@ setup_node() {   # setup_node NAME CORE
 start_ctld() {   # start_ctld NAME API_PORT [URL]
     "$CTLD" --node "node$1" --redis "${3:-$RURL}" --socket "$T_DIR/dp$1.sock" \
         --set "controlplane.api=127.0.0.1:$2" --set controlplane.metrics= \
+        --set controlplane.resync_s=2 \
         > "$T_DIR/ctld$1.log" 2>&1 &
     T_PIDS+=("$!"); eval "CTLD_$1=$!"
     t_wait_for "$T_DIR/ctld$1.log" "Redis up" 10
@@ -74,6 +75,16 @@ t_check "2: at high, every sample (about 10/s for ~4 s)" \
 "$CLI" --redis "$RURL" --json attention 5 > "$T_DIR/att5.json"
 t_check "2: node A's dataplane routes 5/heartrate to the lens at high" \
     "$(python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["attention"]; k=[k for k in a["keys"] if k["attr"]==3][0]; print(sorted(r["level"] for r in k["routes"] if r["kind"]=="lens"))' "$T_DIR/att5.json")" "['high']"
+
+# a client that writes a subscription without publishing: the periodic
+# resync (2 s here) applies it
+redis-cli -p $RPORT set sp:sub:wall:6 low > /dev/null
+redis-cli -p $RPORT sadd sp:viewer:wall:subs 6 > /dev/null
+redis-cli -p $RPORT sadd sp:sensor:6:subs wall > /dev/null
+sleep 3
+t_check "2: a subscription written without an event applies at resync" \
+    "$(python3 "$T_ROOT/tests/lib/spctl.py" "$T_DIR/dpA.sock" "sub ls wall" | python3 -c 'import json,sys; print(sorted((s["sensor"], s["level"]) for s in json.load(sys.stdin)["subs"]))')" \
+    "[(5, 'high'), (6, 'low')]"
 
 # ---- 3: kill -9 of node B's daemon
 kill -9 "$CTLD_B"

@@ -10,7 +10,7 @@ SP_PACKAGES="meson ninja-build pkg-config gcc clang libclang-rt-14-dev
  libdpdk-dev dpdk dpdk-dev libinih-dev libhiredis-dev libjemalloc-dev
  libcunit1-dev libpcap-dev libevent-dev libjansson-dev redis-server iproute2
  python3
- procps iputils-ping"
+ procps iputils-ping curl"
 
 sp_log() { printf '\033[1m== %s\033[0m\n' "$*"; }
 

@@ -651,8 +651,11 @@ static void restore(struct cp_node *n)
 	json_decref(s);
 }
 
-/* After (re)connecting: restore if Redis lost everything, then push our
- * node and sensors, re-read the subscriptions, resync the cache. */
+/* After (re)connecting: restore if Redis lost our data, then push our
+ * node and sensors, re-read the subscriptions, resync the cache. Our own
+ * sensor set has no TTL: if it is gone, Redis lost what we had written
+ * (another node may have written its own already, so "Redis is empty" is
+ * not the test). */
 static void on_nodes_exist(redisAsyncContext *c, void *reply, void *priv)
 {
 	struct cp_node *n = priv;
@@ -675,7 +678,8 @@ static void on_redis_up(void *ctx)
 	fprintf(stderr, "senseplane-ctld: node %s: Redis up (%s:%d)\n",
 		n->node, n->redis.host, n->redis.port);
 	cp_redis_cmd(&n->redis, on_nodes_exist, n, "EXISTS %s",
-		     cp_key_nodes(nodes, sizeof(nodes), n->pfx));
+		     cp_key_node_sensors(nodes, sizeof(nodes), n->pfx,
+					 n->node));
 }
 
 static void on_redis_down(void *ctx, const char *why)

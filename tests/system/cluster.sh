@@ -32,7 +32,8 @@ setup_node() {   # setup_node NAME CORE
 }
 start_ctld() {   # start_ctld NAME API_PORT [URL]
     "$CTLD" --node "node$1" --redis "${3:-$RURL}" --socket "$T_DIR/dp$1.sock" \
-        --set "controlplane.api=127.0.0.1:$2" --set controlplane.metrics= \
+        --set "controlplane.api=127.0.0.1:$2" \
+        --set "controlplane.metrics=127.0.0.1:$(( $2 + 2000 ))" \
         --set controlplane.resync_s=2 \
         > "$T_DIR/ctld$1.log" 2>&1 &
     T_PIDS+=("$!"); eval "CTLD_$1=$!"
@@ -62,6 +63,13 @@ t_check "1: node B's cache holds both nodes' sensors" "$(j "$T_DIR/b.json" cache
 t_api 7461 "whereis 7" > "$T_DIR/a7.json"
 t_check "1: node A answers locally for its own" "$(j "$T_DIR/a7.json" source)" local
 t_check "1: whereis from the cache p99 <= 1 us" "$(ok "$(j "$T_DIR/b.json" whereis_p99_ns) <= 1000")" yes
+"$CLI" --redis "$RURL" --json nodes > "$T_DIR/nodes.json"
+t_check "1: CLI nodes: two, alive, 50 sensors each" \
+    "$(python3 -c 'import json,sys; print(sorted((n["node"], n["alive"], n["sensors"]) for n in json.load(open(sys.argv[1]))["nodes"]))' "$T_DIR/nodes.json")" \
+    "[('nodeA', True, 50), ('nodeB', True, 50)]"
+curl -s 127.0.0.1:9462/metrics > "$T_DIR/metrics.txt"
+t_check "1: /metrics of node B: dataplane and daemon families" \
+    "$(grep -cE '^senseplane_dp_samples_in\{node="nodeB"\} [1-9]|^senseplane_ctld_cache_sensors\{node="nodeB"\} 100$' "$T_DIR/metrics.txt")" 2
 
 # ---- 2: a viewer through the CLI in cluster mode, on node A's sensor 5
 t_view "spt-clA-$$" wall --seconds 5 239.79.0.1:7601
@@ -101,7 +109,19 @@ t_check "3: within TTL + 1 s" "$(ok "${gone_ms:-99999} <= 4000")" yes
 t_check "3: node B's key is gone" "$(redis-cli -p $RPORT exists sp:node:nodeB)" 0
 t_check "3: no sensor in two nodes' sets" \
     "$(redis-cli -p $RPORT sintercard 2 sp:node:nodeA:sensors sp:node:nodeB:sensors)" 0
+t_check "3: the CLI's whereis says so too" \
+    "$("$CLI" --redis "$RURL" whereis 101 | grep -c 'the node is down')" 1
+b0=$(python3 "$T_ROOT/tests/lib/spctl.py" "$T_DIR/dpB.sock" stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["totals"]["samples_in"])')
+sleep 1
+b1=$(python3 "$T_ROOT/tests/lib/spctl.py" "$T_DIR/dpB.sock" stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["totals"]["samples_in"])')
+t_check "3: node B's dataplane keeps forwarding without its daemon" "$(( b1 > b0 ))" 1
 start_ctld B 7462   # back, resyncs
+sleep 1
+t_check "3: the restarted daemon is back in Redis with its sensors" \
+    "$(redis-cli -p $RPORT exists sp:node:nodeB)/$(redis-cli -p $RPORT scard sp:node:nodeB:sensors)" 1/50
+"$CLI" --redis "$RURL" --json history 5/heartrate last 3 > "$T_DIR/h5.json"
+t_check "3: history routed to the owner node" \
+    "$(python3 -c 'import json,sys; h=json.load(open(sys.argv[1]))["history"]; print(h["sensor"], len(h["samples"]))' "$T_DIR/h5.json")" "5 3"
 
 # ---- 4: Redis killed for 10 s under load, then restarted empty
 s0=$(python3 "$T_ROOT/tests/lib/spctl.py" "$T_DIR/dpA.sock" stats)

@@ -1,0 +1,150 @@
+/*
+ * bench_scripts.c - the scenarios that need namespaces, real processes
+ * and a Redis (b1, b2, b7): they run the scripts in tools/bench and read
+ * back what those scripts measured.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+char *bench_run(const char *cmd)
+{
+	FILE *p = popen(cmd, "r");
+	size_t len = 0, cap = 0;
+	char *buf = NULL, line[1024];
+
+	if (p == NULL)
+		return NULL;
+	while (fgets(line, sizeof(line), p)) {
+		size_t n = strlen(line);
+
+		fputs(line, stdout);
+		if (len + n + 1 > cap) {
+			cap = (len + n + 1) * 2;
+			buf = realloc(buf, cap);
+			if (buf == NULL)
+				break;
+		}
+		memcpy(buf + len, line, n + 1);
+		len += n;
+	}
+	fflush(stdout);
+	if (pclose(p) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+void bench_row(json_t *out, const char *key, const char *label,
+	       double value, double baseline, const char *unit)
+{
+	printf("  %-44s %14.2f %14.2f %8.3f  %s\n", label, value, baseline,
+	       baseline ? value / baseline : 0.0, unit);
+	json_object_set_new(out, key, json_pack("{s:f, s:f, s:s}", "value",
+				value, "baseline", baseline, "unit", unit));
+}
+
+/* "name   Mpps   cycles" lines of pcap-rate.sh. */
+static int pcap_rate(const struct bench_opts *o, json_t *out, int broadcast)
+{
+	char cmd[512], *text, *l;
+	double base_pps = 0, base_cyc = 0, dp_pps = 0, dp_cyc = 0;
+
+	snprintf(cmd, sizeof(cmd), "SP_BUILD=%s %s/tools/bench/pcap-rate.sh "
+		 "--seconds %d %s 2>/dev/null", o->build, o->root,
+		 o->quick ? 4 : 10, broadcast ? "--broadcast" : "");
+	text = bench_run(cmd);
+	if (text == NULL)
+		return -1;
+	l = strstr(text, "dpdk-testpmd rxonly (baseline)");
+	if (l)
+		sscanf(l + strlen("dpdk-testpmd rxonly (baseline)"), "%lf %lf",
+		       &base_pps, &base_cyc);
+	l = strstr(text, "senseplane-dp (");
+	if (l && (l = strchr(l, ')')))
+		sscanf(l + 1, "%lf %lf", &dp_pps, &dp_cyc);
+	free(text);
+	if (base_pps == 0 || dp_pps == 0)
+		return -1;
+	printf("  %-44s %14s %14s %8s\n", "", "senseplane", "testpmd", "ratio");
+	bench_row(out, broadcast ? "mpps_broadcast" : "mpps_history",
+		  broadcast ? "Mpps, broadcast (every sample sent)" :
+			      "Mpps, history only (attention, no viewer)",
+		  dp_pps, base_pps, "Mpps");
+	bench_row(out, broadcast ? "cycles_broadcast" : "cycles_history",
+		  "cycles/packet", dp_cyc, base_cyc, "cycles");
+	return 0;
+}
+
+int bench_b1(const struct bench_opts *o, json_t *out)
+{
+	if (pcap_rate(o, out, 0) < 0)
+		return -1;
+	return pcap_rate(o, out, 1);
+}
+
+int bench_b2(const struct bench_opts *o, json_t *out)
+{
+	char cmd[512], path[] = "/tmp/sp-bench-b2.XXXXXX", *text;
+	json_t *r, *on, *off;
+	int fd = mkstemp(path);
+
+	if (fd < 0)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "SP_BUILD=%s %s/tools/bench/b2.sh "
+		 "--seconds %d --json %s 2>/dev/null", o->build, o->root,
+		 o->quick ? 2 : 10, path);
+	text = bench_run(cmd);
+	free(text);
+	r = json_load_file(path, 0, NULL);
+	unlink(path);
+	if (text == NULL || r == NULL) {
+		json_decref(r);
+		return -1;
+	}
+	on = json_object_get(r, "on");
+	off = json_object_get(r, "off");
+	printf("  %-44s %14s %14s %8s\n", "", "attention on", "off", "ratio");
+	bench_row(out, "delivered_msgs_s", "messages/s delivered to viewers",
+		  json_number_value(json_object_get(on, "delivered_msgs_s")),
+		  json_number_value(json_object_get(off, "delivered_msgs_s")),
+		  "msg/s");
+	bench_row(out, "wire_msgs_s", "messages/s on the wire",
+		  json_number_value(json_object_get(on, "wire_msgs_s")),
+		  json_number_value(json_object_get(off, "wire_msgs_s")),
+		  "msg/s");
+	json_decref(r);
+	return 0;
+}
+
+int bench_b7(const struct bench_opts *o, json_t *out)
+{
+	char cmd[512], *text, *l;
+	double writes = 0, baseline = 0, p99 = 0;
+
+	snprintf(cmd, sizeof(cmd), "SP_BUILD=%s %s/tools/bench/registry.sh "
+		 "--sensors %d 2>/dev/null", o->build, o->root,
+		 o->quick ? 5000 : 100000);
+	text = bench_run(cmd);
+	if (text == NULL)
+		return -1;
+	if ((l = strstr(text, " writes/s")))
+		while (l > text && l[-1] != '=')
+			l--;
+	if (l)
+		writes = atof(l);
+	if ((l = strstr(text, "SET: ")))
+		baseline = atof(l + 5);
+	if ((l = strstr(text, "p99 ")) && strstr(l, " ns"))
+		p99 = atof(l + 4);
+	free(text);
+	printf("  %-44s %14s %14s %8s\n", "", "registry", "SET -P 64", "ratio");
+	bench_row(out, "registry_writes_s", "registrations/s into Redis",
+		  writes, baseline, "writes/s");
+	json_object_set_new(out, "whereis_cache_p99_ns", json_real(p99));
+	return writes > 0 ? 0 : -1;
+}

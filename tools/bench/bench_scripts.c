@@ -56,7 +56,7 @@ static int pcap_rate(const struct bench_opts *o, json_t *out, int broadcast)
 
 	snprintf(cmd, sizeof(cmd), "SP_BUILD=%s %s/tools/bench/pcap-rate.sh "
 		 "--seconds %d %s 2>/dev/null", o->build, o->root,
-		 o->quick ? 4 : 10, broadcast ? "--broadcast" : "");
+		 o->quick ? 5 : 10, broadcast ? "--broadcast" : "");
 	text = bench_run(cmd);
 	if (text == NULL)
 		return -1;

@@ -32,7 +32,7 @@ VDEV="net_pcap0,rx_pcap=$W/in.pcap,infinite_rx=1"
 
 timeout -s INT "$secs" dpdk-testpmd --no-huge -m 1024 --no-pci -l 0-1 \
     --file-prefix=spb-base --vdev="$VDEV" -- --total-num-mbufs=8192 -a \
-    --stats-period 3 --record-core-cycles --no-flush-rx \
+    --stats-period 1 --record-core-cycles --no-flush-rx \
     --forward-mode=rxonly < /dev/null > "$W/testpmd.log" 2>&1 || true
 base_pps=$(awk '/Rx-pps:/ { v = $2 } END { print v + 0 }' "$W/testpmd.log")
 base_cyc=$(sed -n 's/.*CPU cycles\/packet=\([0-9.]*\).*/\1/p' "$W/testpmd.log" | tail -1)

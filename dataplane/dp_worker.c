@@ -160,6 +160,17 @@ static void tx_reply(struct dp_worker *w, struct rte_mbuf *m)
 	}
 }
 
+/* Pass @p m to worker @p o, whose it is; a full ring drops it, counted. */
+static void hand_off(struct dp_worker *w, struct rte_mbuf *m, unsigned int o)
+{
+	if (rte_ring_mp_enqueue(w->sh->workers[o]->ring, m) == 0) {
+		w->stats->handoff_out++;
+		return;
+	}
+	w->stats->dp_drop[DP_DROP_RING_FULL]++;
+	rte_pktmbuf_free(m);
+}
+
 static void handle(struct dp_worker *w, struct rte_mbuf *m, int from_ring)
 {
 	struct dp_stats *st = w->stats;
@@ -174,13 +185,8 @@ static void handle(struct dp_worker *w, struct rte_mbuf *m, int from_ring)
 						  w->sh->nworkers);
 
 			if (o != w->idx) {
-				if (rte_ring_mp_enqueue(w->sh->workers[o]->ring,
-							m) == 0) {
-					st->handoff_out++;
-					return;
-				}
-				st->dp_drop[DP_DROP_RING_FULL]++;
-				break;
+				hand_off(w, m, o);
+				return;
 			}
 		}
 		sensor_rx(w, &info);
@@ -196,13 +202,8 @@ static void handle(struct dp_worker *w, struct rte_mbuf *m, int from_ring)
 			if ((ses & ~(uint64_t)0xff) ==
 			    (w->sh->session & ~(uint64_t)0xff) &&
 			    o < w->sh->nworkers && o != w->idx) {
-				if (rte_ring_mp_enqueue(w->sh->workers[o]->ring,
-							m) == 0) {
-					st->handoff_out++;
-					return;
-				}
-				st->dp_drop[DP_DROP_RING_FULL]++;
-				break;
+				hand_off(w, m, o);
+				return;
 			}
 		}
 		dp_rereq_rx(w, &info);

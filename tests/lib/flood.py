@@ -32,6 +32,20 @@ s.bind((bind_ip, 0))
 s.setblocking(False)
 rnd = random.Random(5)
 answers = answer_bytes = 0
+
+
+def drain():
+    """Count the answers waiting on the socket."""
+    global answers, answer_bytes
+    while True:
+        try:
+            d = s.recv(65536)
+        except BlockingIOError:
+            return
+        answers += 1
+        answer_bytes += len(d)
+
+
 t0 = time.time()
 for i in range(n):
     if i % 3 == 0:
@@ -44,19 +58,7 @@ for i in range(n):
         s.sendto(p, (dp_ip, port))
     except BlockingIOError:
         time.sleep(0.001)
-    while True:
-        try:
-            d = s.recv(65536)
-            answers += 1
-            answer_bytes += len(d)
-        except BlockingIOError:
-            break
+    drain()
 time.sleep(0.3)
-while True:
-    try:
-        d = s.recv(65536)
-        answers += 1
-        answer_bytes += len(d)
-    except BlockingIOError:
-        break
+drain()
 print(answers, answer_bytes, "%.2f" % (time.time() - t0))

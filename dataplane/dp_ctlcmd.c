@@ -464,6 +464,20 @@ static json_t *h_stats(struct dp_ctl *ctl, int argc, char **argv)
 	for (uint8_t l = SP_LEVEL_LOW; l <= SP_LEVEL_HIGH; l++)
 		json_object_set_new(lenses, sp_level_name(l),
 				    out_json(&by_level[l], 0));
+	memset(&sum.stale, 0, sizeof(sum.stale));
+	for (unsigned int w = 0; w < app->nworkers; w++)
+		sp_histo_merge(&sum.stale, &app->workers[w]->rxtx);
+	json_object_set_new(totals, "rx_tx_count",
+			    json_integer((json_int_t)sum.stale.count));
+	json_object_set_new(totals, "rx_tx_p50_ns",
+			    json_integer((json_int_t)sp_histo_pct(&sum.stale, 50)));
+	json_object_set_new(totals, "rx_tx_p99_ns",
+			    json_integer((json_int_t)sp_histo_pct(&sum.stale, 99)));
+	json_object_set_new(totals, "rx_tx_p999_ns",
+			    json_integer((json_int_t)sp_histo_pct(&sum.stale,
+								  99.9)));
+	json_object_set_new(totals, "rx_tx_max_ns",
+			    json_integer((json_int_t)sum.stale.max_ns));
 	return json_pack("{s:b, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:I}",
 			 "ok", 1, "workers", app->nworkers, "totals", totals,
 			 "tiers", tiers, "lenses", lenses, "viewers", viewers,

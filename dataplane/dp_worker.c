@@ -293,6 +293,7 @@ int dp_worker_main(void *arg)
 	w->bf_last_tsc = now;
 	while (!*sh->stop) {
 		uint64_t start = now;
+		uint32_t pushed;
 		uint16_t n;
 
 		set_now(w, now);
@@ -316,12 +317,15 @@ int dp_worker_main(void *arg)
 		    now >= w->next_tick)
 			timers(w);
 		/* what high routes wrote this turn leaves this turn */
-		dp_wout_push_touched(w);
+		pushed = dp_wout_push_touched(w);
 		dp_feed_tick(&w->bcast.feed, now);
 		w->stats->loops++;
 		/* one TSC read per turn: it stamps this turn's work and
 		 * starts the next one */
 		now = rte_rdtsc();
+		if (n && pushed)   /* from the RX burst to the TX burst */
+			sp_histo_add(&w->rxtx, (uint64_t)((double)(now - start) *
+					       sh->clock->ns_per_tsc));
 		if (n)
 			w->stats->busy_cycles += now - start;
 	}

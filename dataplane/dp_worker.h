@@ -27,6 +27,7 @@
 #include "dp_table.h"
 #include "sp_catalog.h"
 #include "sp_config.h"
+#include "sp_histo.h"
 #include "sp_keys.h"
 
 /* An out and the feed it sends on. */
@@ -93,6 +94,8 @@ struct dp_worker {
 	uint32_t rtx_held;             /* mbufs held by them */
 	struct dp_loss loss;
 	struct dp_requester *requesters;
+	/* RX burst -> TX of what high routes wrote from it (B3) */
+	struct sp_histo rxtx;
 	/* backfill budget (token bucket, messages) */
 	double bf_tokens;
 	uint64_t bf_last_tsc;
@@ -125,8 +128,9 @@ int dp_worker_main(void *arg);
 /** Send a sample record on the broadcast feed (attention off). */
 void dp_wout_broadcast(struct dp_worker *w, uint64_t sensor,
 		       uint32_t version, const struct sp_record *r);
-/** Push every out written this turn (high tier: out in the same turn). */
-void dp_wout_push_touched(struct dp_worker *w);
+/** Push every out written this turn (high tier: out in the same turn).
+ * @return the outs pushed. */
+uint32_t dp_wout_push_touched(struct dp_worker *w);
 /** Heartbeats and flush timers of every feed; shedding checks. */
 void dp_wout_tick(struct dp_worker *w);
 /** Shedding: compare each feed's rate with the limit (every medium flush). */

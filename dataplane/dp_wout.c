@@ -50,13 +50,16 @@ static void push(void *ctx, struct dp_out *o)
 	touch(w, lens_of(o));
 }
 
-void dp_wout_push_touched(struct dp_worker *w)
+uint32_t dp_wout_push_touched(struct dp_worker *w)
 {
-	for (uint32_t i = 0; i < w->ntouched; i++) {
+	uint32_t n = w->ntouched;
+
+	for (uint32_t i = 0; i < n; i++) {
 		w->touched[i]->touched = 0;
 		dp_feed_flush(&w->touched[i]->feed, w->now_tsc);
 	}
 	w->ntouched = 0;
+	return n;
 }
 
 /* Feed @p slot (0 broadcast, 1..3 tiers, 4.. the lens pool) of worker

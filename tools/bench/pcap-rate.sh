@@ -5,41 +5,62 @@
 #
 #   tools/bench/pcap-rate.sh [--packets N] [--sensors N] [--seconds S]
 #                            [--broadcast]   (attention off: every sample sent)
+#                            [--depth D]     (every attribute's history ring
+#                                             D slots: 1 M sensors' history
+#                                             does not fit this machine at
+#                                             the catalogue's depths)
 #
-# net_pcap with infinite_rx holds the whole capture in mbufs, so keep N to
-# a few thousand packets. Prints Mpps and cycles/packet for both.
+# net_pcap with infinite_rx holds the whole capture in mbufs: both sides get
+# a pool and memory sized for N (about 5 KB of memory per packet in --no-huge, so the
+# 1 M-sensor run, --packets 1000000 --sensors 1000000, needs ~7 GB each).
+# Prints Mpps and cycles/packet for both.
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=${SP_BUILD:-$ROOT/build}
-packets=4000; sensors=1000; secs=10; dp_args=(); mode="history only"
+packets=4000; sensors=1000; secs=10; dp_args=(); mode="history only"; depth=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --packets) packets=$2; shift ;;
     --sensors) sensors=$2; shift ;;
     --seconds) secs=$2; shift ;;
-    --broadcast) dp_args=(--set switches.attention=false); mode="broadcast" ;;
+    --broadcast) dp_args+=(--set switches.attention=false); mode="broadcast" ;;
+    --depth) depth=$2; shift ;;
     -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "pcap-rate: unknown option '$1'" >&2; exit 2 ;;
     esac
     shift
 done
 W=$(mktemp -d /tmp/sp-bench.XXXXXX)
-trap 'rm -rf "$W" /var/run/dpdk/spb-*' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$W"; rm -rf /var/run/dpdk/spb-*' EXIT
 
 "$B/tools/sim/senseplane-sim" --pcap "$W/in.pcap" --count "$packets" \
     --sensors "$sensors" --quiet
 VDEV="net_pcap0,rx_pcap=$W/in.pcap,infinite_rx=1"
+if [ -n "$depth" ]; then
+    sed "s/^depth = .*/depth = $depth/" "$ROOT/config/attributes.conf" > "$W/attributes.conf"
+    hist_mb=$(( sensors / 256 + 64 ))
+    dp_args+=(--set "dataplane.catalog=$W/attributes.conf" --set dataplane.history_mb=$hist_mb)
+    mode="$mode, depth $depth"
+fi
+mbufs=$(( packets < 4096 ? 8192 : packets + packets / 8 + 8192 ))
+mem=$(( mbufs * 5 / 1000 + 1024 ))          # MB: mbufs (no-huge needs ~2x) plus tables
+tables=(--set dataplane.mbufs=$((mbufs > 16384 ? mbufs : 16384)))
+[ "$sensors" -gt 65536 ] && tables+=(--set dataplane.max_sensors=$((sensors + sensors / 4)) \
+    --set dataplane.max_keys=$((8 * sensors)))
 
-timeout -s INT "$secs" dpdk-testpmd --no-huge -m 1024 --no-pci -l 0-1 \
-    --file-prefix=spb-base --vdev="$VDEV" -- --total-num-mbufs=8192 -a \
+timeout -s INT "$secs" dpdk-testpmd --no-huge -m "$mem" --no-pci -l 0-1 \
+    --file-prefix=spb-base --vdev="$VDEV" -- --total-num-mbufs=$mbufs -a \
     --stats-period 1 --record-core-cycles --no-flush-rx \
     --forward-mode=rxonly < /dev/null > "$W/testpmd.log" 2>&1 || true
-base_pps=$(awk '/Rx-pps:/ { v = $2 } END { print v + 0 }' "$W/testpmd.log")
+# median of testpmd's non-zero per-second figures (its last line, printed
+# on the way out, can read 0)
+base_pps=$(awk '/Rx-pps:/ && $2 > 0 { print $2 }' "$W/testpmd.log" | sort -n | \
+    awk '{ a[NR] = $1 } END { print NR ? a[int((NR + 1) / 2)] : 0 }')
 base_cyc=$(sed -n 's/.*CPU cycles\/packet=\([0-9.]*\).*/\1/p' "$W/testpmd.log" | tail -1)
 
-timeout -s INT "$secs" "$B/dataplane/senseplane-dp" --no-huge -m 1024 \
+timeout -s INT "$secs" "$B/dataplane/senseplane-dp" --no-huge -m $(( mem + ${hist_mb:-64} )) \
     --no-pci -l 0-1 --file-prefix=spb-dp --vdev="$VDEV" -- --stats-ms 1000 \
-    "${dp_args[@]}" \
+    "${tables[@]}" "${dp_args[@]}" \
     > "$W/dp.log" 2>&1 || true
 # median of the per-second lines after the first
 read -r dp_pps dp_cyc < <(grep '^rx ' "$W/dp.log" | tail -n +2 | \

@@ -48,7 +48,8 @@ tables=(--set dataplane.mbufs=$((mbufs > 16384 ? mbufs : 16384)))
 [ "$sensors" -gt 65536 ] && tables+=(--set dataplane.max_sensors=$((sensors + sensors / 4)) \
     --set dataplane.max_keys=$((8 * sensors)))
 
-timeout -s INT "$secs" dpdk-testpmd --no-huge -m "$mem" --no-pci -l 0-1 \
+# testpmd spends its first seconds loading the capture: give it 3 more
+timeout -s INT $((secs + 3)) dpdk-testpmd --no-huge -m "$mem" --no-pci -l 0-1 \
     --file-prefix=spb-base --vdev="$VDEV" -- --total-num-mbufs=$mbufs -a \
     --stats-period 1 --record-core-cycles --no-flush-rx \
     --forward-mode=rxonly < /dev/null > "$W/testpmd.log" 2>&1 || true

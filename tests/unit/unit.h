@@ -14,6 +14,7 @@ void suite_msgs(void);
 void suite_config(void);
 void suite_catalog(void);
 void suite_hist(void);
+void suite_histo(void);
 void suite_keys(void);
 void suite_route(void);
 void suite_attn(void);

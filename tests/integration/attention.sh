@@ -9,11 +9,7 @@
 #  - removing a viewer returns the routing memory to its earlier figure.
 . "$(dirname "$0")/../lib/common.sh"
 
-NS=spt-att-$$
-DPIF=spd$$; NSIF=spn$$
-SOCK=$T_DIR/dp.sock
-CTL="python3 $T_ROOT/tests/lib/spctl.py $SOCK"
-t_veth_ns "$NS" "$DPIF" "$NSIF"
+t_veth_setup att
 
 t_start_dp --no-huge --no-pci -l 0-1 -m 512 \
     --vdev "net_af_packet0,iface=$DPIF" -- --set dataplane.history_mb=32 \

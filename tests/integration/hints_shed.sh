@@ -7,11 +7,7 @@
 #  high (every high sample still arrives), and recover when the load falls.
 . "$(dirname "$0")/../lib/common.sh"
 
-NS=spt-hs-$$
-DPIF=spd$$; NSIF=spn$$
-SOCK=$T_DIR/dp.sock
-CTL="python3 $T_ROOT/tests/lib/spctl.py $SOCK"
-t_veth_ns "$NS" "$DPIF" "$NSIF"
+t_veth_setup hs
 
 t_start_dp --no-huge --no-pci -l 0-1 -m 512 \
     --vdev "net_af_packet0,iface=$DPIF" -- --set dataplane.history_mb=32 \

@@ -14,11 +14,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 
 LOSS_SECS=${SP_LOSS_SECONDS:-60}
-NS=spt-rel-$$
-DPIF=spd$$; NSIF=spn$$
-SOCK=$T_DIR/dp.sock
-CTL="python3 $T_ROOT/tests/lib/spctl.py $SOCK"
-t_veth_ns "$NS" "$DPIF" "$NSIF"
+t_veth_setup rel
 ip netns exec "$NS" ip addr add 10.99.0.3/24 dev "$NSIF"   # not allowed
 
 start_dp() {   # start_dp EXTRA --set ARGS...

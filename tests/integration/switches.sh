@@ -6,10 +6,7 @@
 # must be exactly the ones sent (same count, same digest), with no gaps.
 . "$(dirname "$0")/../lib/common.sh"
 
-NS=spt-sw-$$
-DPIF=spd$$; NSIF=spn$$
-SOCK=$T_DIR/dp.sock
-t_veth_ns "$NS" "$DPIF" "$NSIF"
+t_veth_setup sw
 
 t_start_dp --no-huge --no-pci -l 0-1 -m 512 \
     --vdev "net_af_packet0,iface=$DPIF" -- --set dataplane.history_mb=32 \

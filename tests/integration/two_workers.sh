@@ -5,9 +5,7 @@
 # once and in order per key, and both workers must have owned sensors.
 . "$(dirname "$0")/../lib/common.sh"
 
-NS=spt-2w-$$
-DPIF=spd$$; NSIF=spn$$
-t_veth_ns "$NS" "$DPIF" "$NSIF"
+t_veth_setup 2w
 
 # three lcores on two cores: the main thread sleeps, two workers poll
 t_start_dp --no-huge --no-pci --lcores "0@0,1@0,2@1" -m 512 \

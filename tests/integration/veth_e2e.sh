@@ -5,9 +5,7 @@
 # dataplane must answer ARP and ping for its address.
 . "$(dirname "$0")/../lib/common.sh"
 
-NS=spt-veth-$$
-DPIF=spd$$; NSIF=spn$$
-t_veth_ns "$NS" "$DPIF" "$NSIF"
+t_veth_setup veth
 
 t_start_dp --no-huge --no-pci -l 0-1 -m 512 \
     --vdev "net_af_packet0,iface=$DPIF" -- --set dataplane.history_mb=32 \

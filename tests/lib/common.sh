@@ -104,6 +104,15 @@ t_veth_ns() {
     ip netns exec "$1" ip route add 224.0.0.0/4 dev "$3"
 }
 
+# t_veth_setup TAG: t_veth_ns into namespace spt-TAG-$$ with the usual
+# names, and the dataplane's control socket: sets NS, DPIF, NSIF, SOCK, CTL.
+t_veth_setup() {
+    NS=spt-$1-$$; DPIF=spd$$; NSIF=spn$$
+    SOCK=$T_DIR/dp.sock
+    CTL="python3 $T_ROOT/tests/lib/spctl.py $SOCK"
+    t_veth_ns "$NS" "$DPIF" "$NSIF"
+}
+
 # t_start_dp ARGS...: the dataplane (EAL args, then --, then its own) with
 # its log in $T_DIR/dp.log; sets DPPID and waits until it runs.
 t_start_dp() {

@@ -391,6 +391,7 @@ static json_t *h_stats(struct dp_ctl *ctl, int argc, char **argv)
 	/* control thread only: static to keep 4 KiB histograms off the
 	 * stack */
 	static struct dp_out_stats sum, by_level[SP_LEVEL_HIGH + 1];
+	static struct sp_histo rxtx;   /* RX burst -> TX burst, all workers */
 	json_t *lenses = json_object();
 	struct dp_app *app = ctl->app;
 	json_t *totals = json_object(), *tiers = json_object();
@@ -464,20 +465,15 @@ static json_t *h_stats(struct dp_ctl *ctl, int argc, char **argv)
 	for (uint8_t l = SP_LEVEL_LOW; l <= SP_LEVEL_HIGH; l++)
 		json_object_set_new(lenses, sp_level_name(l),
 				    out_json(&by_level[l], 0));
-	memset(&sum.stale, 0, sizeof(sum.stale));
+	memset(&rxtx, 0, sizeof(rxtx));
 	for (unsigned int w = 0; w < app->nworkers; w++)
-		sp_histo_merge(&sum.stale, &app->workers[w]->rxtx);
-	json_object_set_new(totals, "rx_tx_count",
-			    json_integer((json_int_t)sum.stale.count));
-	json_object_set_new(totals, "rx_tx_p50_ns",
-			    json_integer((json_int_t)sp_histo_pct(&sum.stale, 50)));
-	json_object_set_new(totals, "rx_tx_p99_ns",
-			    json_integer((json_int_t)sp_histo_pct(&sum.stale, 99)));
-	json_object_set_new(totals, "rx_tx_p999_ns",
-			    json_integer((json_int_t)sp_histo_pct(&sum.stale,
-								  99.9)));
-	json_object_set_new(totals, "rx_tx_max_ns",
-			    json_integer((json_int_t)sum.stale.max_ns));
+		sp_histo_merge(&rxtx, &app->workers[w]->rxtx);
+	json_object_update_new(totals, json_pack("{s:I, s:I, s:I, s:I, s:I}",
+		"rx_tx_count", (json_int_t)rxtx.count,
+		"rx_tx_p50_ns", (json_int_t)sp_histo_pct(&rxtx, 50),
+		"rx_tx_p99_ns", (json_int_t)sp_histo_pct(&rxtx, 99),
+		"rx_tx_p999_ns", (json_int_t)sp_histo_pct(&rxtx, 99.9),
+		"rx_tx_max_ns", (json_int_t)rxtx.max_ns));
 	return json_pack("{s:b, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:I}",
 			 "ok", 1, "workers", app->nworkers, "totals", totals,
 			 "tiers", tiers, "lenses", lenses, "viewers", viewers,

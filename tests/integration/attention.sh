@@ -112,7 +112,9 @@ t_check "medium: held back at most 55 ms (dataplane max, us)" "$(within "$(dpsta
 t_check "low: held back at most 205 ms (dataplane max, us)" "$(within "$(dpstat low stale_max_us)" 0 205000)" yes
 rxtx() { echo "$stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["totals"]["rx_tx_"+sys.argv[1]])' "$1"; }
 t_check "RX->TX latency recorded for high-tier sends" "$(( $(rxtx count) > 0 ))" 1
-t_check "RX->TX p50 <= p99 <= max" "$(( $(rxtx p50_ns) <= $(rxtx p99_ns) && $(rxtx p99_ns) <= $(rxtx max_ns) ))" 1
+# only bursts that received something and sent high output are timed
+t_check "RX->TX timed bursts <= packets received" \
+    "$(( $(rxtx count) <= $(echo "$stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["totals"]["rx_pkts"])') ))" 1
 t_check "RX->TX p99 within 5 ms (us)" "$(within "$(( $(rxtx p99_ns) / 1000 ))" 0 5000)" yes
 t_log "RX->TX latency: p50 $(( $(rxtx p50_ns) / 1000 )) us, p99 $(( $(rxtx p99_ns) / 1000 )) us, max $(( $(rxtx max_ns) / 1000 )) us over $(rxtx count) bursts"
 t_check "high tier: age at the viewer p99 (ms)" "$(within "$(feed "$T_DIR/tiers.json" 3 age_p99_ms)" 0 5)" yes

@@ -116,6 +116,23 @@ struct dp_sensor *dp_table_sensor(struct dp_table *t, uint64_t id,
 	return s;
 }
 
+void dp_table_sensor_bulk(const struct dp_table *t, const uint64_t *ids,
+			  unsigned int n, struct dp_sensor **out)
+{
+	const void *keys[RTE_HASH_LOOKUP_BULK_MAX];
+	uint64_t hits = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		keys[i] = &ids[i];
+	/* the whole set's buckets are prefetched before any is compared */
+	if (rte_hash_lookup_bulk_data(t->sensor_hash, keys, n, &hits,
+				      (void **)out) < 0)
+		hits = 0;
+	for (unsigned int i = 0; i < n; i++)
+		if (!(hits & (1ull << i)))
+			out[i] = NULL;
+}
+
 struct dp_key *dp_table_key_find(const struct dp_table *t, uint64_t sensor_id,
 				 uint16_t attr_id)
 {

@@ -49,6 +49,13 @@ struct dp_sensor *dp_table_sensor(struct dp_table *t, uint64_t id,
 struct dp_key *dp_table_key(struct dp_table *t, struct dp_sensor *s,
 			    const struct sp_attr *a, int *created);
 
+/**
+ * Look up @p n (at most RTE_HASH_LOOKUP_BULK_MAX, 64) sensors at once:
+ * @p out[i] is the sensor @p ids[i], or NULL when it is not known yet.
+ */
+void dp_table_sensor_bulk(const struct dp_table *t, const uint64_t *ids,
+			  unsigned int n, struct dp_sensor **out);
+
 /** The sensor @p id if known, else NULL. */
 struct dp_sensor *dp_table_sensor_find(const struct dp_table *t, uint64_t id);
 

@@ -1,0 +1,117 @@
+/*
+ * test_table.c - the dataplane's sensor table on a real EAL (--no-huge,
+ * its own file prefix): its own binary, since the other suites run EAL-free and
+ * under ASan. Covers the bulk lookup the worker does for a whole burst.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+#include <rte_eal.h>
+#include <rte_hash.h>
+
+#include "dp_table.h"
+
+static struct sp_catalog cat;
+static struct dp_table *tab;
+
+static void test_bulk_known_and_unknown(void)
+{
+	uint64_t ids[RTE_HASH_LOOKUP_BULK_MAX];
+	struct dp_sensor *want[RTE_HASH_LOOKUP_BULK_MAX];
+	struct dp_sensor *out[RTE_HASH_LOOKUP_BULK_MAX];
+	int created;
+
+	/* even ids known, odd ones not; a full set of 64 */
+	for (unsigned int i = 0; i < RTE_HASH_LOOKUP_BULK_MAX; i++) {
+		ids[i] = 1000 + i;
+		want[i] = NULL;
+		if (i % 2 == 0) {
+			want[i] = dp_table_sensor(tab, ids[i], &created);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(want[i]);
+			CU_ASSERT_EQUAL(created, 1);
+		}
+		out[i] = (struct dp_sensor *)&out;   /* must be overwritten */
+	}
+	dp_table_sensor_bulk(tab, ids, RTE_HASH_LOOKUP_BULK_MAX, out);
+	for (unsigned int i = 0; i < RTE_HASH_LOOKUP_BULK_MAX; i++) {
+		CU_ASSERT_PTR_EQUAL(out[i], want[i]);
+		if (out[i])
+			CU_ASSERT_EQUAL(out[i]->id, ids[i]);
+	}
+}
+
+static void test_bulk_repeats_and_partial(void)
+{
+	uint64_t ids[5] = { 1000, 1000, 7, 1002, 1000 };
+	struct dp_sensor *out[5];
+	struct dp_sensor *s = dp_table_sensor_find(tab, 1000);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	/* the same sensor several times in one burst, and fewer than 64 */
+	dp_table_sensor_bulk(tab, ids, 5, out);
+	CU_ASSERT_PTR_EQUAL(out[0], s);
+	CU_ASSERT_PTR_EQUAL(out[1], s);
+	CU_ASSERT_PTR_NULL(out[2]);
+	CU_ASSERT_PTR_EQUAL(out[3], dp_table_sensor_find(tab, 1002));
+	CU_ASSERT_PTR_EQUAL(out[4], s);
+	/* none asked: nothing written, no crash on an empty set */
+	out[0] = NULL;
+	dp_table_sensor_bulk(tab, ids, 0, out);
+	CU_ASSERT_PTR_NULL(out[0]);
+}
+
+int main(int argc, char **argv)
+{
+	char prefix[64];
+	char *eal[] = { argv[0], "--no-huge", "--no-pci", "--file-prefix",
+			prefix, "-l", "0", "-m", "256", "--log-level",
+			"lib.eal:error", NULL };
+	static CU_TestInfo tests[] = {
+		{ "bulk lookup: known and unknown, 64 at once",
+		  test_bulk_known_and_unknown },
+		{ "bulk lookup: repeats, partial set, empty set",
+		  test_bulk_repeats_and_partial },
+		CU_TEST_INFO_NULL,
+	};
+	CU_SuiteInfo suites[] = {
+		{ "table", NULL, NULL, NULL, NULL, tests }, CU_SUITE_INFO_NULL,
+	};
+	struct dp_table_params p = { .name = "unit", .socket = 0,
+				     .max_sensors = 4096, .max_keys = 8192,
+				     .history_bytes = 1 << 20, .cat = &cat };
+	char err[256];
+	unsigned int failed;
+
+	(void)argc;
+	snprintf(prefix, sizeof(prefix), "sp-unit-table-%d", (int)getpid());
+	if (rte_eal_init(11, eal) < 0) {
+		fprintf(stderr, "table-tests: EAL init failed\n");
+		return 2;
+	}
+	if (sp_catalog_load(&cat, SP_SOURCE_ROOT "/config/attributes.conf",
+			    err, sizeof(err)) < 0) {
+		fprintf(stderr, "table-tests: %s\n", err);
+		return 2;
+	}
+	tab = dp_table_create(&p);
+	if (tab == NULL) {
+		fprintf(stderr, "table-tests: cannot create the table\n");
+		return 2;
+	}
+	if (CU_initialize_registry() != CUE_SUCCESS ||
+	    CU_register_suites(suites) != CUE_SUCCESS)
+		return 2;
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures();
+	CU_cleanup_registry();
+	dp_table_free(tab);
+	rte_eal_cleanup();
+	/* the runtime directory EAL leaves behind */
+	snprintf(err, sizeof(err), "rm -rf /var/run/dpdk/%s", prefix);
+	if (system(err) != 0)
+		fprintf(stderr, "table-tests: could not remove %s\n", prefix);
+	return failed ? 1 : 0;
+}

@@ -121,6 +121,73 @@ int bench_b2(const struct bench_opts *o, json_t *out)
 	return 0;
 }
 
+/* B4: the best 0-loss rate of each system, from b4.sh's JSON. */
+int bench_b4(const struct bench_opts *o, json_t *out)
+{
+	static const char *const sys[] = { "senseplane", "net_pcap" };
+	static const char *const base[] = { "mosquitto", "kernel" };
+	char cmd[512], path[] = "/tmp/sp-bench-b4.XXXXXX", *text;
+	json_t *r;
+	int fd = mkstemp(path), rc = 0;
+
+	if (fd < 0)
+		return -1;
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "SP_BUILD=%s %s/tools/bench/b4.sh %s "
+		 "--json %s 2>/dev/null", o->build, o->root,
+		 o->quick ? "--quick" : "", path);
+	text = bench_run(cmd);
+	free(text);
+	r = json_load_file(path, 0, NULL);
+	unlink(path);
+	if (text == NULL || r == NULL) {
+		json_decref(r);
+		return -1;
+	}
+	printf("  %-44s %14s %14s %8s\n", "samples/s with 0 loss", "senseplane",
+	       "baseline", "ratio");
+	for (size_t i = 0; i < 2; i++)
+		for (size_t k = 0; k < 2; k++) {
+			json_t *a = json_object_get(r, sys[i]);
+			json_t *b = json_object_get(r, base[k]);
+			char key[64], label[80];
+
+			if (a == NULL || b == NULL) {
+				printf("  %s or %s: no step without loss\n",
+				       sys[i], base[k]);
+				rc = -1;
+				continue;
+			}
+			snprintf(key, sizeof(key), "%s_vs_%s", sys[i], base[k]);
+			snprintf(label, sizeof(label), "%s vs %s",
+				 i ? "dp on net_pcap" : "dp on veth", base[k]);
+			bench_row(out, key, label,
+				  json_number_value(json_object_get(a, "samples_s")),
+				  json_number_value(json_object_get(b, "samples_s")),
+				  "samples/s");
+		}
+	for (size_t k = 0; k < 2; k++) {
+		json_t *a = json_object_get(r, "net_pcap");
+		json_t *b = json_object_get(r, base[k]);
+		char key[64], label[80];
+
+		if (a == NULL || b == NULL)
+			continue;
+		snprintf(key, sizeof(key), "cpu_net_pcap_vs_%s", base[k]);
+		snprintf(label, sizeof(label), "CPU s per M samples, vs %s",
+			 base[k]);
+		bench_row(out, key, label,
+			  json_number_value(json_object_get(a,
+						"cpu_s_per_msample")),
+			  json_number_value(json_object_get(b,
+						"cpu_s_per_msample")),
+			  "cpu-s/M");
+	}
+	json_object_set(out, "systems", r);
+	json_decref(r);
+	return rc;
+}
+
 int bench_b7(const struct bench_opts *o, json_t *out)
 {
 	char cmd[512], *text, *l;

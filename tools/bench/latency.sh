@@ -30,6 +30,7 @@ time.sleep(1)
 a = c.call("stats")["totals"]; t0 = time.time()
 time.sleep(float(sys.argv[3]))
 b = c.call("stats")["totals"]; dt = time.time() - t0
+import json; print("totals:", json.dumps({k: b[k] - a[k] for k in ("rx_pkts","sensor_pkts","records_in","samples_in","feed_msgs","feed_pkts")}))
 print("high tier, every key pinned: %.2f Mpps in, %.0f msgs/s out"
       % ((b["rx_pkts"] - a["rx_pkts"]) / dt / 1e6, (b["feed_msgs"] - a["feed_msgs"]) / dt))
 print("RX burst -> TX burst: p50 %.2f us  p99 %.2f us  p99.9 %.2f us  max %.2f us  (%d bursts)"

@@ -1,0 +1,342 @@
+/*
+ * mqtt.c - senseplane-bench-mqtt, B4's Mosquitto baseline: the same sensor
+ * traffic through an MQTT broker, QoS 0, a topic per (sensor, attribute).
+ *
+ *   pub: reads the simulator's sensor packets from a pcap (the traffic the
+ *        other systems get) and publishes every record as one message on
+ *        "sp/SENSOR/ATTR" (payload: the record as on the wire, header and
+ *        samples), paced to --rate packets/s for --seconds, then waits for
+ *        libmosquitto to have written everything.
+ *   sub: subscribes to "sp/#", counts messages and samples until --idle
+ *        seconds pass without one (or --seconds), and reports when the
+ *        first and the last arrived.
+ *
+ * Both print a JSON summary with their own CPU seconds.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <pcap/pcap.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <mosquitto.h>
+
+#include "sp_wire.h"
+
+struct opts {
+	const char *host, *pcap;
+	int port;
+	double rate, seconds, idle;
+};
+
+struct sub_state {
+	uint64_t msgs, samples, bad;
+	double first, last;
+	int subscribed;
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"usage: senseplane-bench-mqtt pub --pcap FILE [options]\n"
+"       senseplane-bench-mqtt sub [options]\n"
+"\n"
+"B4's Mosquitto baseline: publishes the records of a sensor-packet capture\n"
+"as QoS 0 messages, a topic per (sensor, attribute), or subscribes to all\n"
+"of them and counts; a JSON summary at the end.\n"
+"\n"
+"      --host H      broker address (default 127.0.0.1)\n"
+"  -p, --port N      broker port (default 1883)\n"
+"      --pcap FILE   (pub) the sensor packets to publish\n"
+"  -r, --rate PPS    (pub) sensor packets per second (default 10000)\n"
+"  -t, --seconds S   pub: how long to publish; sub: longest wait (default 10)\n"
+"      --idle S      (sub) stop S seconds after the last message (default 2)\n"
+"  -h, --help        this text\n");
+}
+
+/* A capture's UDP payloads (Ethernet, IPv4, UDP), concatenated. */
+struct capture {
+	uint8_t *data;
+	size_t *off, *len, n, cap, used, data_cap;
+};
+
+static int load_pcap(const char *path, struct capture *c)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_open_offline(path, err);
+	struct pcap_pkthdr *h;
+	const u_char *d;
+
+	if (p == NULL) {
+		fprintf(stderr, "mqtt: %s: %s\n", path, err);
+		return -1;
+	}
+	while (pcap_next_ex(p, &h, &d) == 1) {
+		size_t ihl, len;
+
+		if (h->caplen < 14 + 20 + 8 || d[12] != 0x08 || d[13] != 0)
+			continue;
+		ihl = (d[14] & 0xf) * 4u;
+		if (h->caplen < 14 + ihl + 8 || d[14 + 9] != 17)
+			continue;
+		len = h->caplen - 14 - ihl - 8;
+		if (c->n == c->cap) {
+			c->cap = c->cap ? c->cap * 2 : 1024;
+			c->off = realloc(c->off, c->cap * sizeof(*c->off));
+			c->len = realloc(c->len, c->cap * sizeof(*c->len));
+		}
+		if (c->used + len > c->data_cap) {
+			c->data_cap = (c->used + len) * 2;
+			c->data = realloc(c->data, c->data_cap);
+		}
+		if (!c->off || !c->len || !c->data) {
+			fprintf(stderr, "mqtt: out of memory reading %s\n", path);
+			pcap_close(p);
+			return -1;
+		}
+		memcpy(c->data + c->used, d + 14 + ihl + 8, len);
+		c->off[c->n] = c->used;
+		c->len[c->n++] = len;
+		c->used += len;
+	}
+	pcap_close(p);
+	if (c->n == 0) {
+		fprintf(stderr, "mqtt: %s: no UDP packets\n", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Publish the records of one sensor packet; counts into @p st. */
+static int publish_packet(struct mosquitto *m, const uint8_t *p, size_t len,
+			  uint64_t st[3])
+{
+	struct sp_sensor_pkt pkt;
+	struct sp_record r;
+	uint32_t off = 0;
+	char topic[64];
+
+	if (sp_sensor_parse(p, len, NULL, NULL, &pkt) != SP_OK) {
+		st[2]++;
+		return 0;
+	}
+	while (sp_sensor_next(&pkt, &off, &r)) {
+		const uint8_t *rec = r.values - 20;
+		int rc;
+
+		snprintf(topic, sizeof(topic), "sp/%" PRIu64 "/%u",
+			 pkt.sensor_id, r.attr_id);
+		rc = mosquitto_publish(m, NULL, topic,
+				       (int)(20 + sp_record_values_len(&r)),
+				       rec, 0, false);
+		if (rc != MOSQ_ERR_SUCCESS) {
+			fprintf(stderr, "mqtt: publish: %s\n",
+				mosquitto_strerror(rc));
+			return -1;
+		}
+		st[0]++;
+		st[1] += r.nsamp;
+	}
+	return 0;
+}
+
+static int run_pub(struct mosquitto *m, const struct opts *o)
+{
+	struct capture cap = { 0 };
+	uint64_t st[3] = { 0 }, pkts = 0;
+	double start, cpu0, end, drained;
+	int rc;
+
+	if (load_pcap(o->pcap, &cap) < 0)
+		return 1;
+	if (mosquitto_loop_start(m) != MOSQ_ERR_SUCCESS) {
+		fprintf(stderr, "mqtt: cannot start the network thread\n");
+		return 1;
+	}
+	start = now_s();
+	cpu0 = cpu_s();
+	while (!stop) {
+		double t = now_s() - start;
+		uint64_t due = (uint64_t)(t * o->rate);
+
+		if (t >= o->seconds)
+			break;
+		if (pkts >= due) {
+			usleep(200);
+			continue;
+		}
+		for (; pkts < due && !stop; pkts++) {
+			size_t i = pkts % cap.n;
+
+			if (publish_packet(m, cap.data + cap.off[i],
+					   cap.len[i], st) < 0) {
+				stop = 1;
+				break;
+			}
+		}
+	}
+	end = now_s();
+	/* QoS 0 has no acknowledgement: done when the library has written
+	 * every queued message to the socket */
+	while (mosquitto_want_write(m) && now_s() - end < 30)
+		usleep(1000);
+	drained = now_s();
+	rc = stop && pkts < o->rate * o->seconds ? 1 : 0;
+	mosquitto_disconnect(m);
+	mosquitto_loop_stop(m, false);
+	printf("{\"packets\": %" PRIu64 ", \"messages\": %" PRIu64
+	       ", \"samples\": %" PRIu64 ", \"bad\": %" PRIu64
+	       ", \"seconds\": %.3f, \"drain_s\": %.3f, \"cpu_s\": %.3f}\n",
+	       pkts, st[0], st[1], st[2], end - start, drained - end,
+	       cpu_s() - cpu0);
+	return rc;
+}
+
+static void on_message(struct mosquitto *m, void *u,
+		       const struct mosquitto_message *msg)
+{
+	struct sub_state *s = u;
+	struct sp_record r;
+
+	(void)m;
+	s->last = now_s();
+	if (s->msgs++ == 0)
+		s->first = s->last;
+	if (sp_record_check(msg->payload, (size_t)msg->payloadlen, &r) != SP_OK) {
+		s->bad++;
+		return;
+	}
+	s->samples += r.nsamp;
+}
+
+static void on_subscribe(struct mosquitto *m, void *u, int mid, int n,
+			 const int *granted)
+{
+	struct sub_state *s = u;
+
+	(void)m; (void)mid; (void)n; (void)granted;
+	s->subscribed = 1;
+	fprintf(stderr, "subscribed\n");
+}
+
+static int run_sub(struct mosquitto *m, const struct opts *o,
+		   struct sub_state *s)
+{
+	double start = now_s(), cpu0 = cpu_s();
+
+	if (mosquitto_subscribe(m, NULL, "sp/#", 0) != MOSQ_ERR_SUCCESS) {
+		fprintf(stderr, "mqtt: cannot subscribe\n");
+		return 1;
+	}
+	while (!stop) {
+		double t = now_s();
+		int rc = mosquitto_loop(m, 100, 1);
+
+		if (rc != MOSQ_ERR_SUCCESS) {
+			fprintf(stderr, "mqtt: connection lost: %s\n",
+				mosquitto_strerror(rc));
+			return 1;
+		}
+		if (t - start > o->seconds || (s->msgs && t - s->last > o->idle))
+			break;
+	}
+	printf("{\"messages\": %" PRIu64 ", \"samples\": %" PRIu64
+	       ", \"bad\": %" PRIu64 ", \"span_s\": %.3f, \"cpu_s\": %.3f}\n",
+	       s->msgs, s->samples, s->bad, s->msgs ? s->last - s->first : 0.0,
+	       cpu_s() - cpu0);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "host", 1, NULL, 'H' }, { "port", 1, NULL, 'p' },
+		{ "pcap", 1, NULL, 'P' }, { "rate", 1, NULL, 'r' },
+		{ "seconds", 1, NULL, 't' }, { "idle", 1, NULL, 'i' },
+		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
+	};
+	struct opts o = { .host = "127.0.0.1", .port = 1883, .rate = 10000,
+			  .seconds = 10, .idle = 2 };
+	struct sub_state s = { 0 };
+	struct mosquitto *m;
+	const char *mode;
+	int c, rc;
+
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc < 2 || (strcmp(argv[1], "pub") && strcmp(argv[1], "sub"))) {
+		usage(stderr);
+		return 2;
+	}
+	mode = argv[1];
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "p:r:t:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'H': o.host = optarg; break;
+		case 'p': o.port = atoi(optarg); break;
+		case 'P': o.pcap = optarg; break;
+		case 'r': o.rate = atof(optarg); break;
+		case 't': o.seconds = atof(optarg); break;
+		case 'i': o.idle = atof(optarg); break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (o.port < 1 || o.port > 65535 || o.rate <= 0 || o.seconds <= 0 ||
+	    o.idle <= 0 || (mode[0] == 'p' && o.pcap == NULL)) {
+		usage(stderr);
+		return 2;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	mosquitto_lib_init();
+	m = mosquitto_new(NULL, true, &s);
+	if (m == NULL) {
+		fprintf(stderr, "mqtt: cannot create a client\n");
+		return 1;
+	}
+	mosquitto_message_callback_set(m, on_message);
+	mosquitto_subscribe_callback_set(m, on_subscribe);
+	rc = mosquitto_connect(m, o.host, o.port, 60);
+	if (rc != MOSQ_ERR_SUCCESS) {
+		fprintf(stderr, "mqtt: cannot connect to %s:%d: %s\n", o.host,
+			o.port, mosquitto_strerror(rc));
+		return 1;
+	}
+	rc = mode[0] == 'p' ? run_pub(m, &o) : run_sub(m, &o, &s);
+	mosquitto_destroy(m);
+	mosquitto_lib_cleanup();
+	return rc;
+}

@@ -16,6 +16,7 @@ struct bench_opts {
  * @return 0, or -1 when the scenario could not run. */
 int bench_b1(const struct bench_opts *o, json_t *out);
 int bench_b2(const struct bench_opts *o, json_t *out);
+int bench_b3(const struct bench_opts *o, json_t *out);
 int bench_b4(const struct bench_opts *o, json_t *out);
 int bench_b5(const struct bench_opts *o, json_t *out);
 int bench_b6(const struct bench_opts *o, json_t *out);

@@ -121,6 +121,47 @@ int bench_b2(const struct bench_opts *o, json_t *out)
 	return 0;
 }
 
+/* "RX burst -> TX burst: p50 A us  p99 B us  p99.9 C us" after @p at. */
+static int read_lat(const char *text, const char *at, double v[3])
+{
+	const char *l = strstr(text, at);
+
+	if (l == NULL || (l = strstr(l, "RX burst -> TX burst:")) == NULL)
+		return -1;
+	return sscanf(l, "RX burst -> TX burst: p50 %lf us p99 %lf us "
+		      "p99.9 %lf us", &v[0], &v[1], &v[2]) == 3 ? 0 : -1;
+}
+
+/* B3: the high tier's RX->TX burst latency beside io forwarding. */
+int bench_b3(const struct bench_opts *o, json_t *out)
+{
+	static const char *const pct[] = { "p50", "p99", "p99.9" };
+	char cmd[512], *text;
+	double dp[3], base[3];
+	int rc;
+
+	snprintf(cmd, sizeof(cmd), "SP_BUILD=%s %s/tools/bench/latency.sh "
+		 "--seconds %d 2>/dev/null", o->build, o->root,
+		 o->quick ? 3 : 8);
+	text = bench_run(cmd);
+	if (text == NULL)
+		return -1;
+	rc = read_lat(text, "high tier", dp) | read_lat(text, "baseline ", base);
+	free(text);
+	if (rc != 0)
+		return -1;
+	printf("  %-44s %14s %14s %8s\n", "RX burst -> TX burst", "high tier",
+	       "io forwarding", "ratio");
+	for (int i = 0; i < 3; i++) {
+		char key[32], label[64];
+
+		snprintf(key, sizeof(key), "rx_tx_%s_us", pct[i]);
+		snprintf(label, sizeof(label), "%s, us", pct[i]);
+		bench_row(out, key, label, dp[i], base[i], "us");
+	}
+	return 0;
+}
+
 /* B4: the best 0-loss rate of each system, from b4.sh's JSON. */
 int bench_b4(const struct bench_opts *o, json_t *out)
 {

@@ -167,15 +167,39 @@ static void tx_reply(struct dp_worker *w, struct rte_mbuf *m)
 	}
 }
 
-/* Pass @p m to worker @p o, whose it is; a full ring drops it, counted. */
+/* Keep @p m for worker @p o, whose it is: handed over at the end of the
+ * burst (flush_handoff), one ring operation per owner. */
 static void hand_off(struct dp_worker *w, struct rte_mbuf *m, unsigned int o)
 {
-	if (rte_ring_mp_enqueue(w->sh->workers[o]->ring, m) == 0) {
-		w->stats->handoff_out++;
-		return;
+	w->ho_pkts[w->ho_n] = m;
+	w->ho_dst[w->ho_n++] = (uint8_t)o;
+}
+
+/* What this burst kept for other workers, one enqueue per owner; what a
+ * full ring does not take is dropped, counted. */
+static void flush_handoff(struct dp_worker *w)
+{
+	struct rte_mbuf *batch[DP_MAX_BURST];
+	unsigned int n = w->ho_n;
+
+	for (unsigned int o = 0; n && o < w->sh->nworkers; o++) {
+		unsigned int k = 0, sent;
+
+		for (unsigned int i = 0; i < w->ho_n; i++)
+			if (w->ho_dst[i] == o)
+				batch[k++] = w->ho_pkts[i];
+		if (k == 0)
+			continue;
+		n -= k;
+		sent = rte_ring_mp_enqueue_burst(w->sh->workers[o]->ring,
+						 (void **)batch, k, NULL);
+		w->stats->handoff_out += sent;
+		if (sent < k) {
+			w->stats->dp_drop[DP_DROP_RING_FULL] += k - sent;
+			rte_pktmbuf_free_bulk(batch + sent, k - sent);
+		}
 	}
-	w->stats->dp_drop[DP_DROP_RING_FULL]++;
-	rte_pktmbuf_free(m);
+	w->ho_n = 0;
 }
 
 static void handle(struct dp_worker *w, struct rte_mbuf *m, int from_ring,
@@ -293,14 +317,18 @@ static void lookup_burst(struct dp_worker *w, struct rte_mbuf **pkts,
 	}
 }
 
-static unsigned int drain_ring(struct dp_worker *w, struct rte_mbuf **pkts)
+static unsigned int drain_ring(struct dp_worker *w, struct rte_mbuf **pkts,
+			       struct dp_sensor **hint)
 {
 	unsigned int n = rte_ring_sc_dequeue_burst(w->ring, (void **)pkts,
 						   w->sh->burst, NULL);
 
 	w->stats->handoff_in += n;
+	/* every sensor packet here is ours: their sensors looked up
+	 * together, as for our own RX burst */
+	lookup_burst(w, pkts, (uint16_t)n, hint);
 	for (unsigned int i = 0; i < n; i++)
-		handle(w, pkts[i], 1, NULL);
+		handle(w, pkts[i], 1, hint[i]);
 	return n;
 }
 
@@ -342,8 +370,8 @@ int dp_worker_main(void *arg)
 {
 	struct dp_worker *w = arg;
 	struct dp_shared *sh = w->sh;
-	struct rte_mbuf *pkts[512];
-	struct dp_sensor *hint[512];
+	struct rte_mbuf *pkts[DP_MAX_BURST];
+	struct dp_sensor *hint[DP_MAX_BURST];
 	uint64_t now = rte_rdtsc();
 
 	set_now(w, now);
@@ -353,6 +381,7 @@ int dp_worker_main(void *arg)
 	w->bf_last_tsc = now;
 	while (!*sh->stop) {
 		uint64_t start = now;
+		unsigned int drained = 0;
 		uint32_t pushed;
 		uint16_t n;
 
@@ -372,8 +401,10 @@ int dp_worker_main(void *arg)
 			w->stats->rx_bytes += pkts[i]->pkt_len;
 			handle(w, pkts[i], 0, hint[i]);
 		}
-		if (sh->nworkers > 1)
-			drain_ring(w, pkts);
+		if (sh->nworkers > 1) {
+			flush_handoff(w);
+			drained = drain_ring(w, pkts, hint);
+		}
 		if (now >= w->next_medium || now >= w->next_low ||
 		    now >= w->next_tick)
 			timers(w);
@@ -387,7 +418,7 @@ int dp_worker_main(void *arg)
 		if (n && pushed)   /* from the RX burst to the TX burst */
 			sp_histo_add(&w->rxtx, (uint64_t)((double)(now - start) *
 					       sh->clock->ns_per_tsc));
-		if (n)
+		if (n || drained)
 			w->stats->busy_cycles += now - start;
 	}
 	/* RX has stopped here; packets other workers already handed to us
@@ -396,7 +427,7 @@ int dp_worker_main(void *arg)
 	while (__atomic_load_n(&sh->rx_stopped, __ATOMIC_ACQUIRE) <
 	       sh->nworkers || !rte_ring_empty(w->ring)) {
 		set_now(w, rte_rdtsc());
-		drain_ring(w, pkts);
+		drain_ring(w, pkts, hint);
 	}
 	set_now(w, rte_rdtsc());
 	dp_wout_end(w);

@@ -58,6 +58,9 @@ struct dp_shared {
 	uint32_t rx_stopped;           /* workers past their RX loop */
 };
 
+/* The largest RX burst (dataplane.rx_burst). */
+#define DP_MAX_BURST 512
+
 struct dp_worker {
 	unsigned int idx;              /* 0..nworkers-1 */
 	unsigned int lcore;
@@ -96,6 +99,10 @@ struct dp_worker {
 	struct dp_requester *requesters;
 	/* RX burst -> TX of what high routes wrote from it (B3) */
 	struct sp_histo rxtx;
+	/* packets of this turn for other workers: one enqueue per owner */
+	struct rte_mbuf *ho_pkts[DP_MAX_BURST];
+	uint8_t ho_dst[DP_MAX_BURST];
+	uint16_t ho_n;
 	/* backfill budget (token bucket, messages) */
 	double bf_tokens;
 	uint64_t bf_last_tsc;

@@ -29,4 +29,8 @@ char *bench_run(const char *cmd);
 void bench_row(json_t *out, const char *key, const char *label,
 	       double value, double baseline, const char *unit);
 
+/* 1 and 2 workers and the owner hand-off ring (not a BENCHMARKS row:
+ * issue 6 asks for it). */
+int bench_scale(const struct bench_opts *o, json_t *out);
+
 #endif /* BENCH_H */

@@ -15,6 +15,8 @@
  *      with 100 subscriptions each and 1 % of keys dirty (the router, in
  *      this process)
  *  b7  registry writes/s into Redis beside redis-benchmark (registry.sh)
+ *  scale  1 and 2 worker lcores beside testpmd with 1 and 2, and the
+ *      owner hand-off ring's cost (scale.sh)
  *
  * B3's baseline is senseplane-bench-iofwd, io forwarding with the
  * dataplane's stamps: testpmd's --latencystats can only be read by a
@@ -37,8 +39,8 @@ static void usage(FILE *out)
 "usage: senseplane-bench [--quick] [--json FILE] [SCENARIO ...]\n"
 "\n"
 "Runs BENCHMARKS.md scenarios and prints each figure beside its baseline\n"
-"measured in the same run. Scenarios: b1 b2 b3 b4 b5 b6 b7 (default: all).\n"
-"b1, b2, b3, b4 and b7 need root (namespaces, veth) and run the tools/bench scripts.\n"
+"measured in the same run. Scenarios: b1 b2 b3 b4 b5 b6 b7 scale (default: all).\n"
+"b1, b2, b3, b4, b7 and scale need root (namespaces, veth) and run the tools/bench scripts.\n"
 "\n"
 "  -q, --quick      short forms (CI keeps the driver working with them)\n"
 "  -j, --json FILE  also write the figures as JSON\n"
@@ -59,6 +61,7 @@ int main(int argc, char **argv)
 		{ "b4", bench_b4 },
 		{ "b5", bench_b5 },
 		{ "b6", bench_b6 }, { "b7", bench_b7 },
+		{ "scale", bench_scale },
 	};
 	struct bench_opts o = { .root = SP_SOURCE_ROOT, .build = SP_BUILD_ROOT };
 	const char *json_path = NULL;

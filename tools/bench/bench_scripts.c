@@ -229,6 +229,50 @@ int bench_b4(const struct bench_opts *o, json_t *out)
 	return rc;
 }
 
+/* Scaling: 1 and 2 workers, and the hand-off ring (scale.sh). */
+int bench_scale(const struct bench_opts *o, json_t *out)
+{
+	char cmd[512], path[] = "/tmp/sp-bench-scale.XXXXXX", *text;
+	json_t *r, *rows;
+	double pps[3], cyc[3];
+	int fd = mkstemp(path);
+
+	if (fd < 0)
+		return -1;
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "SP_BUILD=%s %s/tools/bench/scale.sh "
+		 "--seconds %d --json %s 2>/dev/null", o->build, o->root,
+		 o->quick ? 3 : 6, path);
+	text = bench_run(cmd);
+	free(text);
+	r = json_load_file(path, 0, NULL);
+	unlink(path);
+	rows = json_object_get(r, "rows");
+	if (text == NULL || json_array_size(rows) != 3) {
+		json_decref(r);
+		return -1;
+	}
+	for (size_t i = 0; i < 3; i++) {
+		json_t *row = json_array_get(rows, i);
+
+		pps[i] = json_number_value(json_object_get(row, "pps")) / 1e6;
+		cyc[i] = json_number_value(json_object_get(row,
+							   "cycles_per_pkt"));
+	}
+	printf("  %-44s %14s %14s %8s\n", "", "measured", "baseline", "ratio");
+	bench_row(out, "mpps_2_vs_1", "Mpps, 2 workers steered vs 1", pps[1],
+		  pps[0], "Mpps");
+	bench_row(out, "testpmd_2_vs_1", "testpmd Mpps, 2 lcores vs 1",
+		  json_number_value(json_object_get(r, "testpmd_2_pps")) / 1e6,
+		  json_number_value(json_object_get(r, "testpmd_1_pps")) / 1e6,
+		  "Mpps");
+	bench_row(out, "cycles_crossed_vs_steered",
+		  "cycles/packet, every packet handed over", cyc[2], cyc[1],
+		  "cycles");
+	json_decref(r);
+	return 0;
+}
+
 int bench_b7(const struct bench_opts *o, json_t *out)
 {
 	char cmd[512], *text, *l;

@@ -21,6 +21,9 @@ static const struct sp_ini_key keys[] = {
 	  "sensor MAC keys: lines 'sensor_id hex32'; empty = no keyed sensors"),
 	K("dataplane", "rx_burst", SP_INI_UINT, rx_burst, 1, 512, "32", false,
 	  "packets per RX burst"),
+	K("dataplane", "rx_limit_pps", SP_INI_UINT, rx_limit_pps, 0, 1000000000,
+	  "0", false, "benchmarks (B3 at 80 %): take at most this many "
+	  "packets/s per worker from the port, 0 = no limit"),
 	K("dataplane", "mbufs", SP_INI_UINT, mbufs, 1024, 1 << 24, "16384",
 	  false, "mbufs in the packet pool"),
 	K("dataplane", "ring_size", SP_INI_POW2, ring_size, 64, 1 << 20, "4096",

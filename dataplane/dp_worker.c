@@ -332,6 +332,25 @@ static unsigned int drain_ring(struct dp_worker *w, struct rte_mbuf **pkts,
 	return n;
 }
 
+/* How many packets this turn may take: the burst, or with
+ * dataplane.rx_limit_pps what a token bucket of one burst allows. The
+ * rest stays in the port (on net_pcap it is never read), so a benchmark
+ * can offer a given share of the worker's capacity. */
+static uint16_t rx_allowance(struct dp_worker *w, uint64_t now)
+{
+	uint32_t pps = w->sh->cfg->rx_limit_pps;
+
+	if (pps == 0)
+		return w->sh->burst;
+	if (w->rx_last_tsc)
+		w->rx_tokens += (double)(now - w->rx_last_tsc) *
+				w->sh->clock->ns_per_tsc * 1e-9 * pps;
+	w->rx_last_tsc = now;
+	if (w->rx_tokens > w->sh->burst)
+		w->rx_tokens = w->sh->burst;
+	return (uint16_t)w->rx_tokens;
+}
+
 static void set_now(struct dp_worker *w, uint64_t tsc)
 {
 	w->now_tsc = tsc;
@@ -387,8 +406,11 @@ int dp_worker_main(void *arg)
 
 		set_now(w, now);
 		dp_wcmd_drain(w, MBOX_PER_TURN);
-		n = rte_eth_rx_burst(w->port_id, w->queue_id, pkts, sh->burst);
+		n = rte_eth_rx_burst(w->port_id, w->queue_id, pkts,
+				     rx_allowance(w, start));
 		w->stats->rx_pkts += n;
+		if (sh->cfg->rx_limit_pps)
+			w->rx_tokens -= n;
 		/* the whole burst's headers on their way before the first
 		 * is looked at (a few packets ahead, as l3fwd does) */
 		for (uint16_t i = 0; i < n && i < PREFETCH_AHEAD; i++)

@@ -103,6 +103,9 @@ struct dp_worker {
 	struct rte_mbuf *ho_pkts[DP_MAX_BURST];
 	uint8_t ho_dst[DP_MAX_BURST];
 	uint16_t ho_n;
+	/* dataplane.rx_limit_pps: packets this worker may still take */
+	double rx_tokens;
+	uint64_t rx_last_tsc;
 	/* backfill budget (token bucket, messages) */
 	double bf_tokens;
 	uint64_t bf_last_tsc;

@@ -11,7 +11,7 @@ WORK=$(mktemp -d /tmp/sp-fuzz.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
 if [ ! -f "$BF/build.ninja" ]; then
-    CC=clang meson setup "$BF" "$ROOT" -Dfuzz=true -Dtests=false >/dev/null
+    CC=clang meson setup "$BF" "$ROOT" -Dfuzz=true -Dtests=false -Db_lto=false >/dev/null
 fi
 ninja -C "$BF" tests/fuzz/fuzz_sensor tests/fuzz/fuzz_feed >/dev/null
 

@@ -7,6 +7,7 @@
 
 set -eu
 T_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+. "$T_ROOT/tools/lib/veth.sh"
 T_BUILD=${SP_BUILD:-$T_ROOT/build}
 DP=$T_BUILD/dataplane/senseplane-dp
 SIM=$T_BUILD/tools/sim/senseplane-sim
@@ -92,16 +93,8 @@ t_done() {
 # address: the dataplane owns it through af_packet), NSIF in a new namespace
 # NS as 10.99.0.2/24 with a multicast route.
 t_veth_ns() {
-    ip netns add "$1"; T_NETNS+=("$1")
-    ip link add "$2" type veth peer name "$3"; T_LINKS+=("$2")
-    ip link set "$3" netns "$1"
-    ip link set "$2" up
-    # keep the kernel off this side: no IPv6 autoconf chatter
-    sysctl -qw "net.ipv6.conf.$2.disable_ipv6=1" || true
-    ip netns exec "$1" ip link set lo up
-    ip netns exec "$1" ip addr add 10.99.0.2/24 dev "$3"
-    ip netns exec "$1" ip link set "$3" up
-    ip netns exec "$1" ip route add 224.0.0.0/4 dev "$3"
+    T_NETNS+=("$1"); T_LINKS+=("$2")
+    sp_veth "$1" "$2" "$3"
 }
 
 # t_veth_setup TAG: t_veth_ns into namespace spt-TAG-$$ with the usual

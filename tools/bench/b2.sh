@@ -13,6 +13,7 @@
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=${SP_BUILD:-$ROOT/build}
+. "$ROOT/tools/lib/veth.sh"
 secs=10; sensors=1000; viewers=100; json=""; extra=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -38,21 +39,14 @@ cleanup() {
     rm -rf "$W" "/var/run/dpdk/$PREFIX"
 }
 trap cleanup EXIT
-ip netns add "$NS"
-ip link add "$DPIF" type veth peer name "$NSIF"
-ip link set "$NSIF" netns "$NS"
-ip link set "$DPIF" up
-ip netns exec "$NS" ip link set lo up
-ip netns exec "$NS" ip addr add 10.99.0.2/24 dev "$NSIF"
-ip netns exec "$NS" ip link set "$NSIF" up
-ip netns exec "$NS" ip route add 224.0.0.0/4 dev "$NSIF"
+sp_veth "$NS" "$DPIF" "$NSIF"
 
 "$B/dataplane/senseplane-dp" --no-huge --no-pci -l 0-1 -m 1024 \
     --file-prefix "$PREFIX" --vdev "net_af_packet0,iface=$DPIF" -- \
     --set dataplane.history_mb=256 --set "control.socket=$W/dp.sock" \
     "${extra[@]}" > "$W/dp.log" 2>&1 &
 DPPID=$!; pids+=("$DPPID")
-for _ in $(seq 1 100); do grep -q running "$W/dp.log" && break; sleep 0.1; done
+sp_wait_running "$W/dp.log" || exit 1
 
 # viewers: 10 % high, 30 % medium, 60 % low; each watches 10 sensors
 python3 - "$W/dp.sock" "$ROOT/tests/lib" "$sensors" "$viewers" <<'PY'

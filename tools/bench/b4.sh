@@ -30,6 +30,7 @@
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=${SP_BUILD:-$ROOT/build}
+. "$ROOT/tools/lib/veth.sh"
 secs=3; json=""; ladder="50000 70000 100000 140000 200000 280000 400000 560000 800000 1120000 1600000"
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -113,20 +114,13 @@ for r in $ladder; do
 done
 
 echo "senseplane: sim -> veth -> senseplane-dp (net_af_packet) -> high tier feed -> senseplane-view"
-ip netns add "$NS"
-ip link add "$DPIF" type veth peer name "$NSIF"
-ip link set "$NSIF" netns "$NS"
-ip link set "$DPIF" up
-ip netns exec "$NS" ip link set lo up
-ip netns exec "$NS" ip addr add 10.99.0.2/24 dev "$NSIF"
-ip netns exec "$NS" ip link set "$NSIF" up
-ip netns exec "$NS" ip route add 224.0.0.0/4 dev "$NSIF"
+sp_veth "$NS" "$DPIF" "$NSIF"
 "$B/dataplane/senseplane-dp" --no-huge --no-pci -l 0-1 -m 1024 \
     --file-prefix "$PREFIX" --vdev "net_af_packet0,iface=$DPIF,framecnt=8192" -- \
     --set dataplane.history_mb=256 --set "control.socket=$W/dp.sock" \
     --set attention.sensor_feeds=false > "$W/dp.log" 2>&1 &
 DP=$!; pids+=("$DP")
-for _ in $(seq 100); do grep -q running "$W/dp.log" && break; sleep 0.1; done
+sp_wait_running "$W/dp.log" || exit 1
 python3 - "$W/dp.sock" "$ROOT/tests/lib" <<'PY'
 import sys
 sys.path.insert(0, sys.argv[2])
@@ -164,7 +158,7 @@ echo "senseplane-dp on net_pcap (infinite_rx): the same capture, every sensor pi
     --set dataplane.mbufs=32768 --set "control.socket=$W/dpp.sock" \
     --set attention.sensor_feeds=false > "$W/dpp.log" 2>&1 &
 DP=$!; pids+=("$DP")
-for _ in $(seq 100); do grep -q running "$W/dpp.log" && break; sleep 0.1; done
+sp_wait_running "$W/dpp.log" || exit 1
 read -r sent got span cpu < <(python3 - "$W/dpp.sock" "$ROOT/tests/lib" "$secs" "$DP" "$TICK" <<'PY'
 import sys, time
 sys.path.insert(0, sys.argv[2])

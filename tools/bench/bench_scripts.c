@@ -87,25 +87,34 @@ int bench_b1(const struct bench_opts *o, json_t *out)
 	return pcap_rate(o, out, 1);
 }
 
-int bench_b2(const struct bench_opts *o, json_t *out)
+/* Run tools/bench/SCRIPT ARGS --json TMP; the JSON it wrote, or NULL when
+ * it failed or wrote none. */
+static json_t *run_json(const struct bench_opts *o, const char *script,
+			const char *args)
 {
-	char cmd[512], path[] = "/tmp/sp-bench-b2.XXXXXX", *text;
-	json_t *r, *on, *off;
+	char cmd[768], path[] = "/tmp/sp-bench.XXXXXX", *text;
+	json_t *r;
 	int fd = mkstemp(path);
 
 	if (fd < 0)
-		return -1;
-	snprintf(cmd, sizeof(cmd), "SP_BUILD=%s %s/tools/bench/b2.sh "
-		 "--seconds %d --json %s 2>/dev/null", o->build, o->root,
-		 o->quick ? 2 : 10, path);
+		return NULL;
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "SP_BUILD=%s %s/tools/bench/%s %s --json %s "
+		 "2>/dev/null", o->build, o->root, script, args, path);
 	text = bench_run(cmd);
+	r = text ? json_load_file(path, 0, NULL) : NULL;
 	free(text);
-	r = json_load_file(path, 0, NULL);
 	unlink(path);
-	if (text == NULL || r == NULL) {
-		json_decref(r);
+	return r;
+}
+
+int bench_b2(const struct bench_opts *o, json_t *out)
+{
+	json_t *r, *on, *off;
+
+	r = run_json(o, "b2.sh", o->quick ? "--seconds 2" : "--seconds 10");
+	if (r == NULL)
 		return -1;
-	}
 	on = json_object_get(r, "on");
 	off = json_object_get(r, "off");
 	printf("  %-44s %14s %14s %8s\n", "", "attention on", "off", "ratio");
@@ -171,24 +180,11 @@ int bench_b4(const struct bench_opts *o, json_t *out)
 {
 	static const char *const sys[] = { "senseplane", "net_pcap" };
 	static const char *const base[] = { "mosquitto", "kernel" };
-	char cmd[512], path[] = "/tmp/sp-bench-b4.XXXXXX", *text;
-	json_t *r;
-	int fd = mkstemp(path), rc = 0;
+	json_t *r = run_json(o, "b4.sh", o->quick ? "--quick" : "");
+	int rc = 0;
 
-	if (fd < 0)
+	if (r == NULL)
 		return -1;
-	close(fd);
-	snprintf(cmd, sizeof(cmd), "SP_BUILD=%s %s/tools/bench/b4.sh %s "
-		 "--json %s 2>/dev/null", o->build, o->root,
-		 o->quick ? "--quick" : "", path);
-	text = bench_run(cmd);
-	free(text);
-	r = json_load_file(path, 0, NULL);
-	unlink(path);
-	if (text == NULL || r == NULL) {
-		json_decref(r);
-		return -1;
-	}
 	printf("  %-44s %14s %14s %8s\n", "samples/s with 0 loss", "senseplane",
 	       "baseline", "ratio");
 	for (size_t i = 0; i < 2; i++)
@@ -236,23 +232,12 @@ int bench_b4(const struct bench_opts *o, json_t *out)
 /* Scaling: 1 and 2 workers, and the hand-off ring (scale.sh). */
 int bench_scale(const struct bench_opts *o, json_t *out)
 {
-	char cmd[512], path[] = "/tmp/sp-bench-scale.XXXXXX", *text;
-	json_t *r, *rows;
+	json_t *r = run_json(o, "scale.sh", o->quick ? "--seconds 3" :
+						     "--seconds 6");
+	json_t *rows = json_object_get(r, "rows");
 	double pps[3], cyc[3];
-	int fd = mkstemp(path);
 
-	if (fd < 0)
-		return -1;
-	close(fd);
-	snprintf(cmd, sizeof(cmd), "SP_BUILD=%s %s/tools/bench/scale.sh "
-		 "--seconds %d --json %s 2>/dev/null", o->build, o->root,
-		 o->quick ? 3 : 6, path);
-	text = bench_run(cmd);
-	free(text);
-	r = json_load_file(path, 0, NULL);
-	unlink(path);
-	rows = json_object_get(r, "rows");
-	if (text == NULL || json_array_size(rows) != 3) {
+	if (json_array_size(rows) != 3) {
 		json_decref(r);
 		return -1;
 	}

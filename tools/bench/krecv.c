@@ -18,16 +18,14 @@
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "sp_addr.h"
+#include "bench_proc.h"
 #include "sp_wire.h"
 
 #define BATCH 64
@@ -36,31 +34,6 @@
 struct totals {
 	uint64_t pkts, bad, records, samples, fwd, send_errors, kdrops;
 };
-
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double cpu_s(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-}
 
 static void usage(FILE *out)
 {
@@ -187,13 +160,12 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	start = now_s();
-	cpu0 = cpu_s();
-	while (!stop) {
+	bench_catch_signals();
+	start = bench_now_s();
+	cpu0 = bench_cpu_s();
+	while (!bench_stop) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		double now = now_s();
+		double now = bench_now_s();
 		int n, nout = 0;
 
 		if (now - start > seconds || (last > 0 && now - last > idle))
@@ -211,7 +183,7 @@ int main(int argc, char **argv)
 		n = recvmmsg(fd, in, BATCH, MSG_DONTWAIT, NULL);
 		if (n <= 0)
 			continue;
-		last = now_s();
+		last = bench_now_s();
 		for (int i = 0; i < n; i++) {
 			uint64_t bad = t.bad;
 
@@ -241,7 +213,7 @@ int main(int argc, char **argv)
 	       ", \"forwarded\": %" PRIu64 ", \"send_errors\": %" PRIu64
 	       ", \"kernel_drops\": %" PRIu64 ", \"cpu_s\": %.3f}\n",
 	       t.pkts, t.bad, t.records, t.samples, t.fwd, t.send_errors,
-	       t.kdrops, cpu_s() - cpu0);
+	       t.kdrops, bench_cpu_s() - cpu0);
 	close(fd);
 	if (ofd >= 0)
 		close(ofd);

@@ -12,6 +12,7 @@
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=${SP_BUILD:-$ROOT/build}
+. "$ROOT/tools/lib/veth.sh"
 secs=8
 [ "${1:-}" = "--seconds" ] && secs=$2
 W=$(mktemp -d /tmp/sp-lat.XXXXXX)
@@ -24,7 +25,7 @@ run_dp() {
         -- --set "control.socket=$W/dp.sock" --set "dataplane.rx_limit_pps=${2:-0}" \
         > "$W/dp.log" 2>&1 &
     DP=$!
-    for _ in $(seq 1 100); do grep -q running "$W/dp.log" && break; sleep 0.1; done
+    sp_wait_running "$W/dp.log" || exit 1
     python3 - "$W/dp.sock" "$ROOT/tests/lib" "$secs" "$1" <<'PY'
 import json, sys, time
 sys.path.insert(0, sys.argv[2])

@@ -16,16 +16,14 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <pcap/pcap.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <mosquitto.h>
 
+#include "bench_proc.h"
 #include "sp_wire.h"
 
 struct opts {
@@ -39,31 +37,6 @@ struct sub_state {
 	double first, last;
 	int subscribed;
 };
-
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double cpu_s(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-}
 
 static void usage(FILE *out)
 {
@@ -183,10 +156,10 @@ static int run_pub(struct mosquitto *m, const struct opts *o)
 		fprintf(stderr, "mqtt: cannot start the network thread\n");
 		return 1;
 	}
-	start = now_s();
-	cpu0 = cpu_s();
-	while (!stop) {
-		double t = now_s() - start;
+	start = bench_now_s();
+	cpu0 = bench_cpu_s();
+	while (!bench_stop) {
+		double t = bench_now_s() - start;
 		uint64_t due = (uint64_t)(t * o->rate);
 
 		if (t >= o->seconds)
@@ -195,30 +168,30 @@ static int run_pub(struct mosquitto *m, const struct opts *o)
 			usleep(200);
 			continue;
 		}
-		for (; pkts < due && !stop; pkts++) {
+		for (; pkts < due && !bench_stop; pkts++) {
 			size_t i = pkts % cap.n;
 
 			if (publish_packet(m, cap.data + cap.off[i],
 					   cap.len[i], st) < 0) {
-				stop = 1;
+				bench_stop = 1;
 				break;
 			}
 		}
 	}
-	end = now_s();
+	end = bench_now_s();
 	/* QoS 0 has no acknowledgement: done when the library has written
 	 * every queued message to the socket */
-	while (mosquitto_want_write(m) && now_s() - end < 30)
+	while (mosquitto_want_write(m) && bench_now_s() - end < 30)
 		usleep(1000);
-	drained = now_s();
-	rc = stop && pkts < o->rate * o->seconds ? 1 : 0;
+	drained = bench_now_s();
+	rc = bench_stop && pkts < o->rate * o->seconds ? 1 : 0;
 	mosquitto_disconnect(m);
 	mosquitto_loop_stop(m, false);
 	printf("{\"packets\": %" PRIu64 ", \"messages\": %" PRIu64
 	       ", \"samples\": %" PRIu64 ", \"bad\": %" PRIu64
 	       ", \"seconds\": %.3f, \"drain_s\": %.3f, \"cpu_s\": %.3f}\n",
 	       pkts, st[0], st[1], st[2], end - start, drained - end,
-	       cpu_s() - cpu0);
+	       bench_cpu_s() - cpu0);
 	return rc;
 }
 
@@ -229,7 +202,7 @@ static void on_message(struct mosquitto *m, void *u,
 	struct sp_record r;
 
 	(void)m;
-	s->last = now_s();
+	s->last = bench_now_s();
 	if (s->msgs++ == 0)
 		s->first = s->last;
 	if (sp_record_check(msg->payload, (size_t)msg->payloadlen, &r) != SP_OK) {
@@ -252,14 +225,14 @@ static void on_subscribe(struct mosquitto *m, void *u, int mid, int n,
 static int run_sub(struct mosquitto *m, const struct opts *o,
 		   struct sub_state *s)
 {
-	double start = now_s(), cpu0 = cpu_s();
+	double start = bench_now_s(), cpu0 = bench_cpu_s();
 
 	if (mosquitto_subscribe(m, NULL, "sp/#", 0) != MOSQ_ERR_SUCCESS) {
 		fprintf(stderr, "mqtt: cannot subscribe\n");
 		return 1;
 	}
-	while (!stop) {
-		double t = now_s();
+	while (!bench_stop) {
+		double t = bench_now_s();
 		int rc = mosquitto_loop(m, 100, 1);
 
 		if (rc != MOSQ_ERR_SUCCESS) {
@@ -273,7 +246,7 @@ static int run_sub(struct mosquitto *m, const struct opts *o,
 	printf("{\"messages\": %" PRIu64 ", \"samples\": %" PRIu64
 	       ", \"bad\": %" PRIu64 ", \"span_s\": %.3f, \"cpu_s\": %.3f}\n",
 	       s->msgs, s->samples, s->bad, s->msgs ? s->last - s->first : 0.0,
-	       cpu_s() - cpu0);
+	       bench_cpu_s() - cpu0);
 	return 0;
 }
 
@@ -319,8 +292,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	bench_catch_signals();
 	mosquitto_lib_init();
 	m = mosquitto_new(NULL, true, &s);
 	if (m == NULL) {

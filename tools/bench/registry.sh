@@ -8,6 +8,7 @@
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=${SP_BUILD:-$ROOT/build}
+. "$ROOT/tools/lib/veth.sh"
 sensors=100000
 [ "${1:-}" = "--sensors" ] && sensors=$2
 W=$(mktemp -d /tmp/sp-reg.XXXXXX)
@@ -24,18 +25,13 @@ cleanup() {
 trap cleanup EXIT
 redis-server --bind 127.0.0.1 --port $PORT --save "" --dir "$W" \
     --logfile "$W/redis.log" & pids+=("$!")
-ip netns add "$NS"
-ip link add "$DPIF" type veth peer name "$NSIF"
-ip link set "$NSIF" netns "$NS"
-ip link set "$DPIF" up
-ip netns exec "$NS" ip addr add 10.99.0.2/24 dev "$NSIF"
-ip netns exec "$NS" ip link set "$NSIF" up
+sp_veth "$NS" "$DPIF" "$NSIF"
 "$B/dataplane/senseplane-dp" --no-huge --no-pci -l 0-1 -m 1024 \
     --file-prefix spreg-$$ --vdev "net_af_packet0,iface=$DPIF,framecnt=16384" -- \
     --set dataplane.history_mb=256 --set dataplane.max_sensors=$((sensors * 2)) \
     --set dataplane.max_keys=$((sensors * 2)) --set "control.socket=$W/dp.sock" \
     > "$W/dp.log" 2>&1 & pids+=("$!")
-for _ in $(seq 1 100); do grep -q running "$W/dp.log" && break; sleep 0.1; done
+sp_wait_running "$W/dp.log" || exit 1
 "$B/controlplane/senseplane-ctld" --node bench --redis "redis://127.0.0.1:$PORT/0" \
     --socket "$W/dp.sock" --set controlplane.api=127.0.0.1:7469 \
     --set controlplane.metrics= > "$W/ctld.log" 2>&1 & pids+=("$!")

@@ -16,6 +16,7 @@
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=${SP_BUILD:-$ROOT/build}
+. "$ROOT/tools/lib/veth.sh"
 secs=6; packets=4000; sensors=1000; json=""
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -72,7 +73,7 @@ dp() {        # NAME LCORES... -- VDEV
         --file-prefix="spsc-$$-$name" --vdev="$1" -- --set dataplane.mbufs=32768 \
         --set "control.socket=$W/$name.sock" > "$W/$name.log" 2>&1 &
     local pid=$!
-    for _ in $(seq 100); do grep -q running "$W/$name.log" && break; sleep 0.1; done
+    sp_wait_running "$W/$name.log" || exit 1
     python3 - "$W/$name.sock" "$ROOT/tests/lib" "$secs" <<'PY'
 import sys, time
 sys.path.insert(0, sys.argv[2])

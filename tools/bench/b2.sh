@@ -31,11 +31,7 @@ W=$(mktemp -d /tmp/sp-b2.XXXXXX)
 NS=spb2-$$; DPIF=spbd$$; NSIF=spbn$$; PREFIX=spb2-$$
 pids=()
 cleanup() {
-    for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-    sleep 0.3
-    for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
-    ip link del "$DPIF" 2>/dev/null || true
-    ip netns del "$NS" 2>/dev/null || true
+    sp_teardown "$NS" "$DPIF" "${pids[@]}"
     rm -rf "$W" "/var/run/dpdk/$PREFIX"
 }
 trap cleanup EXIT

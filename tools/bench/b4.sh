@@ -49,11 +49,7 @@ NS=spb4-$$; DPIF=spb4d$$; NSIF=spb4n$$; PREFIX=spb4-$$
 MQPORT=$(( 20000 + $$ % 10000 )); KPORT=$(( MQPORT + 1 ))
 pids=()
 cleanup() {
-    for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-    sleep 0.3
-    for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
-    ip link del "$DPIF" 2>/dev/null || true
-    ip netns del "$NS" 2>/dev/null || true
+    sp_teardown "$NS" "$DPIF" "${pids[@]}"
     rm -rf "$W" "/var/run/dpdk/$PREFIX" "/var/run/dpdk/$PREFIX-pcap"
 }
 trap cleanup EXIT

@@ -15,11 +15,7 @@ W=$(mktemp -d /tmp/sp-reg.XXXXXX)
 NS=spreg-$$; DPIF=sprd$$; NSIF=sprn$$; PORT=6397
 pids=()
 cleanup() {
-    for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-    sleep 0.5
-    for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
-    ip link del "$DPIF" 2>/dev/null || true
-    ip netns del "$NS" 2>/dev/null || true
+    sp_teardown "$NS" "$DPIF" "${pids[@]}"
     rm -rf "$W" /var/run/dpdk/spreg-$$
 }
 trap cleanup EXIT

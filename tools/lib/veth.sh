@@ -30,3 +30,16 @@ sp_wait_running() {
     tail -20 "$1" >&2 2>/dev/null
     return 1
 }
+
+# sp_teardown NS DPIF PID...: stop the processes (TERM, then KILL what is
+# left 0.3 s later), then remove the veth pair and the namespace. Safe to
+# call with some of them already gone.
+sp_teardown() {
+    local ns=$1 dpif=$2 p
+    shift 2
+    for p in "$@"; do kill -TERM "$p" 2>/dev/null || true; done
+    [ $# -gt 0 ] && sleep 0.3
+    for p in "$@"; do kill -KILL "$p" 2>/dev/null || true; done
+    ip link del "$dpif" 2>/dev/null || true
+    ip netns del "$ns" 2>/dev/null || true
+}

@@ -4,13 +4,22 @@
 # dataplane's "seen" events), beside redis-benchmark's pipelined SET on the
 # same server, and whereis from the cache.
 #
-#   tools/bench/registry.sh [--sensors N]
+#   tools/bench/registry.sh [--sensors N] [--hz H]   (sensors x H new
+#   sensors a second reach the dataplane: the offered registration rate)
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=${SP_BUILD:-$ROOT/build}
 . "$ROOT/tools/lib/veth.sh"
 sensors=100000
-[ "${1:-}" = "--sensors" ] && sensors=$2
+hz=1
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --sensors) sensors=$2; shift ;;
+    --hz) hz=$2; shift ;;   # each sensor's rate: sensors x hz first packets/s
+    *) echo "registry: unknown option '$1'" >&2; exit 2 ;;
+    esac
+    shift
+done
 W=$(mktemp -d /tmp/sp-reg.XXXXXX)
 NS=spreg-$$; DPIF=sprd$$; NSIF=sprn$$; PORT=6397
 pids=()
@@ -22,9 +31,12 @@ trap cleanup EXIT
 redis-server --bind 127.0.0.1 --port $PORT --save "" --dir "$W" \
     --logfile "$W/redis.log" & pids+=("$!")
 sp_veth "$NS" "$DPIF" "$NSIF"
-"$B/dataplane/senseplane-dp" --no-huge --no-pci -l 0-1 -m 1024 \
+# every sensor's heartrate history (~3 KB at the catalogue's depth) must
+# fit, or the dataplane drops (and counts) the sensors that do not
+hist_mb=$(( sensors * 4 / 1000 + 64 ))
+"$B/dataplane/senseplane-dp" --no-huge --no-pci -l 0-1 -m $(( hist_mb + 768 )) \
     --file-prefix spreg-$$ --vdev "net_af_packet0,iface=$DPIF,framecnt=16384" -- \
-    --set dataplane.history_mb=256 --set dataplane.max_sensors=$((sensors * 2)) \
+    --set dataplane.history_mb=$hist_mb --set dataplane.max_sensors=$((sensors * 2)) \
     --set dataplane.max_keys=$((sensors * 2)) --set "control.socket=$W/dp.sock" \
     > "$W/dp.log" 2>&1 & pids+=("$!")
 sp_wait_running "$W/dp.log" || exit 1
@@ -35,7 +47,7 @@ for _ in $(seq 1 100); do grep -q "Redis up" "$W/ctld.log" && break; sleep 0.1; 
 api() { python3 -c 'import socket,sys; s=socket.create_connection(("127.0.0.1",7469)); s.sendall((sys.argv[1]+"\n").encode()); print(s.makefile().readline())' "$1"; }
 
 ip netns exec "$NS" "$B/tools/sim/senseplane-sim" --dest 10.99.0.1:7400 \
-    --sensors "$sensors" --attrs heartrate --hz 1 --seconds 3 --quiet &
+    --sensors "$sensors" --attrs heartrate --hz "$hz" --seconds 3 --quiet &
 pids+=("$!")
 python3 - "$sensors" <<'PY'
 import json, socket, sys, time
@@ -62,4 +74,6 @@ for i in range(n):
 print("whereis over the node API (TCP round trip): %.1f us each" % ((time.time() - t0) / n * 1e6))
 PY
 echo "whereis inside the daemon (cache lookup): $(api ctld | python3 -c 'import json,sys; d=json.load(sys.stdin); print("p50 %.0f ns, p99 %.0f ns" % (d["whereis_p50_ns"], d["whereis_p99_ns"]))')"
+sleep 2
+echo "dataplane owns $(python3 "$ROOT/tests/lib/spctl.py" "$W/dp.sock" stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["totals"]["sensors"])') sensors"
 echo "cache holds $(api ctld | python3 -c 'import json,sys; print(json.load(sys.stdin)["cache_sensors"])') sensors; Redis has $(redis-cli -p $PORT scard sp:node:bench:sensors)"

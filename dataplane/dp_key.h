@@ -6,6 +6,7 @@
 #ifndef DP_KEY_H
 #define DP_KEY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "dp_hist.h"
@@ -31,26 +32,39 @@ struct dp_key {
 	struct dp_hist hist;
 };
 
+/* Keys a sensor finds in its own first cache line (most have 3). */
+#define DP_SENSOR_FAST_KEYS 3
+
+/* Two cache lines (the table's array is cache aligned): the first holds
+ * all that finding a packet's keys reads, so the burst's prefetch of it
+ * is enough to reach every key of a sensor with up to three. */
 struct dp_sensor {
+	/* line 1: read for every packet */
 	uint64_t id;
-	uint64_t pkts;
-	uint64_t samples;
-	uint64_t first_tsc;
-	uint64_t last_tsc;
 	uint32_t last_seq;
 	uint8_t have_seq;
 	uint8_t seen;           /* 0 while only subscriptions name it */
 	uint8_t flags;          /* last packet's flags (MAC, HINT) */
-	uint8_t hint_level;     /* level last hinted to the sensor */
 	uint8_t idle;           /* reported gone idle, not back yet */
-	uint16_t src_port;      /* network order */
+	uint16_t fast_attr[DP_SENSOR_FAST_KEYS]; /* attr ids of fast_key */
 	uint16_t nkeys;
+	struct dp_key *keys;    /* every key, newest first */
+	struct dp_key *fast_key[DP_SENSOR_FAST_KEYS]; /* its first keys */
+	uint64_t last_tsc;
+	/* line 2 */
+	uint64_t pkts;
+	uint64_t samples;
+	uint64_t first_tsc;
 	uint32_t src_ip;        /* network order */
+	uint16_t src_port;      /* network order */
 	uint8_t src_mac[6];
+	uint8_t hint_level;     /* level last hinted to the sensor */
 	uint64_t hint_tsc;      /* when the last hint went out */
-	struct dp_key *keys;
 	struct dp_interest *interests; /* subscriptions and pins naming it */
 	struct dp_out *sensor_out;     /* its sensor feed, while subscribed */
 };
+_Static_assert(sizeof(struct dp_sensor) == 128, "a sensor is two lines");
+_Static_assert(offsetof(struct dp_sensor, last_tsc) < 64,
+	       "what a packet reads is in the first line");
 
 #endif /* DP_KEY_H */

@@ -178,6 +178,10 @@ struct dp_key *dp_table_key(struct dp_table *t, struct dp_sensor *s,
 	t->arena_used += need;
 	k->sensor_next = s->keys;
 	s->keys = k;
+	if (s->nkeys < DP_SENSOR_FAST_KEYS) {
+		s->fast_attr[s->nkeys] = k->attr_id;
+		s->fast_key[s->nkeys] = k;
+	}
 	s->nkeys++;
 	t->nkeys++;
 	*created = 1;

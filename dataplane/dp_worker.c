@@ -20,6 +20,7 @@
 #define MAX_RECS 384
 #define MBOX_PER_TURN 16
 #define PREFETCH_AHEAD 4
+#define SLOTS_AHEAD 2
 
 /* All-or-nothing: check every record against the catalogue and find or
  * make its key before any is applied. @return 0 or the drop counter. */
@@ -342,6 +343,24 @@ static inline void prefetch_keys(const struct dp_sensor *s)
 	}
 }
 
+/* Where the fast keys of @p s write their next samples: two packets
+ * after prefetch_keys() asked for the keys themselves, so reading their
+ * ring heads should not wait. */
+static inline void prefetch_slots(const struct dp_sensor *s)
+{
+	if (s == NULL)
+		return;
+	for (unsigned int j = 0; j < s->nkeys && j < DP_SENSOR_FAST_KEYS; j++) {
+		const struct dp_hist *h = &s->fast_key[j]->hist;
+		uint32_t slot = (uint32_t)(h->head & h->mask);
+
+		if (h->ts) {
+			rte_prefetch0(&h->ts[slot]);
+			rte_prefetch0(h->vals + (size_t)slot * h->ssize);
+		}
+	}
+}
+
 static unsigned int drain_ring(struct dp_worker *w, struct rte_mbuf **pkts,
 			       struct dp_sensor **hint)
 {
@@ -449,6 +468,8 @@ int dp_worker_main(void *arg)
 					pkts[i + PREFETCH_AHEAD], void *));
 				prefetch_keys(hint[i + PREFETCH_AHEAD]);
 			}
+			if (i + SLOTS_AHEAD < n)
+				prefetch_slots(hint[i + SLOTS_AHEAD]);
 			w->stats->rx_bytes += pkts[i]->pkt_len;
 			handle(w, pkts[i], 0, hint[i]);
 		}

@@ -262,6 +262,15 @@ static void on_line(struct dp_ctl *ctl, struct client *cl, char *line)
 		return;
 	ctl->requests++;
 	if (strcmp(argv[0], "watch") == 0) {
+		/* room for a burst of new sensors (~90 000 event lines) while
+		 * the watcher catches up; one that falls further behind is
+		 * dropped and resyncs */
+		int buf = 8 << 20;
+
+		if (setsockopt(cl->fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf,
+			       sizeof(buf)) < 0)
+			setsockopt(cl->fd, SOL_SOCKET, SO_SNDBUF, &buf,
+				   sizeof(buf));
 		cl->watch = 1;
 		reply(cl, json_pack("{s:b, s:b}", "ok", 1, "watching", 1));
 		return;

@@ -65,7 +65,12 @@ static int resolve_keys(struct dp_worker *w, struct dp_sensor *s,
 			}
 		}
 		if (keys[i] == NULL && s->nkeys > DP_SENSOR_FAST_KEYS) {
-			for (struct dp_key *k = s->keys; k; k = k->sensor_next) {
+			/* the list is newest first: the fast keys, the
+			 * sensor's first three, are its tail, already seen */
+			struct dp_key *k = s->keys;
+
+			for (unsigned int j = DP_SENSOR_FAST_KEYS; j < s->nkeys;
+			     j++, k = k->sensor_next) {
 				if (k->attr_id == r.attr_id) {
 					keys[i] = k;
 					break;

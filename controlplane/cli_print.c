@@ -4,6 +4,7 @@
 #include "cli_print.h"
 
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static json_int_t I(json_t *o, const char *k)
@@ -64,20 +65,39 @@ static void print_sensors(FILE *out, json_t *list)
 	fprintf(out, "%zu sensor(s)\n", json_array_size(list));
 }
 
+/* t in ns since the epoch as ISO-8601 UTC with microseconds. */
+static void print_time(FILE *out, json_int_t t_ns)
+{
+	time_t secs = (time_t)(t_ns / 1000000000);
+	struct tm tm;
+	char buf[32];
+
+	if (t_ns < 0 || gmtime_r(&secs, &tm) == NULL ||
+	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
+		fprintf(out, "%lld", (long long)t_ns);
+		return;
+	}
+	fprintf(out, "%s.%06lldZ", buf, (long long)(t_ns % 1000000000) / 1000);
+}
+
 static void print_history(FILE *out, json_t *h)
 {
 	json_t *samples = json_object_get(h, "samples"), *row;
 	size_t i, j;
 
-	fprintf(out, "sensor %lld attr %lld (%s x %lld): %lld kept of %lld "
-		"received\n", I(h, "sensor"), I(h, "attr"), S(h, "vtype"),
+	fprintf(out, "sensor %lld %s (%s x %lld): %lld kept of %lld "
+		"received\n", I(h, "sensor"), S(h, "name"), S(h, "vtype"),
 		I(h, "dim"), I(h, "kept"), I(h, "received"));
 	json_array_foreach(samples, i, row) {
 		json_t *v;
 
 		json_array_foreach(row, j, v) {
 			if (j == 0)
-				fprintf(out, "%lld", json_integer_value(v));
+				print_time(out, json_integer_value(v));
+			else if (json_is_integer(v))
+				fprintf(out, " %lld", json_integer_value(v));
+			else if (json_is_string(v))  /* NaN, +-Infinity */
+				fprintf(out, " %s", json_string_value(v));
 			else
 				fprintf(out, " %.9g", json_number_value(v));
 		}
@@ -94,8 +114,8 @@ static void print_attention(FILE *out, json_t *a)
 		json_is_true(json_object_get(a, "seen")) ? "" :
 		" (not seen yet)");
 	json_array_foreach(keys, i, k) {
-		fprintf(out, "  attr %-5lld %-7s (subscriptions: %s) ->",
-			I(k, "attr"), S(k, "level"), S(k, "sub_level"));
+		fprintf(out, "  %-12s %-7s (subscriptions: %s) ->",
+			S(k, "name"), S(k, "level"), S(k, "sub_level"));
 		json_array_foreach(json_object_get(k, "routes"), j, rt)
 			fprintf(out, " %s %lld@%s", S(rt, "kind"), I(rt, "feed"),
 				S(rt, "level"));

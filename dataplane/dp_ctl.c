@@ -205,8 +205,21 @@ json_t *dp_ctl_query(struct dp_ctl *ctl, const struct dp_query *tmpl,
 
 			ctl->last_more |= q[w]->more;
 
-			if (v)
+			if (v) {
 				json_array_append_new(all, v);
+			} else {
+				snprintf(err, errlen, "worker %u answered "
+					 "with text that is not JSON", w);
+				failed = 1;
+			}
+		} else if (sensor && q[w]->rc == -ENODATA) {
+			const struct sp_attr *a = sp_catalog_get(ctl->app->cat,
+								 tmpl->attr_id);
+
+			snprintf(err, errlen, "sensor %llu has no attribute %s "
+				 "(it sent none)", (unsigned long long)sensor,
+				 a ? a->name : "?");
+			failed = 1;
 		} else if (sensor) {
 			snprintf(err, errlen, "sensor %llu is not known (owner: "
 				 "worker %u)", (unsigned long long)sensor, w);

@@ -12,6 +12,7 @@
 
 #include "dp_worker.h"
 #include "sp_hint.h"
+#include "sp_json.h"
 
 #define QUERY_MAX_SAMPLES 4096
 
@@ -65,6 +66,13 @@ static const char *kind_name(uint8_t kind)
 	return kind < 4 ? n[kind] : "?";
 }
 
+static const char *attr_name(const struct dp_worker *w, uint16_t id)
+{
+	const struct sp_attr *a = sp_catalog_get(w->sh->cat, id);
+
+	return a ? a->name : "?";
+}
+
 static void q_attention(struct dp_worker *w, struct dp_query *q)
 {
 	struct dp_sensor *s = dp_table_sensor_find(w->table, q->sensor_id);
@@ -79,9 +87,10 @@ static void q_attention(struct dp_worker *w, struct dp_query *q)
 	for (const struct dp_key *k = s->keys; k; k = k->sensor_next) {
 		if (q->attr_id && k->attr_id != q->attr_id)
 			continue;
-		qprintf(q, "%s{\"attr\": %u, \"level\": \"%s\", \"sub_level\":"
-			" \"%s\", \"routes\": [", q->count++ ? ", " : "",
-			k->attr_id, sp_level_name(k->level),
+		qprintf(q, "%s{\"attr\": %u, \"name\": \"%s\", \"level\": "
+			"\"%s\", \"sub_level\": \"%s\", \"routes\": [",
+			q->count++ ? ", " : "", k->attr_id,
+			attr_name(w, k->attr_id), sp_level_name(k->level),
 			sp_level_name(k->sub_level));
 		for (const struct dp_route *rt = k->routes; rt;
 		     rt = rt->key_next)
@@ -105,7 +114,9 @@ static void q_history(struct dp_worker *w, struct dp_query *q)
 	uint64_t first = 0;
 
 	if (k == NULL) {
-		q->rc = -ENOENT;
+		/* the sensor known, the attribute not: say which */
+		q->rc = dp_table_sensor_find(w->table, q->sensor_id) ?
+			-ENODATA : -ENOENT;
 		return;
 	}
 	n = q->by_range ? dp_hist_range(&k->hist, q->from_ns, q->to_ns, out,
@@ -113,17 +124,22 @@ static void q_history(struct dp_worker *w, struct dp_query *q)
 			: dp_hist_last(&k->hist, max, out);
 	if (!q->by_range)
 		first = k->hist.head - n;
-	qprintf(q, "{\"sensor\": %" PRIu64 ", \"attr\": %u, \"vtype\": \"%s\","
-		" \"dim\": %u, \"kept\": %u, \"received\": %" PRIu64
-		", \"first_version\": %" PRIu64 ", \"samples\": [",
-		k->sensor_id, k->attr_id, sp_vtype_name(k->vtype), k->dim,
+	qprintf(q, "{\"sensor\": %" PRIu64 ", \"attr\": %u, \"name\": \"%s\", "
+		"\"vtype\": \"%s\", \"dim\": %u, \"kept\": %u, \"received\": %"
+		PRIu64 ", \"first_version\": %" PRIu64 ", \"samples\": [",
+		k->sensor_id, k->attr_id, attr_name(w, k->attr_id),
+		sp_vtype_name(k->vtype), k->dim,
 		dp_hist_count(&k->hist), k->hist.head, first + 1);
 	for (uint32_t i = 0; i < n; i++) {
 		qprintf(q, "%s[%" PRIu64, i ? ", " : "", out[i].t_ns);
-		/* enough digits that the value reads back exactly */
-		for (unsigned int j = 0; j < k->dim; j++)
-			qprintf(q, k->vtype == SP_VT_F32 ? ", %.9g" : ", %.17g",
-				sp_value_get(out[i].values, k->vtype, j));
+		/* exact digits; NaN and infinities as sp_json.h says */
+		for (unsigned int j = 0; j < k->dim; j++) {
+			char num[SP_JSON_VALUE_MAX];
+
+			sp_json_value(num, sizeof(num), out[i].values,
+				      k->vtype, j);
+			qprintf(q, ", %s", num);
+		}
 		qprintf(q, "]");
 	}
 	qprintf(q, "]}");

@@ -53,7 +53,7 @@ int main(int argc, char **argv)
 		{ "keys", suite_keys },
 		{ "route", suite_route }, { "attn", suite_attn },
 		{ "model", suite_model }, { "viewseq", suite_viewseq },
-		{ "cp", suite_cp },
+		{ "cp", suite_cp }, { "json", suite_json },
 	};
 	unsigned int failed;
 

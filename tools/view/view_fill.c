@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sp_json.h"
 #include "sp_wire.h"
 
 static uint64_t now_ns(void)
@@ -38,8 +39,8 @@ static int to_record(const json_t *row, const struct view_key *k,
 		int32_t i32;
 		int64_t i64;
 
-		v = json_is_integer(x) ? (double)json_integer_value(x)
-				       : json_number_value(x);
+		if (sp_json_get_double(x, &v) < 0)
+			return -1;
 		switch (k->vtype) {
 		case SP_VT_F32: f = (float)v;
 			sp_values_encode(SP_VT_F32, 1, &f, vals + 4 * j); break;

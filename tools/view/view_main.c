@@ -27,6 +27,7 @@
 #include "sp_catalog.h"
 #include "sp_digest.h"
 #include "sp_feed.h"
+#include "sp_json.h"
 #include "view_fill.h"
 #include "view_seq.h"
 #include "view_table.h"
@@ -92,6 +93,8 @@ static void usage(FILE *out)
 "      --idle S          stop after S seconds without a packet\n"
 "      --until-end       stop when every feed seen has sent END\n"
 "      --json            one JSON line per message instead of the table\n"
+"                        (NaN and infinities as \"NaN\", \"Infinity\",\n"
+"                        \"-Infinity\"; integers as integers)\n"
 "      --rows N          rows of the live table (default 20)\n"
 "      --catalog FILE    attribute names (default %s)\n"
 "      --summary FILE    also write the JSON summary to FILE\n"
@@ -220,9 +223,13 @@ static void json_msg(const struct viewer *v, const struct sp_feed_hdr *h,
 	       h->flags, m->sensor_id, a ? a->name : "?", m->version,
 	       m->quality, m->rec.t0_ns, m->rec.dt_ns, m->rec.nsamp,
 	       m->rec.dim);
-	for (size_t i = 0; i < n; i++)
-		printf("%s%.9g", i ? ", " : "",
-		       sp_value_get(m->rec.values, m->rec.vtype, i));
+	for (size_t i = 0; i < n; i++) {
+		char num[SP_JSON_VALUE_MAX];
+
+		sp_json_value(num, sizeof(num), m->rec.values, m->rec.vtype,
+			      i);
+		printf("%s%s", i ? ", " : "", num);
+	}
 	printf("]}\n");
 }
 

@@ -66,9 +66,8 @@ static int tel_tiers(const char *cmd, const char *params,
 		rte_tel_data_add_dict_u64(t, "offered", sum.offered);
 		rte_tel_data_add_dict_u64(t, "conflated", sum.conflated);
 		rte_tel_data_add_dict_u64(t, "bytes", sum.bytes);
-		rte_tel_data_add_dict_u64(t, "bytes_saved",
-			sum.offered_bytes > sum.bytes ?
-			sum.offered_bytes - sum.bytes : 0);
+		rte_tel_data_add_dict_u64(t, "bytes_saved", (uint64_t)
+					  RTE_MAX(dp_out_bytes_saved(&sum), 0));
 		rte_tel_data_add_dict_u64(t, "stale_p50_ns",
 					  sp_histo_pct(&sum.stale, 50));
 		rte_tel_data_add_dict_u64(t, "stale_p99_ns",

@@ -364,10 +364,10 @@ static json_t *out_json(const struct dp_out_stats *st, uint8_t shed)
 {
 	double ratio = st->samples ? (double)st->offered / (double)st->samples
 				   : 0;
-	int64_t saved = (int64_t)st->offered_bytes - (int64_t)st->bytes;
+	int64_t saved = dp_out_bytes_saved(st);
 
 	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:I, s:I, s:f,"
-			 " s:f, s:f, s:I, s:I, s:I, s:i}",
+			 " s:f, s:f, s:I, s:I, s:I, s:I, s:i}",
 		"msgs", (json_int_t)st->msgs,
 		"samples", (json_int_t)st->samples,
 		"offered", (json_int_t)st->offered,
@@ -383,6 +383,7 @@ static json_t *out_json(const struct dp_out_stats *st, uint8_t shed)
 		"flushes", (json_int_t)st->flushes,
 		"demotions", (json_int_t)st->demotions,
 		"backfill_msgs", (json_int_t)st->backfill_msgs,
+		"backfill_bytes", (json_int_t)st->backfill_bytes,
 		"shed", shed);
 }
 

@@ -72,10 +72,14 @@ static void emit_run(struct dp_router *r, struct dp_route *rt, uint64_t i,
 		    (uint32_t)(i + n), &rec) == 0) {
 		rt->out->st.msgs++;
 		rt->out->st.samples += n;
-		rt->out->st.bytes += SP_MSG_OVERHEAD + SP_REC_HDR_LEN +
-				     sp_record_values_len(&rec);
-		if (flags & SP_FF_BACKFILL)
+		uint32_t bytes = SP_MSG_OVERHEAD + SP_REC_HDR_LEN +
+				 sp_record_values_len(&rec);
+
+		rt->out->st.bytes += bytes;
+		if (flags & SP_FF_BACKFILL) {
 			rt->out->st.backfill_msgs++;
+			rt->out->st.backfill_bytes += bytes;
+		}
 	}
 }
 
@@ -383,6 +387,7 @@ void dp_out_stats_add(struct dp_out_stats *dst,
 	dst->offered_bytes += src->offered_bytes;
 	dst->bytes += src->bytes;
 	dst->backfill_msgs += src->backfill_msgs;
+	dst->backfill_bytes += src->backfill_bytes;
 	dst->flushes += src->flushes;
 	dst->demotions += src->demotions;
 	sp_histo_merge(&dst->stale, &src->stale);

@@ -53,10 +53,23 @@ struct dp_out_stats {
 	uint64_t offered_bytes;    /* what broadcasting them would have sent */
 	uint64_t bytes;            /* message bytes sent */
 	uint64_t backfill_msgs;
+	uint64_t backfill_bytes;    /* of them: history sent again */
 	uint64_t flushes;
 	uint64_t demotions;        /* times shedding went up a step */
 	struct sp_histo stale;     /* age of the newest sample when sent */
 };
+
+/**
+ * What broadcasting every sample offered to an out would have sent, less
+ * what it sent of them. Backfill sends history again on purpose, so its
+ * bytes are counted apart (backfill_bytes), not against the saving; what
+ * is left is never negative.
+ */
+static inline int64_t dp_out_bytes_saved(const struct dp_out_stats *st)
+{
+	return (int64_t)st->offered_bytes -
+	       ((int64_t)st->bytes - (int64_t)st->backfill_bytes);
+}
 
 struct dp_route;
 

@@ -60,6 +60,16 @@ t_check "history of an unknown sensor: says so" "$rc:$(grep -c 'sensor 4242 is n
 "$CLI" --socket "$SOCK" attention 9999 > "$T_DIR/a.txt"
 t_check "attention (text): attribute names" \
     "$(grep -cE '^  (heartrate|button) ' "$T_DIR/a.txt")" 2
+# a sensor with history pinned: backfill sends it again, on purpose, and
+# that is not what live samples cost: the high tier still saves >= 0 bytes
+ip netns exec "$NS" $SENSOR send 10.99.0.1:7400 7777 3 f32 1,2,3 30 0.01
+$CTL "pin 7777" > /dev/null
+sleep 0.3
+"$CLI" --socket "$SOCK" --json stats > "$T_DIR/stats.json"
+t_check "high tier: backfill bytes counted" \
+    "$(( $(t_json "$T_DIR/stats.json" tiers.high.backfill_bytes) > 0 ))" 1
+t_check "high tier: bytes saved never negative" \
+    "$(( $(t_json "$T_DIR/stats.json" tiers.high.bytes_saved) >= 0 ))" 1
 t_stop "$DPPID" 20 || true
 t_check_mbufs
 t_done

@@ -20,9 +20,20 @@ static const char *type_name(enum sp_ini_type t)
 	case SP_INI_STR: return "string";
 	case SP_INI_ENUM: return "enum";
 	case SP_INI_IPV4: return "ipv4";
+	case SP_INI_MCAST: return "group";
 	case SP_INI_POW2: return "pow2";
 	}
 	return "?";
+}
+
+/* A bound as people write it: integers in full, not 1.67772e+07. */
+static const char *bound(double d, char *buf, size_t len)
+{
+	if (d == (double)(int64_t)d && d < 9.2e18 && d > -9.2e18)
+		snprintf(buf, len, "%" PRId64, (int64_t)d);
+	else
+		snprintf(buf, len, "%g", d);
+	return buf;
 }
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -86,8 +97,11 @@ static int apply(const struct sp_ini_key *k, void *obj, const char *v,
 			return -EINVAL;
 		}
 		if (d < k->min || d > k->max) {
-			snprintf(err, errlen, "must be between %g and %g",
-				 k->min, k->max);
+			char lo[32], hi[32];
+
+			snprintf(err, errlen, "must be between %s and %s",
+				 bound(k->min, lo, sizeof(lo)),
+				 bound(k->max, hi, sizeof(hi)));
 			return -EINVAL;
 		}
 		memcpy(dst, &d, sizeof(d));
@@ -119,9 +133,15 @@ static int apply(const struct sp_ini_key *k, void *obj, const char *v,
 			snprintf(err + l, errlen - l, " %s", k->names[i]);
 		}
 		return -EINVAL;
-	case SP_INI_IPV4:
+	case SP_INI_IPV4: case SP_INI_MCAST:
 		if (inet_pton(AF_INET, v, &a) != 1) {
 			snprintf(err, errlen, "not an IPv4 address");
+			return -EINVAL;
+		}
+		if (k->type == SP_INI_MCAST &&
+		    (ntohl(a.s_addr) >> 28) != 0xE) {
+			snprintf(err, errlen, "not a multicast group "
+				 "(224.0.0.0 to 239.255.255.255)");
 			return -EINVAL;
 		}
 		*(uint32_t *)(void *)dst = ntohl(a.s_addr);
@@ -206,7 +226,7 @@ void sp_ini_format(const struct sp_ini_key *k, const void *obj, char *buf,
 		memcpy(&u32, src, 4);
 		snprintf(buf, len, "%s", k->names[u32]);
 		break;
-	case SP_INI_IPV4:
+	case SP_INI_IPV4: case SP_INI_MCAST:
 		memcpy(&u32, src, 4);
 		a.s_addr = htonl(u32);
 		inet_ntop(AF_INET, &a, buf, (socklen_t)len);
@@ -217,6 +237,7 @@ void sp_ini_format(const struct sp_ini_key *k, const void *obj, char *buf,
 void sp_ini_print_help(const struct sp_ini_key *keys, size_t n, FILE *out)
 {
 	const char *last = "";
+	char lo[32], hi[32];
 
 	for (size_t i = 0; i < n; i++) {
 		const struct sp_ini_key *k = &keys[i];
@@ -230,7 +251,8 @@ void sp_ini_print_help(const struct sp_ini_key *keys, size_t n, FILE *out)
 			k->runtime ? " (run time)" : "", k->help);
 		if (k->type == SP_INI_UINT || k->type == SP_INI_U64 ||
 		    k->type == SP_INI_DOUBLE || k->type == SP_INI_POW2)
-			fprintf(out, " [%g..%g]", k->min, k->max);
+			fprintf(out, " [%s..%s]", bound(k->min, lo, sizeof(lo)),
+				bound(k->max, hi, sizeof(hi)));
 		fputc('\n', out);
 	}
 }

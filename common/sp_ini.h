@@ -22,6 +22,7 @@ enum sp_ini_type {
 	SP_INI_STR,     /* char[size] */
 	SP_INI_ENUM,    /* one of @c names, stored as uint32_t index */
 	SP_INI_IPV4,    /* dotted quad, stored as uint32_t in host order */
+	SP_INI_MCAST,   /* the same, and an IPv4 multicast group (224/4) */
 	SP_INI_POW2,    /* unsigned power of two, stored in uint32_t */
 };
 

@@ -297,8 +297,9 @@ struct cp_api *cp_api_start(struct cp_node *n, char *err, size_t errlen)
 		LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 16,
 		(struct sockaddr *)&sa, sizeof(sa));
 	if (a->lis == NULL) {
-		snprintf(err, errlen, "controlplane.api %s: cannot listen",
-			 n->cfg->cp_api);
+		snprintf(err, errlen, "controlplane.api %s: cannot listen: %s",
+			 n->cfg->cp_api, evutil_socket_error_to_string(
+			 EVUTIL_SOCKET_ERROR()));
 		goto fail;
 	}
 	if (n->cfg->cp_metrics[0]) {
@@ -312,7 +313,9 @@ struct cp_api *cp_api_start(struct cp_node *n, char *err, size_t errlen)
 		if (a->http == NULL ||
 		    evhttp_bind_socket(a->http, host, port) < 0) {
 			snprintf(err, errlen, "controlplane.metrics %s: cannot "
-				 "listen", n->cfg->cp_metrics);
+				 "listen: %s", n->cfg->cp_metrics,
+				 evutil_socket_error_to_string(
+				 EVUTIL_SOCKET_ERROR()));
 			goto fail;
 		}
 		evhttp_set_cb(a->http, "/metrics", on_metrics, a);

@@ -1,7 +1,7 @@
 /*
  * dp_key.h - the per-sensor and per-(sensor, attribute) state a worker
  * owns. Plain structs with no EAL dependency, so the routing modules that
- * use them (dp_route, dp_interest) are unit-tested without DPDK.
+ * use them (dp_route, dp_attn) are unit-tested without DPDK.
  */
 #ifndef DP_KEY_H
 #define DP_KEY_H

@@ -22,6 +22,46 @@ static void on_signal(int sig)
 	g_stop = 1;
 }
 
+/*
+ * --help, --help-config and --print-config need no EAL (and EAL without
+ * options fails where there are no hugepages): answer them first. The
+ * options are the words after "--", or every word when there is no "--"
+ * and the first is --help or -h. @return 1 when they were answered (exit
+ * code in *rc), 0 to go on.
+ */
+static int answer_without_eal(int argc, char **argv, int *rc)
+{
+	struct dp_args args;
+	static struct sp_config cfg;
+	int first = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			first = i;
+			break;
+		}
+	}
+	if (first == 0 && argc > 1 && (strcmp(argv[1], "--help") == 0 ||
+				       strcmp(argv[1], "-h") == 0))
+		first = 0;
+	else if (first == 0)
+		return 0;
+	for (int i = first + 1; i < argc; i++) {
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "--help-config") == 0 ||
+		    strcmp(argv[i], "--print-config") == 0)
+			goto answer;
+	}
+	return 0;
+answer:
+	argv[first] = argv[0];
+	*rc = dp_args_parse(argc - first, argv + first, &args, &cfg);
+	if (*rc == 0 && args.print_config)
+		sp_config_dump(&cfg, stdout);
+	*rc = *rc < 0 ? 2 : 0;
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	static struct dp_app app;
@@ -33,6 +73,8 @@ int main(int argc, char **argv)
 	char ip[16];
 	int n, rc;
 
+	if (answer_without_eal(argc, argv, &rc))
+		return rc;
 	n = rte_eal_init(argc, argv);
 	if (n < 0) {
 		fprintf(stderr, "senseplane-dp: EAL init failed: %s\n",

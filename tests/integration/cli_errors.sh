@@ -36,6 +36,18 @@ expect "dp missing catalogue" 1 "nosuch.conf: cannot open" \
 expect "dp bad catalogue" 1 "badcat.conf:5" "$DP" "${EAL[@]}" -- -c "$T_DIR/usecat.conf"
 expect "dp no port" 1 "no DPDK port" "$DP" --no-huge --no-pci -l 0 -m 128 \
     --file-prefix "$T_PREFIX" --
+# the dataplane's own help needs no EAL, hugepages or port (issue 10, 12)
+expect "dp -- --help without EAL options" 0 "usage: senseplane-dp" "$DP" -- --help
+expect "dp --help alone: ours, not EAL's" 0 "routes every sample by" "$DP" --help
+expect "dp --help names EAL options" 0 "EAL options (before --)" "$DP" --help
+expect "dp -- --help-config without EAL" 0 "heartbeat_ms" "$DP" -- --help-config
+t_check "dp --help-config: bounds as integers" \
+    "$("$DP" -- --help-config | grep -c 'max_sensors.*\[16\.\.16777216\]')" 1
+t_check "dp --help-config: no exponent notation" "$("$DP" -- --help-config | grep -c 'e+0')" 0
+expect "dp feed.group must be multicast" 2 "not a multicast group" \
+    "$DP" -- --set feed.group=10.0.0.1 --print-config
+expect "dp tier_group must be multicast" 2 "'attention.tier_group' value '10.0.0.1': not a multicast" \
+    "$DP" -- --set attention.tier_group=10.0.0.1 --print-config
 expect "dp print-config" 0 "group = 239.77.0.1" "$DP" "${EAL[@]}" -- --print-config
 expect "sim --help" 0 "usage: senseplane-sim" "$SIM" --help
 expect "sim bad rate" 2 "--rate 'fast'" "$SIM" --rate fast
@@ -47,4 +59,15 @@ expect "view --help" 0 "usage: senseplane-view" "$VIEW" --help
 expect "view bad feed" 2 "expected GROUP:PORT" "$VIEW" 239.1.1.1
 expect "view no feed" 2 "at least one" "$VIEW"
 expect "view missing pcap" 1 "nosuch.pcap" "$VIEW" --pcap "$T_DIR/nosuch.pcap"
+# issue 10, item 15
+expect "view --iface-addr not on this host" 1 "no interface of this host has the address 1.2.3.4" \
+    "$VIEW" --iface-addr 1.2.3.4 --seconds 1 239.1.2.3:7999
+python3 -c 'import socket,time
+s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 17931)); s.listen(); time.sleep(5)' &
+T_PIDS+=("$!"); sleep 0.3
+expect "ctld api port in use: says why" 1 "127.0.0.1:17931: cannot listen: Address already in use" \
+    timeout 5 "$T_BUILD/controlplane/senseplane-ctld" --set controlplane.api=127.0.0.1:17931 \
+    --redis redis://127.0.0.1:1 --socket "$T_DIR/nosuch.sock"
+t_check "no file named '--' in the repository" "$(git -C "$T_ROOT" ls-files -- ':(literal)--' | wc -l)" 0
 t_done

@@ -4,6 +4,10 @@
 
 SP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SP_BUILD=${SP_BUILD:-$SP_ROOT/build}
+# run-tests and run-demo install into build/stage (meson's --prefix), so
+# the binaries find their configuration where an installed senseplane does:
+# PREFIX/etc/senseplane/ (docs: README, "Install")
+SP_STAGE=$SP_BUILD/stage
 
 # Build and run-time packages (Debian 12).
 SP_PACKAGES="meson ninja-build pkg-config gcc clang libclang-rt-14-dev
@@ -36,11 +40,19 @@ sp_build() {
     local opts=()
     [ "${CI:-}" = true ] && opts+=(-Dwerror=true)
     if [ ! -f "$SP_BUILD/build.ninja" ]; then
-        sp_log "meson setup $SP_BUILD ${opts[*]}"
-        meson setup "$SP_BUILD" "$SP_ROOT" "${opts[@]}" >/dev/null || return 1
+        sp_log "meson setup $SP_BUILD --prefix $SP_STAGE ${opts[*]}"
+        meson setup "$SP_BUILD" "$SP_ROOT" --prefix "$SP_STAGE" "${opts[@]}" \
+            >/dev/null || return 1
+    elif [ "$(meson introspect --buildoptions "$SP_BUILD" 2>/dev/null |
+              python3 -c 'import json,sys
+print([o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"][0])')" \
+            != "$SP_STAGE" ]; then
+        meson configure "$SP_BUILD" -Dprefix="$SP_STAGE" >/dev/null || return 1
     fi
     sp_log "building"
     ninja -C "$SP_BUILD" >/tmp/sp-build.log 2>&1 || { tail -40 /tmp/sp-build.log; return 1; }
+    meson install -C "$SP_BUILD" --quiet >>/tmp/sp-build.log 2>&1 ||
+        { tail -20 /tmp/sp-build.log; return 1; }
 }
 
 sp_setup() {

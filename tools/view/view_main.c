@@ -371,9 +371,16 @@ static int open_socks(const struct opts *o, struct pollfd *pfd)
 		if (IN_MULTICAST(ntohl(o->feeds[i].sin_addr.s_addr)) &&
 		    setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr,
 			       sizeof(mr)) < 0) {
-			fprintf(stderr, "senseplane-view: join %s: %s\n",
-				inet_ntoa(o->feeds[i].sin_addr),
-				strerror(errno));
+			if (errno == ENODEV && o->iface)
+				fprintf(stderr, "senseplane-view: join %s: no "
+					"interface of this host has the address"
+					" %s (--iface-addr)\n",
+					inet_ntoa(o->feeds[i].sin_addr),
+					o->iface);
+			else
+				fprintf(stderr, "senseplane-view: join %s: "
+					"%s\n", inet_ntoa(o->feeds[i].sin_addr),
+					strerror(errno));
 			return -1;
 		}
 		pfd[i].fd = fd;

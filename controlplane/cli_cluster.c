@@ -21,6 +21,7 @@
 #include "cp_schema.h"
 #include "cp_url.h"
 #include "sp_addr.h"
+#include "sp_args.h"
 #include "sp_catalog.h"
 #include "sp_hint.h"
 
@@ -72,35 +73,6 @@ static int fail(const char *fmt, const char *a)
 	fprintf(stderr, fmt, a);
 	fputc('\n', stderr);
 	return 1;
-}
-
-/* "SENSOR" or "SENSOR/ATTR" with ATTR by name or id. */
-static int key_arg(struct cl *c, const char *s, uint64_t *sensor,
-		   uint16_t *attr)
-{
-	char buf[96], *slash, *end;
-	const struct sp_attr *a;
-
-	snprintf(buf, sizeof(buf), "%s", s);
-	slash = strchr(buf, '/');
-	if (slash)
-		*slash++ = '\0';
-	*sensor = strtoull(buf, &end, 10);
-	if (*end || *sensor == 0)
-		return -1;
-	*attr = 0;
-	if (slash) {
-		a = sp_catalog_find(&c->cat, slash);
-		if (a == NULL) {
-			unsigned long v = strtoul(slash, &end, 10);
-
-			a = *end ? NULL : sp_catalog_get(&c->cat, (uint16_t)v);
-		}
-		if (a == NULL)
-			return -1;
-		*attr = (uint16_t)a->id;
-	}
-	return 0;
 }
 
 static void publish(struct cl *c, const char *msg)
@@ -270,7 +242,7 @@ static int viewer(struct cl *c, int argc, char **argv)
 
 		for (size_t i = 0; m && i < m->elements; i++) {
 			const char *v = m->element[i]->str;
-			redisReply *h = cmd(c, "HMGET %s dest level",
+			redisReply *h = cmd(c, "HMGET %s dest level error",
 				cp_key_viewer(k, sizeof(k), c->pfx, v));
 			redisReply *n = cmd(c, "SCARD %s", cp_key_viewer_subs(k,
 						sizeof(k), c->pfx, v));
@@ -283,6 +255,10 @@ static int viewer(struct cl *c, int argc, char **argv)
 					 h->element[1]->str : "?",
 				"feed", 0, "subs",
 				(json_int_t)(n ? n->integer : 0)));
+			if (h && h->elements == 3 && h->element[2]->str)
+				json_object_set_new(json_array_get(list,
+					json_array_size(list) - 1), "error",
+					json_string(h->element[2]->str));
 			freeReplyObject(h);
 			freeReplyObject(n);
 		}
@@ -331,17 +307,21 @@ static int viewer(struct cl *c, int argc, char **argv)
 		return 0;
 	}
 	if (argc >= 4 && strcmp(argv[1], "add") == 0) {
-		const char *level = argc >= 5 ? argv[4] : "medium";
-		uint32_t ip;
-		uint16_t port;
+		struct sp_viewer_args va;
+		const char *level;
 
-		if (sp_addr_parse(argv[3], &ip, &port, 0) < 0)
-			return fail("'%s': expected IP:PORT", argv[3]);
-		if (sp_level_parse(level) <= 0)
-			return fail("'%s': expected low, medium or high", level);
-		if (strlen(argv[2]) >= CP_NAME_MAX || strpbrk(argv[2], " :/"))
-			return fail("viewer name '%s': at most 63 characters, "
-				    "no spaces, colons or slashes", argv[2]);
+		/* the same rules as the dataplane's, before Redis has it */
+		if (sp_args_viewer_add(argc, argv, &va, msg, sizeof(msg)) < 0) {
+			fprintf(stderr, "senseplane: %s\n", msg);
+			return 2;
+		}
+		if (va.have_mac) {
+			fprintf(stderr, "senseplane: mac= is for a local "
+				"viewer; in cluster mode the node resolves "
+				"nothing: use a multicast group\n");
+			return 2;
+		}
+		level = sp_level_name(va.level);
 		r = cmd(c, "HSETNX %s dest %s", cp_key_viewer(k, sizeof(k),
 			c->pfx, argv[2]), argv[3]);
 		if (r && r->integer == 0) {
@@ -350,6 +330,7 @@ static int viewer(struct cl *c, int argc, char **argv)
 		}
 		freeReplyObject(r);
 		freeReplyObject(cmd(c, "HSET %s level %s", k, level));
+		freeReplyObject(cmd(c, "HDEL %s error", k));
 		freeReplyObject(cmd(c, "SADD %s %s", cp_key_viewers(k2,
 				    sizeof(k2), c->pfx), argv[2]));
 		snprintf(msg, sizeof(msg), "V %s %" PRIu64, argv[2], now_ns());
@@ -411,12 +392,31 @@ static int sub(struct cl *c, int argc, char **argv)
 		out(c, json_pack("{s:b, s:o}", "ok", 1, "subs", list), "sub");
 		return 0;
 	}
-	if (argc < 4 || (strcmp(argv[1], "add") && strcmp(argv[1], "rm")) ||
-	    key_arg(c, argv[3], &s, &a) < 0) {
-		fprintf(stderr, "usage: senseplane --redis URL sub add VIEWER "
-			"SENSOR[/ATTR] [LEVEL] [--ttl MS] | sub rm VIEWER "
-			"SENSOR[/ATTR] | sub ls [VIEWER]\n");
-		return 2;
+	{
+		/* the protocol's words (--ttl MS is ttl=MS), checked by the
+		 * same rules as the dataplane's before Redis has them */
+		char *words[8], ttlw[32];
+		struct sp_sub_args sa;
+		int n = 0;
+
+		for (int i = 0; i < argc && n < 8; i++) {
+			if (strcmp(argv[i], "--ttl") == 0 && i + 1 < argc) {
+				snprintf(ttlw, sizeof(ttlw), "ttl=%s",
+					 argv[++i]);
+				words[n++] = ttlw;
+			} else {
+				words[n++] = argv[i];
+			}
+		}
+		if (sp_args_sub(&c->cat, n, words, &sa, msg,
+				sizeof(msg)) < 0) {
+			fprintf(stderr, "senseplane: %s\n", msg);
+			return 2;
+		}
+		s = sa.sensor;
+		a = sa.attr;
+		ttl = sa.ttl_ms;
+		level = sa.level ? sp_level_name(sa.level) : NULL;
 	}
 	r = cmd(c, "HGET %s level", cp_key_viewer(k, sizeof(k), c->pfx,
 						  argv[2]));
@@ -424,19 +424,8 @@ static int sub(struct cl *c, int argc, char **argv)
 		freeReplyObject(r);
 		return fail("no viewer '%s'", argv[2]);
 	}
-	for (int i = 4; i < argc; i++) {
-		if (strcmp(argv[i], "--ttl") == 0 && i + 1 < argc)
-			ttl = atol(argv[++i]);
-		else
-			level = argv[i];
-	}
 	if (level == NULL)
 		level = r->str;
-	if (sp_level_parse(level) <= 0 || ttl < 0) {
-		freeReplyObject(r);
-		return fail("'%s': expected low, medium, high or --ttl MS",
-			    level);
-	}
 	cp_key_sub(k, sizeof(k), c->pfx, argv[2], s, a);
 	cp_sub_member(m, sizeof(m), s, a);
 	snprintf(sm, sizeof(sm), a ? "%s/%u" : "%s", argv[2], a);

@@ -4,6 +4,7 @@
  * read, exit codes a script can use (0 done, 1 refused, 2 usage, 3 no
  * dataplane).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 
 #include "cli_cluster.h"
 #include "cli_print.h"
+#include "sp_args.h"
 #include "sp_ctl.h"
 
 #define DEFAULT_SOCKET "/run/senseplane/dp.sock"
@@ -71,23 +73,55 @@ static void usage(FILE *out)
 		DEFAULT_SOCKET);
 }
 
-static int top(struct sp_ctl *c, int argc, char **argv)
+/* "--interval MS" / "--count N" values: whole numbers, named in errors. */
+static int top_number(const char *opt, const char *v, long min, long *out)
 {
-	long interval = 1000, count = 0;
+	char *end;
+
+	errno = 0;
+	*out = v ? strtol(v, &end, 10) : 0;
+	if (v == NULL || *v == '\0' || *end || errno || *out < min) {
+		fprintf(stderr, "senseplane top: %s '%s': expected a whole "
+			"number%s\n", opt, v ? v : "", min > 0 ?
+			(min == 50 ? " of ms, at least 50" : " above 0") : "");
+		return -1;
+	}
+	return 0;
+}
+
+/* Parse top's options. @return 0, or 2 (usage). */
+static int top_opts(int argc, char **argv, long *interval, long *count,
+		    int *json)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--interval") == 0) {
+			if (top_number("--interval", argv[i + 1], 50,
+				       interval) < 0)
+				return 2;
+			i++;
+		} else if (strcmp(argv[i], "--count") == 0) {
+			if (top_number("--count", argv[i + 1], 1, count) < 0)
+				return 2;
+			i++;
+		} else if (strcmp(argv[i], "--json") == 0) {
+			*json = 1;
+		} else {
+			fprintf(stderr, "senseplane top: unknown option '%s' "
+				"(--interval MS, --count N, --json)\n",
+				argv[i]);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+/* Live figures every interval; with --json one line of `stats` each. */
+static int top(struct sp_ctl *c, long interval, long count, int json)
+{
 	json_t *prev = NULL, *now;
 	char err[256];
 	struct timespec t0, t1;
 
-	for (int i = 1; i + 1 < argc; i += 2) {
-		if (strcmp(argv[i], "--interval") == 0)
-			interval = atol(argv[i + 1]);
-		else if (strcmp(argv[i], "--count") == 0)
-			count = atol(argv[i + 1]);
-	}
-	if (interval < 50) {
-		fprintf(stderr, "senseplane top: --interval is at least 50 ms\n");
-		return 2;
-	}
 	signal(SIGINT, on_signal);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (long n = 0; !g_stop && (!count || n < count); n++) {
@@ -98,9 +132,15 @@ static int top(struct sp_ctl *c, int argc, char **argv)
 			return 3;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		cli_print_top(stdout, now, prev,
-			      (double)(t1.tv_sec - t0.tv_sec) +
-			      (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		if (json) {
+			json_dumpf(now, stdout, JSON_COMPACT);
+			putchar('\n');
+			fflush(stdout);
+		} else {
+			cli_print_top(stdout, now, prev,
+				      (double)(t1.tv_sec - t0.tv_sec) +
+				      (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		}
 		t0 = t1;
 		json_decref(prev);
 		prev = now;
@@ -141,6 +181,20 @@ static int build_line(int argc, char **argv, char *line, size_t len)
 	return 0;
 }
 
+/* sp_args_check on the protocol words of @p line (split on spaces). */
+static enum sp_args_code cli_check_line(const char *line, char *err,
+					size_t errlen)
+{
+	char buf[2048], *words[64], *save = NULL, *w;
+	int n = 0;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (w = strtok_r(buf, " ", &save); w && n < 64;
+	     w = strtok_r(NULL, " ", &save))
+		words[n++] = w;
+	return sp_args_check(NULL, n, words, err, errlen);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -178,21 +232,38 @@ int main(int argc, char **argv)
 		json = 1;
 		argc--;
 	}
+	if (strcmp(argv[0], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
 	if (redis)
 		return cli_cluster(redis, prefix, json, argc, argv);
+	if (strcmp(argv[0], "top") == 0) {
+		long interval = 1000, count = 0;
+
+		rc = top_opts(argc, argv, &interval, &count, &json);
+		if (rc)
+			return rc;
+		c = sp_ctl_open(path, err, sizeof(err));
+		if (c == NULL) {
+			fprintf(stderr, "senseplane: %s\n", err);
+			return 3;
+		}
+		rc = top(c, interval, count, json);
+		sp_ctl_close(c);
+		return rc;
+	}
+	/* a request that is not well-formed needs no dataplane to say so */
+	if (build_line(argc, argv, line, sizeof(line)) < 0)
+		return 2;
+	if (cli_check_line(line, err, sizeof(err)) != SP_ARGS_OK) {
+		fprintf(stderr, "senseplane: %s\n", err);
+		return 2;
+	}
 	c = sp_ctl_open(path, err, sizeof(err));
 	if (c == NULL) {
 		fprintf(stderr, "senseplane: %s\n", err);
 		return 3;
-	}
-	if (strcmp(argv[0], "top") == 0) {
-		rc = top(c, argc, argv);
-		sp_ctl_close(c);
-		return rc;
-	}
-	if (build_line(argc, argv, line, sizeof(line)) < 0) {
-		sp_ctl_close(c);
-		return 2;
 	}
 	resp = sp_ctl_call(c, err, sizeof(err), "%s", line);
 	sp_ctl_close(c);
@@ -209,8 +280,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, "senseplane %s: %s\n", argv[0], e);
 		if (json)
 			putchar('\n');
-		rc = strncmp(e, "usage:", 6) == 0 ||
-		     strncmp(e, "unknown request", 15) == 0 ? 2 : 1;
+		/* the protocol says which: "usage" or "refused" */
+		rc = json_is_string(json_object_get(resp, "code")) &&
+		     strcmp(json_string_value(json_object_get(resp, "code")),
+			    "usage") == 0 ? 2 : 1;
 	} else {
 		if (json) {
 			json_dumpf(resp, stdout, JSON_COMPACT);

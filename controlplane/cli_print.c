@@ -31,10 +31,13 @@ static void print_viewers(FILE *out, json_t *list)
 
 	fprintf(out, "%-16s %-22s %-7s %6s %6s\n", "NAME", "DEST", "LEVEL",
 		"FEED", "SUBS");
-	json_array_foreach(list, i, v)
+	json_array_foreach(list, i, v) {
 		fprintf(out, "%-16s %-22s %-7s %6lld %6lld\n", S(v, "name"),
 			S(v, "dest"), S(v, "level"), I(v, "feed"),
 			I(v, "subs"));
+		if (json_object_get(v, "error"))   /* a node refused it */
+			fprintf(out, "  refused: %s\n", S(v, "error"));
+	}
 }
 
 static void print_subs(FILE *out, json_t *list)

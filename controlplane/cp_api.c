@@ -88,7 +88,8 @@ static json_t *ctld_json(struct cp_node *n)
 				      n->cache.nodes[i], "alive",
 				      n->cache.alive[i]));
 	return json_pack("{s:b, s:s, s:b, s:s, s:I, s:I, s:I, s:I, s:I, s:I,"
-			 " s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:o}",
+			 " s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f,"
+			 " s:o}",
 		"ok", 1, "node", n->node, "redis_up", n->redis.up,
 		"redis_error", n->redis.err,
 		"redis_connects", (json_int_t)n->redis.connects,
@@ -98,6 +99,7 @@ static json_t *ctld_json(struct cp_node *n)
 		"events_in", (json_int_t)n->events_in,
 		"cache_sensors", (json_int_t)n->cache.n,
 		"subs_applied", (json_int_t)n->subs_applied,
+		"refused", (json_int_t)n->refused,
 		"subs_removed", (json_int_t)n->subs_removed,
 		"resyncs", (json_int_t)n->resyncs,
 		"restores", (json_int_t)n->restores,
@@ -230,6 +232,9 @@ static void on_metrics(struct evhttp_request *req, void *arg)
 	metric(b, "senseplane_ctld_subs_applied_total", "counter",
 	       "subscriptions applied to the dataplane", "", node,
 	       (double)n->subs_applied);
+	metric(b, "senseplane_ctld_refused_total", "counter",
+	       "requests from Redis the dataplane refused (reason in the "
+	       "viewer's error field)", "", node, (double)n->refused);
 	metric(b, "senseplane_ctld_discovery_lag_seconds", "gauge",
 	       "publish to cache, 99th percentile", "quantile=\"0.99\"", node,
 	       sp_histo_pct(&n->discovery_lag, 99) / 1e9);

@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "cp_schema.h"
+#include "sp_args.h"
 
 #define BATCH 256
 #define KEY 192
@@ -240,6 +241,21 @@ struct subq {
 	uint16_t attr;
 };
 
+/* A request from Redis that our dataplane refused: the reason goes where
+ * the user who wrote it looks, the viewer's "error" field in Redis
+ * (`senseplane --redis URL viewer ls` shows it), and to our log. */
+static void refuse(struct cp_node *n, const char *viewer, const char *line,
+		   const char *why)
+{
+	char k[KEY], msg[400];
+
+	snprintf(msg, sizeof(msg), "node %s: %s: %s", n->node, line, why);
+	fprintf(stderr, "senseplane-ctld: %s\n", msg);
+	n->refused++;
+	cp_key_viewer(k, sizeof(k), n->pfx, viewer);
+	cp_redis_cmd(&n->redis, NULL, NULL, "HSET %s error %s", k, msg);
+}
+
 /* What Redis says of one subscription, applied to our dataplane: made
  * (with its viewer's lens, and what is left of its TTL) or removed. */
 static void on_subinfo(redisAsyncContext *c, void *reply, void *priv)
@@ -252,6 +268,10 @@ static void on_subinfo(redisAsyncContext *c, void *reply, void *priv)
 
 	(void)c;
 	cp_sub_member(member, sizeof(member), q->sensor, q->attr);
+	if (sp_args_name(q->viewer, line, sizeof(line)) < 0) {
+		refuse(n, q->viewer, "viewer", line);
+		goto out;
+	}
 	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 4) {
 		if (n->registry_errors++ < 5)
 			fprintf(stderr, "senseplane-ctld: subscription %s %s: "
@@ -270,7 +290,13 @@ static void on_subinfo(redisAsyncContext *c, void *reply, void *priv)
 	snprintf(line, sizeof(line), "viewer add %s %s %s", q->viewer,
 		 r->element[2]->str, r->element[3]->type == REDIS_REPLY_STRING ?
 		 r->element[3]->str : "medium");
-	json_decref(dp_call(n, line));   /* "exists" is fine */
+	a = dp_call(n, line);
+	if (a && sp_ctl_error(a) && !strstr(sp_ctl_error(a), "exists")) {
+		refuse(n, q->viewer, line, sp_ctl_error(a));
+		json_decref(a);
+		goto out;
+	}
+	json_decref(a);
 	if (r->element[1]->type == REDIS_REPLY_INTEGER &&
 	    r->element[1]->integer > 0)
 		snprintf(line, sizeof(line), "sub add %s %s %s ttl=%lld",
@@ -281,10 +307,10 @@ static void on_subinfo(redisAsyncContext *c, void *reply, void *priv)
 			 member, r->element[0]->str);
 	a = dp_call(n, line);
 	if (a && sp_ctl_error(a))
-		fprintf(stderr, "senseplane-ctld: %s: %s\n", line,
-			sp_ctl_error(a));
+		refuse(n, q->viewer, line, sp_ctl_error(a));
+	else
+		n->subs_applied++;
 	json_decref(a);
-	n->subs_applied++;
 out:
 	free(q);
 }

@@ -93,7 +93,20 @@ json_t *dp_ctl_fail(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return json_pack("{s:b, s:s}", "ok", 0, "error", msg);
+	return json_pack("{s:b, s:s, s:s}", "ok", 0, "error", msg, "code",
+			 "refused");
+}
+
+json_t *dp_ctl_usage(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return json_pack("{s:b, s:s, s:s}", "ok", 0, "error", msg, "code",
+			 "usage");
 }
 
 /* Put @p c on worker @p w's mailbox; a full mailbox is waited on (the

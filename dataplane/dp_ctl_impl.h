@@ -47,5 +47,7 @@ json_t *dp_ctl_handle(struct dp_ctl *ctl, int argc, char **argv);
 
 /** A failed response. */
 json_t *dp_ctl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** The same for a request that is not well-formed ("code": "usage"). */
+json_t *dp_ctl_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif /* DP_CTL_IMPL_H */

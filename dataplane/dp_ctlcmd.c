@@ -14,6 +14,7 @@
 #include "dp_ctl_impl.h"
 #include "dp_worker.h"
 #include "sp_addr.h"
+#include "sp_args.h"
 #include "sp_hint.h"
 
 typedef json_t *(*handler_fn)(struct dp_ctl *ctl, int argc, char **argv);
@@ -23,46 +24,15 @@ static json_t *ok(void)
 	return json_pack("{s:b}", "ok", 1);
 }
 
-static int parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-
-	if (*s == '\0' || *s == '-')
-		return -1;
-	errno = 0;
-	*out = strtoull(s, &end, 0);
-	return errno || *end ? -1 : 0;
-}
-
-/* "SENSOR" or "SENSOR/ATTR" (attribute by name or number). */
+/* "SENSOR" or "SENSOR/ATTR": sp_args_key with this dataplane's catalogue. */
 static json_t *parse_key(struct dp_ctl *ctl, const char *arg,
 			 uint64_t *sensor, uint16_t *attr, int need_attr)
 {
-	char buf[128], *slash;
-	uint64_t v;
+	char err[256];
 
-	snprintf(buf, sizeof(buf), "%s", arg);
-	slash = strchr(buf, '/');
-	if (slash)
-		*slash++ = '\0';
-	if (parse_u64(buf, sensor) < 0 || *sensor == 0)
-		return dp_ctl_fail("'%s': expected SENSOR[/ATTRIBUTE] with a "
-				   "sensor id above 0", arg);
-	*attr = 0;
-	if (slash) {
-		const struct sp_attr *a = sp_catalog_find(ctl->app->cat, slash);
-
-		if (a)
-			*attr = (uint16_t)a->id;
-		else if (parse_u64(slash, &v) == 0 && v > 0 && v < 65536 &&
-			 sp_catalog_get(ctl->app->cat, (uint16_t)v))
-			*attr = (uint16_t)v;
-		else
-			return dp_ctl_fail("'%s': no attribute '%s' in the "
-					   "catalogue", arg, slash);
-	} else if (need_attr) {
-		return dp_ctl_fail("'%s': expected SENSOR/ATTRIBUTE", arg);
-	}
+	if (sp_args_key(ctl->app->cat, arg, sensor, attr, need_attr, err,
+			sizeof(err)) < 0)
+		return dp_ctl_usage("%s", err);
 	return NULL;
 }
 
@@ -98,12 +68,10 @@ static json_t *viewer_json(const struct dp_viewer *v)
 
 static json_t *h_viewer(struct dp_ctl *ctl, int argc, char **argv)
 {
+	struct sp_viewer_args va;
 	char err[256];
-	uint8_t mac[6];
-	int have_mac = 0, level = SP_LEVEL_MEDIUM, rc;
-	uint32_t ip;
-	uint16_t port;
 	json_t *list;
+	int rc;
 
 	if (argc >= 2 && strcmp(argv[1], "ls") == 0) {
 		list = json_array();
@@ -122,28 +90,11 @@ static json_t *h_viewer(struct dp_ctl *ctl, int argc, char **argv)
 			return dp_ctl_fail("%s", err);
 		return ok();
 	}
-	if (argc < 4 || strcmp(argv[1], "add") != 0)
-		return dp_ctl_fail("usage: viewer add NAME IP:PORT [LEVEL] "
-				   "[mac=MAC] | viewer rm NAME | viewer ls");
-	if (sp_addr_parse(argv[3], &ip, &port, 0) < 0)
-		return dp_ctl_fail("'%s': expected IP:PORT", argv[3]);
-	for (int i = 4; i < argc; i++) {
-		if (strncmp(argv[i], "mac=", 4) == 0) {
-			if (sscanf(argv[i] + 4, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx",
-				   &mac[0], &mac[1], &mac[2], &mac[3], &mac[4],
-				   &mac[5]) != 6)
-				return dp_ctl_fail("'%s': expected "
-					"mac=aa:bb:cc:dd:ee:ff", argv[i]);
-			have_mac = 1;
-		} else if ((level = sp_level_parse(argv[i])) <= 0) {
-			return dp_ctl_fail("'%s': expected low, medium, high "
-					   "or mac=MAC", argv[i]);
-		}
-	}
-	rc = dp_model_viewer_add(ctl->model, argv[2], ip, port,
-				 have_mac ? mac : NULL,
-				 (uint8_t)level, dp_ctl_now(ctl), err,
-				 sizeof(err));
+	if (sp_args_viewer_add(argc, argv, &va, err, sizeof(err)) < 0)
+		return dp_ctl_usage("%s", err);
+	rc = dp_model_viewer_add(ctl->model, va.name, va.ip, va.port,
+				 va.have_mac ? va.mac : NULL, va.level,
+				 dp_ctl_now(ctl), err, sizeof(err));
 	if (rc < 0)
 		return dp_ctl_fail("%s", err);
 	return json_pack("{s:b, s:o}", "ok", 1, "viewer",
@@ -152,11 +103,10 @@ static json_t *h_viewer(struct dp_ctl *ctl, int argc, char **argv)
 
 static json_t *h_sub(struct dp_ctl *ctl, int argc, char **argv)
 {
-	uint64_t sensor, ttl = 0, now = dp_ctl_now(ctl);
-	uint16_t attr;
-	int level = 0;
+	uint64_t now = dp_ctl_now(ctl);
+	struct sp_sub_args sa;
 	char err[256];
-	json_t *e, *list;
+	json_t *list;
 
 	if (argc >= 2 && strcmp(argv[1], "ls") == 0) {
 		list = json_array();
@@ -180,36 +130,20 @@ static json_t *h_sub(struct dp_ctl *ctl, int argc, char **argv)
 		}
 		return json_pack("{s:b, s:o}", "ok", 1, "subs", list);
 	}
-	if (argc < 4 || (strcmp(argv[1], "add") && strcmp(argv[1], "rm")))
-		return dp_ctl_fail("usage: sub add VIEWER SENSOR[/ATTR] [LEVEL]"
-				   " [ttl=MS] | sub rm VIEWER SENSOR[/ATTR] | "
-				   "sub ls [VIEWER]");
-	e = parse_key(ctl, argv[3], &sensor, &attr, 0);
-	if (e)
-		return e;
+	if (sp_args_sub(ctl->app->cat, argc, argv, &sa, err,
+			sizeof(err)) < 0)
+		return dp_ctl_usage("%s", err);
 	if (strcmp(argv[1], "rm") == 0) {
-		if (dp_model_sub_rm(ctl->model, argv[2], sensor, attr, err,
-				    sizeof(err)) < 0)
+		if (dp_model_sub_rm(ctl->model, sa.viewer, sa.sensor, sa.attr,
+				    err, sizeof(err)) < 0)
 			return dp_ctl_fail("%s", err);
 		return ok();
 	}
-	for (int i = 4; i < argc; i++) {
-		if (strncmp(argv[i], "ttl=", 4) == 0) {
-			if (parse_u64(argv[i] + 4, &ttl) < 0 || ttl == 0 ||
-			    ttl > 86400000)
-				return dp_ctl_fail("'%s': ttl is 1..86400000 ms",
-						   argv[i]);
-		} else if ((level = sp_level_parse(argv[i])) <= 0) {
-			return dp_ctl_fail("'%s': expected low, medium, high "
-					   "or ttl=MS", argv[i]);
-		}
-	}
-	if (dp_model_sub_add(ctl->model, argv[2], sensor, attr,
-			     (uint8_t)level, (uint32_t)ttl, now, err,
-			     sizeof(err)) < 0)
+	if (dp_model_sub_add(ctl->model, sa.viewer, sa.sensor, sa.attr,
+			     sa.level, sa.ttl_ms, now, err, sizeof(err)) < 0)
 		return dp_ctl_fail("%s", err);
 	return json_pack("{s:b, s:i}", "ok", 1, "sensor_feed",
-			 dp_model_sensor_feed(ctl->model, sensor));
+			 dp_model_sensor_feed(ctl->model, sa.sensor));
 }
 
 static json_t *h_pin(struct dp_ctl *ctl, int argc, char **argv)
@@ -217,8 +151,8 @@ static json_t *h_pin(struct dp_ctl *ctl, int argc, char **argv)
 	int on = strcmp(argv[0], "pin") == 0, rc;
 	uint64_t sensor;
 
-	if (argc != 2 || parse_u64(argv[1], &sensor) < 0 || sensor == 0)
-		return dp_ctl_fail("usage: %s SENSOR", argv[0]);
+	if (argc != 2 || sp_args_u64(argv[1], &sensor) < 0 || sensor == 0)
+		return dp_ctl_usage("usage: %s SENSOR", argv[0]);
 	rc = dp_model_pin(ctl->model, sensor, on);
 	if (rc == -EEXIST)
 		return dp_ctl_fail("sensor %s is pinned already", argv[1]);
@@ -251,7 +185,7 @@ static json_t *h_attention(struct dp_ctl *ctl, int argc, char **argv)
 	json_t *e, *r;
 
 	if (argc != 2)
-		return dp_ctl_fail("usage: attention SENSOR[/ATTR]");
+		return dp_ctl_usage("usage: attention SENSOR[/ATTR]");
 	e = parse_key(ctl, argv[1], &q.sensor_id, &q.attr_id, 0);
 	if (e)
 		return e;
@@ -272,10 +206,10 @@ static json_t *h_sensors(struct dp_ctl *ctl, int argc, char **argv)
 	size_t i;
 
 	if (argc >= 2) {
-		if (parse_u64(argv[1], &limit) < 0 || limit == 0 ||
-		    (argc >= 3 && parse_u64(argv[2], &from) < 0)) {
+		if (sp_args_u64(argv[1], &limit) < 0 || limit == 0 ||
+		    (argc >= 3 && sp_args_u64(argv[2], &from) < 0)) {
 			json_decref(flat);
-			return dp_ctl_fail("usage: sensors [LIMIT [FROM]]");
+			return dp_ctl_usage("usage: sensors [LIMIT [FROM]]");
 		}
 		/* a page is at most 20 000 table positions per worker */
 		q.n = (uint32_t)RTE_MIN(limit, 20000u);
@@ -307,15 +241,15 @@ static json_t *h_history(struct dp_ctl *ctl, int argc, char **argv)
 	if (e)
 		return e;
 	if (strcmp(argv[2], "last") == 0 && argc == 4 &&
-	    parse_u64(argv[3], &a) == 0 && a > 0) {
+	    sp_args_u64(argv[3], &a) == 0 && a > 0) {
 		q.n = (uint32_t)RTE_MIN(a, 4096u);
 	} else if (strcmp(argv[2], "since") == 0 && argc == 4 &&
-		   parse_u64(argv[3], &a) == 0) {
+		   sp_args_u64(argv[3], &a) == 0) {
 		q.by_range = 1;
 		q.to_ns = UINT64_MAX;
 		q.from_ns = dp_ctl_now(ctl) - a * 1000000ull;
 	} else if (strcmp(argv[2], "range") == 0 && argc == 5 &&
-		   parse_u64(argv[3], &a) == 0 && parse_u64(argv[4], &b) == 0 &&
+		   sp_args_u64(argv[3], &a) == 0 && sp_args_u64(argv[4], &b) == 0 &&
 		   a <= b) {
 		q.by_range = 1;
 		q.from_ns = a;
@@ -330,7 +264,7 @@ static json_t *h_history(struct dp_ctl *ctl, int argc, char **argv)
 	json_decref(r);
 	return res;
 usage:
-	return dp_ctl_fail("usage: history SENSOR/ATTR last N | since MS | "
+	return dp_ctl_usage("usage: history SENSOR/ATTR last N | since MS | "
 			   "range FROM_NS TO_NS");
 }
 
@@ -353,7 +287,7 @@ static json_t *h_flags(struct dp_ctl *ctl, int argc, char **argv)
 	if (argc != 4 || strcmp(argv[1], "set") != 0 ||
 	    !(bit = dp_flag_parse(argv[2])) ||
 	    (strcmp(argv[3], "on") && strcmp(argv[3], "off")))
-		return dp_ctl_fail("usage: flags | flags set attention|lenses|"
+		return dp_ctl_usage("usage: flags | flags set attention|lenses|"
 				   "backfill|shedding|hints on|off");
 	flags = strcmp(argv[3], "on") == 0 ? flags | bit : flags & ~bit;
 	dp_model_set_flags(ctl->model, flags);
@@ -590,15 +524,15 @@ static json_t *h_loss(struct dp_ctl *ctl, int argc, char **argv)
 		if (done)
 			continue;
 		if (strncmp(argv[i], "burst=", 6) == 0 &&
-		    parse_u64(argv[i] + 6, &v) == 0 && v < (1u << 30))
+		    sp_args_u64(argv[i] + 6, &v) == 0 && v < (1u << 30))
 			c.arg[3] = (uint32_t)v;
 		else if (strncmp(argv[i], "seed=", 5) == 0 &&
-			 parse_u64(argv[i] + 5, &v) == 0)
+			 sp_args_u64(argv[i] + 5, &v) == 0)
 			c.sensor_id = v;
 		else if (strcmp(argv[i], "feed=all") == 0)
 			c.flags = 65536;
 		else if (strncmp(argv[i], "feed=", 5) == 0 &&
-			 parse_u64(argv[i] + 5, &v) == 0 && v < 65536)
+			 sp_args_u64(argv[i] + 5, &v) == 0 && v < 65536)
 			c.flags = (uint32_t)v;
 		else
 			goto usage;
@@ -611,7 +545,7 @@ static json_t *h_loss(struct dp_ctl *ctl, int argc, char **argv)
 	usleep(2000);   /* applied within a loop turn; report after it */
 	return loss_json(ctl);
 usage:
-	return dp_ctl_fail("usage: loss | loss set [drop=F] [dup=F] "
+	return dp_ctl_usage("usage: loss | loss set [drop=F] [dup=F] "
 			   "[reorder=F] [burst=N] [seed=N] [feed=ID|all]");
 }
 
@@ -645,11 +579,15 @@ json_t *dp_ctl_handle(struct dp_ctl *ctl, int argc, char **argv)
 {
 	json_t *list;
 
+	char err[256];
+
+	/* one check of the words for every path (common/sp_args.h) */
+	if (sp_args_check(ctl->app->cat, argc, argv, err, sizeof(err)) !=
+	    SP_ARGS_OK)
+		return dp_ctl_usage("%s", err);
 	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
 		if (strcmp(argv[0], handlers[i].verb) == 0)
 			return handlers[i].fn(ctl, argc, argv);
-	if (strcmp(argv[0], "help") != 0)
-		return dp_ctl_fail("unknown request '%s' (try help)", argv[0]);
 	list = json_array();
 	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
 		json_array_append_new(list, json_string(handlers[i].help));

@@ -16,8 +16,9 @@
 #include <stdint.h>
 
 #include "dp_cmd.h"
+#include "sp_args.h"
 
-#define DP_VIEWER_NAME_LEN 32
+#define DP_VIEWER_NAME_LEN SP_NAME_MAX
 #define DP_FEED_FIRST_DYNAMIC 16   /* 0 broadcast, 1..3 tiers */
 
 struct dp_viewer {

@@ -114,9 +114,11 @@ static void q_history(struct dp_worker *w, struct dp_query *q)
 	uint64_t first = 0;
 
 	if (k == NULL) {
-		/* the sensor known, the attribute not: say which */
-		q->rc = dp_table_sensor_find(w->table, q->sensor_id) ?
-			-ENODATA : -ENOENT;
+		/* the sensor seen, the attribute not: say which */
+		const struct dp_sensor *s = dp_table_sensor_find(w->table,
+								 q->sensor_id);
+
+		q->rc = s && s->seen ? -ENODATA : -ENOENT;
 		return;
 	}
 	n = q->by_range ? dp_hist_range(&k->hist, q->from_ns, q->to_ns, out,

@@ -70,6 +70,26 @@ run 2 sub
 rc=0; "$CLI" --socket "$T_DIR/nosuch.sock" status > /dev/null 2> "$T_DIR/err" || rc=$?
 t_check "no dataplane: exit 3" "$rc" 3
 t_check "no dataplane: names the socket" "$(grep -c nosuch.sock "$T_DIR/err")" 1
+# usage errors need no dataplane (issue 10, item 5)
+nods() {   # nods EXPECTED_EXIT PATTERN ARGS...: against no dataplane
+    local want=$1 pat=$2 rc=0; shift 2
+    "$CLI" --socket "$T_DIR/nosuch.sock" "$@" > "$T_DIR/out" 2>&1 || rc=$?
+    t_check "no dataplane: senseplane $* (exit)" "$rc" "$want"
+    t_check "no dataplane: senseplane $* says" "$(grep -c -- "$pat" "$T_DIR/out")" 1
+}
+nods 2 "unknown request 'frobnicate'" frobnicate
+nods 0 "^usage: senseplane" help
+t_check "help lists the CLI's commands, not the socket's" "$(grep -c 'ttl=MS' "$T_DIR/out")" 0
+nods 2 "--interval 'abc': expected a whole number" top --interval abc
+nods 2 "usage: history" history 42/ecg last 0
+nods 2 "1 to 31 characters" viewer add "$(printf 'x%.0s' $(seq 1 40))" 239.1.1.1:7000
+nods 2 "expected low, medium, high" sub add v1 42 loud
+run 0 top --count 2 --interval 100 --json
+t_check "top --json: one JSON line per frame" \
+    "$(python3 -c 'import json,sys; print(sum(1 for l in open(sys.argv[1]) if "tiers" in json.loads(l)))' "$T_DIR/out")" 2
+run 2 sub add wall 42/nosuchattr
+t_check "the dataplane's refusal code: usage" "$("$CLI" --socket "$SOCK" --json sub add wall 42/nosuchattr | python3 -c 'import json,sys; print(json.load(sys.stdin)["code"])')" usage
+run 1 viewer rm nosuchviewer
 rc=0; "$CLI" --help > "$T_DIR/out" || rc=$?
 t_check "--help" "$rc:$(grep -c '^usage: senseplane' "$T_DIR/out")" 0:1
 t_stop "$DPPID" 20 || true

@@ -94,6 +94,28 @@ t_check "2: a subscription written without an event applies at resync" \
     "$(python3 "$T_ROOT/tests/lib/spctl.py" "$T_DIR/dpA.sock" "sub ls wall" | python3 -c 'import json,sys; print(sorted((s["sensor"], s["level"]) for s in json.load(sys.stdin)["subs"]))')" \
     "[(5, 'high'), (6, 'low')]"
 
+# ---- 2b: one rule for viewer names on every path (issue 10, item 6)
+long=$(printf 'v%.0s' $(seq 1 40))
+rc=0; "$CLI" --redis "$RURL" viewer add "$long" 239.79.0.9:7609 > /dev/null 2> "$T_DIR/long.err" || rc=$?
+t_check "2b: a 40-character name: refused by the CLI in cluster mode (usage)" "$rc" 2
+t_check "2b: ... with the dataplane's rule" "$(grep -c '1 to 31 characters' "$T_DIR/long.err")" 1
+t_check "2b: ... and not written to Redis" "$(redis-cli -p $RPORT exists "sp:viewer:$long")" 0
+# another client writes it anyway: the node refuses it, and says so where
+# the user looks (the viewer's error field, `viewer ls`), not only in its log
+redis-cli -p $RPORT hset "sp:viewer:$long" dest 239.79.0.9:7609 level high > /dev/null
+redis-cli -p $RPORT sadd sp:viewers "$long" > /dev/null
+redis-cli -p $RPORT set "sp:sub:$long:5" high > /dev/null
+redis-cli -p $RPORT sadd "sp:viewer:$long:subs" 5 > /dev/null
+redis-cli -p $RPORT sadd sp:sensor:5:subs "$long" > /dev/null
+sleep 3
+"$CLI" --redis "$RURL" viewer ls > "$T_DIR/vls.txt"
+t_check "2b: viewer ls shows the node's refusal" \
+    "$(grep -c "refused: node nodeA: .*1 to 31 characters" "$T_DIR/vls.txt")" 1
+t_check "2b: the daemon counts it" "$(( $(t_api 7461 ctld | python3 -c 'import json,sys; print(json.load(sys.stdin)["refused"])') > 0 ))" 1
+redis-cli -p $RPORT del "sp:viewer:$long" "sp:sub:$long:5" "sp:viewer:$long:subs" > /dev/null
+redis-cli -p $RPORT srem sp:viewers "$long" > /dev/null
+redis-cli -p $RPORT srem sp:sensor:5:subs "$long" > /dev/null
+
 # ---- 3: kill -9 of node B's daemon
 kill -9 "$CTLD_B"
 t0=$(date +%s%N)

@@ -1,0 +1,87 @@
+/*
+ * sp_args.h - the control protocol's requests and their arguments
+ * (common/CONTROL.md), checked in one place for every path a request can
+ * take: the dataplane's control socket, the CLI (before it connects, so a
+ * usage error needs no dataplane), the CLI's cluster mode (before it
+ * writes to Redis) and the daemon (before it applies what it read from
+ * Redis). A refusal is a sentence naming the word that was wrong.
+ */
+#ifndef SP_ARGS_H
+#define SP_ARGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sp_catalog.h"
+
+/** Viewer names: 1 to SP_NAME_MAX - 1 characters of [A-Za-z0-9._-]. */
+#define SP_NAME_MAX 32
+/** A subscription's TTL: 1 ms to a day. */
+#define SP_TTL_MAX_MS 86400000u
+
+/** Why a request was refused; the protocol's "code" field. */
+enum sp_args_code {
+	SP_ARGS_OK = 0,
+	SP_ARGS_USAGE = 2,      /* not a well-formed request: "usage" */
+	SP_ARGS_REFUSED = 1,    /* well-formed, and refused: "refused" */
+};
+
+/** "viewer add NAME IP:PORT [LEVEL] [mac=MAC]" */
+struct sp_viewer_args {
+	const char *name;
+	uint32_t ip;
+	uint16_t port;
+	uint8_t level;          /* default medium */
+	uint8_t have_mac;
+	uint8_t mac[6];
+};
+
+/** "sub add|rm VIEWER SENSOR[/ATTR] [LEVEL] [ttl=MS]" */
+struct sp_sub_args {
+	const char *viewer;
+	uint64_t sensor;
+	uint16_t attr;          /* 0: every attribute */
+	uint8_t level;          /* 0: not given (the viewer's level) */
+	uint32_t ttl_ms;        /* 0: none */
+};
+
+/** A decimal or 0x number with nothing after it, no sign. @return 0/-1. */
+int sp_args_u64(const char *s, uint64_t *out);
+
+/** Check a viewer name. @return 0, or -1 with the reason in @p err. */
+int sp_args_name(const char *name, char *err, size_t errlen);
+
+/**
+ * "SENSOR" or "SENSOR/ATTR", ATTR a catalogue name or id. With @p cat NULL
+ * only the form is checked (a name is then left to whoever has the
+ * catalogue, *attr = 0). @return 0, or -1 with the reason in @p err.
+ */
+int sp_args_key(const struct sp_catalog *cat, const char *arg,
+		uint64_t *sensor, uint16_t *attr, int need_attr, char *err,
+		size_t errlen);
+
+/** "ttl=MS" value. @return 0, or -1 with the reason in @p err. */
+int sp_args_ttl(const char *ms, uint32_t *out, char *err, size_t errlen);
+
+/** Parse the words of "viewer add ..." (argv[0] = "viewer"). */
+int sp_args_viewer_add(int argc, char **argv, struct sp_viewer_args *v,
+		       char *err, size_t errlen);
+
+/** Parse the words of "sub add|rm ..." (argv[0] = "sub"). */
+int sp_args_sub(const struct sp_catalog *cat, int argc, char **argv,
+		struct sp_sub_args *s, char *err, size_t errlen);
+
+/**
+ * Check that the words are a well-formed request of the protocol: a known
+ * request, the right number of words, and each argument of its form
+ * (attribute names only when @p cat is given).
+ * @return SP_ARGS_OK, or SP_ARGS_USAGE with "usage: ..." or the reason in
+ * @p err.
+ */
+enum sp_args_code sp_args_check(const struct sp_catalog *cat, int argc,
+				char **argv, char *err, size_t errlen);
+
+/** The usage line of request @p verb ("viewer", "sub", ...), or NULL. */
+const char *sp_args_usage(const char *verb);
+
+#endif /* SP_ARGS_H */

@@ -20,10 +20,13 @@
 
 static uint64_t new_session(const struct dp_clock *c)
 {
-	/* Unique per start: wall-clock ns mixed with randomness; never 0. */
-	uint64_t s = dp_clock_ns(c, rte_rdtsc()) ^ (rte_rand() << 1);
+	/* Unique per start: wall-clock ns mixed with randomness. The low
+	 * byte is the worker's (dp_feed_session), 0 here, so the run's
+	 * session is worker 0's, one that feed packets carry; never 0. */
+	uint64_t s = (dp_clock_ns(c, rte_rdtsc()) ^ (rte_rand() << 1)) &
+		     ~(uint64_t)0xff;
 
-	return s ? s : 1;
+	return s ? s : 0x100;
 }
 
 static int create_worker(struct dp_app *app, unsigned int idx,

@@ -45,14 +45,23 @@ static const char *attr_name(const struct dp_ctl *ctl, uint16_t id)
 
 static json_t *h_ping(struct dp_ctl *ctl, int argc, char **argv)
 {
+	json_t *sessions = json_array();
 	char session[20];
 
 	(void)argc;
 	(void)argv;
-	snprintf(session, sizeof(session), "%016" PRIx64, ctl->app->session);
-	return json_pack("{s:b, s:s, s:s, s:i, s:i}", "ok", 1, "version",
-			 SP_VERSION_STR, "session", session, "workers",
-			 ctl->app->nworkers, "port", ctl->app->port_id);
+	/* each worker's feeds carry their own session (PROTOCOL.md 2) */
+	for (unsigned int w = 0; w < ctl->app->nworkers; w++) {
+		snprintf(session, sizeof(session), "%016" PRIx64,
+			 dp_feed_session(ctl->app->session, w));
+		json_array_append_new(sessions, json_string(session));
+	}
+	snprintf(session, sizeof(session), "%016" PRIx64,
+		 dp_feed_session(ctl->app->session, 0));
+	return json_pack("{s:b, s:s, s:s, s:o, s:i, s:i}", "ok", 1, "version",
+			 SP_VERSION_STR, "session", session, "sessions",
+			 sessions, "workers", ctl->app->nworkers, "port",
+			 ctl->app->port_id);
 }
 
 static json_t *viewer_json(const struct dp_viewer *v)

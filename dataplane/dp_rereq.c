@@ -20,13 +20,19 @@ struct dp_requester {
 	uint64_t last_tsc;
 };
 
+/* The feed @p id of this worker; NULL when it has none by that id, or
+ * the feed has sent nothing (tier feeds switched off by configuration). */
 static struct dp_feed *feed_of(struct dp_worker *w, uint16_t id)
 {
+	struct dp_feed *f;
+
 	if (id == 0)
-		return &w->bcast.feed;
-	if (id <= SP_LEVEL_HIGH)
-		return &w->tier[id].feed;
-	return w->by_feed[id] ? &w->by_feed[id]->feed : NULL;
+		f = &w->bcast.feed;
+	else if (id <= SP_LEVEL_HIGH)
+		f = &w->tier[id].feed;
+	else
+		f = w->by_feed[id] ? &w->by_feed[id]->feed : NULL;
+	return f && f->next_seq > 1 ? f : NULL;
 }
 
 /* The requester's byte budget, refilled for the time since its last
@@ -73,8 +79,11 @@ void dp_rereq_rx(struct dp_worker *w, const struct dp_rx_info *info)
 		st->rereq_denied++;
 		return;
 	}
+	/* malformed, an unknown feed, or (this run's session) messages not
+	 * sent yet: nothing to answer */
 	if (sp_rereq_decode(info->payload, info->len, &rq) != SP_REREQ_OK ||
-	    (f = feed_of(w, rq.feed_id)) == NULL) {
+	    (f = feed_of(w, rq.feed_id)) == NULL ||
+	    (rq.session == f->p.session && rq.seq >= f->next_seq)) {
 		st->rereq_bad++;
 		return;
 	}
@@ -93,5 +102,6 @@ void dp_rereq_rx(struct dp_worker *w, const struct dp_rx_info *info)
 	st->rtx_msgs += res.msgs;
 	st->rtx_bytes += res.bytes;
 	st->rereq_unavail += res.unavailable;
+	/* every request is one of denied, bad, limited, served */
 	st->rereq_served++;
 }

@@ -46,6 +46,18 @@ enum dp_rx_class dp_net_classify(const struct dp_net *net, struct rte_mbuf *m,
 		goto bad_ip;
 	if (ip->dst_addr != net->ip)
 		return DP_RX_IGNORE;
+	/* RFC 1122 3.2.1.2: a wrong header checksum is discarded. The port's
+	 * verdict when it checked; otherwise the sum of the header here
+	 * (about 10 cycles: it is in the line the checks above read). */
+	switch (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) {
+	case RTE_MBUF_F_RX_IP_CKSUM_GOOD:
+		break;
+	case RTE_MBUF_F_RX_IP_CKSUM_BAD:
+		goto bad_csum;
+	default:
+		if (rte_ipv4_cksum(ip) != 0)  /* the sum with the field: ~0 */
+			goto bad_csum;
+	}
 	if (ip->fragment_offset &
 	    RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) {
 		*drop_reason = DP_DROP_IP_FRAG;
@@ -75,6 +87,9 @@ bad_ip:
 	return DP_RX_DROP;
 bad_udp:
 	*drop_reason = DP_DROP_UDP_BAD;
+	return DP_RX_DROP;
+bad_csum:
+	*drop_reason = DP_DROP_IP_CSUM;
 	return DP_RX_DROP;
 }
 

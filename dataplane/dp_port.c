@@ -43,6 +43,9 @@ int dp_port_init(const struct dp_port_params *p, struct rte_ether_addr *mac,
 		conf.rx_adv_conf.rss_conf.rss_hf = info.flow_type_rss_offloads &
 			(RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP);
 	}
+	/* the NIC checks IPv4 header checksums where it can (dp_net) */
+	if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM)
+		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
 	rc = rte_eth_dev_configure(p->port_id, p->nqueues, p->nqueues, &conf);
 	if (rc) {
 		snprintf(err, errlen, "port %u (%s): configure: %s", p->port_id,

@@ -19,6 +19,7 @@ static const char *const dp_drop_names[DP_DROP__COUNT] = {
 	[DP_DROP_SEQ_DUP] = "seq_dup",
 	[DP_DROP_IP_BAD] = "ip_bad",
 	[DP_DROP_IP_FRAG] = "ip_frag",
+	[DP_DROP_IP_CSUM] = "ip_csum",
 	[DP_DROP_UDP_BAD] = "udp_bad",
 };
 

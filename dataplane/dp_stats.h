@@ -24,6 +24,7 @@ enum dp_drop {
 	DP_DROP_IP_BAD,        /* IPv4 header invalid */
 	DP_DROP_IP_FRAG,       /* IPv4 fragment (sensors must not fragment) */
 	DP_DROP_UDP_BAD,       /* UDP length invalid */
+	DP_DROP_IP_CSUM,       /* IPv4 header checksum wrong (RFC 1122) */
 	DP_DROP__COUNT
 };
 

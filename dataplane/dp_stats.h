@@ -64,6 +64,7 @@ struct dp_stats {
 	uint64_t flush_cycles;    /* TSC cycles spent in them */
 	uint64_t cmds;            /* mailbox commands applied */
 	uint64_t hints;           /* attention hints sent */
+	uint64_t hint_list_full;  /* hinted sensors past DP_HINT_LIST_MAX */
 	uint64_t rereq_in;        /* re-requests received */
 	uint64_t rereq_denied;    /* from addresses not allowed */
 	uint64_t rereq_bad;       /* malformed, or for a feed we lack */

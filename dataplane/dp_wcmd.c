@@ -291,9 +291,24 @@ void dp_wcmd_hint(struct dp_worker *w, struct dp_sensor *s, int force)
 		w->stats->tx_drops++;
 		return;
 	}
+	if (s->hint_tsc == 0) {   /* its first hint: the tick repeats it */
+		if (w->nhint < w->hint_cap)
+			w->hint_list[w->nhint++] = s;
+		else
+			w->stats->hint_list_full++;
+	}
 	s->hint_level = h.level;
-	s->hint_tsc = w->now_tsc;
+	s->hint_tsc = w->now_tsc ? w->now_tsc : 1;
 	w->stats->hints++;
+}
+
+void dp_wcmd_hint_due(struct dp_worker *w)
+{
+	/* dp_wcmd_hint sends only what is due; a sensor that stopped asking
+	 * (its last packet without HINT) is not hinted */
+	for (uint32_t i = 0; i < w->nhint; i++)
+		if (w->hint_list[i]->flags & SP_SFLAG_HINT)
+			dp_wcmd_hint(w, w->hint_list[i], 0);
 }
 
 void dp_wcmd_event(struct dp_worker *w, const struct dp_sensor *s,

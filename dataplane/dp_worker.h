@@ -70,6 +70,10 @@ struct dp_worker {
 	struct rte_ring *mbox;         /* commands from the control thread */
 	struct rte_ring *events;       /* sensors seen / idle, to it */
 	uint32_t idle_scan;            /* next sensor the idle scan looks at */
+	/* sensors that were sent a hint: re-sent on the period by the tick,
+	 * whether or not they send (dp_wcmd_hint_due) */
+	struct dp_sensor **hint_list;
+	uint32_t nhint, hint_cap;
 	struct dp_table *table;
 	struct dp_shared *sh;
 	struct dp_stats *stats;
@@ -177,5 +181,12 @@ void dp_wcmd_idle_scan(struct dp_worker *w);
 
 /** Send an attention hint to sensor @p s if it asked and it is due. */
 void dp_wcmd_hint(struct dp_worker *w, struct dp_sensor *s, int force);
+/** Hints that are due by the period, to sensors quiet since (every tick,
+ * so a hint is at most one tick, 100 ms, late). */
+void dp_wcmd_hint_due(struct dp_worker *w);
+
+/* Sensors whose hints the tick repeats; past it, a hint is repeated when
+ * the sensor's next packet finds it due (counted: hint_list_full). */
+#define DP_HINT_LIST_MAX 65536u
 
 #endif /* DP_WORKER_H */

@@ -210,6 +210,9 @@ int dp_worker_outs_init(struct dp_worker *w)
 					RTE_CACHE_LINE_SIZE, socket);
 	w->touched = rte_zmalloc_socket("dp_touched", (size_t)(cfg->max_outs +
 			8) * sizeof(void *), RTE_CACHE_LINE_SIZE, socket);
+	w->hint_cap = RTE_MIN(cfg->max_sensors, (uint32_t)DP_HINT_LIST_MAX);
+	w->hint_list = rte_zmalloc_socket("dp_hint_list", (size_t)w->hint_cap *
+			sizeof(void *), RTE_CACHE_LINE_SIZE, socket);
 	snprintf(name, sizeof(name), "sp_mbox%u", w->idx);
 	w->mbox = rte_ring_create_elem(name, sizeof(struct dp_cmd), MBOX_SIZE,
 				       socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
@@ -217,7 +220,7 @@ int dp_worker_outs_init(struct dp_worker *w)
 	w->events = rte_ring_create_elem(name, sizeof(struct dp_event), 65536,
 					 socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if (!w->route_mem || !w->interest_mem || !w->lenses || !w->by_feed ||
-	    !w->touched || !w->mbox || !w->events)
+	    !w->touched || !w->mbox || !w->events || !w->hint_list)
 		return -ENOMEM;
 	for (uint32_t i = cfg->max_outs; i-- > 0;) {
 		w->lenses[i].next_free = w->free_lens;
@@ -274,6 +277,7 @@ void dp_worker_outs_free(struct dp_worker *w)
 	rte_free(w->lenses);
 	rte_free(w->by_feed);
 	rte_free(w->touched);
+	rte_free(w->hint_list);
 	rte_free(w->rtx_mem);
 	rte_free(w->requesters);
 	rte_ring_free(w->mbox);
@@ -302,6 +306,7 @@ void dp_wout_broadcast(struct dp_worker *w, uint64_t sensor,
 void dp_wout_tick(struct dp_worker *w)
 {
 	dp_wcmd_idle_scan(w);
+	dp_wcmd_hint_due(w);
 	w->stats->loss_dropped = w->loss.dropped;
 	w->stats->loss_duped = w->loss.duped;
 	w->stats->loss_reordered = w->loss.reordered;

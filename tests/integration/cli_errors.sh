@@ -69,5 +69,11 @@ T_PIDS+=("$!"); sleep 0.3
 expect "ctld api port in use: says why" 1 "127.0.0.1:17931: cannot listen: Address already in use" \
     timeout 5 "$T_BUILD/controlplane/senseplane-ctld" --set controlplane.api=127.0.0.1:17931 \
     --redis redis://127.0.0.1:1 --socket "$T_DIR/nosuch.sock"
+# every document the README links and the bench's --help cites is there
+# (issue 10, item 16)
+t_check "README's links all resolve" "$(cd "$T_ROOT" && grep -o '](\([^)#]*\))' README.md |
+    sed 's/^](//; s/)$//' | grep -v '^http' | while read -r f; do [ -e "$f" ] || echo "$f"; done | wc -l)" 0
+doc=$("$T_BUILD/tools/bench/senseplane-bench" --help | grep -o 'tools/bench/[A-Z]*\.md' | head -1)
+t_check "senseplane-bench --help cites a document that exists" "$([ -n "$doc" ] && [ -f "$T_ROOT/$doc" ] && echo yes)" yes
 t_check "no file named '--' in the repository" "$(git -C "$T_ROOT" ls-files -- ':(literal)--' | wc -l)" 0
 t_done

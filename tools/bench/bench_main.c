@@ -1,5 +1,5 @@
 /*
- * bench_main.c - senseplane-bench: runs the scenarios of BENCHMARKS.md and
+ * bench_main.c - senseplane-bench: runs the scenarios of tools/bench/BENCHMARKS.md and
  * prints each figure beside its baseline from the same run, with the
  * ratio; --json writes the same.
  *
@@ -38,7 +38,8 @@ static void usage(FILE *out)
 	fprintf(out,
 "usage: senseplane-bench [--quick] [--json FILE] [SCENARIO ...]\n"
 "\n"
-"Runs BENCHMARKS.md scenarios and prints each figure beside its baseline\n"
+"Runs the scenarios of tools/bench/BENCHMARKS.md (the project's benchmark\n"
+"doc) and prints each figure beside its baseline\n"
 "measured in the same run. Scenarios: b1 b2 b3 b4 b5 b6 b7 scale (default: all).\n"
 "b1, b2, b3, b4, b7 and scale need root (namespaces, veth) and run the tools/bench scripts.\n"
 "\n"

@@ -88,8 +88,8 @@ static json_t *ctld_json(struct cp_node *n)
 				      n->cache.nodes[i], "alive",
 				      n->cache.alive[i]));
 	return json_pack("{s:b, s:s, s:b, s:s, s:I, s:I, s:I, s:I, s:I, s:I,"
-			 " s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f,"
-			 " s:o}",
+			 " s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f,"
+			 " s:f, s:o}",
 		"ok", 1, "node", n->node, "redis_up", n->redis.up,
 		"redis_error", n->redis.err,
 		"redis_connects", (json_int_t)n->redis.connects,
@@ -100,6 +100,7 @@ static json_t *ctld_json(struct cp_node *n)
 		"cache_sensors", (json_int_t)n->cache.n,
 		"subs_applied", (json_int_t)n->subs_applied,
 		"refused", (json_int_t)n->refused,
+		"subs_local", (json_int_t)n->subs_local,
 		"subs_removed", (json_int_t)n->subs_removed,
 		"resyncs", (json_int_t)n->resyncs,
 		"restores", (json_int_t)n->restores,

@@ -279,8 +279,14 @@ static void on_subinfo(redisAsyncContext *c, void *reply, void *priv)
 				REDIS_REPLY_ERROR ? r->str : "no answer");
 		goto out;
 	}
-	if (r->element[0]->type != REDIS_REPLY_STRING ||
-	    r->element[2]->type != REDIS_REPLY_STRING) {
+	if (r->element[2]->type != REDIS_REPLY_STRING) {
+		/* the viewer is not in Redis: one made on this node's control
+		 * socket, the node's own, left alone like a local pin (README,
+		 * SCHEMA.md); a cluster viewer's removal comes as its event */
+		n->subs_local++;
+		goto out;
+	}
+	if (r->element[0]->type != REDIS_REPLY_STRING) {
 		/* gone (removed, or its TTL ran out) */
 		snprintf(line, sizeof(line), "sub rm %s %s", q->viewer, member);
 		json_decref(dp_call(n, line));

@@ -46,6 +46,7 @@ struct cp_node {
 	uint64_t registry_writes, registry_batches, registry_errors;
 	uint64_t moved_in, moved_out, events_in, subs_applied, subs_removed;
 	uint64_t refused;          /* requests from Redis the node refused */
+	uint64_t subs_local;       /* local viewers' subscriptions left be */
 	uint64_t resyncs, restores, dp_errors, dp_retries;
 	struct sp_histo discovery_lag; /* publish -> our cache */
 	struct sp_histo whereis_ns;    /* cache lookups */

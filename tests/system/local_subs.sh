@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# One rule for what is local (issue 10, item 8): a viewer, its
+# subscription and a pin made on a node's own control socket (not in
+# Redis) survive the daemon's resyncs, while a subscription of a cluster
+# viewer that Redis no longer has is removed.
+. "$(dirname "$0")/../lib/common.sh"
+
+RPORT=6397
+RURL=redis://127.0.0.1:$RPORT/0
+t_redis redis $RPORT
+t_veth_setup ls
+t_start_dp --no-huge --no-pci -l 0 -m 512 \
+    --vdev "net_af_packet0,iface=$DPIF" -- --set dataplane.history_mb=8 \
+    --set "control.socket=$SOCK"
+"$CTLD" --node nodeL --redis "$RURL" --socket "$SOCK" \
+    --set controlplane.api=127.0.0.1:7471 --set controlplane.metrics= \
+    --set controlplane.resync_s=1 > "$T_DIR/ctld.log" 2>&1 &
+T_PIDS+=("$!")
+t_wait_for "$T_DIR/ctld.log" "Redis up" 10
+ip netns exec "$NS" "$SIM" --dest 10.99.0.1:7400 --sensors 10 --hz 5 \
+    --attrs heartrate --seconds 6 --quiet &
+T_PIDS+=("$!")
+sleep 1
+$CTL "viewer add loc 239.79.0.8:7608 low" "sub add loc 7" "pin 9" > /dev/null
+"$CLI" --redis "$RURL" viewer add wall 239.79.0.1:7601 high > /dev/null
+"$CLI" --redis "$RURL" sub add wall 5 > /dev/null
+sleep 1
+# a client removes the cluster subscription without publishing
+redis-cli -p $RPORT del sp:sub:wall:5 > /dev/null
+sleep 3   # resync every second
+subs() { $CTL "sub ls" | python3 -c 'import json,sys; print(sorted((s["viewer"], s["sensor"]) for s in json.load(sys.stdin)["subs"]))'; }
+t_check "local subscription kept, cluster one Redis dropped removed" "$(subs)" "[('loc', 7)]"
+t_check "local pin kept" "$($CTL pins | python3 -c 'import json,sys; print(json.load(sys.stdin)["pins"])')" "[9]"
+t_check "the daemon counts what it left be" \
+    "$(( $(t_api 7471 ctld | python3 -c 'import json,sys; print(json.load(sys.stdin)["subs_local"])') > 0 ))" 1
+t_stop "$DPPID" 20 || true
+t_check_mbufs
+t_done

@@ -85,28 +85,36 @@ uint64_t dp_ctl_now(const struct dp_ctl *ctl)
 	return dp_clock_ns(&ctl->app->clock, rte_rdtsc());
 }
 
-json_t *dp_ctl_fail(const char *fmt, ...)
+/* {"ok": false, "error": MSG, "code": CODE} */
+static json_t *failure(const char *code, const char *fmt, va_list ap)
 {
 	char msg[512];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	return json_pack("{s:b, s:s, s:s}", "ok", 0, "error", msg, "code",
+			 code);
+}
+
+json_t *dp_ctl_fail(const char *fmt, ...)
+{
 	va_list ap;
+	json_t *r;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	r = failure("refused", fmt, ap);
 	va_end(ap);
-	return json_pack("{s:b, s:s, s:s}", "ok", 0, "error", msg, "code",
-			 "refused");
+	return r;
 }
 
 json_t *dp_ctl_usage(const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
+	json_t *r;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	r = failure("usage", fmt, ap);
 	va_end(ap);
-	return json_pack("{s:b, s:s, s:s}", "ok", 0, "error", msg, "code",
-			 "usage");
+	return r;
 }
 
 /* Put @p c on worker @p w's mailbox; a full mailbox is waited on (the

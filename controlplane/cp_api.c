@@ -17,6 +17,7 @@
 #include <hiredis/hiredis.h>
 #include <jansson.h>
 
+#include "cp_metrics.h"
 #include "sp_addr.h"
 
 struct cp_api {
@@ -81,13 +82,13 @@ static void on_whereis_redis(redisAsyncContext *c, void *reply, void *priv)
 
 static json_t *ctld_json(struct cp_node *n)
 {
-	json_t *nodes = json_array();
+	json_t *nodes = json_array(), *r;
 
 	for (uint32_t i = 0; i < n->cache.nnodes; i++)
 		json_array_append_new(nodes, json_pack("{s:s, s:b}", "node",
 				      n->cache.nodes[i], "alive",
 				      n->cache.alive[i]));
-	return json_pack("{s:b, s:s, s:b, s:s, s:I, s:I, s:I, s:I, s:I, s:I,"
+	r = json_pack("{s:b, s:s, s:b, s:s, s:I, s:I, s:I, s:I, s:I, s:I,"
 			 " s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f,"
 			 " s:f, s:o}",
 		"ok", 1, "node", n->node, "redis_up", n->redis.up,
@@ -112,6 +113,26 @@ static json_t *ctld_json(struct cp_node *n)
 		"whereis_p50_ns", (double)sp_histo_pct(&n->whereis_ns, 50),
 		"whereis_p99_ns", (double)sp_histo_pct(&n->whereis_ns, 99),
 		"nodes", nodes);
+	/* the link to the dataplane: up, what it waits for, why it fell */
+	json_object_set_new(r, "dp_up",
+			    json_boolean(cp_dplink_answering(n->dp)));
+	json_object_set_new(r, "dp_pending",
+			    json_integer(cp_dplink_pending(n->dp)));
+	json_object_set_new(r, "dp_error",
+			    json_string(cp_dplink_error(n->dp)));
+	json_object_set_new(r, "dp_errors", json_integer((json_int_t)
+							 n->dp_errors));
+	return r;
+}
+
+/* A request forwarded to the dataplane is answered (or failed). */
+static void on_forwarded(void *arg, json_t *r, const char *err)
+{
+	struct bufferevent *bev = arg;
+
+	send_json(bev, r ? json_incref(r) : json_pack("{s:b, s:s}", "ok", 0,
+			"error", err ? err : "no answer from the dataplane"));
+	bufferevent_decref(bev);
 }
 
 static void on_line(struct cp_api *a, struct bufferevent *bev, char *line)
@@ -119,7 +140,6 @@ static void on_line(struct cp_api *a, struct bufferevent *bev, char *line)
 	struct cp_node *n = a->n;
 	char err[256], verb[16] = "";
 	uint64_t sensor = 0;
-	json_t *r;
 
 	sscanf(line, "%15s %" SCNu64, verb, &sensor);
 	if (strcmp(verb, "whereis") == 0) {
@@ -156,15 +176,16 @@ static void on_line(struct cp_api *a, struct bufferevent *bev, char *line)
 		send_json(bev, ctld_json(n));
 		return;
 	}
-	/* the rest is the dataplane's */
-	if (n->dp == NULL) {
-		send_json(bev, json_pack("{s:b, s:s}", "ok", 0, "error",
-					 "this node's dataplane is not "
-					 "reachable"));
-		return;
+	/* the rest is the dataplane's: answered when it answers, the loop
+	 * never waits for it (cp_dplink.h) */
+	bufferevent_incref(bev);
+	if (cp_dplink_call(n->dp, on_forwarded, bev, "%s", line) < 0) {
+		bufferevent_decref(bev);
+		snprintf(err, sizeof(err), "this node's dataplane is not "
+			 "reachable%s%s", cp_dplink_error(n->dp)[0] ? ": " : "",
+			 cp_dplink_error(n->dp));
+		send_json(bev, json_pack("{s:b, s:s}", "ok", 0, "error", err));
 	}
-	r = sp_ctl_call(n->dp, err, sizeof(err), "%s", line);
-	send_json(bev, r ? r : json_pack("{s:b, s:s}", "ok", 0, "error", err));
 }
 
 static void on_read(struct bufferevent *bev, void *arg)
@@ -200,69 +221,12 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd,
 
 /* ---- /metrics ---- */
 
-static void metric(struct evbuffer *b, const char *name, const char *type,
-		   const char *help, const char *labels, const char *node,
-		   double v)
-{
-	evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s %s\n%s{node=\"%s\"%s%s}"
-			    " %.17g\n", name, help, name, type, name, node,
-			    labels[0] ? "," : "", labels, v);
-}
-
 static void on_metrics(struct evhttp_request *req, void *arg)
 {
 	struct cp_api *a = arg;
-	struct cp_node *n = a->n;
 	struct evbuffer *b = evbuffer_new();
-	char err[256], name[128], lab[64];
-	json_t *st = n->dp ? sp_ctl_call(n->dp, err, sizeof(err), "stats")
-			   : NULL;
-	const char *key, *node = n->node;
-	json_t *v;
 
-	metric(b, "senseplane_ctld_redis_up", "gauge",
-	       "1 while connected to Redis", "", node, n->redis.up);
-	metric(b, "senseplane_ctld_registry_writes_total", "counter",
-	       "sensor registrations written", "", node,
-	       (double)n->registry_writes);
-	metric(b, "senseplane_ctld_events_total", "counter",
-	       "events read from the channel", "", node,
-	       (double)n->events_in);
-	metric(b, "senseplane_ctld_cache_sensors", "gauge",
-	       "sensors in the discovery cache", "", node, (double)n->cache.n);
-	metric(b, "senseplane_ctld_subs_applied_total", "counter",
-	       "subscriptions applied to the dataplane", "", node,
-	       (double)n->subs_applied);
-	metric(b, "senseplane_ctld_refused_total", "counter",
-	       "requests from Redis the dataplane refused (reason in the "
-	       "viewer's error field)", "", node, (double)n->refused);
-	metric(b, "senseplane_ctld_discovery_lag_seconds", "gauge",
-	       "publish to cache, 99th percentile", "quantile=\"0.99\"", node,
-	       sp_histo_pct(&n->discovery_lag, 99) / 1e9);
-	metric(b, "senseplane_ctld_whereis_seconds", "gauge",
-	       "cache lookup, 99th percentile", "quantile=\"0.99\"", node,
-	       sp_histo_pct(&n->whereis_ns, 99) / 1e9);
-	metric(b, "senseplane_dp_up", "gauge", "1 while the dataplane answers",
-	       "", node, st != NULL);
-	json_object_foreach(st ? json_object_get(st, "totals") : NULL, key, v) {
-		snprintf(name, sizeof(name), "senseplane_dp_%s", key);
-		for (char *p = name; *p; p++)
-			if (*p == '.')
-				*p = '_';
-		metric(b, name, "counter", "dataplane counter (README)", "",
-		       node, (double)json_integer_value(v));
-	}
-	json_object_foreach(st ? json_object_get(st, "tiers") : NULL, key, v) {
-		snprintf(lab, sizeof(lab), "tier=\"%s\"", key);
-		metric(b, "senseplane_dp_feed_messages_total", "counter",
-		       "messages sent per tier feed", lab, node,
-		       (double)json_integer_value(json_object_get(v, "msgs")));
-		metric(b, "senseplane_dp_feed_stale_p99_seconds", "gauge",
-		       "staleness of what a tier feed sends, p99", lab, node,
-		       json_number_value(json_object_get(v, "stale_p99_us")) /
-		       1e6);
-	}
-	json_decref(st);
+	cp_metrics_write(b, a->n);
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 			  "Content-Type", "text/plain; version=0.0.4");
 	evhttp_send_reply(req, 200, "OK", b);

@@ -4,6 +4,7 @@
  */
 #include "cp_node.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,23 +86,13 @@ static struct cp_node *node_of(redisAsyncContext *c)
 
 /* ---- the dataplane ---- */
 
-/* One request line to our dataplane; NULL (counted) when it is not
- * there. */
-static json_t *dp_call(struct cp_node *n, const char *line)
+/* One request to our dataplane, its answer to @p cb (NULL: none wanted).
+ * Nothing waits: the answer comes on the loop (cp_dplink.h). @return 0,
+ * or -1 when the dataplane is not connected (@p cb is not called). */
+static int dp_send(struct cp_node *n, cp_dplink_cb *cb, void *arg,
+		   const char *line)
 {
-	char err[256];
-	json_t *r;
-
-	if (n->dp == NULL)
-		return NULL;
-	r = sp_ctl_call(n->dp, err, sizeof(err), "%s", line);
-	if (r == NULL) {
-		fprintf(stderr, "senseplane-ctld: dataplane: %s\n", err);
-		sp_ctl_close(n->dp);
-		n->dp = NULL;
-		n->dp_errors++;
-	}
-	return r;
+	return cp_dplink_call(n->dp, cb, arg, "%s", line);
 }
 
 /* ---- registration ---- */
@@ -198,38 +189,56 @@ static void sensor_idle(struct cp_node *n, uint64_t sensor)
 		     sensor, e ? e->epoch : 0);
 }
 
-/* Each sensor the dataplane has, a page at a time. */
-static void each_dp_sensor(struct cp_node *n,
-			   void (*fn)(struct cp_node *, uint64_t, unsigned int))
+/* Each sensor the dataplane has, a page at a time, then @p done. */
+struct pager {
+	struct cp_node *n;
+	void (*fn)(struct cp_node *, uint64_t, unsigned int);
+	void (*done)(struct cp_node *);
+};
+
+static void on_page(void *arg, json_t *r, const char *err)
 {
-	uint64_t from = 0;
-	int more = 1;
+	struct pager *pg = arg;
+	json_t *s;
+	size_t i;
 
-	while (more) {
-		char line[64];
-		json_t *r, *s;
-		size_t i;
-
-		snprintf(line, sizeof(line), "sensors 10000 %" PRIu64, from);
-		r = dp_call(n, line);
-		if (r == NULL)
-			return;
-		json_array_foreach(json_object_get(r, "sensors"), i, s)
-			fn(n, (uint64_t)json_integer_value(json_object_get(s,
-								"id")),
-			   (unsigned int)json_integer_value(json_object_get(s,
-								"worker")));
-		more = json_is_true(json_object_get(r, "more"));
-		from = (uint64_t)json_integer_value(json_object_get(r, "next"));
-		json_decref(r);
+	(void)err;
+	if (r == NULL) {   /* the link went down: the reconnect starts over */
+		free(pg);
+		return;
 	}
+	json_array_foreach(json_object_get(r, "sensors"), i, s)
+		pg->fn(pg->n, (uint64_t)json_integer_value(json_object_get(s,
+								"id")),
+		       (unsigned int)json_integer_value(json_object_get(s,
+								"worker")));
+	if (json_is_true(json_object_get(r, "more")) &&
+	    cp_dplink_call(pg->n->dp, on_page, pg, "sensors 10000 %" PRIu64,
+			   (uint64_t)json_integer_value(json_object_get(r,
+								"next"))) == 0)
+		return;
+	if (pg->done)
+		pg->done(pg->n);
+	free(pg);
+}
+
+static void each_dp_sensor(struct cp_node *n,
+			   void (*fn)(struct cp_node *, uint64_t, unsigned int),
+			   void (*done)(struct cp_node *))
+{
+	struct pager *pg = calloc(1, sizeof(*pg));
+
+	if (pg == NULL)
+		return;
+	*pg = (struct pager){ n, fn, done };
+	if (dp_send(n, on_page, pg, "sensors 10000 0") < 0)
+		free(pg);
 }
 
 /* Every sensor the dataplane has: the start and every reconnect. */
 static void register_all(struct cp_node *n)
 {
-	each_dp_sensor(n, pend);
-	flush_pending(n);
+	each_dp_sensor(n, pend, flush_pending);
 }
 
 /* ---- subscriptions ---- */
@@ -239,6 +248,7 @@ struct subq {
 	char viewer[CP_NAME_MAX];
 	uint64_t sensor;
 	uint16_t attr;
+	char line_viewer[160], line_sub[160];
 };
 
 /* A request from Redis that our dataplane refused: the reason goes where
@@ -256,6 +266,30 @@ static void refuse(struct cp_node *n, const char *viewer, const char *line,
 	cp_redis_cmd(&n->redis, NULL, NULL, "HSET %s error %s", k, msg);
 }
 
+static void on_sub_added(void *arg, json_t *a, const char *err)
+{
+	struct subq *q = arg;
+
+	if (a && sp_ctl_error(a))
+		refuse(q->n, q->viewer, q->line_sub, sp_ctl_error(a));
+	else if (a)
+		q->n->subs_applied++;
+	(void)err;   /* the link went down: resync applies it again */
+	free(q);
+}
+
+static void on_viewer_added(void *arg, json_t *a, const char *err)
+{
+	struct subq *q = arg;
+
+	(void)err;
+	if (a && sp_ctl_error(a) && !strstr(sp_ctl_error(a), "exists"))
+		refuse(q->n, q->viewer, q->line_viewer, sp_ctl_error(a));
+	else if (a && dp_send(q->n, on_sub_added, q, q->line_sub) == 0)
+		return;
+	free(q);
+}
+
 /* What Redis says of one subscription, applied to our dataplane: made
  * (with its viewer's lens, and what is left of its TTL) or removed. */
 static void on_subinfo(redisAsyncContext *c, void *reply, void *priv)
@@ -264,7 +298,6 @@ static void on_subinfo(redisAsyncContext *c, void *reply, void *priv)
 	struct cp_node *n = q->n;
 	redisReply *r = reply;
 	char member[32], line[256];
-	json_t *a;
 
 	(void)c;
 	cp_sub_member(member, sizeof(member), q->sensor, q->attr);
@@ -289,34 +322,25 @@ static void on_subinfo(redisAsyncContext *c, void *reply, void *priv)
 	if (r->element[0]->type != REDIS_REPLY_STRING) {
 		/* gone (removed, or its TTL ran out) */
 		snprintf(line, sizeof(line), "sub rm %s %s", q->viewer, member);
-		json_decref(dp_call(n, line));
+		dp_send(n, NULL, NULL, line);
 		n->subs_removed++;
 		goto out;
 	}
-	snprintf(line, sizeof(line), "viewer add %s %s %s", q->viewer,
-		 r->element[2]->str, r->element[3]->type == REDIS_REPLY_STRING ?
-		 r->element[3]->str : "medium");
-	a = dp_call(n, line);
-	if (a && sp_ctl_error(a) && !strstr(sp_ctl_error(a), "exists")) {
-		refuse(n, q->viewer, line, sp_ctl_error(a));
-		json_decref(a);
-		goto out;
-	}
-	json_decref(a);
+	/* its viewer's lens first, then the subscription: in order on the
+	 * link, the second sent when the first is answered */
+	snprintf(q->line_viewer, sizeof(q->line_viewer), "viewer add %s %s %s",
+		 q->viewer, r->element[2]->str, r->element[3]->type ==
+		 REDIS_REPLY_STRING ? r->element[3]->str : "medium");
 	if (r->element[1]->type == REDIS_REPLY_INTEGER &&
 	    r->element[1]->integer > 0)
-		snprintf(line, sizeof(line), "sub add %s %s %s ttl=%lld",
-			 q->viewer, member, r->element[0]->str,
+		snprintf(q->line_sub, sizeof(q->line_sub), "sub add %s %s %s "
+			 "ttl=%lld", q->viewer, member, r->element[0]->str,
 			 r->element[1]->integer);
 	else
-		snprintf(line, sizeof(line), "sub add %s %s %s", q->viewer,
-			 member, r->element[0]->str);
-	a = dp_call(n, line);
-	if (a && sp_ctl_error(a))
-		refuse(n, q->viewer, line, sp_ctl_error(a));
-	else
-		n->subs_applied++;
-	json_decref(a);
+		snprintf(q->line_sub, sizeof(q->line_sub), "sub add %s %s %s",
+			 q->viewer, member, r->element[0]->str);
+	if (dp_send(n, on_viewer_added, q, q->line_viewer) == 0)
+		return;
 out:
 	free(q);
 }
@@ -382,33 +406,35 @@ static void subs_of_sensor_w(struct cp_node *n, uint64_t sensor,
 /* What our dataplane holds, checked against Redis: each subscription is
  * re-read (and removed when Redis no longer has it); each sensor's
  * subscriptions in Redis are applied. */
-static void resync_subs(struct cp_node *n)
+static void on_dp_subs(void *arg, json_t *r, const char *err)
 {
-	json_t *r = dp_call(n, "sub ls"), *s;
+	struct cp_node *n = arg;
+	json_t *s;
 	size_t i;
 
-	if (r) {
-		json_array_foreach(json_object_get(r, "subs"), i, s) {
-			uint64_t sensor = (uint64_t)json_integer_value(
-				json_object_get(s, "sensor"));
-			const char *attr = json_string_value(
-				json_object_get(s, "attr"));
-			uint16_t a = 0;
+	(void)err;
+	json_array_foreach(r ? json_object_get(r, "subs") : NULL, i, s) {
+		uint64_t sensor = (uint64_t)json_integer_value(
+			json_object_get(s, "sensor"));
+		const char *attr = json_string_value(json_object_get(s, "attr"));
+		uint16_t a = 0;
 
-			if (attr && strcmp(attr, "*") != 0) {
-				const struct sp_attr *at =
-					sp_catalog_find(n->cat, attr);
+		if (attr && strcmp(attr, "*") != 0) {
+			const struct sp_attr *at = sp_catalog_find(n->cat, attr);
 
-				if (at == NULL)
-					continue;
-				a = (uint16_t)at->id;
-			}
-			apply_sub(n, json_string_value(json_object_get(s,
-				  "viewer")), sensor, a);
+			if (at == NULL)
+				continue;
+			a = (uint16_t)at->id;
 		}
-		json_decref(r);
+		apply_sub(n, json_string_value(json_object_get(s, "viewer")),
+			  sensor, a);
 	}
-	each_dp_sensor(n, subs_of_sensor_w);
+}
+
+static void resync_subs(struct cp_node *n)
+{
+	dp_send(n, on_dp_subs, n, "sub ls");
+	each_dp_sensor(n, subs_of_sensor_w, NULL);
 }
 
 /* ---- events ---- */
@@ -424,7 +450,7 @@ static void on_pin(redisAsyncContext *c, void *reply, void *priv)
 		return;
 	snprintf(line, sizeof(line), "%s %" PRIu64, r->integer ? "pin" : "unpin",
 		 (uint64_t)(uintptr_t)priv);
-	json_decref(dp_call(n, line));   /* "already" is fine */
+	dp_send(n, NULL, NULL, line);   /* "already" is fine */
 }
 
 /* A viewer that no longer exists in Redis goes from our dataplane too;
@@ -437,7 +463,7 @@ static void on_viewer(redisAsyncContext *c, void *reply, void *priv)
 
 	if (n && r && r->type == REDIS_REPLY_INTEGER && r->integer == 0) {
 		snprintf(line, sizeof(line), "viewer rm %s", (char *)priv);
-		json_decref(dp_call(n, line));
+		dp_send(n, NULL, NULL, line);
 	}
 	free(priv);
 }
@@ -632,13 +658,14 @@ static void on_resync(evutil_socket_t fd, short what, void *arg)
 
 /* Redis came back without our data (restarted empty): what our dataplane
  * holds - its viewers and subscriptions - is written back. */
-static void restore(struct cp_node *n)
+static void on_restore_viewers(void *arg, json_t *v, const char *err)
 {
-	json_t *v = dp_call(n, "viewer ls"), *s = dp_call(n, "sub ls"), *e;
-	char k1[KEY], k2[KEY], m[48];
+	struct cp_node *n = arg;
+	char k1[KEY], k2[KEY];
+	json_t *e;
 	size_t i;
 
-	n->restores++;
+	(void)err;
 	json_array_foreach(v ? json_object_get(v, "viewers") : NULL, i, e) {
 		const char *name = json_string_value(json_object_get(e, "name"));
 
@@ -649,6 +676,16 @@ static void restore(struct cp_node *n)
 		cp_redis_cmd(&n->redis, NULL, NULL, "SADD %s %s",
 			     cp_key_viewers(k2, sizeof(k2), n->pfx), name);
 	}
+}
+
+static void on_restore_subs(void *arg, json_t *s, const char *err)
+{
+	struct cp_node *n = arg;
+	char k1[KEY], k2[KEY], m[48];
+	json_t *e;
+	size_t i;
+
+	(void)err;
 	json_array_foreach(s ? json_object_get(s, "subs") : NULL, i, e) {
 		const char *name = json_string_value(json_object_get(e,
 								"viewer"));
@@ -679,8 +716,15 @@ static void restore(struct cp_node *n)
 			     cp_key_sensor_subs(k2, sizeof(k2), n->pfx, sensor),
 			     sm);
 	}
-	json_decref(v);
-	json_decref(s);
+}
+
+/* Answers come in order on the link, and the Redis writes they make go
+ * before whatever the calls after this one lead to. */
+static void restore(struct cp_node *n)
+{
+	n->restores++;
+	dp_send(n, on_restore_viewers, n, "viewer ls");
+	dp_send(n, on_restore_subs, n, "sub ls");
 }
 
 /* After (re)connecting: restore if Redis lost our data, then push our
@@ -758,36 +802,68 @@ static void on_watch_event(struct bufferevent *bev, short what, void *arg)
 			"error", what & BEV_EVENT_READING ? " reading" : "");
 		bufferevent_free(bev);
 		n->watch = NULL;
-		sp_ctl_close(n->dp);
-		n->dp = NULL;
 	}
+}
+
+static void on_ping(void *arg, json_t *p, const char *err)
+{
+	struct cp_node *n = arg;
+
+	(void)err;
+	if (p == NULL)
+		return;
+	n->dp_retries = 0;
+	n->dp_workers = (uint32_t)json_integer_value(json_object_get(p,
+								"workers"));
+	snprintf(n->dp_session, sizeof(n->dp_session), "%s",
+		 json_string_value(json_object_get(p, "session")) ?: "");
+	fprintf(stderr, "senseplane-ctld: node %s: dataplane at %s, session "
+		"%s\n", n->node, n->cfg->ctl_socket, n->dp_session);
+}
+
+/* The link to the dataplane went down: say why, once per outage. */
+static void on_dp_state(void *ctx, const char *why)
+{
+	struct cp_node *n = ctx;
+
+	if (why == NULL)
+		return;
+	n->dp_errors++;
+	if (n->dp_retries++ % 10 == 0)
+		fprintf(stderr, "senseplane-ctld: node %s: %s; the node stays "
+			"registered, reconnecting\n", n->node, why);
+}
+
+/* The dataplane's figures for /metrics, every second (cp_api.c serves
+ * the last ones, so a scrape never waits for the dataplane). */
+static void on_dp_stats(void *arg, json_t *st, const char *err)
+{
+	struct cp_node *n = arg;
+
+	(void)err;
+	if (st == NULL)
+		return;
+	json_decref(n->dp_stats);
+	n->dp_stats = json_incref(st);
+	n->dp_stats_ms = wall_ns() / 1000000;
 }
 
 /* Connect to the dataplane (requests and events), or retry in a second. */
 static void dp_connect(struct cp_node *n)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char err[256];
-	json_t *p;
 	int fd;
 
-	if (n->dp == NULL) {
-		n->dp = sp_ctl_open(n->cfg->ctl_socket, err, sizeof(err));
-		if (n->dp == NULL) {
+	if (!cp_dplink_up(n->dp)) {
+		if (cp_dplink_connect(n->dp) < 0) {
 			if (n->dp_retries++ % 10 == 0)
-				fprintf(stderr, "senseplane-ctld: %s\n", err);
+				fprintf(stderr, "senseplane-ctld: cannot connect "
+					"to the dataplane at %s: %s (is "
+					"senseplane-dp running? --socket)\n",
+					n->cfg->ctl_socket, strerror(errno));
 			return;
 		}
-		n->dp_retries = 0;
-		p = dp_call(n, "ping");
-		n->dp_workers = (uint32_t)json_integer_value(
-			json_object_get(p, "workers"));
-		snprintf(n->dp_session, sizeof(n->dp_session), "%s",
-			 json_string_value(json_object_get(p, "session")) ?: "");
-		json_decref(p);
-		fprintf(stderr, "senseplane-ctld: node %s: dataplane at %s, "
-			"session %s\n", n->node, n->cfg->ctl_socket,
-			n->dp_session);
+		dp_send(n, on_ping, n, "ping");
 	}
 	if (n->watch == NULL) {
 		if (strlen(n->cfg->ctl_socket) >= sizeof(sa.sun_path))
@@ -823,6 +899,7 @@ static void on_dp_timer(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	dp_connect(n);
+	dp_send(n, on_dp_stats, n, "stats");
 	add_timer(n->t_dp, 1000);
 }
 
@@ -863,6 +940,12 @@ int cp_node_start(struct cp_node *n, struct event_base *base,
 	n->t_resync = evtimer_new(base, on_resync, n);
 	n->t_alive = evtimer_new(base, on_alive, n);
 	n->t_dp = evtimer_new(base, on_dp_timer, n);
+	n->dp = cp_dplink_new(base, cfg->ctl_socket, CP_DP_TIMEOUT_MS,
+			      on_dp_state, n);
+	if (n->dp == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	dp_connect(n);
 	cp_redis_start(&n->redis);
 	add_timer(n->t_heartbeat, cfg->cp_heartbeat_ms);
@@ -883,7 +966,8 @@ void cp_node_stop(struct cp_node *n)
 	if (n->watch)
 		bufferevent_free(n->watch);
 	cp_redis_stop(&n->redis);
-	sp_ctl_close(n->dp);
+	cp_dplink_free(n->dp);
+	json_decref(n->dp_stats);
 	cp_cache_free(&n->cache);
 	for (uint32_t i = 0; i < n->npend; i++)
 		free(n->pend[i]);

@@ -16,11 +16,15 @@
 #include <event2/event.h>
 
 #include "cp_cache.h"
+#include "cp_dplink.h"
 #include "cp_redis.h"
 #include "sp_catalog.h"
 #include "sp_config.h"
 #include "sp_ctl.h"
 #include "sp_histo.h"
+
+/* A dataplane that has not answered a request in this long is down. */
+#define CP_DP_TIMEOUT_MS 3000
 
 struct cp_node {
 	struct event_base *base;
@@ -31,8 +35,10 @@ struct cp_node {
 	struct cp_redis redis;
 	struct cp_cache cache;
 	uint32_t me;                   /* our index in the cache's nodes */
-	/* the dataplane */
-	struct sp_ctl *dp;
+	/* the dataplane: requests never wait on the loop (cp_dplink.h) */
+	struct cp_dplink *dp;
+	json_t *dp_stats;              /* its last `stats`, for /metrics */
+	uint64_t dp_stats_ms;          /* when it came (wall clock) */
 	struct bufferevent *watch;
 	uint32_t dp_workers;
 	char dp_session[20];

@@ -272,7 +272,8 @@ static void reply(struct client *cl, json_t *resp)
 	len = strlen(s);
 	s[len] = '\n';   /* json_dumps leaves room: replaces the NUL */
 	while (off < len + 1) {
-		ssize_t w = write(cl->fd, s + off, len + 1 - off);
+		/* a client gone before its answer is no signal to die of */
+		ssize_t w = send(cl->fd, s + off, len + 1 - off, MSG_NOSIGNAL);
 
 		if (w < 0 && errno == EINTR)
 			continue;

@@ -310,7 +310,7 @@ static json_t *out_json(const struct dp_out_stats *st, uint8_t shed)
 	int64_t saved = dp_out_bytes_saved(st);
 
 	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:I, s:I, s:f,"
-			 " s:f, s:f, s:I, s:I, s:I, s:I, s:i}",
+			 " s:f, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:i}",
 		"msgs", (json_int_t)st->msgs,
 		"samples", (json_int_t)st->samples,
 		"offered", (json_int_t)st->offered,
@@ -323,6 +323,8 @@ static json_t *out_json(const struct dp_out_stats *st, uint8_t shed)
 		"stale_p50_us", sp_histo_pct(&st->stale, 50) / 1000.0,
 		"stale_p99_us", sp_histo_pct(&st->stale, 99) / 1000.0,
 		"stale_max_us", st->stale.max_ns / 1000.0,
+		"stale_count", (json_int_t)st->stale.count,
+		"stale_sum_ns", (json_int_t)st->stale.sum_ns,
 		"flushes", (json_int_t)st->flushes,
 		"demotions", (json_int_t)st->demotions,
 		"backfill_msgs", (json_int_t)st->backfill_msgs,
@@ -412,8 +414,9 @@ static json_t *h_stats(struct dp_ctl *ctl, int argc, char **argv)
 	memset(&rxtx, 0, sizeof(rxtx));
 	for (unsigned int w = 0; w < app->nworkers; w++)
 		sp_histo_merge(&rxtx, &app->workers[w]->rxtx);
-	json_object_update_new(totals, json_pack("{s:I, s:I, s:I, s:I, s:I}",
+	json_object_update_new(totals, json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
 		"rx_tx_count", (json_int_t)rxtx.count,
+		"rx_tx_sum_ns", (json_int_t)rxtx.sum_ns,
 		"rx_tx_p50_ns", (json_int_t)sp_histo_pct(&rxtx, 50),
 		"rx_tx_p99_ns", (json_int_t)sp_histo_pct(&rxtx, 99),
 		"rx_tx_p999_ns", (json_int_t)sp_histo_pct(&rxtx, 99.9),

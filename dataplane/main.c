@@ -95,6 +95,9 @@ int main(int argc, char **argv)
 	app.port_id = args.port_id;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	/* a control client or a telemetry client that closes early must
+	 * not end the dataplane: writes to it fail with EPIPE instead */
+	signal(SIGPIPE, SIG_IGN);
 	if (dp_app_create(&app, &g_stop) < 0) {
 		dp_app_free(&app);
 		rte_eal_cleanup();

@@ -90,6 +90,17 @@ t_check "top --json: one JSON line per frame" \
 run 2 sub add wall 42/nosuchattr
 t_check "the dataplane's refusal code: usage" "$("$CLI" --socket "$SOCK" --json sub add wall 42/nosuchattr | python3 -c 'import json,sys; print(json.load(sys.stdin)["code"])')" usage
 run 1 viewer rm nosuchviewer
+# clients that close before their answer: the dataplane must not die of
+# SIGPIPE (found by tests/system/dp_stall.sh)
+python3 - "$SOCK" <<'PY'
+import socket, sys
+for _ in range(50):
+    s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+    s.sendall(b"stats\nsensors 20000\n"); s.close()
+PY
+sleep 0.3
+run 0 status
+t_check "alive after 50 clients closed before their answers" "$(kill -0 "$DPPID" && echo yes)" yes
 rc=0; "$CLI" --help > "$T_DIR/out" || rc=$?
 t_check "--help" "$rc:$(grep -c '^usage: senseplane' "$T_DIR/out")" 0:1
 t_stop "$DPPID" 20 || true

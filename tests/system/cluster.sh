@@ -69,7 +69,22 @@ t_check "1: CLI nodes: two, alive, 50 sensors each" \
     "[('nodeA', True, 50), ('nodeB', True, 50)]"
 curl -s 127.0.0.1:9462/metrics > "$T_DIR/metrics.txt"
 t_check "1: /metrics of node B: dataplane and daemon families" \
-    "$(grep -cE '^senseplane_dp_samples_in\{node="nodeB"\} [1-9]|^senseplane_ctld_cache_sensors\{node="nodeB"\} 100$' "$T_DIR/metrics.txt")" 2
+    "$(grep -cE '^senseplane_dp_samples_total\{node="nodeB"\} [1-9]|^senseplane_ctld_cache_sensors\{node="nodeB"\} 100$' "$T_DIR/metrics.txt")" 2
+# issue 10, item 2: lint-clean, labels for drops, tiers and viewers, and
+# no dataplane counter left out
+rc=0; promtool check metrics < "$T_DIR/metrics.txt" > "$T_DIR/promtool.txt" 2>&1 || rc=$?
+t_check "1: promtool check metrics: clean" "$rc:$(wc -l < "$T_DIR/promtool.txt")" "0:0"
+cat "$T_DIR/promtool.txt"
+t_check "1: one HELP per family" "$(grep '^# HELP' "$T_DIR/metrics.txt" | awk '{print $3}' | sort | uniq -d | wc -l)" 0
+t_check "1: drops as one family with a reason label" \
+    "$(grep -c '^senseplane_dp_drops_total{node="nodeB",reason="magic"}' "$T_DIR/metrics.txt"):$(grep -c '^senseplane_dp_drop_' "$T_DIR/metrics.txt")" 1:0
+t_check "1: per-tier series as labels" "$(grep -c '^senseplane_dp_tier_messages_total{node="nodeB",tier="high"}' "$T_DIR/metrics.txt")" 1
+t_check "1: no generic help text" "$(grep -c 'dataplane counter (README)' "$T_DIR/metrics.txt")" 0
+t_check "1: every dataplane counter has its family" \
+    "$(python3 "$T_ROOT/tests/lib/spctl.py" "$T_DIR/dpB.sock" stats | python3 -c 'import json,sys
+t = json.load(sys.stdin)["totals"]
+print(len([k for k in t if not k.startswith(("drop.", "rx_tx_")) and k != "drops"]))')" \
+    "$(grep '^# TYPE senseplane_dp_' "$T_DIR/metrics.txt" | awk '{print $3}' | grep -cvE '^senseplane_dp_(up|drops_total|rx_tx_seconds|tier_|viewer_)')"
 
 # ---- 2: a viewer through the CLI in cluster mode, on node A's sensor 5
 t_view "spt-clA-$$" wall --seconds 5 239.79.0.1:7601

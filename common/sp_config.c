@@ -136,6 +136,9 @@ static const struct sp_ini_key keys[] = {
 	  60000, "1000", false, "node key refresh period"),
 	K("controlplane", "node_ttl_ms", SP_INI_UINT, cp_node_ttl_ms, 100,
 	  600000, "3000", false, "a node without heartbeat is gone after it"),
+	K("controlplane", "last_seen_s", SP_INI_UINT, cp_last_seen_s, 1, 3600,
+	  "5", false, "period of the last_seen writes to Redis (bound on its "
+	  "age for an active sensor)"),
 	K("controlplane", "resync_s", SP_INI_UINT, cp_resync_s, 1, 3600, "30",
 	  false, "full resync of the discovery cache"),
 	K("controlplane", "api", SP_INI_STR, cp_api, 0, 0, "127.0.0.1:7410",

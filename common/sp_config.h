@@ -75,6 +75,7 @@ struct sp_config {
 	uint32_t cp_heartbeat_ms;
 	uint32_t cp_node_ttl_ms;
 	uint32_t cp_resync_s;
+	uint32_t cp_last_seen_s;
 	char cp_api[64];             /* the daemon's TCP API, host:port */
 	char cp_metrics[64];         /* Prometheus /metrics, host:port */
 	/* [control] */

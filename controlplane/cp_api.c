@@ -122,6 +122,8 @@ static json_t *ctld_json(struct cp_node *n)
 			    json_string(cp_dplink_error(n->dp)));
 	json_object_set_new(r, "dp_errors", json_integer((json_int_t)
 							 n->dp_errors));
+	json_object_set_new(r, "last_seen_writes", json_integer((json_int_t)
+							 n->seen_writes));
 	return r;
 }
 

@@ -306,6 +306,9 @@ void cp_metrics_write(struct evbuffer *b, const struct cp_node *n)
 	one(b, "senseplane_ctld_registry_errors_total", "counter", "registry "
 	    "writes Redis refused or did not answer", node,
 	    (double)n->registry_errors);
+	one(b, "senseplane_ctld_last_seen_writes_total", "counter",
+	    "last_seen times written for active sensors", node,
+	    (double)n->seen_writes);
 	one(b, "senseplane_ctld_events_total", "counter", "events read from "
 	    "the channel", node, (double)n->events_in);
 	one(b, "senseplane_ctld_cache_sensors", "gauge", "sensors in the "

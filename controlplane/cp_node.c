@@ -192,7 +192,7 @@ static void sensor_idle(struct cp_node *n, uint64_t sensor)
 /* Each sensor the dataplane has, a page at a time, then @p done. */
 struct pager {
 	struct cp_node *n;
-	void (*fn)(struct cp_node *, uint64_t, unsigned int);
+	void (*fn)(struct cp_node *, const json_t *row);
 	void (*done)(struct cp_node *);
 };
 
@@ -208,10 +208,7 @@ static void on_page(void *arg, json_t *r, const char *err)
 		return;
 	}
 	json_array_foreach(json_object_get(r, "sensors"), i, s)
-		pg->fn(pg->n, (uint64_t)json_integer_value(json_object_get(s,
-								"id")),
-		       (unsigned int)json_integer_value(json_object_get(s,
-								"worker")));
+		pg->fn(pg->n, s);
 	if (json_is_true(json_object_get(r, "more")) &&
 	    cp_dplink_call(pg->n->dp, on_page, pg, "sensors 10000 %" PRIu64,
 			   (uint64_t)json_integer_value(json_object_get(r,
@@ -223,7 +220,7 @@ static void on_page(void *arg, json_t *r, const char *err)
 }
 
 static void each_dp_sensor(struct cp_node *n,
-			   void (*fn)(struct cp_node *, uint64_t, unsigned int),
+			   void (*fn)(struct cp_node *, const json_t *row),
 			   void (*done)(struct cp_node *))
 {
 	struct pager *pg = calloc(1, sizeof(*pg));
@@ -235,10 +232,98 @@ static void each_dp_sensor(struct cp_node *n,
 		free(pg);
 }
 
+static uint64_t row_id(const json_t *row)
+{
+	return (uint64_t)json_integer_value(json_object_get(row, "id"));
+}
+
+static void pend_row(struct cp_node *n, const json_t *row)
+{
+	pend(n, row_id(row), (unsigned int)json_integer_value(
+		json_object_get(row, "worker")));
+}
+
 /* Every sensor the dataplane has: the start and every reconnect. */
 static void register_all(struct cp_node *n)
 {
-	each_dp_sensor(n, pend, flush_pending);
+	each_dp_sensor(n, pend_row, flush_pending);
+}
+
+/* ---- last_seen ---- */
+
+/* last_seen of sensors that are still ours: "ID:MS" each, never back. */
+static const char SEEN[] =
+"for i = 3, #ARGV do\n"
+"  local id, ms = string.match(ARGV[i], '(%d+):(%d+)')\n"
+"  local key = ARGV[2] .. 'sensor:' .. id\n"
+"  local cur = redis.call('HMGET', key, 'node', 'last_seen')\n"
+"  if cur[1] == ARGV[1] and (tonumber(cur[2]) or 0) < tonumber(ms) then\n"
+"    redis.call('HSET', key, 'last_seen', ms) end\n"
+"end\n"
+"return 0\n";
+
+static void flush_seen(struct cp_node *n)
+{
+	const char *argv[BATCH + 8];
+
+	for (uint32_t off = 0; off < n->nseen; off += BATCH) {
+		uint32_t k = n->nseen - off < BATCH ? n->nseen - off : BATCH;
+		int argc = 0;
+
+		argv[argc++] = "EVAL";
+		argv[argc++] = SEEN;
+		argv[argc++] = "0";
+		argv[argc++] = n->node;
+		argv[argc++] = n->pfx;
+		for (uint32_t i = 0; i < k; i++)
+			argv[argc++] = n->seen[off + i];
+		if (cp_redis_cmdargv(&n->redis, NULL, NULL, argc, argv,
+				     NULL) == 0)
+			n->seen_writes += k;
+	}
+	for (uint32_t i = 0; i < n->nseen; i++)
+		free(n->seen[i]);
+	n->nseen = 0;
+}
+
+/* A sensor that sent since the last sweep gets its time written: one
+ * write per active sensor per controlplane.last_seen_s, not per packet. */
+static void seen_row(struct cp_node *n, const json_t *row)
+{
+	double age = json_number_value(json_object_get(row, "age_ms"));
+	uint64_t now_ms = wall_ns() / 1000000;
+	char buf[48];
+
+	if (age > n->cfg->cp_last_seen_s * 1000.0 + 1000 || age < 0 ||
+	    (double)now_ms < age)
+		return;
+	if (n->nseen == n->cap_seen) {
+		uint32_t cap = n->cap_seen ? n->cap_seen * 2 : 1024;
+		char **p = realloc(n->seen, cap * sizeof(*p));
+
+		if (p == NULL)
+			return;
+		n->seen = p;
+		n->cap_seen = cap;
+	}
+	snprintf(buf, sizeof(buf), "%" PRIu64 ":%" PRIu64, row_id(row),
+		 now_ms - (uint64_t)age);
+	n->seen[n->nseen] = strdup(buf);
+	if (n->seen[n->nseen])
+		n->nseen++;
+	if (n->nseen >= BATCH)
+		flush_seen(n);
+}
+
+static void on_seen_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct cp_node *n = arg;
+
+	(void)fd;
+	(void)what;
+	if (n->redis.up)
+		each_dp_sensor(n, seen_row, flush_seen);
+	add_timer(n->t_seen, n->cfg->cp_last_seen_s * 1000);
 }
 
 /* ---- subscriptions ---- */
@@ -396,11 +481,9 @@ static void subs_of_sensor(struct cp_node *n, uint64_t sensor)
 		     "SMEMBERS %s", key);
 }
 
-static void subs_of_sensor_w(struct cp_node *n, uint64_t sensor,
-			     unsigned int worker)
+static void subs_of_row(struct cp_node *n, const json_t *row)
 {
-	(void)worker;
-	subs_of_sensor(n, sensor);
+	subs_of_sensor(n, row_id(row));
 }
 
 /* What our dataplane holds, checked against Redis: each subscription is
@@ -434,7 +517,7 @@ static void on_dp_subs(void *arg, json_t *r, const char *err)
 static void resync_subs(struct cp_node *n)
 {
 	dp_send(n, on_dp_subs, n, "sub ls");
-	each_dp_sensor(n, subs_of_sensor_w, NULL);
+	each_dp_sensor(n, subs_of_row, NULL);
 }
 
 /* ---- events ---- */
@@ -940,6 +1023,7 @@ int cp_node_start(struct cp_node *n, struct event_base *base,
 	n->t_resync = evtimer_new(base, on_resync, n);
 	n->t_alive = evtimer_new(base, on_alive, n);
 	n->t_dp = evtimer_new(base, on_dp_timer, n);
+	n->t_seen = evtimer_new(base, on_seen_timer, n);
 	n->dp = cp_dplink_new(base, cfg->ctl_socket, CP_DP_TIMEOUT_MS,
 			      on_dp_state, n);
 	if (n->dp == NULL) {
@@ -952,13 +1036,14 @@ int cp_node_start(struct cp_node *n, struct event_base *base,
 	add_timer(n->t_resync, cfg->cp_resync_s * 1000);
 	add_timer(n->t_alive, 500);
 	add_timer(n->t_dp, 1000);
+	add_timer(n->t_seen, cfg->cp_last_seen_s * 1000);
 	return 0;
 }
 
 void cp_node_stop(struct cp_node *n)
 {
 	struct event *t[] = { n->t_heartbeat, n->t_flush, n->t_resync,
-			      n->t_alive, n->t_dp };
+			      n->t_alive, n->t_dp, n->t_seen };
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		if (t[i])
@@ -972,6 +1057,9 @@ void cp_node_stop(struct cp_node *n)
 	for (uint32_t i = 0; i < n->npend; i++)
 		free(n->pend[i]);
 	free(n->pend);
+	for (uint32_t i = 0; i < n->nseen; i++)
+		free(n->seen[i]);
+	free(n->seen);
 	free(n->cat);
 }
 

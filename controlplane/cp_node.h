@@ -45,8 +45,13 @@ struct cp_node {
 	/* sensors to register, batched */
 	char **pend;
 	uint32_t npend, cap_pend;
+	/* last_seen times to write, batched ("ID:MS") */
+	char **seen;
+	uint32_t nseen, cap_seen;
+	uint64_t seen_writes;
 	/* timers */
 	struct event *t_heartbeat, *t_flush, *t_resync, *t_alive, *t_dp;
+	struct event *t_seen;
 	uint64_t started_ms;
 	/* figures */
 	uint64_t registry_writes, registry_batches, registry_errors;

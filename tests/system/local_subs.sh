@@ -2,7 +2,9 @@
 # One rule for what is local (issue 10, item 8): a viewer, its
 # subscription and a pin made on a node's own control socket (not in
 # Redis) survive the daemon's resyncs, while a subscription of a cluster
-# viewer that Redis no longer has is removed.
+# viewer that Redis no longer has is removed. And (item 9) an active
+# sensor's last_seen in Redis stays within controlplane.last_seen_s (1 s
+# here) plus a second of its real last packet.
 . "$(dirname "$0")/../lib/common.sh"
 
 RPORT=6397
@@ -14,11 +16,12 @@ t_start_dp --no-huge --no-pci -l 0 -m 512 \
     --set "control.socket=$SOCK"
 "$CTLD" --node nodeL --redis "$RURL" --socket "$SOCK" \
     --set controlplane.api=127.0.0.1:7471 --set controlplane.metrics= \
-    --set controlplane.resync_s=1 > "$T_DIR/ctld.log" 2>&1 &
+    --set controlplane.resync_s=1 --set controlplane.last_seen_s=1 \
+    > "$T_DIR/ctld.log" 2>&1 &
 T_PIDS+=("$!")
 t_wait_for "$T_DIR/ctld.log" "Redis up" 10
 ip netns exec "$NS" "$SIM" --dest 10.99.0.1:7400 --sensors 10 --hz 5 \
-    --attrs heartrate --seconds 6 --quiet &
+    --attrs heartrate --seconds 8 --quiet &
 T_PIDS+=("$!")
 sleep 1
 $CTL "viewer add loc 239.79.0.8:7608 low" "sub add loc 7" "pin 9" > /dev/null
@@ -30,6 +33,14 @@ redis-cli -p $RPORT del sp:sub:wall:5 > /dev/null
 sleep 3   # resync every second
 subs() { $CTL "sub ls" | python3 -c 'import json,sys; print(sorted((s["viewer"], s["sensor"]) for s in json.load(sys.stdin)["subs"]))'; }
 t_check "local subscription kept, cluster one Redis dropped removed" "$(subs)" "[('loc', 7)]"
+ls_age() { python3 -c 'import sys,time; print(int(time.time()*1000) - int(sys.argv[1]))' \
+    "$(redis-cli -p $RPORT hget sp:sensor:3 last_seen)"; }
+age1=$(ls_age); sleep 1.5; age2=$(ls_age)
+t_log "last_seen of sensor 3 is $age1 ms, then $age2 ms old (sensor sends every 200 ms)"
+t_check "last_seen live: within last_seen_s + 1 s, twice" \
+    "$(( age1 <= 2200 && age2 <= 2200 ))" 1
+t_check "last_seen moved on from first_seen" \
+    "$(( $(redis-cli -p $RPORT hget sp:sensor:3 last_seen) - $(redis-cli -p $RPORT hget sp:sensor:3 first_seen) > 2000 ))" 1
 t_check "local pin kept" "$($CTL pins | python3 -c 'import json,sys; print(json.load(sys.stdin)["pins"])')" "[9]"
 t_check "the daemon counts what it left be" \
     "$(( $(t_api 7471 ctld | python3 -c 'import json,sys; print(json.load(sys.stdin)["subs_local"])') > 0 ))" 1

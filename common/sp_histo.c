@@ -18,12 +18,16 @@ void sp_histo_merge(struct sp_histo *dst, const struct sp_histo *src)
 /* The largest value that falls into bucket @p i. */
 static uint64_t bucket_top(unsigned int i)
 {
-	unsigned int msb = i / 4, sub = i % 4;
+	unsigned int msb = i / SP_HISTO_SUB, sub = i % SP_HISTO_SUB;
 
-	if (i < 4)
+	if (i < SP_HISTO_SUB)
 		return i;
-	/* values with this msb and sub-bucket: [(4+sub) << (msb-2), ...) */
-	return ((uint64_t)(5 + sub) << (msb - 2)) - 1;
+	/* values with this msb and sub-bucket:
+	 * [(SUB + sub) << (msb - BITS), (SUB + sub + 1) << (msb - BITS)) */
+	if (msb == 63 && sub == SP_HISTO_SUB - 1)
+		return UINT64_MAX;
+	return ((uint64_t)(SP_HISTO_SUB + sub + 1) <<
+		(msb - SP_HISTO_SUB_BITS)) - 1;
 }
 
 uint64_t sp_histo_pct(const struct sp_histo *h, double p)

@@ -1,7 +1,7 @@
 /*
- * sp_histo.h - a small log-linear histogram of nanosecond durations (4
- * buckets per power of two, so a percentile is within 19 % of the truth)
- * for latencies and staleness. Recording is a few instructions and no
+ * sp_histo.h - a log-linear histogram of nanosecond durations (16
+ * buckets per power of two, so a percentile reads at most 1/16, 6.25 %,
+ * above the truth) for latencies and staleness. Recording is a few instructions and no
  * allocation; one writer, readers may sum copies.
  */
 #ifndef SP_HISTO_H
@@ -9,7 +9,10 @@
 
 #include <stdint.h>
 
-#define SP_HISTO_BUCKETS 256
+/* 2^SP_HISTO_SUB_BITS buckets per octave, 64 octaves */
+#define SP_HISTO_SUB_BITS 4
+#define SP_HISTO_SUB (1u << SP_HISTO_SUB_BITS)
+#define SP_HISTO_BUCKETS (64 * SP_HISTO_SUB)
 
 struct sp_histo {
 	uint64_t count;
@@ -19,15 +22,16 @@ struct sp_histo {
 	uint32_t b[SP_HISTO_BUCKETS];
 };
 
-/** Bucket of @p ns: 4 per octave. */
+/** Bucket of @p ns: SP_HISTO_SUB per octave (exact below that). */
 static inline unsigned int sp_histo_bucket(uint64_t ns)
 {
 	unsigned int msb;
 
-	if (ns < 4)
+	if (ns < SP_HISTO_SUB)
 		return (unsigned int)ns;
 	msb = 63u - (unsigned int)__builtin_clzll(ns);
-	return msb * 4 + (unsigned int)((ns >> (msb - 2)) & 3);
+	return msb * SP_HISTO_SUB + (unsigned int)((ns >> (msb -
+		SP_HISTO_SUB_BITS)) & (SP_HISTO_SUB - 1));
 }
 
 static inline void sp_histo_add(struct sp_histo *h, uint64_t ns)

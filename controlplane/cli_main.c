@@ -123,7 +123,18 @@ static int top(struct sp_ctl *c, long interval, long count, int json)
 	struct timespec t0, t1;
 
 	signal(SIGINT, on_signal);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* the first frame is a rate too: a baseline a moment before it */
+	if (!json) {
+		prev = sp_ctl_call(c, err, sizeof(err), "stats");
+		if (prev == NULL) {
+			fprintf(stderr, "senseplane: %s\n", err);
+			return 3;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		usleep((useconds_t)(interval < 250 ? interval : 250) * 1000);
+	} else {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+	}
 	for (long n = 0; !g_stop && (!count || n < count); n++) {
 		now = sp_ctl_call(c, err, sizeof(err), "stats");
 		if (now == NULL) {

@@ -5,6 +5,8 @@
 
 #include <string.h>
 #include <time.h>
+
+#include "sp_histo.h"
 #include <unistd.h>
 
 static json_int_t I(json_t *o, const char *k)
@@ -235,6 +237,56 @@ void cli_print(FILE *out, const char *verb, const char *sub, json_t *resp)
 	}
 }
 
+/* The staleness percentile @p p of what an out sent between two stats
+ * answers (their bucket lists), in ms; -1 when it sent nothing then. */
+static double interval_pct(json_t *now, json_t *prev, double p)
+{
+	static struct sp_histo h;   /* 4 KiB: off the stack */
+	json_t *e;
+	size_t i;
+
+	memset(&h, 0, sizeof(h));
+	json_array_foreach(json_object_get(now, "stale_buckets"), i, e) {
+		json_int_t b = json_integer_value(json_array_get(e, 0));
+
+		if (b >= 0 && b < SP_HISTO_BUCKETS)
+			h.b[b] += (uint32_t)json_integer_value(json_array_get(e,
+									   1));
+	}
+	json_array_foreach(prev ? json_object_get(prev, "stale_buckets") : NULL,
+			   i, e) {
+		json_int_t b = json_integer_value(json_array_get(e, 0));
+
+		if (b >= 0 && b < SP_HISTO_BUCKETS)
+			h.b[b] -= (uint32_t)json_integer_value(json_array_get(e,
+									   1));
+	}
+	for (i = 0; i < SP_HISTO_BUCKETS; i++)
+		h.count += h.b[i];
+	if (h.count == 0)
+		return -1;
+	h.max_ns = UINT64_MAX;   /* not known for the interval: bucket tops */
+	return (double)sp_histo_pct(&h, p) / 1e6;
+}
+
+static void top_row(FILE *out, const char *name, json_t *v, json_t *pv,
+		    double secs)
+{
+#define D(k) (pv && secs > 0 ? (double)(I(v, k) - I(pv, k)) : 0)
+	double sent = D("samples"), p50 = interval_pct(v, pv, 50),
+	       p99 = interval_pct(v, pv, 99);
+	char a[16], b[16];
+
+	snprintf(a, sizeof(a), p50 < 0 ? "-" : "%.2f", p50);
+	snprintf(b, sizeof(b), p99 < 0 ? "-" : "%.2f", p99);
+	fprintf(out, "%-12.12s %12.0f %12.0f %9.2f %12s %12s %6s\n", name,
+		secs > 0 ? D("offered") / secs : 0,
+		secs > 0 ? D("msgs") / secs : 0,
+		sent > 0 ? D("offered") / sent : 0, a, b,
+		I(v, "shed") ? "yes" : "-");
+#undef D
+}
+
 void cli_print_top(FILE *out, json_t *now, json_t *prev, double secs)
 {
 	json_t *t = json_object_get(now, "totals");
@@ -245,34 +297,31 @@ void cli_print_top(FILE *out, json_t *now, json_t *prev, double secs)
 
 #define RATE(o, po, k) (po && secs > 0 ? (double)(I(o, k) - I(po, k)) / secs : 0)
 	fprintf(out, "%ssenseplane top   rx %.0f pkt/s  samples %.0f/s"
-		"  feed %.0f msg/s  drops %lld  sensors %lld  keys %lld\n\n",
+		"  feed %.0f msg/s  drops %.0f/s (%lld in all)  sensors %lld"
+		"  keys %lld\n\n",
 		isatty(fileno(out)) ? "\033[H\033[2J" : "\n",
 		RATE(t, pt, "rx_pkts"), RATE(t, pt, "samples_in"),
-		RATE(t, pt, "feed_msgs"), I(t, "drops"), I(t, "sensors"),
-		I(t, "keys"));
-	fprintf(out, "%-12s %12s %12s %8s %10s %10s %6s\n", "FEED", "OFFERED/s",
-		"MSGS/s", "CONFL", "P50_us", "P99_us", "SHED");
-	json_object_foreach(tiers, key, v) {
-		json_t *pv = prev ? json_object_get(json_object_get(prev,
-						    "tiers"), key) : NULL;
-
-		fprintf(out, "%-12s %12.0f %12.0f %8.2f %10.0f %10.0f %6lld\n",
-			key, RATE(v, pv, "offered"), RATE(v, pv, "msgs"),
-			F(v, "conflation_ratio"), F(v, "stale_p50_us"),
-			F(v, "stale_p99_us"), I(v, "shed"));
-	}
+		RATE(t, pt, "feed_msgs"), RATE(t, pt, "drops"), I(t, "drops"),
+		I(t, "sensors"), I(t, "keys"));
+#undef RATE
+	fprintf(out, "%-12s %12s %12s %9s %12s %12s %6s\n", "FEED",
+		"OFFERED/s", "MSGS/s", "CONFL(x)", "STALE_P50ms", "STALE_P99ms",
+		"SHED");
+	json_object_foreach(tiers, key, v)
+		top_row(out, key, v, prev ? json_object_get(json_object_get(
+			prev, "tiers"), key) : NULL, secs);
 	json_array_foreach(json_object_get(now, "viewers"), i, v) {
 		json_t *pv = prev ? json_array_get(json_object_get(prev,
 						   "viewers"), i) : NULL;
 
 		if (pv && strcmp(S(pv, "name"), S(v, "name")) != 0)
 			pv = NULL;
-		fprintf(out, "%-12.12s %12.0f %12.0f %8.2f %10.0f %10.0f %6lld\n",
-			S(v, "name"), RATE(v, pv, "offered"),
-			RATE(v, pv, "msgs"), F(v, "conflation_ratio"),
-			F(v, "stale_p50_us"), F(v, "stale_p99_us"),
-			I(v, "shed"));
+		top_row(out, S(v, "name"), v, pv, secs);
 	}
-#undef RATE
+	fprintf(out, "\nevery figure is over the last %.1f s: OFFERED/s samples"
+		" offered to the feed (what broadcast would send), MSGS/s "
+		"messages sent, CONFL(x) samples offered per sample sent, "
+		"STALE age in ms of the newest sample a message carries when it "
+		"leaves (p50/p99, within 6.25 %%), SHED shedding load\n", secs);
 	fflush(out);
 }

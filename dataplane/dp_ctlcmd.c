@@ -303,13 +303,28 @@ static json_t *h_flags(struct dp_ctl *ctl, int argc, char **argv)
 	return json_pack("{s:b, s:o}", "ok", 1, "flags", flags_json(flags));
 }
 
+/* The staleness histogram's non-empty buckets as [[bucket, count], ...]:
+ * a reader that keeps two of them has the percentiles of the interval
+ * between (senseplane top). */
+static json_t *buckets_json(const struct sp_histo *h)
+{
+	json_t *a = json_array();
+
+	for (unsigned int i = 0; i < SP_HISTO_BUCKETS && a; i++)
+		if (h->b[i])
+			json_array_append_new(a, json_pack("[i, I]", i,
+						(json_int_t)h->b[i]));
+	return a;
+}
+
 static json_t *out_json(const struct dp_out_stats *st, uint8_t shed)
 {
 	double ratio = st->samples ? (double)st->offered / (double)st->samples
 				   : 0;
 	int64_t saved = dp_out_bytes_saved(st);
+	json_t *o;
 
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:I, s:I, s:f,"
+	o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:I, s:I, s:f,"
 			 " s:f, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:i}",
 		"msgs", (json_int_t)st->msgs,
 		"samples", (json_int_t)st->samples,
@@ -330,6 +345,8 @@ static json_t *out_json(const struct dp_out_stats *st, uint8_t shed)
 		"backfill_msgs", (json_int_t)st->backfill_msgs,
 		"backfill_bytes", (json_int_t)st->backfill_bytes,
 		"shed", shed);
+	json_object_set_new(o, "stale_buckets", buckets_json(&st->stale));
+	return o;
 }
 
 static json_t *h_stats(struct dp_ctl *ctl, int argc, char **argv)

@@ -305,10 +305,14 @@ void dp_wcmd_hint(struct dp_worker *w, struct dp_sensor *s, int force)
 void dp_wcmd_hint_due(struct dp_worker *w)
 {
 	/* dp_wcmd_hint sends only what is due; a sensor that stopped asking
-	 * (its last packet without HINT) is not hinted */
-	for (uint32_t i = 0; i < w->nhint; i++)
-		if (w->hint_list[i]->flags & SP_SFLAG_HINT)
-			dp_wcmd_hint(w, w->hint_list[i], 0);
+	 * (its last packet without HINT) or went idle (dataplane.idle_s
+	 * without a packet) is not hinted until it sends again */
+	for (uint32_t i = 0; i < w->nhint; i++) {
+		struct dp_sensor *s = w->hint_list[i];
+
+		if ((s->flags & SP_SFLAG_HINT) && !s->idle)
+			dp_wcmd_hint(w, s, 0);
+	}
 }
 
 void dp_wcmd_event(struct dp_worker *w, const struct dp_sensor *s,

@@ -33,6 +33,7 @@ struct cp_dplink {
 	void *ctx;
 	struct bufferevent *bev;
 	int answering;          /* answered since it connected */
+	uint64_t last_answer_ms; /* progress: the last answer's time */
 	struct req *head, *tail;  /* sent, waiting for their answers */
 	uint32_t npending;
 	struct event *t_check;
@@ -73,6 +74,15 @@ static void down(struct cp_dplink *l, const char *why)
 		l->state(l->ctx, l->err);
 }
 
+/* Since when the link has made no progress: the oldest request's send or
+ * the last answer, whichever is later (a long queue that is being
+ * answered is progress, not a stall). */
+static uint64_t stalled_since(const struct cp_dplink *l)
+{
+	return l->head->sent_ms > l->last_answer_ms ? l->head->sent_ms
+						    : l->last_answer_ms;
+}
+
 static void arm(struct cp_dplink *l)
 {
 	struct timeval tv;
@@ -82,7 +92,7 @@ static void arm(struct cp_dplink *l)
 		evtimer_del(l->t_check);
 		return;
 	}
-	due = l->head->sent_ms + l->timeout_ms;
+	due = stalled_since(l) + l->timeout_ms;
 	due = due > now ? due - now : 0;
 	tv.tv_sec = (time_t)(due / 1000);
 	tv.tv_usec = (suseconds_t)(due % 1000) * 1000;
@@ -99,7 +109,7 @@ static void on_check(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (l->head == NULL)
 		return;
-	if (mono_ms() - l->head->sent_ms < l->timeout_ms) {
+	if (mono_ms() - stalled_since(l) < l->timeout_ms) {
 		arm(l);
 		return;
 	}
@@ -134,6 +144,7 @@ static void on_read(struct bufferevent *bev, void *arg)
 			l->tail = NULL;
 		l->npending--;
 		l->answering = 1;
+		l->last_answer_ms = mono_ms();
 		l->err[0] = '\0';
 		if (resp && json_is_object(resp)) {
 			l->st.answered++;
@@ -156,10 +167,18 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct cp_dplink *l = arg;
 
+	char why[160];
+
 	(void)bev;
-	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
-		down(l, what & BEV_EVENT_EOF ? "the dataplane closed the "
-		     "control connection" : "control connection error");
+	if (!(what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)))
+		return;
+	if (what & BEV_EVENT_EOF)
+		snprintf(why, sizeof(why), "the dataplane closed the control "
+			 "connection");
+	else
+		snprintf(why, sizeof(why), "the control connection failed: %s",
+			 evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+	down(l, why);
 }
 
 struct cp_dplink *cp_dplink_new(struct event_base *base, const char *path,

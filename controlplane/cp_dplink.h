@@ -5,11 +5,13 @@
  * Requests are queued and written at once; answers come back in order
  * (the dataplane answers a connection's requests in order), each to the
  * callback of its request. Nothing here blocks the loop: a dataplane that
- * stops answering delays only the callbacks. When the oldest request has
- * waited longer than the timeout, the link says so (the reason is kept for
+ * stops answering delays only the callbacks. When requests wait and no
+ * answer has come for the timeout, the link says so (the reason is kept for
  * the node API and the log), fails every pending callback and closes;
  * cp_dplink_connect() opens it again. Modelled on hiredis's async context:
- * callbacks own nothing they are given.
+ * callbacks own nothing they are given. "Not answering" means no answer
+ * at all for the timeout while requests wait: a long queue that is being
+ * answered is not a stall.
  */
 #ifndef CP_DPLINK_H
 #define CP_DPLINK_H

@@ -69,25 +69,6 @@ static const struct dp_family dp_families[] = {
 	{ "loops", "loops_total", "counter", "worker loop turns", 0 },
 };
 
-/* Keys of "totals" that are not counters of their own: the drop reasons
- * (one family with a label), their sum, and the RX->TX summary. */
-static int special_key(const char *key)
-{
-	return strncmp(key, "drop.", 5) == 0 || strcmp(key, "drops") == 0 ||
-	       strncmp(key, "rx_tx_", 6) == 0;
-}
-
-int cp_metrics_known(const char *key)
-{
-	if (special_key(key))
-		return 1;
-	for (size_t i = 0; i < sizeof(dp_families) / sizeof(dp_families[0]);
-	     i++)
-		if (strcmp(dp_families[i].key, key) == 0)
-			return 1;
-	return 0;
-}
-
 static void family(struct evbuffer *b, const char *name, const char *type,
 		   const char *help)
 {

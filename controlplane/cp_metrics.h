@@ -16,10 +16,4 @@
 /** Write every family of node @p n into @p b. */
 void cp_metrics_write(struct evbuffer *b, const struct cp_node *n);
 
-/**
- * For the tests: 1 when the dataplane counter @p key (a key of `stats`'s
- * "totals") has a family here, 0 when it would be left out.
- */
-int cp_metrics_known(const char *key);
-
 #endif /* CP_METRICS_H */

@@ -54,6 +54,7 @@ int main(int argc, char **argv)
 		{ "route", suite_route }, { "attn", suite_attn },
 		{ "model", suite_model }, { "viewseq", suite_viewseq },
 		{ "cp", suite_cp }, { "json", suite_json },
+		{ "dplink", suite_dplink },
 	};
 	unsigned int failed;
 

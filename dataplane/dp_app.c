@@ -15,6 +15,7 @@
 #include <rte_random.h>
 
 #include "dp_port.h"
+#include "dp_worker.h"
 
 #define POOL_CACHE 256
 
@@ -32,22 +33,17 @@ static uint64_t new_session(const struct dp_clock *c)
 static int create_worker(struct dp_app *app, unsigned int idx,
 			 unsigned int lcore)
 {
-	struct dp_worker *w;
-	char name[32];
 	int socket = (int)rte_lcore_to_socket_id(lcore);
-	struct dp_table_params tp = {
-		.name = name,
-		.socket = socket,
-		.max_sensors = app->cfg.max_sensors,
-		.max_keys = app->cfg.max_keys,
-		.history_bytes = (size_t)app->cfg.history_mb << 20,
-		.cat = app->cat,
-	};
+	struct dp_worker *w;
+	char err[256];
 
 	w = rte_zmalloc_socket("dp_worker", sizeof(*w), RTE_CACHE_LINE_SIZE,
 			       socket);
-	if (w == NULL)
-		goto nomem;
+	if (w == NULL) {
+		fprintf(stderr, "senseplane-dp: worker %u: out of memory: %s\n",
+			idx, rte_strerror(rte_errno));
+		return -1;
+	}
 	app->workers[idx] = w;
 	w->idx = idx;
 	w->lcore = lcore;
@@ -55,33 +51,11 @@ static int create_worker(struct dp_app *app, unsigned int idx,
 	w->queue_id = (uint16_t)idx;
 	w->sh = &app->shared;
 	w->stats = &app->stats[idx];
-	snprintf(name, sizeof(name), "sp_w%u", idx);
-	w->table = dp_table_create(&tp);
-	if (w->table == NULL) {
-		fprintf(stderr, "senseplane-dp: worker %u: cannot allocate "
-			"tables (%u sensors, %u keys, %u MiB history): "
-			"raise -m or lower the [dataplane] sizes\n", idx,
-			tp.max_sensors, tp.max_keys, app->cfg.history_mb);
-		return -1;
-	}
-	snprintf(name, sizeof(name), "sp_ring%u", idx);
-	w->ring = rte_ring_create(name, app->cfg.ring_size, socket,
-				  RING_F_SC_DEQ);
-	if (w->ring == NULL)
-		goto nomem;
-	if (dp_worker_outs_init(w) < 0) {
-		fprintf(stderr, "senseplane-dp: worker %u: cannot allocate its "
-			"feeds and routes (%u outs, %u routes): raise -m or "
-			"lower the [attention] sizes, or port.mtu %u is too "
-			"small\n", idx, app->cfg.max_outs, app->cfg.max_routes,
-			app->cfg.mtu);
+	if (dp_worker_init(w, err, sizeof(err)) < 0) {
+		fprintf(stderr, "senseplane-dp: %s\n", err);
 		return -1;
 	}
 	return 0;
-nomem:
-	fprintf(stderr, "senseplane-dp: worker %u: out of memory: %s\n", idx,
-		rte_strerror(rte_errno));
-	return -1;
 }
 
 int dp_app_create(struct dp_app *app, volatile int *stop)
@@ -230,9 +204,7 @@ unsigned int dp_app_free(struct dp_app *app)
 
 		if (w == NULL)
 			continue;
-		dp_worker_outs_free(w);
-		dp_table_free(w->table);
-		rte_ring_free(w->ring);
+		dp_worker_fini(w);
 		rte_free(w);
 	}
 	rte_free(app->workers);

@@ -1,15 +1,13 @@
 /*
- * dp_rereq.c - the re-request server (PROTOCOL.md section 3), run by the
- * worker whose feeds are asked for: allow list, per-requester byte budget,
- * the answer from the feed's retransmit buffer. Everything refused is
- * counted; nothing is ever sent to an address the list does not allow.
+ * dp_rereq.c - the re-request server (see dp_rereq.h).
  */
+#include "dp_rereq.h"
+
 #include <errno.h>
 #include <string.h>
 
 #include <rte_malloc.h>
 
-#include "dp_worker.h"
 #include "sp_rereq.h"
 
 #define REQUESTERS 256   /* per worker, direct-mapped by address */
@@ -62,6 +60,12 @@ int dp_rereq_init(struct dp_worker *w)
 	w->requesters = rte_zmalloc("dp_requesters",
 				    REQUESTERS * sizeof(*w->requesters), 0);
 	return w->requesters ? 0 : -ENOMEM;
+}
+
+void dp_rereq_free(struct dp_worker *w)
+{
+	rte_free(w->requesters);
+	w->requesters = NULL;
 }
 
 void dp_rereq_rx(struct dp_worker *w, const struct dp_rx_info *info)

@@ -5,16 +5,27 @@
  */
 #include "dp_worker.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <netinet/in.h>
 
 #include <rte_ethdev.h>
 #include <rte_hash.h>
+#include <rte_malloc.h>
 #include <rte_prefetch.h>
 
+#include "dp_mailbox.h"
+#include "dp_notify.h"
+#include "dp_outputs.h"
+#include "dp_rereq.h"
 #include "sp_bytes.h"
 #include "sp_rereq.h"
+
+#define TICK_MS 100
+#define MBOX_SIZE 4096
+#define EVENTS_SIZE 65536
 
 /* Records in the largest packet (MTU 9000): 8984 / (20 + 4). */
 #define MAX_RECS 384
@@ -141,10 +152,10 @@ static void sensor_rx(struct dp_worker *w, const struct dp_rx_info *info,
 		s->seen = 1;
 		s->first_tsc = w->now_tsc;
 		st->sensors++;
-		dp_wcmd_event(w, s, DP_EV_SEEN);
+		dp_notify_event(w, s, DP_EV_SEEN);
 	} else if (s->idle) {
 		s->idle = 0;
-		dp_wcmd_event(w, s, DP_EV_SEEN);
+		dp_notify_event(w, s, DP_EV_SEEN);
 	}
 	if (s->have_seq) {
 		uint32_t gap = pkt.seq - s->last_seq - 1;
@@ -170,14 +181,14 @@ static void sensor_rx(struct dp_worker *w, const struct dp_rx_info *info,
 		if (w->flags & DP_F_ATTENTION)
 			dp_router_sample(&w->router, k, &r, w->now_ns);
 		else
-			dp_wout_broadcast(w, pkt.sensor_id, k->version, &r);
+			dp_outputs_broadcast(w, pkt.sensor_id, k->version, &r);
 		st->records_in++;
 		st->samples_in += r.nsamp;
 		s->samples += r.nsamp;
 	}
 	st->sensor_pkts++;
 	if (pkt.flags & SP_SFLAG_HINT)
-		dp_wcmd_hint(w, s, 0);
+		dp_notify_hint(w, s, 0);
 }
 
 static void tx_reply(struct dp_worker *w, struct rte_mbuf *m)
@@ -419,7 +430,7 @@ static void timers(struct dp_worker *w)
 
 	if (t0 >= w->next_medium) {
 		dp_router_flush(&w->router, DP_CAD_MEDIUM, w->now_ns);
-		dp_wout_shed_check(w, w->medium_tsc);
+		dp_outputs_shed_check(w, w->medium_tsc);
 		w->next_medium += w->medium_tsc;
 		if (w->next_medium <= t0)
 			w->next_medium = t0 + w->medium_tsc;
@@ -433,7 +444,9 @@ static void timers(struct dp_worker *w)
 		w->stats->flushes++;
 	}
 	if (t0 >= w->next_tick) {
-		dp_wout_tick(w);
+		dp_outputs_tick(w);
+		dp_notify_idle_scan(w);
+		dp_notify_hint_due(w);
 		w->next_tick = t0 + w->tick_tsc;
 	}
 	w->stats->flush_cycles += rte_rdtsc() - t0;
@@ -460,7 +473,7 @@ int dp_worker_main(void *arg)
 		uint16_t n;
 
 		set_now(w, now);
-		dp_wcmd_drain(w, MBOX_PER_TURN);
+		dp_mailbox_drain(w, MBOX_PER_TURN);
 		n = rte_eth_rx_burst(w->port_id, w->queue_id, pkts,
 				     rx_allowance(w, start));
 		w->stats->rx_pkts += n;
@@ -495,7 +508,7 @@ int dp_worker_main(void *arg)
 		    now >= w->next_tick)
 			timers(w);
 		/* what high routes wrote this turn leaves this turn */
-		pushed = dp_wout_push_touched(w);
+		pushed = dp_outputs_push_touched(w);
 		dp_feed_tick(&w->bcast.feed, now);
 		w->stats->loops++;
 		/* one TSC read per turn: it stamps this turn's work and
@@ -516,6 +529,88 @@ int dp_worker_main(void *arg)
 		drain_ring(w, pkts, hint);
 	}
 	set_now(w, rte_rdtsc());
-	dp_wout_end(w);
+	dp_outputs_end(w);
 	return 0;
+}
+
+/* ---- set-up and tear-down ---- */
+
+int dp_worker_init(struct dp_worker *w, char *err, size_t errlen)
+{
+	const struct sp_config *cfg = w->sh->cfg;
+	const struct dp_clock *clk = w->sh->clock;
+	int socket = (int)rte_lcore_to_socket_id(w->lcore);
+	char name[32];
+	int rc;
+	struct dp_table_params tp = {
+		.name = name,
+		.socket = socket,
+		.max_sensors = cfg->max_sensors,
+		.max_keys = cfg->max_keys,
+		.history_bytes = (size_t)cfg->history_mb << 20,
+		.cat = w->sh->cat,
+	};
+
+	snprintf(name, sizeof(name), "sp_w%u", w->idx);
+	w->table = dp_table_create(&tp);
+	if (w->table == NULL) {
+		snprintf(err, errlen, "worker %u: cannot allocate tables (%u "
+			 "sensors, %u keys, %u MiB history): raise -m or lower "
+			 "the [dataplane] sizes", w->idx, tp.max_sensors,
+			 tp.max_keys, cfg->history_mb);
+		return -1;
+	}
+	snprintf(name, sizeof(name), "sp_ring%u", w->idx);
+	w->ring = rte_ring_create(name, cfg->ring_size, socket, RING_F_SC_DEQ);
+	snprintf(name, sizeof(name), "sp_mbox%u", w->idx);
+	w->mbox = rte_ring_create_elem(name, sizeof(struct dp_cmd), MBOX_SIZE,
+				       socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	snprintf(name, sizeof(name), "sp_events%u", w->idx);
+	w->events = rte_ring_create_elem(name, sizeof(struct dp_event),
+					 EVENTS_SIZE, socket,
+					 RING_F_SP_ENQ | RING_F_SC_DEQ);
+	w->hint_cap = RTE_MIN(cfg->max_sensors, (uint32_t)DP_HINT_LIST_MAX);
+	w->hint_list = rte_zmalloc_socket("dp_hint_list", (size_t)w->hint_cap *
+			sizeof(void *), RTE_CACHE_LINE_SIZE, socket);
+	if (!w->ring || !w->mbox || !w->events || !w->hint_list ||
+	    dp_rereq_init(w) < 0) {
+		snprintf(err, errlen, "worker %u: out of memory for its rings",
+			 w->idx);
+		return -1;
+	}
+	dp_loss_set(&w->loss, (uint32_t)(cfg->loss_drop * 1e6),
+		    (uint32_t)(cfg->loss_dup * 1e6),
+		    (uint32_t)(cfg->loss_reorder * 1e6), cfg->loss_burst,
+		    cfg->loss_seed + w->idx, cfg->loss_feed);
+	w->flags = (cfg->sw_attention ? DP_F_ATTENTION : 0) |
+		   (cfg->sw_lenses ? DP_F_LENSES : 0) |
+		   (cfg->sw_backfill ? DP_F_BACKFILL : 0) |
+		   (cfg->sw_shedding ? DP_F_SHEDDING : 0) |
+		   (cfg->sw_hints ? DP_F_HINTS : 0);
+	rc = dp_outputs_init(w);
+	if (rc < 0) {
+		snprintf(err, errlen, "worker %u: cannot allocate its feeds and "
+			 "routes (%u outs, %u routes): raise -m or lower the "
+			 "[attention] sizes%s", w->idx, cfg->max_outs,
+			 cfg->max_routes, rc == -EINVAL ? ", or port.mtu is "
+			 "too small" : "");
+		return -1;
+	}
+	w->medium_tsc = dp_clock_us_to_tsc(clk, (uint64_t)cfg->medium_ms * 1000);
+	w->low_tsc = dp_clock_us_to_tsc(clk, (uint64_t)cfg->low_ms * 1000);
+	w->tick_tsc = dp_clock_us_to_tsc(clk, TICK_MS * 1000);
+	return 0;
+}
+
+void dp_worker_fini(struct dp_worker *w)
+{
+	if (w == NULL)
+		return;
+	dp_outputs_free(w);
+	dp_rereq_free(w);
+	rte_free(w->hint_list);
+	rte_ring_free(w->mbox);
+	rte_ring_free(w->events);
+	rte_ring_free(w->ring);
+	dp_table_free(w->table);
 }

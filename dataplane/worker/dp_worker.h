@@ -1,7 +1,14 @@
 /*
  * dp_worker.h - one worker lcore: its RX/TX queue pair, the sensors it owns
  * (table, history), the routes and feeds it sends on, its mailbox, its
- * hand-off ring and its counters.
+ * hand-off ring and its counters; the loop (dp_worker.c) and the modules
+ * it runs, each with its own header, all for this one struct:
+ *   dp_outputs  the feeds: broadcast, tiers, lenses, sensor feeds
+ *   dp_mailbox  the control thread's commands, between bursts
+ *   dp_queries  answers to the control thread's queries
+ *   dp_notify   hints to sensors, seen/idle events to the control thread
+ *   dp_rereq    the re-request server
+ * They include this header; it includes none of them.
  *
  * Every sensor has exactly one owner, dp_owner(id); a sensor packet that
  * RSS put on another worker's queue is passed to the owner's ring, so one
@@ -12,6 +19,7 @@
 #ifndef DP_WORKER_H
 #define DP_WORKER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <rte_ring.h>
@@ -22,7 +30,9 @@
 #include "dp_cmd.h"
 #include "dp_feed.h"
 #include "dp_net.h"
+#include "dp_owner.h"
 #include "dp_route.h"
+#include "dp_shared.h"
 #include "dp_stats.h"
 #include "dp_table.h"
 #include "sp_catalog.h"
@@ -41,23 +51,6 @@ struct dp_lens {
 	uint64_t calm_since;       /* TSC since the load was low */
 };
 
-/** Shared, read-only during the run (but the stop flags). */
-struct dp_shared {
-	const struct sp_catalog *cat;
-	const struct sp_config *cfg;
-	struct sp_keys *keys;          /* may be NULL */
-	const struct dp_net *net;
-	const struct dp_clock *clock;
-	struct rte_mempool *pool;
-	struct dp_worker **workers;
-	unsigned int nworkers;
-	uint16_t burst;
-	uint64_t session;              /* of the run; workers add their index */
-	struct dp_allow allow;         /* who may re-request */
-	volatile int *stop;            /* set by the signal handler */
-	uint32_t rx_stopped;           /* workers past their RX loop */
-};
-
 /* The largest RX burst (dataplane.rx_burst). */
 #define DP_MAX_BURST 512
 
@@ -71,7 +64,7 @@ struct dp_worker {
 	struct rte_ring *events;       /* sensors seen / idle, to it */
 	uint32_t idle_scan;            /* next sensor the idle scan looks at */
 	/* sensors that were sent a hint: re-sent on the period by the tick,
-	 * whether or not they send (dp_wcmd_hint_due) */
+	 * whether or not they send (dp_notify_hint_due) */
 	struct dp_sensor **hint_list;
 	uint32_t nhint, hint_cap;
 	struct dp_table *table;
@@ -115,20 +108,15 @@ struct dp_worker {
 	uint64_t bf_last_tsc;
 } __rte_cache_aligned;
 
-/** The worker that owns sensor @p id among @p n workers. */
-static inline unsigned int dp_owner(uint64_t id, unsigned int n)
-{
-	/* Fibonacci hashing spreads consecutive ids evenly. */
-	return (unsigned int)(((id * 0x9E3779B97F4A7C15ull) >> 32) % n);
-}
-
 /**
- * Allocate a worker's routing state, feeds and mailbox (dp_wout.c).
- * @return 0, or -ENOMEM.
+ * Make worker @p w's state: its tables, hand-off ring, mailbox and event
+ * ring, outputs (dp_outputs.h), re-request server, loss injection and
+ * timers. The caller has set idx, lcore, port_id, queue_id, sh and stats.
+ * @return 0, or -1 with the reason (naming what to change) in @p err.
  */
-int dp_worker_outs_init(struct dp_worker *w);
-/** Free what dp_worker_outs_init() allocated. */
-void dp_worker_outs_free(struct dp_worker *w);
+int dp_worker_init(struct dp_worker *w, char *err, size_t errlen);
+/** Free what dp_worker_init() made (a part-made worker too). */
+void dp_worker_fini(struct dp_worker *w);
 
 /**
  * The worker loop (lcore entry point, @p arg is a struct dp_worker): poll
@@ -136,54 +124,6 @@ void dp_worker_outs_free(struct dp_worker *w);
  * flush every feed and send END on each. @return 0.
  */
 int dp_worker_main(void *arg);
-
-/* ---- dp_wout.c: feeds of a worker ---- */
-
-/** Send a sample record on the broadcast feed (attention off). */
-void dp_wout_broadcast(struct dp_worker *w, uint64_t sensor,
-		       uint32_t version, const struct sp_record *r);
-/** Push every out written this turn (high tier: out in the same turn).
- * @return the outs pushed. */
-uint32_t dp_wout_push_touched(struct dp_worker *w);
-/** Heartbeats and flush timers of every feed; shedding checks. */
-void dp_wout_tick(struct dp_worker *w);
-/** Shedding: compare each feed's rate with the limit (every medium flush). */
-void dp_wout_shed_check(struct dp_worker *w, uint64_t interval_tsc);
-/** Add lens @p feed_id to @p ip:port (mac NULL: multicast). */
-int dp_wout_lens_add(struct dp_worker *w, uint16_t feed_id, uint32_t ip,
-		     uint16_t port, const uint8_t *mac);
-/** Remove lens @p feed_id: its routes and buffer go at once. */
-int dp_wout_lens_del(struct dp_worker *w, uint16_t feed_id);
-/** Flush pending samples and END every feed (shutdown). */
-void dp_wout_end(struct dp_worker *w);
-/** Bytes of routing and lens state in use. */
-uint64_t dp_wout_bytes(const struct dp_worker *w);
-
-/* ---- dp_rereq.c: the re-request server ---- */
-
-struct dp_requester;
-/** Allocate the requester table. @return 0 or -ENOMEM. */
-int dp_rereq_init(struct dp_worker *w);
-/** Serve one re-request datagram. */
-void dp_rereq_rx(struct dp_worker *w, const struct dp_rx_info *info);
-
-/* ---- dp_wcmd.c: the mailbox ---- */
-
-/** Apply up to @p max commands waiting in the mailbox. */
-unsigned int dp_wcmd_drain(struct dp_worker *w, unsigned int max);
-/** Apply switches @p flags (flushing what the old mode owed). */
-void dp_wcmd_flags(struct dp_worker *w, uint32_t flags);
-/** Tell the control thread sensor @p s was seen or went idle. */
-void dp_wcmd_event(struct dp_worker *w, const struct dp_sensor *s,
-		   uint32_t kind);
-/** Look at a slice of the sensors for ones gone idle (every tick). */
-void dp_wcmd_idle_scan(struct dp_worker *w);
-
-/** Send an attention hint to sensor @p s if it asked and it is due. */
-void dp_wcmd_hint(struct dp_worker *w, struct dp_sensor *s, int force);
-/** Hints that are due by the period, to sensors quiet since (every tick,
- * so a hint is at most one tick, 100 ms, late). */
-void dp_wcmd_hint_due(struct dp_worker *w);
 
 /* Sensors whose hints the tick repeats; past it, a hint is repeated when
  * the sensor's next packet finds it due (counted: hint_list_full). */

@@ -22,14 +22,12 @@
 #include <rte_telemetry.h>
 #include <rte_ring.h>
 
-#include "dp_ctl_impl.h"
-#include "dp_worker.h"
+#include "dp_figures.h"
+#include "dp_requests.h"
 #include "sp_hint.h"
 
 #define MAX_CLIENTS 64
 #define LINE_MAX_LEN 4096
-#define QUERY_BUF (4u << 20)
-#define QUERY_TIMEOUT_MS 2000
 
 struct client {
 	int fd;
@@ -46,7 +44,8 @@ static struct dp_app *g_app; /* for the telemetry callback */
 static int tel_tiers(const char *cmd, const char *params,
 		     struct rte_tel_data *d)
 {
-	static struct dp_out_stats sum;   /* telemetry thread only */
+	static struct dp_out_figures f;   /* telemetry thread only */
+	const struct dp_out_stats *sum = &f.st;
 
 	(void)cmd;
 	(void)params;
@@ -56,207 +55,25 @@ static int tel_tiers(const char *cmd, const char *params,
 
 		if (t == NULL)
 			return -ENOMEM;
-		memset(&sum, 0, sizeof(sum));
-		for (unsigned int w = 0; w < g_app->nworkers; w++)
-			dp_out_stats_add(&sum, l ? &g_app->workers[w]->tier[l].out.st
-						 : &g_app->workers[w]->bcast.out.st);
+		dp_figures_tier(g_app->workers, g_app->nworkers, l, &f);
 		rte_tel_data_start_dict(t);
-		rte_tel_data_add_dict_u64(t, "msgs", sum.msgs);
-		rte_tel_data_add_dict_u64(t, "samples", sum.samples);
-		rte_tel_data_add_dict_u64(t, "offered", sum.offered);
-		rte_tel_data_add_dict_u64(t, "conflated", sum.conflated);
-		rte_tel_data_add_dict_u64(t, "bytes", sum.bytes);
+		rte_tel_data_add_dict_u64(t, "msgs", sum->msgs);
+		rte_tel_data_add_dict_u64(t, "samples", sum->samples);
+		rte_tel_data_add_dict_u64(t, "offered", sum->offered);
+		rte_tel_data_add_dict_u64(t, "conflated", sum->conflated);
+		rte_tel_data_add_dict_u64(t, "bytes", sum->bytes);
 		rte_tel_data_add_dict_u64(t, "bytes_saved", (uint64_t)
-					  RTE_MAX(dp_out_bytes_saved(&sum), 0));
+					  RTE_MAX(dp_out_bytes_saved(sum), 0));
 		rte_tel_data_add_dict_u64(t, "stale_p50_ns",
-					  sp_histo_pct(&sum.stale, 50));
+					  sp_histo_pct(&sum->stale, 50));
 		rte_tel_data_add_dict_u64(t, "stale_p99_ns",
-					  sp_histo_pct(&sum.stale, 99));
-		rte_tel_data_add_dict_u64(t, "flushes", sum.flushes);
-		rte_tel_data_add_dict_u64(t, "demotions", sum.demotions);
+					  sp_histo_pct(&sum->stale, 99));
+		rte_tel_data_add_dict_u64(t, "flushes", sum->flushes);
+		rte_tel_data_add_dict_u64(t, "demotions", sum->demotions);
 		rte_tel_data_add_dict_container(d, l ? sp_level_name(l)
 						     : "broadcast", t, 0);
 	}
 	return 0;
-}
-
-uint64_t dp_ctl_now(const struct dp_ctl *ctl)
-{
-	return dp_clock_ns(&ctl->app->clock, rte_rdtsc());
-}
-
-/* {"ok": false, "error": MSG, "code": CODE} */
-static json_t *failure(const char *code, const char *fmt, va_list ap)
-{
-	char msg[512];
-
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	return json_pack("{s:b, s:s, s:s}", "ok", 0, "error", msg, "code",
-			 code);
-}
-
-json_t *dp_ctl_fail(const char *fmt, ...)
-{
-	va_list ap;
-	json_t *r;
-
-	va_start(ap, fmt);
-	r = failure("refused", fmt, ap);
-	va_end(ap);
-	return r;
-}
-
-json_t *dp_ctl_usage(const char *fmt, ...)
-{
-	va_list ap;
-	json_t *r;
-
-	va_start(ap, fmt);
-	r = failure("usage", fmt, ap);
-	va_end(ap);
-	return r;
-}
-
-/* Put @p c on worker @p w's mailbox; a full mailbox is waited on (the
- * control thread may wait, the worker never does). */
-static void post(struct dp_ctl *ctl, unsigned int w, const struct dp_cmd *c)
-{
-	struct rte_ring *mbox = ctl->app->workers[w]->mbox;
-	struct dp_cmd copy = *c;
-
-	for (int tries = 0; tries < 20000; tries++) {
-		if (rte_ring_sp_enqueue_elem(mbox, &copy, sizeof(copy)) == 0)
-			return;
-		usleep(50);
-	}
-	ctl->mbox_full++;
-}
-
-void dp_ctl_post_all(struct dp_ctl *ctl, const struct dp_cmd *c)
-{
-	for (unsigned int w = 0; w < ctl->app->nworkers; w++)
-		post(ctl, w, c);
-}
-
-static void model_send(void *ctx, uint64_t sensor, const struct dp_cmd *c)
-{
-	struct dp_ctl *ctl = ctx;
-	unsigned int n = ctl->app->nworkers;
-
-	if (sensor)
-		post(ctl, dp_owner(sensor, n), c);
-	else
-		dp_ctl_post_all(ctl, c);
-}
-
-/* Parse what a worker wrote: a JSON value, or for DP_Q_SENSORS a bare
- * list of objects. */
-static json_t *parse_answer(const struct dp_query *q)
-{
-	json_error_t je;
-	json_t *v;
-	char *wrapped;
-
-	if (q->kind != DP_Q_SENSORS)
-		return json_loadb(q->buf, q->len, 0, &je);
-	wrapped = malloc(q->len + 2);
-	if (wrapped == NULL)
-		return NULL;
-	wrapped[0] = '[';
-	memcpy(wrapped + 1, q->buf, q->len);
-	wrapped[q->len + 1] = ']';
-	v = json_loadb(wrapped, q->len + 2, 0, &je);
-	free(wrapped);
-	return v;
-}
-
-json_t *dp_ctl_query(struct dp_ctl *ctl, const struct dp_query *tmpl,
-		     uint64_t sensor, char *err, size_t errlen)
-{
-	unsigned int n = ctl->app->nworkers, first = 0, last = n, w;
-	struct dp_query *q[RTE_MAX_LCORE] = { 0 };
-	json_t *all = json_array();
-	int waited = 0, failed = 0;
-
-	if (sensor) {
-		first = dp_owner(sensor, n);
-		last = first + 1;
-	}
-	ctl->last_more = 0;
-	for (w = first; w < last; w++) {
-		q[w] = calloc(1, sizeof(*q[w]));
-		if (q[w]) {
-			*q[w] = *tmpl;
-			q[w]->buf = malloc(QUERY_BUF);
-			q[w]->cap = QUERY_BUF;
-			q[w]->len = q[w]->count = q[w]->done = 0;
-			q[w]->rc = 0;
-		}
-		if (q[w] == NULL || q[w]->buf == NULL) {
-			for (unsigned int i = first; i <= w; i++) {
-				if (q[i])
-					free(q[i]->buf);
-				free(q[i]);
-			}
-			json_decref(all);
-			snprintf(err, errlen, "out of memory");
-			return NULL;
-		}
-	}
-	for (w = first; w < last; w++) {
-		struct dp_cmd c = { .op = DP_CMD_QUERY, .q = q[w] };
-
-		post(ctl, w, &c);
-	}
-	for (w = first; w < last; w++) {
-		while (!__atomic_load_n(&q[w]->done, __ATOMIC_ACQUIRE) &&
-		       waited++ < QUERY_TIMEOUT_MS * 10)
-			usleep(100);
-		if (!__atomic_load_n(&q[w]->done, __ATOMIC_ACQUIRE)) {
-			/* the worker may still write it: it is left be */
-			snprintf(err, errlen, "worker %u did not answer in %d "
-				 "ms", w, QUERY_TIMEOUT_MS);
-			failed = 1;
-			q[w] = NULL;
-			continue;
-		}
-		if (q[w]->rc == 0) {
-			json_t *v = parse_answer(q[w]);
-
-			ctl->last_more |= q[w]->more;
-
-			if (v) {
-				json_array_append_new(all, v);
-			} else {
-				snprintf(err, errlen, "worker %u answered "
-					 "with text that is not JSON", w);
-				failed = 1;
-			}
-		} else if (sensor && q[w]->rc == -ENODATA) {
-			const struct sp_attr *a = sp_catalog_get(ctl->app->cat,
-								 tmpl->attr_id);
-
-			snprintf(err, errlen, "sensor %llu has no attribute %s "
-				 "(it sent none)", (unsigned long long)sensor,
-				 a ? a->name : "?");
-			failed = 1;
-		} else if (sensor) {
-			snprintf(err, errlen, "sensor %llu is not known (owner: "
-				 "worker %u)", (unsigned long long)sensor, w);
-			failed = 1;
-		}
-	}
-	for (w = first; w < last; w++) {
-		if (q[w]) {
-			free(q[w]->buf);
-			free(q[w]);
-		}
-	}
-	if (failed) {
-		json_decref(all);
-		return NULL;
-	}
-	return all;
 }
 
 static void reply(struct client *cl, json_t *resp)
@@ -309,7 +126,7 @@ static void on_line(struct dp_ctl *ctl, struct client *cl, char *line)
 		reply(cl, json_pack("{s:b, s:b}", "ok", 1, "watching", 1));
 		return;
 	}
-	reply(cl, dp_ctl_handle(ctl, argc, argv));
+	reply(cl, dp_requests_handle(ctl, argc, argv));
 }
 
 /* Read what a client sent; @return -1 when it should be dropped. */
@@ -330,7 +147,7 @@ static int on_readable(struct dp_ctl *ctl, struct client *cl)
 		cl->len -= used;
 	}
 	if (cl->len == sizeof(cl->buf)) {
-		reply(cl, dp_ctl_fail("request longer than %d bytes",
+		reply(cl, dp_requests_fail("request longer than %d bytes",
 				      LINE_MAX_LEN));
 		return -1;
 	}
@@ -369,7 +186,7 @@ static void forward_events(struct dp_ctl *ctl, struct client *cl, int *n)
 	for (unsigned int w = 0; w < ctl->app->nworkers; w++) {
 		for (unsigned int got = 0; got < EVENTS_PER_TURN;) {
 			unsigned int k = rte_ring_sc_dequeue_burst_elem(
-				ctl->app->workers[w]->events, ev,
+				dp_figures_events(ctl->app->workers[w]), ev,
 				sizeof(ev[0]), 64, NULL);
 			size_t len = 0;
 
@@ -454,7 +271,7 @@ struct dp_ctl *dp_ctl_start(struct dp_app *app, char *err, size_t errlen)
 	struct dp_model_params mp = {
 		.max_viewers = app->cfg.max_viewers,
 		.max_subs = app->cfg.max_subs,
-		.send = model_send,
+		.send = dp_ctl_model_send,
 	};
 	struct dp_ctl *ctl;
 
@@ -468,7 +285,7 @@ struct dp_ctl *dp_ctl_start(struct dp_app *app, char *err, size_t errlen)
 		return NULL;
 	ctl->app = app;
 	mp.ctx = ctl;
-	mp.flags = app->workers[0]->flags;
+	mp.flags = dp_figures_flags(app->workers[0]);
 	ctl->model = dp_model_create(&mp);
 	snprintf(ctl->path, sizeof(ctl->path), "%s", path);
 	strcpy(sa.sun_path, path);

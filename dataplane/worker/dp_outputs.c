@@ -1,18 +1,13 @@
 /*
- * dp_wout.c - a worker's feeds: the broadcast feed, the three tier feeds,
- * and a pool of lenses and sensor feeds; the router's send callbacks, the
- * per-turn push of what `high` routes wrote, heartbeats, and shedding.
+ * dp_outputs.c - a worker's outputs (see dp_outputs.h).
  */
+#include "dp_outputs.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <rte_malloc.h>
-
-#include "dp_worker.h"
-
-#define TICK_MS 100
-#define MBOX_SIZE 4096
 
 static struct dp_lens *lens_of(struct dp_out *o)
 {
@@ -50,7 +45,7 @@ static void push(void *ctx, struct dp_out *o)
 	touch(w, lens_of(o));
 }
 
-uint32_t dp_wout_push_touched(struct dp_worker *w)
+uint32_t dp_outputs_push_touched(struct dp_worker *w)
 {
 	uint32_t n = w->ntouched;
 
@@ -190,15 +185,13 @@ static void backfill(void *ctx, struct dp_route *rt)
 	touch(w, lens_of(rt->out));
 }
 
-int dp_worker_outs_init(struct dp_worker *w)
+int dp_outputs_init(struct dp_worker *w)
 {
 	const struct sp_config *cfg = w->sh->cfg;
-	const struct dp_clock *clk = w->sh->clock;
 	static const struct dp_attn_ops ops = { sensor_out, sensor_out_free,
 						backfill };
 	int socket = (int)rte_lcore_to_socket_id(w->lcore);
 	uint32_t ninterests = cfg->max_subs + 4096;
-	char name[32];
 
 	w->route_mem = rte_zmalloc_socket("dp_routes", (size_t)cfg->max_routes *
 			sizeof(struct dp_route), RTE_CACHE_LINE_SIZE, socket);
@@ -210,17 +203,8 @@ int dp_worker_outs_init(struct dp_worker *w)
 					RTE_CACHE_LINE_SIZE, socket);
 	w->touched = rte_zmalloc_socket("dp_touched", (size_t)(cfg->max_outs +
 			8) * sizeof(void *), RTE_CACHE_LINE_SIZE, socket);
-	w->hint_cap = RTE_MIN(cfg->max_sensors, (uint32_t)DP_HINT_LIST_MAX);
-	w->hint_list = rte_zmalloc_socket("dp_hint_list", (size_t)w->hint_cap *
-			sizeof(void *), RTE_CACHE_LINE_SIZE, socket);
-	snprintf(name, sizeof(name), "sp_mbox%u", w->idx);
-	w->mbox = rte_ring_create_elem(name, sizeof(struct dp_cmd), MBOX_SIZE,
-				       socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	snprintf(name, sizeof(name), "sp_events%u", w->idx);
-	w->events = rte_ring_create_elem(name, sizeof(struct dp_event), 65536,
-					 socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if (!w->route_mem || !w->interest_mem || !w->lenses || !w->by_feed ||
-	    !w->touched || !w->mbox || !w->events || !w->hint_list)
+	    !w->touched)
 		return -ENOMEM;
 	for (uint32_t i = cfg->max_outs; i-- > 0;) {
 		w->lenses[i].next_free = w->free_lens;
@@ -238,12 +222,6 @@ int dp_worker_outs_init(struct dp_worker *w)
 		if (w->rtx_mem == NULL)
 			return -ENOMEM;
 	}
-	if (dp_rereq_init(w) < 0)
-		return -ENOMEM;
-	dp_loss_set(&w->loss, (uint32_t)(cfg->loss_drop * 1e6),
-		    (uint32_t)(cfg->loss_dup * 1e6),
-		    (uint32_t)(cfg->loss_reorder * 1e6), cfg->loss_burst,
-		    cfg->loss_seed + w->idx, cfg->loss_feed);
 	if (feed_setup(w, &w->bcast, 0, DP_OUT_BROADCAST, 0, cfg->feed_group,
 		       (uint16_t)cfg->feed_port, NULL) < 0)
 		return -EINVAL;
@@ -257,34 +235,22 @@ int dp_worker_outs_init(struct dp_worker *w)
 		 * (hints, sensor feeds); it just has no tier route */
 		w->attn.tier[l] = cfg->tier_feeds ? &w->tier[l].out : NULL;
 	}
-	w->flags = (cfg->sw_attention ? DP_F_ATTENTION : 0) |
-		   (cfg->sw_lenses ? DP_F_LENSES : 0) |
-		   (cfg->sw_backfill ? DP_F_BACKFILL : 0) |
-		   (cfg->sw_shedding ? DP_F_SHEDDING : 0) |
-		   (cfg->sw_hints ? DP_F_HINTS : 0);
 	w->attn.lenses_on = !!(w->flags & DP_F_LENSES);
-	w->medium_tsc = dp_clock_us_to_tsc(clk, (uint64_t)cfg->medium_ms * 1000);
-	w->low_tsc = dp_clock_us_to_tsc(clk, (uint64_t)cfg->low_ms * 1000);
-	w->tick_tsc = dp_clock_us_to_tsc(clk, TICK_MS * 1000);
 	w->bf_tokens = cfg->backfill_rate;
 	return 0;
 }
 
-void dp_worker_outs_free(struct dp_worker *w)
+void dp_outputs_free(struct dp_worker *w)
 {
 	rte_free(w->route_mem);
 	rte_free(w->interest_mem);
 	rte_free(w->lenses);
 	rte_free(w->by_feed);
 	rte_free(w->touched);
-	rte_free(w->hint_list);
 	rte_free(w->rtx_mem);
-	rte_free(w->requesters);
-	rte_ring_free(w->mbox);
-	rte_ring_free(w->events);
 }
 
-void dp_wout_broadcast(struct dp_worker *w, uint64_t sensor,
+void dp_outputs_broadcast(struct dp_worker *w, uint64_t sensor,
 		       uint32_t version, const struct sp_record *r)
 {
 	struct dp_out_stats *st = &w->bcast.out.st;
@@ -303,10 +269,8 @@ void dp_wout_broadcast(struct dp_worker *w, uint64_t sensor,
 	st->bytes += bytes;
 }
 
-void dp_wout_tick(struct dp_worker *w)
+void dp_outputs_tick(struct dp_worker *w)
 {
-	dp_wcmd_idle_scan(w);
-	dp_wcmd_hint_due(w);
 	w->stats->loss_dropped = w->loss.dropped;
 	w->stats->loss_duped = w->loss.duped;
 	w->stats->loss_reordered = w->loss.reordered;
@@ -350,7 +314,7 @@ static void shed_one(struct dp_worker *w, struct dp_lens *l,
 	}
 }
 
-void dp_wout_shed_check(struct dp_worker *w, uint64_t interval_tsc)
+void dp_outputs_shed_check(struct dp_worker *w, uint64_t interval_tsc)
 {
 	for (uint8_t l = SP_LEVEL_LOW; l <= SP_LEVEL_HIGH; l++)
 		shed_one(w, &w->tier[l], interval_tsc);
@@ -359,7 +323,7 @@ void dp_wout_shed_check(struct dp_worker *w, uint64_t interval_tsc)
 			shed_one(w, &w->lenses[i], interval_tsc);
 }
 
-int dp_wout_lens_add(struct dp_worker *w, uint16_t feed_id, uint32_t ip,
+int dp_outputs_lens_add(struct dp_worker *w, uint16_t feed_id, uint32_t ip,
 		     uint16_t port, const uint8_t *mac)
 {
 	if (feed_id < DP_FEED_FIRST_DYNAMIC_ID ||
@@ -370,7 +334,7 @@ int dp_wout_lens_add(struct dp_worker *w, uint16_t feed_id, uint32_t ip,
 	return 0;
 }
 
-int dp_wout_lens_del(struct dp_worker *w, uint16_t feed_id)
+int dp_outputs_lens_del(struct dp_worker *w, uint16_t feed_id)
 {
 	struct dp_lens *l = w->by_feed[feed_id];
 
@@ -381,21 +345,21 @@ int dp_wout_lens_del(struct dp_worker *w, uint16_t feed_id)
 	return 0;
 }
 
-void dp_wout_end(struct dp_worker *w)
+void dp_outputs_end(struct dp_worker *w)
 {
 	dp_router_flush(&w->router, DP_CAD_MEDIUM, w->now_ns);
 	dp_router_flush(&w->router, DP_CAD_LOW, w->now_ns);
-	dp_wout_push_touched(w);
+	dp_outputs_push_touched(w);
 	dp_feed_end(&w->bcast.feed, w->now_tsc);
 	for (uint8_t l = SP_LEVEL_LOW; l <= SP_LEVEL_HIGH; l++)
 		dp_feed_end(&w->tier[l].feed, w->now_tsc);
 	for (uint32_t i = 0; i < w->sh->cfg->max_outs; i++)
 		if (w->lenses[i].out.in_use)
 			dp_feed_end(&w->lenses[i].feed, w->now_tsc);
-	dp_wout_tick(w);   /* the last loss figures */
+	dp_outputs_tick(w);   /* the last loss figures */
 }
 
-uint64_t dp_wout_bytes(const struct dp_worker *w)
+uint64_t dp_outputs_bytes(const struct dp_worker *w)
 {
 	return dp_router_bytes(&w->router) +
 	       (uint64_t)w->lenses_used * sizeof(struct dp_lens) +

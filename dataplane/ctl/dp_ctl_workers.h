@@ -1,10 +1,12 @@
 /*
- * dp_ctl_impl.h - shared by the control thread's files (dp_ctl.c: socket,
- * mailboxes, queries; dp_ctlcmd.c: the request handlers). Not a public
- * interface.
+ * dp_ctl_workers.h - the control thread's side of the workers' mailboxes:
+ * commands posted to the owner of a sensor (dp_owner.h) or to every
+ * worker, and queries run on workers and waited for. The control thread
+ * may wait here; a worker never waits for it. Below dp_requests.h and
+ * dp_ctl.h (which include this); it includes neither.
  */
-#ifndef DP_CTL_IMPL_H
-#define DP_CTL_IMPL_H
+#ifndef DP_CTL_WORKERS_H
+#define DP_CTL_WORKERS_H
 
 #include <stdint.h>
 
@@ -13,8 +15,6 @@
 #include "dp_app.h"
 #include "dp_cmd.h"
 #include "dp_model.h"
-
-#define CTL_MAX_ARGS 16
 
 struct dp_ctl {
 	struct dp_app *app;
@@ -42,12 +42,8 @@ json_t *dp_ctl_query(struct dp_ctl *ctl, const struct dp_query *tmpl,
 /** Put command @p c on every worker's mailbox. */
 void dp_ctl_post_all(struct dp_ctl *ctl, const struct dp_cmd *c);
 
-/** Handle one request (argv split on spaces); returns the response. */
-json_t *dp_ctl_handle(struct dp_ctl *ctl, int argc, char **argv);
+/** The model's send callback (dp_model.h): command @p c to the owner of
+ * @p sensor, or to every worker for 0. @p ctx is the struct dp_ctl. */
+void dp_ctl_model_send(void *ctx, uint64_t sensor, const struct dp_cmd *c);
 
-/** A failed response. */
-json_t *dp_ctl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/** The same for a request that is not well-formed ("code": "usage"). */
-json_t *dp_ctl_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-#endif /* DP_CTL_IMPL_H */
+#endif /* DP_CTL_WORKERS_H */

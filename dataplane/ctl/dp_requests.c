@@ -1,8 +1,8 @@
 /*
- * dp_ctlcmd.c - the control protocol's requests (common/CONTROL.md): each
- * handler parses its words, calls the one model function or query that
- * does the job, and reports in JSON.
+ * dp_requests.c - the control protocol's requests (see dp_requests.h).
  */
+#include "dp_requests.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -11,13 +11,48 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dp_ctl_impl.h"
-#include "dp_worker.h"
+#include <stdarg.h>
+
+#include "dp_feed.h"
+#include "dp_figures.h"
 #include "sp_addr.h"
 #include "sp_args.h"
 #include "sp_hint.h"
 
 typedef json_t *(*handler_fn)(struct dp_ctl *ctl, int argc, char **argv);
+
+/* {"ok": false, "error": MSG, "code": CODE} */
+static json_t *failure(const char *code, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	return json_pack("{s:b, s:s, s:s}", "ok", 0, "error", msg, "code",
+			 code);
+}
+
+json_t *dp_requests_fail(const char *fmt, ...)
+{
+	va_list ap;
+	json_t *r;
+
+	va_start(ap, fmt);
+	r = failure("refused", fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+json_t *dp_requests_usage(const char *fmt, ...)
+{
+	va_list ap;
+	json_t *r;
+
+	va_start(ap, fmt);
+	r = failure("usage", fmt, ap);
+	va_end(ap);
+	return r;
+}
+
 
 static json_t *ok(void)
 {
@@ -32,7 +67,7 @@ static json_t *parse_key(struct dp_ctl *ctl, const char *arg,
 
 	if (sp_args_key(ctl->app->cat, arg, sensor, attr, need_attr, err,
 			sizeof(err)) < 0)
-		return dp_ctl_usage("%s", err);
+		return dp_requests_usage("%s", err);
 	return NULL;
 }
 
@@ -96,16 +131,16 @@ static json_t *h_viewer(struct dp_ctl *ctl, int argc, char **argv)
 	if (argc == 3 && strcmp(argv[1], "rm") == 0) {
 		if (dp_model_viewer_rm(ctl->model, argv[2], err,
 				       sizeof(err)) < 0)
-			return dp_ctl_fail("%s", err);
+			return dp_requests_fail("%s", err);
 		return ok();
 	}
 	if (sp_args_viewer_add(argc, argv, &va, err, sizeof(err)) < 0)
-		return dp_ctl_usage("%s", err);
+		return dp_requests_usage("%s", err);
 	rc = dp_model_viewer_add(ctl->model, va.name, va.ip, va.port,
 				 va.have_mac ? va.mac : NULL, va.level,
 				 dp_ctl_now(ctl), err, sizeof(err));
 	if (rc < 0)
-		return dp_ctl_fail("%s", err);
+		return dp_requests_fail("%s", err);
 	return json_pack("{s:b, s:o}", "ok", 1, "viewer",
 			 viewer_json(dp_model_viewer_find(ctl->model, argv[2])));
 }
@@ -141,16 +176,16 @@ static json_t *h_sub(struct dp_ctl *ctl, int argc, char **argv)
 	}
 	if (sp_args_sub(ctl->app->cat, argc, argv, &sa, err,
 			sizeof(err)) < 0)
-		return dp_ctl_usage("%s", err);
+		return dp_requests_usage("%s", err);
 	if (strcmp(argv[1], "rm") == 0) {
 		if (dp_model_sub_rm(ctl->model, sa.viewer, sa.sensor, sa.attr,
 				    err, sizeof(err)) < 0)
-			return dp_ctl_fail("%s", err);
+			return dp_requests_fail("%s", err);
 		return ok();
 	}
 	if (dp_model_sub_add(ctl->model, sa.viewer, sa.sensor, sa.attr,
 			     sa.level, sa.ttl_ms, now, err, sizeof(err)) < 0)
-		return dp_ctl_fail("%s", err);
+		return dp_requests_fail("%s", err);
 	return json_pack("{s:b, s:i}", "ok", 1, "sensor_feed",
 			 dp_model_sensor_feed(ctl->model, sa.sensor));
 }
@@ -161,14 +196,14 @@ static json_t *h_pin(struct dp_ctl *ctl, int argc, char **argv)
 	uint64_t sensor;
 
 	if (argc != 2 || sp_args_u64(argv[1], &sensor) < 0 || sensor == 0)
-		return dp_ctl_usage("usage: %s SENSOR", argv[0]);
+		return dp_requests_usage("usage: %s SENSOR", argv[0]);
 	rc = dp_model_pin(ctl->model, sensor, on);
 	if (rc == -EEXIST)
-		return dp_ctl_fail("sensor %s is pinned already", argv[1]);
+		return dp_requests_fail("sensor %s is pinned already", argv[1]);
 	if (rc == -ENOENT)
-		return dp_ctl_fail("sensor %s is not pinned", argv[1]);
+		return dp_requests_fail("sensor %s is not pinned", argv[1]);
 	if (rc < 0)
-		return dp_ctl_fail("too many pins");
+		return dp_requests_fail("too many pins");
 	return ok();
 }
 
@@ -194,13 +229,13 @@ static json_t *h_attention(struct dp_ctl *ctl, int argc, char **argv)
 	json_t *e, *r;
 
 	if (argc != 2)
-		return dp_ctl_usage("usage: attention SENSOR[/ATTR]");
+		return dp_requests_usage("usage: attention SENSOR[/ATTR]");
 	e = parse_key(ctl, argv[1], &q.sensor_id, &q.attr_id, 0);
 	if (e)
 		return e;
 	r = dp_ctl_query(ctl, &q, q.sensor_id, err, sizeof(err));
 	if (r == NULL)
-		return dp_ctl_fail("%s", err);
+		return dp_requests_fail("%s", err);
 	e = json_pack("{s:b, s:O}", "ok", 1, "attention", json_array_get(r, 0));
 	json_decref(r);
 	return e;
@@ -218,7 +253,7 @@ static json_t *h_sensors(struct dp_ctl *ctl, int argc, char **argv)
 		if (sp_args_u64(argv[1], &limit) < 0 || limit == 0 ||
 		    (argc >= 3 && sp_args_u64(argv[2], &from) < 0)) {
 			json_decref(flat);
-			return dp_ctl_usage("usage: sensors [LIMIT [FROM]]");
+			return dp_requests_usage("usage: sensors [LIMIT [FROM]]");
 		}
 		/* a page is at most 20 000 table positions per worker */
 		q.n = (uint32_t)RTE_MIN(limit, 20000u);
@@ -227,7 +262,7 @@ static json_t *h_sensors(struct dp_ctl *ctl, int argc, char **argv)
 	r = dp_ctl_query(ctl, &q, 0, err, sizeof(err));
 	if (r == NULL) {
 		json_decref(flat);
-		return dp_ctl_fail("%s", err);
+		return dp_requests_fail("%s", err);
 	}
 	json_array_foreach(r, i, part)
 		json_array_extend(flat, part);
@@ -268,12 +303,12 @@ static json_t *h_history(struct dp_ctl *ctl, int argc, char **argv)
 	}
 	r = dp_ctl_query(ctl, &q, q.sensor_id, err, sizeof(err));
 	if (r == NULL)
-		return dp_ctl_fail("%s", err);
+		return dp_requests_fail("%s", err);
 	res = json_pack("{s:b, s:O}", "ok", 1, "history", json_array_get(r, 0));
 	json_decref(r);
 	return res;
 usage:
-	return dp_ctl_usage("usage: history SENSOR/ATTR last N | since MS | "
+	return dp_requests_usage("usage: history SENSOR/ATTR last N | since MS | "
 			   "range FROM_NS TO_NS");
 }
 
@@ -296,7 +331,7 @@ static json_t *h_flags(struct dp_ctl *ctl, int argc, char **argv)
 	if (argc != 4 || strcmp(argv[1], "set") != 0 ||
 	    !(bit = dp_flag_parse(argv[2])) ||
 	    (strcmp(argv[3], "on") && strcmp(argv[3], "off")))
-		return dp_ctl_usage("usage: flags | flags set attention|lenses|"
+		return dp_requests_usage("usage: flags | flags set attention|lenses|"
 				   "backfill|shedding|hints on|off");
 	flags = strcmp(argv[3], "on") == 0 ? flags | bit : flags & ~bit;
 	dp_model_set_flags(ctl->model, flags);
@@ -353,32 +388,24 @@ static json_t *h_stats(struct dp_ctl *ctl, int argc, char **argv)
 {
 	/* control thread only: static to keep 4 KiB histograms off the
 	 * stack */
-	static struct dp_out_stats sum, by_level[SP_LEVEL_HIGH + 1];
+	static struct dp_out_stats by_level[SP_LEVEL_HIGH + 1];
+	static struct dp_out_figures f;
 	static struct sp_histo rxtx;   /* RX burst -> TX burst, all workers */
 	json_t *lenses = json_object();
 	struct dp_app *app = ctl->app;
 	json_t *totals = json_object(), *tiers = json_object();
 	json_t *viewers = json_array(), *tables;
-	uint64_t routes = 0, route_bytes = 0, hist = 0, outs = 0;
+	struct dp_table_figures tf;
 	struct dp_stats s;
-	uint8_t shed;
 
 	(void)argc;
 	(void)argv;
 	dp_stats_sum(app->stats, app->nworkers, &s);
 	dp_stats_json(totals, &s);
 	for (uint8_t l = 0; l <= SP_LEVEL_HIGH; l++) {
-		memset(&sum, 0, sizeof(sum));
-		shed = 0;
-		for (unsigned int w = 0; w < app->nworkers; w++) {
-			const struct dp_lens *ln = l ? &app->workers[w]->tier[l]
-						     : &app->workers[w]->bcast;
-
-			dp_out_stats_add(&sum, &ln->out.st);
-			shed = RTE_MAX(shed, ln->out.shed);
-		}
+		dp_figures_tier(app->workers, app->nworkers, l, &f);
 		json_object_set_new(tiers, l ? sp_level_name(l) : "broadcast",
-				    out_json(&sum, shed));
+				    out_json(&f.st, f.shed));
 	}
 	memset(by_level, 0, sizeof(by_level));
 	for (uint32_t i = 0; i < dp_model_viewer_slots(ctl->model); i++) {
@@ -387,50 +414,32 @@ static json_t *h_stats(struct dp_ctl *ctl, int argc, char **argv)
 
 		if (!v)
 			continue;
-		memset(&sum, 0, sizeof(sum));
-		shed = 0;
-		for (unsigned int w = 0; w < app->nworkers; w++) {
-			const struct dp_lens *ln =
-				app->workers[w]->by_feed[v->feed_id];
-
-			if (ln && ln->out.kind == DP_OUT_LENS) {
-				dp_out_stats_add(&sum, &ln->out.st);
-				shed = RTE_MAX(shed, ln->out.shed);
-			}
-		}
-		o = out_json(&sum, shed);
-		dp_out_stats_add(&by_level[v->level], &sum);
+		dp_figures_lens(app->workers, app->nworkers, v->feed_id, &f);
+		o = out_json(&f.st, f.shed);
+		dp_out_stats_add(&by_level[v->level], &f.st);
 		json_object_set_new(o, "name", json_string(v->name));
 		json_object_set_new(o, "level",
 				    json_string(sp_level_name(v->level)));
 		json_object_set_new(o, "subs", json_integer(v->nsubs));
 		json_array_append_new(viewers, o);
 	}
-	for (unsigned int w = 0; w < app->nworkers; w++) {
-		const struct dp_worker *wk = app->workers[w];
-
-		routes += wk->router.routes_used;
-		route_bytes += dp_wout_bytes(wk);
-		hist += dp_table_history_used(wk->table);
-		outs += wk->lenses_used;
-	}
+	dp_figures_tables(app->workers, app->nworkers, &tf);
 	tables = json_pack("{s:I, s:I, s:i, s:i, s:I, s:I, s:I, s:I, s:I, "
 			   "s:f}",
 		"sensors", (json_int_t)s.sensors, "keys", (json_int_t)s.keys,
 		"viewers", dp_model_nviewers(ctl->model),
 		"subs", dp_model_nsubs(ctl->model),
-		"routes", (json_int_t)routes,
-		"outs", (json_int_t)outs,
-		"routing_bytes", (json_int_t)route_bytes,
-		"history_bytes", (json_int_t)hist,
+		"routes", (json_int_t)tf.routes,
+		"outs", (json_int_t)tf.outs,
+		"routing_bytes", (json_int_t)tf.route_bytes,
+		"history_bytes", (json_int_t)tf.history_bytes,
 		"key_bytes", (json_int_t)sizeof(struct dp_key),
-		"history_bytes_per_key", s.keys ? (double)hist / s.keys : 0.0);
+		"history_bytes_per_key", s.keys ? (double)tf.history_bytes /
+						  (double)s.keys : 0.0);
 	for (uint8_t l = SP_LEVEL_LOW; l <= SP_LEVEL_HIGH; l++)
 		json_object_set_new(lenses, sp_level_name(l),
 				    out_json(&by_level[l], 0));
-	memset(&rxtx, 0, sizeof(rxtx));
-	for (unsigned int w = 0; w < app->nworkers; w++)
-		sp_histo_merge(&rxtx, &app->workers[w]->rxtx);
+	dp_figures_rxtx(app->workers, app->nworkers, &rxtx);
 	json_object_update_new(totals, json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
 		"rx_tx_count", (json_int_t)rxtx.count,
 		"rx_tx_sum_ns", (json_int_t)rxtx.sum_ns,
@@ -504,24 +513,18 @@ static json_t *h_feeds(struct dp_ctl *ctl, int argc, char **argv)
 
 static json_t *loss_json(struct dp_ctl *ctl)
 {
-	const struct dp_loss *l = &ctl->app->workers[0]->loss;
-	uint64_t d = 0, u = 0, r = 0, dm = 0, db = 0;
+	struct dp_loss l;
 
-	for (unsigned int w = 0; w < ctl->app->nworkers; w++) {
-		d += ctl->app->workers[w]->loss.dropped;
-		u += ctl->app->workers[w]->loss.duped;
-		r += ctl->app->workers[w]->loss.reordered;
-		dm += ctl->app->workers[w]->loss.dropped_msgs;
-		db += ctl->app->workers[w]->loss.dropped_bytes;
-	}
+	dp_figures_loss(ctl->app->workers, ctl->app->nworkers, &l);
 	return json_pack("{s:b, s:f, s:f, s:f, s:i, s:i, s:I, s:I, s:I, s:I,"
 			 " s:I}",
-		"ok", 1, "drop", l->drop_ppm / 1e6, "dup", l->dup_ppm / 1e6,
-		"reorder", l->reorder_ppm / 1e6, "burst_left", l->burst,
-		"feed", l->feed, "dropped", (json_int_t)d,
-		"dropped_msgs", (json_int_t)dm, "dropped_bytes", (json_int_t)db,
-		"duped", (json_int_t)u,
-		"reordered", (json_int_t)r);
+		"ok", 1, "drop", l.drop_ppm / 1e6, "dup", l.dup_ppm / 1e6,
+		"reorder", l.reorder_ppm / 1e6, "burst_left", l.burst,
+		"feed", l.feed, "dropped", (json_int_t)l.dropped,
+		"dropped_msgs", (json_int_t)l.dropped_msgs,
+		"dropped_bytes", (json_int_t)l.dropped_bytes,
+		"duped", (json_int_t)l.duped,
+		"reordered", (json_int_t)l.reordered);
 }
 
 /* loss [set drop=F dup=F reorder=F burst=N seed=N feed=ID|all]: tests. */
@@ -567,14 +570,14 @@ static json_t *h_loss(struct dp_ctl *ctl, int argc, char **argv)
 			goto usage;
 	}
 	if (frac[0] + frac[1] + frac[2] > 1)
-		return dp_ctl_fail("drop + dup + reorder must not exceed 1");
+		return dp_requests_fail("drop + dup + reorder must not exceed 1");
 	for (int k = 0; k < 3; k++)
 		c.arg[k] = (uint32_t)(frac[k] * 1e6 + 0.5);
 	dp_ctl_post_all(ctl, &c);
 	usleep(2000);   /* applied within a loop turn; report after it */
 	return loss_json(ctl);
 usage:
-	return dp_ctl_usage("usage: loss | loss set [drop=F] [dup=F] "
+	return dp_requests_usage("usage: loss | loss set [drop=F] [dup=F] "
 			   "[reorder=F] [burst=N] [seed=N] [feed=ID|all]");
 }
 
@@ -604,7 +607,7 @@ static const struct {
 	  "seed=N feed=ID|all: loss injection for tests" },
 };
 
-json_t *dp_ctl_handle(struct dp_ctl *ctl, int argc, char **argv)
+json_t *dp_requests_handle(struct dp_ctl *ctl, int argc, char **argv)
 {
 	json_t *list;
 
@@ -613,7 +616,7 @@ json_t *dp_ctl_handle(struct dp_ctl *ctl, int argc, char **argv)
 	/* one check of the words for every path (common/sp_args.h) */
 	if (sp_args_check(ctl->app->cat, argc, argv, err, sizeof(err)) !=
 	    SP_ARGS_OK)
-		return dp_ctl_usage("%s", err);
+		return dp_requests_usage("%s", err);
 	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
 		if (strcmp(argv[0], handlers[i].verb) == 0)
 			return handlers[i].fn(ctl, argc, argv);

@@ -14,9 +14,11 @@
 #include "sp_keys.h"
 #include "dp_net.h"
 #include "dp_stats.h"
-#include "dp_worker.h"
+#include "dp_shared.h"
 #include "sp_catalog.h"
 #include "sp_config.h"
+
+struct dp_worker;
 
 struct dp_app {
 	struct sp_config cfg;

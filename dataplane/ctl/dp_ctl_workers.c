@@ -1,0 +1,167 @@
+/*
+ * dp_ctl_workers.c - the control thread's side of the workers' mailboxes
+ * (see dp_ctl_workers.h).
+ */
+#include "dp_ctl_workers.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_ring.h>
+
+#include "dp_figures.h"
+#include "dp_owner.h"
+
+#define QUERY_BUF (4u << 20)
+#define QUERY_TIMEOUT_MS 2000
+
+uint64_t dp_ctl_now(const struct dp_ctl *ctl)
+{
+	return dp_clock_ns(&ctl->app->clock, rte_rdtsc());
+}
+
+/* Put @p c on worker @p w's mailbox; a full mailbox is waited on (the
+ * control thread may wait, the worker never does). */
+static void post(struct dp_ctl *ctl, unsigned int w, const struct dp_cmd *c)
+{
+	struct rte_ring *mbox = dp_figures_mbox(ctl->app->workers[w]);
+	struct dp_cmd copy = *c;
+
+	for (int tries = 0; tries < 20000; tries++) {
+		if (rte_ring_sp_enqueue_elem(mbox, &copy, sizeof(copy)) == 0)
+			return;
+		usleep(50);
+	}
+	ctl->mbox_full++;
+}
+
+void dp_ctl_post_all(struct dp_ctl *ctl, const struct dp_cmd *c)
+{
+	for (unsigned int w = 0; w < ctl->app->nworkers; w++)
+		post(ctl, w, c);
+}
+
+void dp_ctl_model_send(void *ctx, uint64_t sensor, const struct dp_cmd *c)
+{
+	struct dp_ctl *ctl = ctx;
+	unsigned int n = ctl->app->nworkers;
+
+	if (sensor)
+		post(ctl, dp_owner(sensor, n), c);
+	else
+		dp_ctl_post_all(ctl, c);
+}
+
+/* Parse what a worker wrote: a JSON value, or for DP_Q_SENSORS a bare
+ * list of objects. */
+static json_t *parse_answer(const struct dp_query *q)
+{
+	json_error_t je;
+	json_t *v;
+	char *wrapped;
+
+	if (q->kind != DP_Q_SENSORS)
+		return json_loadb(q->buf, q->len, 0, &je);
+	wrapped = malloc(q->len + 2);
+	if (wrapped == NULL)
+		return NULL;
+	wrapped[0] = '[';
+	memcpy(wrapped + 1, q->buf, q->len);
+	wrapped[q->len + 1] = ']';
+	v = json_loadb(wrapped, q->len + 2, 0, &je);
+	free(wrapped);
+	return v;
+}
+
+json_t *dp_ctl_query(struct dp_ctl *ctl, const struct dp_query *tmpl,
+		     uint64_t sensor, char *err, size_t errlen)
+{
+	unsigned int n = ctl->app->nworkers, first = 0, last = n, w;
+	struct dp_query *q[RTE_MAX_LCORE] = { 0 };
+	json_t *all = json_array();
+	int waited = 0, failed = 0;
+
+	if (sensor) {
+		first = dp_owner(sensor, n);
+		last = first + 1;
+	}
+	ctl->last_more = 0;
+	for (w = first; w < last; w++) {
+		q[w] = calloc(1, sizeof(*q[w]));
+		if (q[w]) {
+			*q[w] = *tmpl;
+			q[w]->buf = malloc(QUERY_BUF);
+			q[w]->cap = QUERY_BUF;
+			q[w]->len = q[w]->count = q[w]->done = 0;
+			q[w]->rc = 0;
+		}
+		if (q[w] == NULL || q[w]->buf == NULL) {
+			for (unsigned int i = first; i <= w; i++) {
+				if (q[i])
+					free(q[i]->buf);
+				free(q[i]);
+			}
+			json_decref(all);
+			snprintf(err, errlen, "out of memory");
+			return NULL;
+		}
+	}
+	for (w = first; w < last; w++) {
+		struct dp_cmd c = { .op = DP_CMD_QUERY, .q = q[w] };
+
+		post(ctl, w, &c);
+	}
+	for (w = first; w < last; w++) {
+		while (!__atomic_load_n(&q[w]->done, __ATOMIC_ACQUIRE) &&
+		       waited++ < QUERY_TIMEOUT_MS * 10)
+			usleep(100);
+		if (!__atomic_load_n(&q[w]->done, __ATOMIC_ACQUIRE)) {
+			/* the worker may still write it: it is left be */
+			snprintf(err, errlen, "worker %u did not answer in %d "
+				 "ms", w, QUERY_TIMEOUT_MS);
+			failed = 1;
+			q[w] = NULL;
+			continue;
+		}
+		if (q[w]->rc == 0) {
+			json_t *v = parse_answer(q[w]);
+
+			ctl->last_more |= q[w]->more;
+
+			if (v) {
+				json_array_append_new(all, v);
+			} else {
+				snprintf(err, errlen, "worker %u answered "
+					 "with text that is not JSON", w);
+				failed = 1;
+			}
+		} else if (sensor && q[w]->rc == -ENODATA) {
+			const struct sp_attr *a = sp_catalog_get(ctl->app->cat,
+								 tmpl->attr_id);
+
+			snprintf(err, errlen, "sensor %llu has no attribute %s "
+				 "(it sent none)", (unsigned long long)sensor,
+				 a ? a->name : "?");
+			failed = 1;
+		} else if (sensor) {
+			snprintf(err, errlen, "sensor %llu is not known (owner: "
+				 "worker %u)", (unsigned long long)sensor, w);
+			failed = 1;
+		}
+	}
+	for (w = first; w < last; w++) {
+		if (q[w]) {
+			free(q[w]->buf);
+			free(q[w]);
+		}
+	}
+	if (failed) {
+		json_decref(all);
+		return NULL;
+	}
+	return all;
+}
+

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "sp_addr.h"
-#include "sp_hint.h"
+#include "sp_level.h"
 
 #define FAIL(...) (snprintf(err, errlen, __VA_ARGS__), -1)
 

@@ -8,6 +8,7 @@
 #include <ini.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sp_ini.h"
@@ -154,4 +155,25 @@ const struct sp_attr *sp_catalog_find(const struct sp_catalog *cat,
 unsigned int sp_attr_sample_size(const struct sp_attr *a)
 {
 	return a->dim * sp_vtype_size(a->vtype);
+}
+
+struct sp_catalog *sp_catalog_open(const char *path, char *err,
+				   size_t errlen)
+{
+	struct sp_catalog *cat = malloc(sizeof(*cat));
+
+	if (cat == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return NULL;
+	}
+	if (sp_catalog_load(cat, path, err, errlen) < 0) {
+		free(cat);
+		return NULL;
+	}
+	return cat;
+}
+
+void sp_catalog_free(struct sp_catalog *cat)
+{
+	free(cat);
 }

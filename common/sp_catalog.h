@@ -43,6 +43,15 @@ struct sp_catalog {
 int sp_catalog_load(struct sp_catalog *cat, const char *path, char *err,
 		    size_t errlen);
 
+/**
+ * The same into a catalogue of its own (it is large: keep it off stacks).
+ * @return it, or NULL with @p err set (the file's error, or no memory).
+ */
+struct sp_catalog *sp_catalog_open(const char *path, char *err,
+				   size_t errlen);
+/** Free a catalogue from sp_catalog_open(); NULL is a no-op. */
+void sp_catalog_free(struct sp_catalog *cat);
+
 /** The attribute of wire id @p id, or NULL. */
 static inline const struct sp_attr *
 sp_catalog_get(const struct sp_catalog *cat, uint16_t id)

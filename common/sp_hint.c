@@ -8,21 +8,6 @@
 #include "sp_bytes.h"
 #include "sp_wire.h"
 
-static const char *const level_names[] = { "none", "low", "medium", "high" };
-
-const char *sp_level_name(unsigned int level)
-{
-	return level <= SP_LEVEL_HIGH ? level_names[level] : "?";
-}
-
-int sp_level_parse(const char *name)
-{
-	for (int i = SP_LEVEL_NONE; i <= SP_LEVEL_HIGH; i++)
-		if (strcmp(name, level_names[i]) == 0)
-			return i;
-	return -1;
-}
-
 size_t sp_hint_encode(uint8_t *p, const struct sp_hint *h)
 {
 	sp_put16(p, SP_HINT_MAGIC);

@@ -8,19 +8,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sp_level.h"
+
 #define SP_HINT_MAGIC 0x5348u /* "SH" */
 #define SP_HINT_LEN   16u
 
-/** Attention levels, as on the wire. */
-enum sp_level {
-	SP_LEVEL_NONE = 0,
-	SP_LEVEL_LOW = 1,
-	SP_LEVEL_MEDIUM = 2,
-	SP_LEVEL_HIGH = 3,
-};
 
 struct sp_hint {
-	uint8_t level;      /* enum sp_level */
+	uint8_t level;      /* enum sp_level (sp_level.h) */
 	uint32_t batch_ms;  /* recommended batch window */
 	uint64_t sensor_id;
 };
@@ -34,10 +29,6 @@ enum sp_hint_err {
 	SP_HINT_SENSOR_BAD,
 };
 
-/** Name of a level ("none", "low", "medium", "high"), "?" if invalid. */
-const char *sp_level_name(unsigned int level);
-/** Level from its name; -1 if unknown. */
-int sp_level_parse(const char *name);
 
 /** Encode into @p p (16 bytes). @return 16. */
 size_t sp_hint_encode(uint8_t *p, const struct sp_hint *h);

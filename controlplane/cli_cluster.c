@@ -23,9 +23,8 @@
 #include "sp_addr.h"
 #include "sp_args.h"
 #include "sp_catalog.h"
-#include "sp_hint.h"
+#include "sp_level.h"
 
-#define KEY 192
 
 struct cl {
 	redisContext *r;
@@ -77,7 +76,7 @@ static int fail(const char *fmt, const char *a)
 
 static void publish(struct cl *c, const char *msg)
 {
-	char chan[KEY];
+	char chan[CP_KEY_LEN];
 
 	freeReplyObject(cmd(c, "PUBLISH %s %s", cp_channel(chan, sizeof(chan),
 							   c->pfx), msg));
@@ -85,7 +84,7 @@ static void publish(struct cl *c, const char *msg)
 
 static int nodes(struct cl *c)
 {
-	char k[KEY];
+	char k[CP_KEY_LEN];
 	redisReply *m = cmd(c, "SMEMBERS %s", cp_key_nodes(k, sizeof(k),
 							    c->pfx));
 	json_t *list = json_array();
@@ -131,7 +130,7 @@ static int nodes(struct cl *c)
 
 static json_t *sensor_json(struct cl *c, uint64_t id)
 {
-	char k[KEY];
+	char k[CP_KEY_LEN];
 	redisReply *h = cmd(c, "HGETALL %s", cp_key_sensor(k, sizeof(k),
 							   c->pfx, id));
 	json_t *o;
@@ -152,7 +151,7 @@ static int sensors(struct cl *c, int argc, char **argv)
 {
 	const char *only = argc >= 3 && strcmp(argv[1], "--node") == 0 ?
 			   argv[2] : NULL;
-	char k[KEY];
+	char k[CP_KEY_LEN];
 	redisReply *m = cmd(c, "SMEMBERS %s", cp_key_nodes(k, sizeof(k),
 							    c->pfx));
 	json_t *list = json_array();
@@ -198,7 +197,7 @@ static int sensors(struct cl *c, int argc, char **argv)
 
 static int whereis(struct cl *c, const char *arg)
 {
-	char k[KEY], *end;
+	char k[CP_KEY_LEN], *end;
 	uint64_t id = strtoull(arg, &end, 10);
 	json_t *o;
 	redisReply *e;
@@ -232,7 +231,7 @@ static int whereis(struct cl *c, const char *arg)
 
 static int viewer(struct cl *c, int argc, char **argv)
 {
-	char k[KEY], k2[KEY], msg[160];
+	char k[CP_KEY_LEN], k2[CP_KEY_LEN], msg[160];
 	redisReply *r;
 
 	if (argc >= 2 && strcmp(argv[1], "ls") == 0) {
@@ -345,7 +344,7 @@ static int viewer(struct cl *c, int argc, char **argv)
 
 static int sub(struct cl *c, int argc, char **argv)
 {
-	char k[KEY], k2[KEY], msg[200], m[48], sm[96];
+	char k[CP_KEY_LEN], k2[CP_KEY_LEN], msg[200], m[48], sm[96];
 	const char *level = NULL;
 	long ttl = 0;
 	uint64_t s;
@@ -463,7 +462,7 @@ static int sub(struct cl *c, int argc, char **argv)
 
 static int pin(struct cl *c, int argc, char **argv)
 {
-	char k[KEY], msg[64], *end;
+	char k[CP_KEY_LEN], msg[64], *end;
 	uint64_t s;
 	redisReply *r;
 
@@ -499,7 +498,7 @@ static int pin(struct cl *c, int argc, char **argv)
 static int routed(struct cl *c, const char *node, const char *line,
 		  const char *verb)
 {
-	char k[KEY], err[64], host[64];
+	char k[CP_KEY_LEN], err[64], host[64];
 	redisReply *a = cmd(c, "HGET %s api", cp_key_node(k, sizeof(k), c->pfx,
 							  node));
 	struct sockaddr_in sa = { .sin_family = AF_INET };
@@ -555,7 +554,7 @@ static int routed(struct cl *c, const char *node, const char *line,
 /* history/attention go to the sensor's owner; stats/sensors to a node. */
 static int route(struct cl *c, int argc, char **argv)
 {
-	char line[512], k[KEY];
+	char line[512], k[CP_KEY_LEN];
 	uint64_t s = strtoull(argc > 1 ? argv[1] : "0", NULL, 10);
 	const char *node = NULL;
 	redisReply *o = NULL;

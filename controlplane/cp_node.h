@@ -63,6 +63,20 @@ struct cp_node {
 	struct sp_histo whereis_ns;    /* cache lookups */
 };
 
+/* ---- for the node's parts (cp_registry.c, cp_subs.c) ---- */
+
+/** Now, wall clock, ns since the epoch. */
+uint64_t cp_node_wall_ns(void);
+/** (Re)arm timer @p ev for @p ms. */
+void cp_node_timer(struct event *ev, uint32_t ms);
+/** The node of a Redis callback's context (NULL when it is gone). */
+struct cp_node *cp_node_of(redisAsyncContext *c);
+/** One request to our dataplane, its answer to @p cb (NULL: none wanted);
+ * nothing waits (cp_dplink.h). @return 0, or -1 when it is not connected
+ * (@p cb is then not called). */
+int cp_node_dp_send(struct cp_node *n, cp_dplink_cb *cb, void *arg,
+		    const char *line);
+
 /** Set up and start (Redis and dataplane connections come later). */
 int cp_node_start(struct cp_node *n, struct event_base *base,
 		  const struct sp_config *cfg, const char *node,

@@ -12,6 +12,8 @@
 #include <stdint.h>
 
 #define CP_NAME_MAX 64
+/** Room for any key or channel name the schema builds. */
+#define CP_KEY_LEN 192
 
 /* Keys; each writes into @p buf and returns it. */
 char *cp_key_node(char *buf, size_t len, const char *pfx, const char *node);

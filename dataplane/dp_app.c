@@ -65,11 +65,9 @@ int dp_app_create(struct dp_app *app, volatile int *stop)
 	uint32_t dataroom;
 	struct dp_port_params pp;
 
-	app->cat = malloc(sizeof(*app->cat));
-	if (app->cat == NULL ||
-	    sp_catalog_load(app->cat, app->cfg.catalog, err, sizeof(err)) < 0) {
-		fprintf(stderr, "senseplane-dp: %s\n",
-			app->cat ? err : "out of memory");
+	app->cat = sp_catalog_open(app->cfg.catalog, err, sizeof(err));
+	if (app->cat == NULL) {
+		fprintf(stderr, "senseplane-dp: %s\n", err);
 		return -1;
 	}
 	if (dp_allow_parse(&app->shared.allow, app->cfg.rereq_allow, err,
@@ -214,6 +212,6 @@ unsigned int dp_app_free(struct dp_app *app)
 		rte_mempool_free(app->pool);
 	}
 	sp_keys_free(app->keys);
-	free(app->cat);
+	sp_catalog_free(app->cat);
 	return in_use;
 }

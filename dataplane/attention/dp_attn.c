@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "sp_hint.h"
+#include "sp_level.h"
 
 #define NO_ROUTE 0xff
 

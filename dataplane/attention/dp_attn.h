@@ -23,7 +23,7 @@
 
 #include "dp_key.h"
 #include "dp_route.h"
-#include "sp_hint.h"
+#include "sp_level.h"
 
 struct dp_interest {
 	struct dp_interest *next;  /* the sensor's list */

@@ -9,7 +9,7 @@
 
 #include "sp_feed.h"
 #include "sp_catalog.h"
-#include "sp_hint.h"
+#include "sp_level.h"
 
 #define MAX_RUN SP_MAX_NSAMP
 

@@ -24,7 +24,7 @@
 
 #include "dp_figures.h"
 #include "dp_requests.h"
-#include "sp_hint.h"
+#include "sp_level.h"
 
 #define MAX_CLIENTS 64
 #define LINE_MAX_LEN 4096

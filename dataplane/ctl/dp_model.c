@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sp_hint.h"
+#include "sp_level.h"
 
 #define TOMB UINT32_MAX
 #define MAX_PINS 4096

@@ -17,7 +17,7 @@
 #include "dp_figures.h"
 #include "sp_addr.h"
 #include "sp_args.h"
-#include "sp_hint.h"
+#include "sp_level.h"
 
 typedef json_t *(*handler_fn)(struct dp_ctl *ctl, int argc, char **argv);
 

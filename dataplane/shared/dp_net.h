@@ -9,8 +9,12 @@
 
 #include <stdint.h>
 
+#include <netinet/in.h>
+
 #include <rte_ether.h>
+#include <rte_ip.h>
 #include <rte_mbuf.h>
+#include <rte_udp.h>
 
 struct dp_net {
 	struct rte_ether_addr mac;  /* the port's MAC */
@@ -59,6 +63,34 @@ int dp_net_icmp_reply(const struct dp_net *net, struct rte_mbuf *m);
 
 /** Ethernet + IPv4 + UDP header bytes. */
 #define DP_NET_HDR_LEN (RTE_ETHER_HDR_LEN + 20 + 8)
+
+/**
+ * A quick look, before classification, for the sensor id of a plain sensor
+ * packet (IPv4 without options, UDP to the sensor port): the fields of
+ * PROTOCOL.md 1 at their fixed offsets, no other check. The worker uses it
+ * to look up a burst's sensors together; anything it does not recognise
+ * is left to dp_net_classify(), which checks everything.
+ * @return 1 with *@p id set, or 0.
+ */
+static inline int dp_net_peek_sensor_id(const struct dp_net *net,
+					const struct rte_mbuf *m, uint64_t *id)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	const struct rte_ether_hdr *eth = (const struct rte_ether_hdr *)p;
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(eth + 1);
+	const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)(ip + 1);
+	/* the sensor header's id (sp_wire.h: SP_HDR_LEN 16, id at 8) */
+	const uint8_t *sid = (const uint8_t *)(udp + 1) + 8;
+
+	if (rte_pktmbuf_data_len(m) < (sid + 8) - p ||
+	    eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
+	    ip->version_ihl != RTE_IPV4_VHL_DEF ||
+	    ip->next_proto_id != IPPROTO_UDP ||
+	    udp->dst_port != net->sensor_port)
+		return 0;
+	*id = rte_be_to_cpu_64(*(const unaligned_uint64_t *)sid);
+	return 1;
+}
 
 /** The Ethernet address of IPv4 multicast group @p group (host order). */
 void dp_net_mcast_mac(uint32_t group, struct rte_ether_addr *mac);

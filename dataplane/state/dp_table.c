@@ -153,7 +153,7 @@ struct dp_key *dp_table_key(struct dp_table *t, struct dp_sensor *s,
 	size_t need = RTE_ALIGN_CEIL(dp_hist_mem_size(a->depth, ssize), 8);
 	void *data;
 
-	*created = 0;
+	*created = DP_KEY_FOUND;
 	if (rte_hash_lookup_data(t->key_hash, &id, &data) >= 0)
 		return data;
 	if (t->nkeys == t->max_keys)
@@ -161,7 +161,7 @@ struct dp_key *dp_table_key(struct dp_table *t, struct dp_sensor *s,
 	/* The history ring is also the conflation buffer: a key without
 	 * one could not be delivered at medium or low, so it is not made. */
 	if (t->arena_len - t->arena_used < need) {
-		*created = 2;
+		*created = DP_KEY_NO_HISTORY;
 		return NULL;
 	}
 	k = &t->keys[t->nkeys];
@@ -184,7 +184,7 @@ struct dp_key *dp_table_key(struct dp_table *t, struct dp_sensor *s,
 	}
 	s->nkeys++;
 	t->nkeys++;
-	*created = 1;
+	*created = DP_KEY_NEW;
 	return k;
 }
 

@@ -40,14 +40,22 @@ void dp_table_free(struct dp_table *t);
 struct dp_sensor *dp_table_sensor(struct dp_table *t, uint64_t id,
 				  int *created);
 
+/** What dp_table_key() did. */
+enum dp_key_made {
+	DP_KEY_FOUND = 0,       /* it existed */
+	DP_KEY_NEW = 1,         /* added */
+	DP_KEY_NO_HISTORY = 2,  /* not added: the history arena is full */
+};
+
 /**
- * The key (@p s, @p a), added if new (*created = 1) with a history ring of
- * the catalogue's depth and linked into the sensor's keys.
- * @return the entry, or NULL when the table or the history arena is full
- * (*created = 2 for the arena).
+ * The key (@p s, @p a), added if new with a history ring of the
+ * catalogue's depth and linked into the sensor's keys; *@p made says
+ * which (enum dp_key_made).
+ * @return the entry, or NULL when the key table (DP_KEY_FOUND) or the
+ * history arena (DP_KEY_NO_HISTORY) is full.
  */
 struct dp_key *dp_table_key(struct dp_table *t, struct dp_sensor *s,
-			    const struct sp_attr *a, int *created);
+			    const struct sp_attr *a, int *made);
 
 /**
  * Look up @p n (at most RTE_HASH_LOOKUP_BULK_MAX, 64) sensors at once:

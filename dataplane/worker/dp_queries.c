@@ -11,7 +11,7 @@
 
 #include <rte_ethdev.h>
 
-#include "sp_hint.h"
+#include "sp_level.h"
 #include "sp_json.h"
 
 #define QUERY_MAX_SAMPLES 4096

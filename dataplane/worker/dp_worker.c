@@ -94,7 +94,7 @@ static int resolve_keys(struct dp_worker *w, struct dp_sensor *s,
 		}
 		keys[i] = dp_table_key(w->table, s, a, &created);
 		if (keys[i] == NULL) {
-			if (created == 2)
+			if (created == DP_KEY_NO_HISTORY)
 				st->history_full++;
 			goto full;
 		}
@@ -298,10 +298,6 @@ static void handle(struct dp_worker *w, struct rte_mbuf *m, int from_ring,
 	rte_pktmbuf_free(m);
 }
 
-/* Where a plain sensor packet (IPv4 without options, UDP to the sensor
- * port) has its sensor id; anything else is left to dp_net_classify(). */
-#define PEEK_ID_OFF (14 + 20 + 8 + 8)
-
 /*
  * The sensors of the burst's packets this worker owns, looked up together
  * before any packet is applied: rte_hash prefetches every bucket of the
@@ -323,16 +319,9 @@ static void lookup_burst(struct dp_worker *w, struct rte_mbuf **pkts,
 		unsigned int m = 0;
 
 		for (uint16_t i = base; i < end; i++) {
-			const uint8_t *p = rte_pktmbuf_mtod(pkts[i],
-							    const uint8_t *);
-
 			hint[i] = NULL;
-			if (rte_pktmbuf_data_len(pkts[i]) < PEEK_ID_OFF + 8 ||
-			    p[12] != 0x08 || p[13] != 0 || p[14] != 0x45 ||
-			    p[23] != IPPROTO_UDP ||
-			    memcmp(p + 36, &net->sensor_port, 2) != 0)
+			if (!dp_net_peek_sensor_id(net, pkts[i], &ids[m]))
 				continue;
-			ids[m] = sp_get64(p + PEEK_ID_OFF);
 			if (w->sh->nworkers > 1 &&
 			    dp_owner(ids[m], w->sh->nworkers) != w->idx)
 				continue;

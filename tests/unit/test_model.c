@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "dp_model.h"
-#include "sp_hint.h"
+#include "sp_level.h"
 #include "unit.h"
 
 static struct dp_cmd cmds[4096];

@@ -9,7 +9,7 @@
 #include "dp_route.h"
 #include "sp_catalog.h"
 #include "sp_feed.h"
-#include "sp_hint.h"
+#include "sp_level.h"
 #include "unit.h"
 
 struct sent {

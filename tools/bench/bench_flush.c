@@ -13,7 +13,7 @@
 #include "bench.h"
 #include "dp_route.h"
 #include "sp_catalog.h"
-#include "sp_hint.h"
+#include "sp_level.h"
 
 static uint64_t g_sent;
 

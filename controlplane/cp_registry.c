@@ -1,0 +1,273 @@
+/*
+ * cp_registry.c - the node's sensors in Redis (see cp_registry.h).
+ */
+#include "cp_registry.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hiredis/hiredis.h>
+#include <jansson.h>
+
+#include "cp_schema.h"
+
+#define BATCH 256
+
+/* Register a batch of sensors for node ARGV[1]: a sensor nobody owns gets
+ * epoch 1, ours keeps its epoch, another node's moves to us with epoch + 1.
+ * Then one event for what is new. Atomic: a sensor has one owner. */
+static const char CLAIM[] =
+"local out = {}\n"
+"for i = 5, #ARGV do\n"
+"  local id, lcore = string.match(ARGV[i], '(%d+):(%d+)')\n"
+"  local key = ARGV[3] .. 'sensor:' .. id\n"
+"  local cur = redis.call('HMGET', key, 'node', 'epoch')\n"
+"  local epoch = tonumber(cur[2]) or 0\n"
+"  local ch = 's'\n"
+"  if not cur[1] then epoch = 1; ch = 'r'\n"
+"  elseif cur[1] ~= ARGV[1] then epoch = epoch + 1; ch = 'm' end\n"
+"  redis.call('HSET', key, 'node', ARGV[1], 'lcore', lcore,\n"
+"             'last_seen', ARGV[2], 'epoch', epoch, 'idle', 0)\n"
+"  redis.call('HSETNX', key, 'first_seen', ARGV[2])\n"
+"  redis.call('SADD', KEYS[1], id)\n"
+"  if ch ~= 's' then out[#out + 1] = id .. ':' .. epoch .. ':' .. ch end\n"
+"end\n"
+"if #out > 0 then\n"
+"  redis.call('PUBLISH', ARGV[3] .. 'events',\n"
+"             'S ' .. ARGV[1] .. ' ' .. ARGV[4] .. ' ' .. table.concat(out, ' '))\n"
+"end\n"
+"return #out\n";
+
+/* ---- registration ---- */
+
+static void on_claimed(redisAsyncContext *c, void *reply, void *priv)
+{
+	struct cp_node *n = priv;
+	redisReply *r = reply;
+
+	(void)c;
+	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+		n->registry_errors++;
+		if (r)
+			fprintf(stderr, "senseplane-ctld: registry: %s\n",
+				r->str);
+	}
+}
+
+/* Send what waits to be registered, one script call per BATCH. */
+void cp_registry_flush(struct cp_node *n)
+{
+	char nodes_key[CP_KEY_LEN], now_ms[24], t_ns[24];
+	const char *argv[BATCH + 8];
+
+	if (n->npend == 0 || !n->redis.up)
+		return;
+	cp_key_node_sensors(nodes_key, sizeof(nodes_key), n->pfx, n->node);
+	snprintf(now_ms, sizeof(now_ms), "%" PRIu64, cp_node_wall_ns() / 1000000);
+	snprintf(t_ns, sizeof(t_ns), "%" PRIu64, cp_node_wall_ns());
+	for (uint32_t off = 0; off < n->npend; off += BATCH) {
+		uint32_t k = n->npend - off < BATCH ? n->npend - off : BATCH;
+		int argc = 0;
+
+		argv[argc++] = "EVAL";
+		argv[argc++] = CLAIM;
+		argv[argc++] = "1";
+		argv[argc++] = nodes_key;
+		argv[argc++] = n->node;
+		argv[argc++] = now_ms;
+		argv[argc++] = n->pfx;
+		argv[argc++] = t_ns;
+		for (uint32_t i = 0; i < k; i++)
+			argv[argc++] = n->pend[off + i];
+		if (cp_redis_cmdargv(&n->redis, on_claimed, n, argc, argv,
+				     NULL) == 0) {
+			n->registry_writes += k;
+			n->registry_batches++;
+		}
+	}
+	for (uint32_t i = 0; i < n->npend; i++)
+		free(n->pend[i]);
+	n->npend = 0;
+}
+
+void cp_registry_pend(struct cp_node *n, uint64_t sensor, unsigned int worker)
+{
+	char buf[48];
+
+	if (n->npend == n->cap_pend) {
+		uint32_t cap = n->cap_pend ? n->cap_pend * 2 : 1024;
+		char **p = realloc(n->pend, cap * sizeof(*p));
+
+		if (p == NULL)
+			return;
+		n->pend = p;
+		n->cap_pend = cap;
+	}
+	snprintf(buf, sizeof(buf), "%" PRIu64 ":%u", sensor, worker);
+	n->pend[n->npend] = strdup(buf);
+	if (n->pend[n->npend])
+		n->npend++;
+	if (!evtimer_pending(n->t_flush, NULL))
+		cp_node_timer(n->t_flush, 1);   /* batch what comes within 1 ms */
+}
+
+void cp_registry_on_flush(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	cp_registry_flush(arg);
+}
+
+/* The sensor went idle: marked so, and said on the channel. */
+void cp_registry_idle(struct cp_node *n, uint64_t sensor)
+{
+	const struct cp_cache_entry *e = cp_cache_get(&n->cache, sensor);
+	char key[CP_KEY_LEN], chan[CP_KEY_LEN];
+
+	cp_key_sensor(key, sizeof(key), n->pfx, sensor);
+	cp_channel(chan, sizeof(chan), n->pfx);
+	cp_redis_cmd(&n->redis, NULL, NULL, "HSET %s idle 1", key);
+	cp_redis_cmd(&n->redis, NULL, NULL, "PUBLISH %s S %s %" PRIu64
+		     " %" PRIu64 ":%" PRIu64 ":g", chan, n->node, cp_node_wall_ns(),
+		     sensor, e ? e->epoch : 0);
+}
+
+/* Each sensor the dataplane has, a page at a time, then @p done. */
+struct pager {
+	struct cp_node *n;
+	void (*fn)(struct cp_node *, const json_t *row);
+	void (*done)(struct cp_node *);
+};
+
+static void on_page(void *arg, json_t *r, const char *err)
+{
+	struct pager *pg = arg;
+	json_t *s;
+	size_t i;
+
+	(void)err;
+	if (r == NULL) {   /* the link went down: the reconnect starts over */
+		free(pg);
+		return;
+	}
+	json_array_foreach(json_object_get(r, "sensors"), i, s)
+		pg->fn(pg->n, s);
+	if (json_is_true(json_object_get(r, "more")) &&
+	    cp_dplink_call(pg->n->dp, on_page, pg, "sensors 10000 %" PRIu64,
+			   (uint64_t)json_integer_value(json_object_get(r,
+								"next"))) == 0)
+		return;
+	if (pg->done)
+		pg->done(pg->n);
+	free(pg);
+}
+
+void cp_registry_each(struct cp_node *n,
+			   void (*fn)(struct cp_node *, const json_t *row),
+			   void (*done)(struct cp_node *))
+{
+	struct pager *pg = calloc(1, sizeof(*pg));
+
+	if (pg == NULL)
+		return;
+	*pg = (struct pager){ n, fn, done };
+	if (cp_node_dp_send(n, on_page, pg, "sensors 10000 0") < 0)
+		free(pg);
+}
+
+uint64_t cp_registry_row_id(const json_t *row)
+{
+	return (uint64_t)json_integer_value(json_object_get(row, "id"));
+}
+
+static void pend_row(struct cp_node *n, const json_t *row)
+{
+	cp_registry_pend(n, cp_registry_row_id(row), (unsigned int)json_integer_value(
+		json_object_get(row, "worker")));
+}
+
+/* Every sensor the dataplane has: the start and every reconnect. */
+void cp_registry_all(struct cp_node *n)
+{
+	cp_registry_each(n, pend_row, cp_registry_flush);
+}
+
+/* ---- last_seen ---- */
+
+/* last_seen of sensors that are still ours: "ID:MS" each, never back. */
+static const char SEEN[] =
+"for i = 3, #ARGV do\n"
+"  local id, ms = string.match(ARGV[i], '(%d+):(%d+)')\n"
+"  local key = ARGV[2] .. 'sensor:' .. id\n"
+"  local cur = redis.call('HMGET', key, 'node', 'last_seen')\n"
+"  if cur[1] == ARGV[1] and (tonumber(cur[2]) or 0) < tonumber(ms) then\n"
+"    redis.call('HSET', key, 'last_seen', ms) end\n"
+"end\n"
+"return 0\n";
+
+static void flush_seen(struct cp_node *n)
+{
+	const char *argv[BATCH + 8];
+
+	for (uint32_t off = 0; off < n->nseen; off += BATCH) {
+		uint32_t k = n->nseen - off < BATCH ? n->nseen - off : BATCH;
+		int argc = 0;
+
+		argv[argc++] = "EVAL";
+		argv[argc++] = SEEN;
+		argv[argc++] = "0";
+		argv[argc++] = n->node;
+		argv[argc++] = n->pfx;
+		for (uint32_t i = 0; i < k; i++)
+			argv[argc++] = n->seen[off + i];
+		if (cp_redis_cmdargv(&n->redis, NULL, NULL, argc, argv,
+				     NULL) == 0)
+			n->seen_writes += k;
+	}
+	for (uint32_t i = 0; i < n->nseen; i++)
+		free(n->seen[i]);
+	n->nseen = 0;
+}
+
+/* A sensor that sent since the last sweep gets its time written: one
+ * write per active sensor per controlplane.last_seen_s, not per packet. */
+static void seen_row(struct cp_node *n, const json_t *row)
+{
+	double age = json_number_value(json_object_get(row, "age_ms"));
+	uint64_t now_ms = cp_node_wall_ns() / 1000000;
+	char buf[48];
+
+	if (age > n->cfg->cp_last_seen_s * 1000.0 + 1000 || age < 0 ||
+	    (double)now_ms < age)
+		return;
+	if (n->nseen == n->cap_seen) {
+		uint32_t cap = n->cap_seen ? n->cap_seen * 2 : 1024;
+		char **p = realloc(n->seen, cap * sizeof(*p));
+
+		if (p == NULL)
+			return;
+		n->seen = p;
+		n->cap_seen = cap;
+	}
+	snprintf(buf, sizeof(buf), "%" PRIu64 ":%" PRIu64, cp_registry_row_id(row),
+		 now_ms - (uint64_t)age);
+	n->seen[n->nseen] = strdup(buf);
+	if (n->seen[n->nseen])
+		n->nseen++;
+	if (n->nseen >= BATCH)
+		flush_seen(n);
+}
+
+void cp_registry_on_seen(evutil_socket_t fd, short what, void *arg)
+{
+	struct cp_node *n = arg;
+
+	(void)fd;
+	(void)what;
+	if (n->redis.up)
+		cp_registry_each(n, seen_row, flush_seen);
+	cp_node_timer(n->t_seen, n->cfg->cp_last_seen_s * 1000);
+}
+

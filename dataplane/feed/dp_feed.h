@@ -89,7 +89,8 @@ int dp_feed_init(struct dp_feed *f, const struct dp_feed_params *p);
 
 /**
  * Append the samples of record @p r (values as on the wire) for
- * @p sensor_id, in a packet with feed flags @p flags (BACKFILL or 0); @p version is the key's sample count after this record.
+ * @p sensor_id, in a packet with feed flags @p flags (BACKFILL or 0);
+ * @p version is the key's sample count after this record.
  * A record too large for one packet is split by samples over messages,
  * each a valid record with its own t0 and version.
  * @return messages added, or -ENOBUFS when the pool is empty (counted).

@@ -54,7 +54,7 @@ int main(int argc, char **argv)
 		{ "route", suite_route }, { "attn", suite_attn },
 		{ "model", suite_model }, { "viewseq", suite_viewseq },
 		{ "cp", suite_cp }, { "json", suite_json },
-		{ "dplink", suite_dplink },
+		{ "dplink", suite_dplink }, { "allow", suite_allow },
 	};
 	unsigned int failed;
 

@@ -1,7 +1,8 @@
 /*
- * test_table.c - the dataplane's sensor table on a real EAL (--no-huge,
- * its own file prefix): its own binary, since the other suites run EAL-free and
- * under ASan. Covers the bulk lookup the worker does for a whole burst.
+ * test_table.c - the dataplane's suites that need a real EAL (--no-huge,
+ * its own file prefix): its own binary, since the other suites run
+ * EAL-free and under ASan. The table (the bulk lookup the worker does for
+ * a whole burst) here, classify/feed/rtx in test_io.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <rte_hash.h>
 
 #include "dp_table.h"
+#include "test_io.h"
 
 static struct sp_catalog cat;
 static struct dp_table *tab;
@@ -76,7 +78,9 @@ int main(int argc, char **argv)
 		CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {
-		{ "table", NULL, NULL, NULL, NULL, tests }, CU_SUITE_INFO_NULL,
+		{ "table", NULL, NULL, NULL, NULL, tests },
+		{ "io", NULL, NULL, NULL, NULL, (CU_TestInfo *)io_tests },
+		CU_SUITE_INFO_NULL,
 	};
 	struct dp_table_params p = { .name = "unit", .socket = 0,
 				     .max_sensors = 4096, .max_keys = 8192,
@@ -93,6 +97,10 @@ int main(int argc, char **argv)
 	if (sp_catalog_load(&cat, SP_SOURCE_ROOT "/config/attributes.conf",
 			    err, sizeof(err)) < 0) {
 		fprintf(stderr, "table-tests: %s\n", err);
+		return 2;
+	}
+	if (io_setup() < 0) {
+		fprintf(stderr, "table-tests: cannot set up the io suite's port\n");
 		return 2;
 	}
 	tab = dp_table_create(&p);

@@ -23,6 +23,7 @@ void suite_viewseq(void);
 void suite_cp(void);
 void suite_json(void);
 void suite_dplink(void);
+void suite_allow(void);
 
 /** Add a suite called @p name with @p n tests. */
 void unit_add(const char *name, const CU_TestInfo *tests);

@@ -12,6 +12,7 @@
 #include <rte_cycles.h>
 #include <rte_ring.h>
 
+#include "dp_answers.h"
 #include "dp_figures.h"
 #include "dp_owner.h"
 
@@ -53,27 +54,6 @@ void dp_ctl_model_send(void *ctx, uint64_t sensor, const struct dp_cmd *c)
 		post(ctl, dp_owner(sensor, n), c);
 	else
 		dp_ctl_post_all(ctl, c);
-}
-
-/* Parse what a worker wrote: a JSON value, or for DP_Q_SENSORS a bare
- * list of objects. */
-static json_t *parse_answer(const struct dp_query *q)
-{
-	json_error_t je;
-	json_t *v;
-	char *wrapped;
-
-	if (q->kind != DP_Q_SENSORS)
-		return json_loadb(q->buf, q->len, 0, &je);
-	wrapped = malloc(q->len + 2);
-	if (wrapped == NULL)
-		return NULL;
-	wrapped[0] = '[';
-	memcpy(wrapped + 1, q->buf, q->len);
-	wrapped[q->len + 1] = ']';
-	v = json_loadb(wrapped, q->len + 2, 0, &je);
-	free(wrapped);
-	return v;
 }
 
 json_t *dp_ctl_query(struct dp_ctl *ctl, const struct dp_query *tmpl,
@@ -127,15 +107,15 @@ json_t *dp_ctl_query(struct dp_ctl *ctl, const struct dp_query *tmpl,
 			continue;
 		}
 		if (q[w]->rc == 0) {
-			json_t *v = parse_answer(q[w]);
+			json_t *v = dp_answers_json(q[w], ctl->app->cat);
 
 			ctl->last_more |= q[w]->more;
 
 			if (v) {
 				json_array_append_new(all, v);
 			} else {
-				snprintf(err, errlen, "worker %u answered "
-					 "with text that is not JSON", w);
+				snprintf(err, errlen, "worker %u's answer "
+					 "was cut short", w);
 				failed = 1;
 			}
 		} else if (sensor && q[w]->rc == -ENODATA) {

@@ -51,9 +51,54 @@ struct dp_cmd {
 };
 
 enum dp_query_kind {
-	DP_Q_SENSORS,      /* JSON objects of the worker's sensors */
-	DP_Q_HISTORY,      /* samples of one key */
-	DP_Q_ATTENTION,    /* levels of a sensor's keys */
+	DP_Q_SENSORS,      /* the worker's sensors: dp_qa_sensor each */
+	DP_Q_HISTORY,      /* samples of one key: dp_qa_history, samples */
+	DP_Q_ATTENTION,    /* a sensor's keys: dp_qa_attention, keys, routes */
+};
+
+/*
+ * Answers are raw records the worker copies into the query's buffer, one
+ * after the other; the control thread formats them (ctl/dp_answers.h). A
+ * worker never formats text: a page of 20 000 sensors is a memcpy each.
+ */
+struct dp_qa_sensor {
+	uint64_t id, pkts, samples;
+	uint64_t age_ns;           /* since its last packet */
+	uint32_t src_ip;           /* network order */
+	uint16_t src_port;         /* network order */
+	uint16_t nkeys;
+	uint16_t worker;
+	uint8_t level;             /* enum sp_level */
+	uint8_t hint;              /* its last packet set HINT */
+};
+
+struct dp_qa_attention {
+	uint64_t sensor;
+	uint8_t seen, level;
+	uint16_t nkeys;            /* dp_qa_key records follow */
+};
+
+struct dp_qa_key {
+	uint16_t attr;
+	uint8_t level, sub_level;
+	uint16_t nroutes;          /* dp_qa_route records follow */
+};
+
+struct dp_qa_route {
+	uint16_t feed;
+	uint8_t kind;              /* enum dp_out_kind */
+	uint8_t level;
+};
+
+struct dp_qa_history {
+	uint64_t sensor;
+	uint64_t received;         /* samples ever pushed */
+	uint64_t first_version;    /* of the first sample that follows */
+	uint32_t kept;             /* samples held now */
+	uint32_t n;                /* samples that follow */
+	uint16_t attr;
+	uint8_t vtype, dim;
+	uint16_t ssize;            /* then n x (uint64_t t_ns, ssize bytes) */
 };
 
 struct dp_query {
@@ -66,7 +111,7 @@ struct dp_query {
 	uint32_t done;             /* set by the worker (release) */
 	int rc;                    /* 0, or -ENOENT */
 	size_t len, cap;
-	char *buf;                 /* JSON written by the worker */
+	uint8_t *buf;              /* the answer's records (dp_qa_*) */
 	uint32_t count;            /* items written */
 	uint32_t from;             /* SENSORS: first table position */
 	uint8_t more;              /* SENSORS: positions past from + n */

@@ -4,113 +4,105 @@
  */
 #include "dp_queries.h"
 
-#include <inttypes.h>
-#include <stdarg.h>
-#include <stdio.h>
+#include <errno.h>
 #include <string.h>
 
-#include <rte_ethdev.h>
+#include <rte_common.h>
 
-#include "sp_level.h"
-#include "sp_json.h"
-
-#define QUERY_MAX_SAMPLES 4096
-
-static void qprintf(struct dp_query *q, const char *fmt, ...)
+/*
+ * Every answer is raw records copied into the query's buffer (dp_cmd.h);
+ * the control thread formats them. A buffer that fills ends the answer
+ * where it is (the control thread's pages are sized to fit).
+ */
+static void *qput(struct dp_query *q, size_t len)
 {
-	va_list ap;
-	int n;
+	void *p;
 
-	if (q->len >= q->cap)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(q->buf + q->len, q->cap - q->len, fmt, ap);
-	va_end(ap);
-	q->len = n < 0 ? q->cap : RTE_MIN(q->cap, q->len + (size_t)n);
+	if (q->len + len > q->cap) {
+		q->len = q->cap;
+		return NULL;
+	}
+	p = q->buf + q->len;
+	q->len += len;
+	return p;
 }
 
 static void q_sensors(struct dp_worker *w, struct dp_query *q)
 {
-	uint64_t hz = w->sh->clock->hz;
-
 	/* table positions [from, from + n): stable while sensors only come */
 	q->more = dp_table_nsensors(w->table) > q->from + q->n;
 	for (uint32_t i = q->from; i < q->from + q->n; i++) {
 		const struct dp_sensor *s = dp_table_sensor_at(w->table, i);
-		const uint8_t *ip;
+		struct dp_qa_sensor *a;
 
 		if (s == NULL)
 			break;
 		if (!s->seen)
 			continue;
-		ip = (const uint8_t *)&s->src_ip;
-		qprintf(q, "%s{\"id\": %" PRIu64 ", \"worker\": %u, \"pkts\": %"
-			PRIu64 ", \"samples\": %" PRIu64 ", \"keys\": %u, "
-			"\"age_ms\": %.1f, \"level\": \"%s\", \"hint\": %s, "
-			"\"src\": \"%u.%u.%u.%u:%u\"}", q->count ? ", " : "",
-			s->id, w->idx, s->pkts, s->samples, s->nkeys,
-			(double)(w->now_tsc - s->last_tsc) * 1000 / (double)hz,
-			sp_level_name(dp_attn_sensor_level(s)),
-			(s->flags & SP_SFLAG_HINT) ? "true" : "false",
-			ip[0], ip[1], ip[2], ip[3],
-			rte_be_to_cpu_16(s->src_port));
+		a = qput(q, sizeof(*a));
+		if (a == NULL)
+			break;
+		*a = (struct dp_qa_sensor){
+			.id = s->id, .pkts = s->pkts, .samples = s->samples,
+			.age_ns = (uint64_t)((double)(w->now_tsc - s->last_tsc) *
+					     w->sh->clock->ns_per_tsc),
+			.src_ip = s->src_ip, .src_port = s->src_port,
+			.nkeys = s->nkeys, .worker = (uint16_t)w->idx,
+			.level = dp_attn_sensor_level(s),
+			.hint = !!(s->flags & SP_SFLAG_HINT),
+		};
 		q->count++;
 	}
-}
-
-static const char *kind_name(uint8_t kind)
-{
-	static const char *const n[] = { "broadcast", "tier", "sensor",
-					 "lens" };
-
-	return kind < 4 ? n[kind] : "?";
-}
-
-static const char *attr_name(const struct dp_worker *w, uint16_t id)
-{
-	const struct sp_attr *a = sp_catalog_get(w->sh->cat, id);
-
-	return a ? a->name : "?";
 }
 
 static void q_attention(struct dp_worker *w, struct dp_query *q)
 {
 	struct dp_sensor *s = dp_table_sensor_find(w->table, q->sensor_id);
+	struct dp_qa_attention *a;
 
 	if (s == NULL) {
 		q->rc = -ENOENT;
 		return;
 	}
-	qprintf(q, "{\"sensor\": %" PRIu64 ", \"seen\": %s, \"level\": \"%s\","
-		" \"keys\": [", s->id, s->seen ? "true" : "false",
-		sp_level_name(dp_attn_sensor_level(s)));
+	a = qput(q, sizeof(*a));
+	if (a == NULL)
+		return;
+	*a = (struct dp_qa_attention){ .sensor = s->id, .seen = s->seen,
+				       .level = dp_attn_sensor_level(s) };
 	for (const struct dp_key *k = s->keys; k; k = k->sensor_next) {
+		struct dp_qa_key *qk;
+
 		if (q->attr_id && k->attr_id != q->attr_id)
 			continue;
-		qprintf(q, "%s{\"attr\": %u, \"name\": \"%s\", \"level\": "
-			"\"%s\", \"sub_level\": \"%s\", \"routes\": [",
-			q->count++ ? ", " : "", k->attr_id,
-			attr_name(w, k->attr_id), sp_level_name(k->level),
-			sp_level_name(k->sub_level));
+		qk = qput(q, sizeof(*qk));
+		if (qk == NULL)
+			return;
+		*qk = (struct dp_qa_key){ .attr = k->attr_id, .level = k->level,
+					  .sub_level = k->sub_level };
+		a->nkeys++;
 		for (const struct dp_route *rt = k->routes; rt;
-		     rt = rt->key_next)
-			qprintf(q, "{\"feed\": %u, \"kind\": \"%s\", \"level\": "
-				"\"%s\"}%s", rt->out->feed_id,
-				kind_name(rt->out->kind),
-				sp_level_name(rt->level),
-				rt->key_next ? ", " : "");
-		qprintf(q, "]}");
+		     rt = rt->key_next) {
+			struct dp_qa_route *r = qput(q, sizeof(*r));
+
+			if (r == NULL)
+				return;
+			*r = (struct dp_qa_route){ .feed = rt->out->feed_id,
+						   .kind = rt->out->kind,
+						   .level = rt->level };
+			qk->nroutes++;
+		}
 	}
-	qprintf(q, "]}");
+	q->count = a->nkeys;
 }
 
 static void q_history(struct dp_worker *w, struct dp_query *q)
 {
-	static struct dp_hist_sample out[QUERY_MAX_SAMPLES];
+	struct dp_hist_sample *out = w->query_samples;
 	struct dp_key *k = dp_table_key_find(w->table, q->sensor_id,
 					     q->attr_id);
-	uint32_t n, max = RTE_MIN(q->n ? q->n : QUERY_MAX_SAMPLES,
-				  (uint32_t)QUERY_MAX_SAMPLES);
+	uint32_t n, max = RTE_MIN(q->n ? q->n : DP_QUERY_MAX_SAMPLES,
+				  (uint32_t)DP_QUERY_MAX_SAMPLES);
+	struct dp_qa_history *h;
 	uint64_t first = 0;
 
 	if (k == NULL) {
@@ -126,26 +118,25 @@ static void q_history(struct dp_worker *w, struct dp_query *q)
 			: dp_hist_last(&k->hist, max, out);
 	if (!q->by_range)
 		first = k->hist.head - n;
-	qprintf(q, "{\"sensor\": %" PRIu64 ", \"attr\": %u, \"name\": \"%s\", "
-		"\"vtype\": \"%s\", \"dim\": %u, \"kept\": %u, \"received\": %"
-		PRIu64 ", \"first_version\": %" PRIu64 ", \"samples\": [",
-		k->sensor_id, k->attr_id, attr_name(w, k->attr_id),
-		sp_vtype_name(k->vtype), k->dim,
-		dp_hist_count(&k->hist), k->hist.head, first + 1);
+	h = qput(q, sizeof(*h));
+	if (h == NULL)
+		return;
+	*h = (struct dp_qa_history){
+		.sensor = k->sensor_id, .received = k->hist.head,
+		.first_version = first + 1, .kept = dp_hist_count(&k->hist),
+		.attr = k->attr_id, .vtype = k->vtype, .dim = k->dim,
+		.ssize = k->hist.ssize,
+	};
 	for (uint32_t i = 0; i < n; i++) {
-		qprintf(q, "%s[%" PRIu64, i ? ", " : "", out[i].t_ns);
-		/* exact digits; NaN and infinities as sp_json.h says */
-		for (unsigned int j = 0; j < k->dim; j++) {
-			char num[SP_JSON_VALUE_MAX];
+		uint8_t *p = qput(q, 8 + k->hist.ssize);
 
-			sp_json_value(num, sizeof(num), out[i].values,
-				      k->vtype, j);
-			qprintf(q, ", %s", num);
-		}
-		qprintf(q, "]");
+		if (p == NULL)
+			break;
+		memcpy(p, &out[i].t_ns, 8);
+		memcpy(p + 8, out[i].values, k->hist.ssize);
+		h->n++;
 	}
-	qprintf(q, "]}");
-	q->count = n;
+	q->count = h->n;
 }
 
 void dp_queries_answer(struct dp_worker *w, struct dp_query *q)
@@ -158,4 +149,3 @@ void dp_queries_answer(struct dp_worker *w, struct dp_query *q)
 	}
 	__atomic_store_n(&q->done, 1, __ATOMIC_RELEASE);
 }
-

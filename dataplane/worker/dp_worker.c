@@ -561,7 +561,11 @@ int dp_worker_init(struct dp_worker *w, char *err, size_t errlen)
 	w->hint_cap = RTE_MIN(cfg->max_sensors, (uint32_t)DP_HINT_LIST_MAX);
 	w->hint_list = rte_zmalloc_socket("dp_hint_list", (size_t)w->hint_cap *
 			sizeof(void *), RTE_CACHE_LINE_SIZE, socket);
+	w->query_samples = rte_zmalloc_socket("dp_query_samples",
+			DP_QUERY_MAX_SAMPLES * sizeof(struct dp_hist_sample),
+			RTE_CACHE_LINE_SIZE, socket);
 	if (!w->ring || !w->mbox || !w->events || !w->hint_list ||
+	    !w->query_samples ||
 	    dp_rereq_init(w) < 0) {
 		snprintf(err, errlen, "worker %u: out of memory for its rings",
 			 w->idx);
@@ -598,6 +602,7 @@ void dp_worker_fini(struct dp_worker *w)
 	dp_outputs_free(w);
 	dp_rereq_free(w);
 	rte_free(w->hint_list);
+	rte_free(w->query_samples);
 	rte_ring_free(w->mbox);
 	rte_ring_free(w->events);
 	rte_ring_free(w->ring);

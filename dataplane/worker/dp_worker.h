@@ -67,6 +67,8 @@ struct dp_worker {
 	 * whether or not they send (dp_notify_hint_due) */
 	struct dp_sensor **hint_list;
 	uint32_t nhint, hint_cap;
+	/* history queries read back into this (dp_queries) */
+	struct dp_hist_sample *query_samples;
 	struct dp_table *table;
 	struct dp_shared *sh;
 	struct dp_stats *stats;
@@ -128,5 +130,8 @@ int dp_worker_main(void *arg);
 /* Sensors whose hints the tick repeats; past it, a hint is repeated when
  * the sensor's next packet finds it due (counted: hint_list_full). */
 #define DP_HINT_LIST_MAX 65536u
+
+/* The most samples one history query answers. */
+#define DP_QUERY_MAX_SAMPLES 4096u
 
 #endif /* DP_WORKER_H */

@@ -8,32 +8,69 @@
 # stamps (senseplane-bench-iofwd; testpmd's own --latencystats can only be
 # read by a secondary process, which cannot attach to a --no-huge primary).
 #
-#   tools/bench/latency.sh [--seconds S]
+#   tools/bench/latency.sh [--seconds S] [--page]
+#
+# --page (B3c): 100 000 sensors in the capture (the first 1 000 pinned),
+# and at 80 % a second run while a client pages through every sensor
+# (`sensors 20000 FROM`, as fast as it is answered) the whole time: the
+# high tier's latency beside the same run without the client.
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=${SP_BUILD:-$ROOT/build}
 . "$ROOT/tools/lib/veth.sh"
-secs=8
-[ "${1:-}" = "--seconds" ] && secs=$2
+secs=8; page=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --seconds) secs=$2; shift ;;
+    --page) page=1 ;;
+    *) echo "latency.sh: unknown option '$1'" >&2; exit 2 ;;
+    esac
+    shift
+done
 W=$(mktemp -d /tmp/sp-lat.XXXXXX)
 trap 'kill -INT $DP 2>/dev/null && sleep 0.5; rm -rf "$W" /var/run/dpdk/splat-$$ /var/run/dpdk/splatb-$$' EXIT
-"$B/tools/sim/senseplane-sim" --pcap "$W/in.pcap" --count 4000 --quiet
-# run_dp LABEL [LIMIT_PPS]: the dataplane for $secs, every sensor pinned
+big=()
+if [ $page = 1 ]; then
+    "$B/tools/sim/senseplane-sim" --pcap "$W/in.pcap" --count 200000 \
+        --sensors 100000 --attrs heartrate --quiet
+    big=(--set dataplane.max_sensors=131072 --set dataplane.max_keys=262144
+         --set dataplane.history_mb=512)
+    mem=2048
+else
+    "$B/tools/sim/senseplane-sim" --pcap "$W/in.pcap" --count 4000 --quiet
+    mem=1024
+fi
+# run_dp LABEL [LIMIT_PPS [PAGE]]: the dataplane for $secs, sensors 1..1000
+# pinned; with PAGE a client pages through the sensors meanwhile
 run_dp() {
-    "$B/dataplane/senseplane-dp" --no-huge -m 1024 --no-pci -l 0-1 \
+    "$B/dataplane/senseplane-dp" --no-huge -m $mem --no-pci -l 0-1 \
         --file-prefix splat-$$ --vdev "net_pcap0,rx_pcap=$W/in.pcap,infinite_rx=1" \
         -- --set "control.socket=$W/dp.sock" --set "dataplane.rx_limit_pps=${2:-0}" \
-        > "$W/dp.log" 2>&1 &
+        ${big[@]+"${big[@]}"} > "$W/dp.log" 2>&1 &
     DP=$!
     sp_wait_running "$W/dp.log" || exit 1
-    python3 - "$W/dp.sock" "$ROOT/tests/lib" "$secs" "$1" <<'PY'
-import json, sys, time
+    python3 - "$W/dp.sock" "$ROOT/tests/lib" "$secs" "$1" "${3:-0}" <<'PY'
+import json, sys, threading, time
 sys.path.insert(0, sys.argv[2])
 from spctl import Ctl
 c = Ctl(sys.argv[1]); label = sys.argv[4]
 for s in range(1, 1001):
     c.call("pin %d" % s)
 time.sleep(1)
+stop = False
+pages = [0, 0]
+def pager():
+    p = Ctl(sys.argv[1])
+    while not stop:
+        frm = 0
+        while not stop:
+            r = p.call("sensors 20000 %d" % frm)
+            pages[0] += 1; pages[1] += len(r["sensors"])
+            if not r["more"]:
+                break
+            frm = r["next"]
+if sys.argv[5] == "1":
+    threading.Thread(target=pager, daemon=True).start()
 a = c.call("stats")["totals"]; t0 = time.time()
 time.sleep(float(sys.argv[3]))
 b = c.call("stats")["totals"]; dt = time.time() - t0
@@ -44,13 +81,19 @@ print("%s: high tier, every key pinned: %.2f Mpps in, %.0f msgs/s out"
 print("%s: RX burst -> TX burst: p50 %.2f us  p99 %.2f us  p99.9 %.2f us  max %.2f us  (%d bursts)"
       % (label, b["rx_tx_p50_ns"] / 1e3, b["rx_tx_p99_ns"] / 1e3, b["rx_tx_p999_ns"] / 1e3,
          b["rx_tx_max_ns"] / 1e3, b["rx_tx_count"]))
+stop = True
+if sys.argv[5] == "1":
+    print("%s: the client read %d pages, %d sensor rows (%.0f rows/s)"
+          % (label, pages[0], pages[1], pages[1] / dt))
 PY
     kill -INT $DP; wait $DP || true
 }
 run_dp "full rate" | tee "$W/full.txt"
 # BENCHMARKS' point: 80 % of what the worker takes at full rate
 full=$(sed -n 's/.*pinned: \([0-9.]*\) Mpps in.*/\1/p' "$W/full.txt")
-run_dp "at 80 %" "$(python3 -c "print(int($full * 0.8e6))")"
+limit=$(python3 -c "print(int($full * 0.8e6))")
+run_dp "at 80 %" "$limit"
+[ $page = 1 ] && run_dp "at 80 %, paging 100 000 sensors" "$limit" 1
 
 "$B/tools/bench/senseplane-bench-iofwd" --no-huge -m 1024 --no-pci -l 0-1 \
     --file-prefix splatb-$$ --vdev "net_pcap0,rx_pcap=$W/in.pcap,infinite_rx=1" \

@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "cli_print.h"
+#include "cp_actions.h"
 #include "cp_schema.h"
 #include "cp_url.h"
 #include "sp_addr.h"
@@ -74,12 +75,24 @@ static int fail(const char *fmt, const char *a)
 	return 1;
 }
 
-static void publish(struct cl *c, const char *msg)
+/* Run an operation's commands (cp_actions.h) in order; the first error
+ * Redis gives is said and ends it. @return 0 or -1. */
+static int run(struct cl *c, const struct cp_act *a)
 {
-	char chan[CP_KEY_LEN];
+	for (unsigned int i = 0; i < a->n; i++) {
+		redisReply *r = redisCommandArgv(c->r, a->cmd[i].argc,
+						 (const char **)a->cmd[i].argv,
+						 NULL);
 
-	freeReplyObject(cmd(c, "PUBLISH %s %s", cp_channel(chan, sizeof(chan),
-							   c->pfx), msg));
+		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+			fprintf(stderr, "senseplane: Redis: %s\n",
+				r ? r->str : c->r->errstr);
+			freeReplyObject(r);
+			return -1;
+		}
+		freeReplyObject(r);
+	}
+	return 0;
 }
 
 static int nodes(struct cl *c)
@@ -231,6 +244,7 @@ static int whereis(struct cl *c, const char *arg)
 
 static int viewer(struct cl *c, int argc, char **argv)
 {
+	static struct cp_act act;   /* 12 KiB: off the stack */
 	char k[CP_KEY_LEN], k2[CP_KEY_LEN], msg[160];
 	redisReply *r;
 
@@ -281,27 +295,16 @@ static int viewer(struct cl *c, int argc, char **argv)
 		for (size_t i = 0; m && i < m->elements; i++) {
 			uint64_t s;
 			uint16_t a;
-			char sm[96];
 
 			if (cp_sub_member_parse(m->element[i]->str, &s, &a) < 0)
 				continue;
-			freeReplyObject(cmd(c, "DEL %s", cp_key_sub(k, sizeof(k),
-					    c->pfx, argv[2], s, a)));
-			snprintf(sm, sizeof(sm), a ? "%s/%u" : "%s", argv[2], a);
-			freeReplyObject(cmd(c, "SREM %s %s", cp_key_sensor_subs(
-					    k, sizeof(k), c->pfx, s), sm));
-			snprintf(msg, sizeof(msg), "U %s %s %" PRIu64, argv[2],
-				 m->element[i]->str, now_ns());
-			publish(c, msg);
+			cp_act_sub_del(&act, c->pfx, argv[2], s, a, now_ns());
+			run(c, &act);
 		}
 		freeReplyObject(m);
-		freeReplyObject(cmd(c, "DEL %s %s", cp_key_viewer(k, sizeof(k),
-				    c->pfx, argv[2]), cp_key_viewer_subs(k2,
-				    sizeof(k2), c->pfx, argv[2])));
-		freeReplyObject(cmd(c, "SREM %s %s", cp_key_viewers(k,
-				    sizeof(k), c->pfx), argv[2]));
-		snprintf(msg, sizeof(msg), "V %s %" PRIu64, argv[2], now_ns());
-		publish(c, msg);
+		cp_act_viewer_del(&act, c->pfx, argv[2], now_ns());
+		if (run(c, &act) < 0)
+			return 1;
 		printf("ok\n");
 		return 0;
 	}
@@ -321,19 +324,17 @@ static int viewer(struct cl *c, int argc, char **argv)
 			return 2;
 		}
 		level = sp_level_name(va.level);
-		r = cmd(c, "HSETNX %s dest %s", cp_key_viewer(k, sizeof(k),
-			c->pfx, argv[2]), argv[3]);
-		if (r && r->integer == 0) {
+		r = cmd(c, "EXISTS %s", cp_key_viewer(k, sizeof(k), c->pfx,
+						      argv[2]));
+		if (r && r->integer == 1) {
 			freeReplyObject(r);
 			return fail("viewer '%s' exists", argv[2]);
 		}
 		freeReplyObject(r);
-		freeReplyObject(cmd(c, "HSET %s level %s", k, level));
-		freeReplyObject(cmd(c, "HDEL %s error", k));
-		freeReplyObject(cmd(c, "SADD %s %s", cp_key_viewers(k2,
-				    sizeof(k2), c->pfx), argv[2]));
-		snprintf(msg, sizeof(msg), "V %s %" PRIu64, argv[2], now_ns());
-		publish(c, msg);
+		cp_act_viewer_put(&act, c->pfx, argv[2], argv[3], level,
+				  now_ns());
+		if (run(c, &act) < 0)
+			return 1;
 		printf("viewer %s -> %s at %s\n", argv[2], argv[3], level);
 		return 0;
 	}
@@ -344,7 +345,8 @@ static int viewer(struct cl *c, int argc, char **argv)
 
 static int sub(struct cl *c, int argc, char **argv)
 {
-	char k[CP_KEY_LEN], k2[CP_KEY_LEN], msg[200], m[48], sm[96];
+	static struct cp_act act;   /* 12 KiB: off the stack */
+	char k[CP_KEY_LEN], k2[CP_KEY_LEN], msg[200];
 	const char *level = NULL;
 	long ttl = 0;
 	uint64_t s;
@@ -425,11 +427,9 @@ static int sub(struct cl *c, int argc, char **argv)
 	}
 	if (level == NULL)
 		level = r->str;
-	cp_key_sub(k, sizeof(k), c->pfx, argv[2], s, a);
-	cp_sub_member(m, sizeof(m), s, a);
-	snprintf(sm, sizeof(sm), a ? "%s/%u" : "%s", argv[2], a);
 	if (strcmp(argv[1], "rm") == 0) {
-		redisReply *d = cmd(c, "DEL %s", k);
+		redisReply *d = cmd(c, "EXISTS %s", cp_key_sub(k, sizeof(k),
+				    c->pfx, argv[2], s, a));
 
 		if (d == NULL || d->integer == 0) {
 			freeReplyObject(d);
@@ -438,31 +438,22 @@ static int sub(struct cl *c, int argc, char **argv)
 				    argv[2]);
 		}
 		freeReplyObject(d);
-		freeReplyObject(cmd(c, "SREM %s %s", cp_key_viewer_subs(k2,
-				    sizeof(k2), c->pfx, argv[2]), m));
-		freeReplyObject(cmd(c, "SREM %s %s", cp_key_sensor_subs(k2,
-				    sizeof(k2), c->pfx, s), sm));
+		cp_act_sub_del(&act, c->pfx, argv[2], s, a, now_ns());
 	} else {
-		if (ttl)
-			freeReplyObject(cmd(c, "SET %s %s PX %ld", k, level,
-					    ttl));
-		else
-			freeReplyObject(cmd(c, "SET %s %s", k, level));
-		freeReplyObject(cmd(c, "SADD %s %s", cp_key_viewer_subs(k2,
-				    sizeof(k2), c->pfx, argv[2]), m));
-		freeReplyObject(cmd(c, "SADD %s %s", cp_key_sensor_subs(k2,
-				    sizeof(k2), c->pfx, s), sm));
+		cp_act_sub_put(&act, c->pfx, argv[2], s, a, level,
+			       (uint64_t)ttl, now_ns());
 	}
 	freeReplyObject(r);
-	snprintf(msg, sizeof(msg), "U %s %s %" PRIu64, argv[2], m, now_ns());
-	publish(c, msg);
+	if (run(c, &act) < 0)
+		return 1;
 	printf("ok\n");
 	return 0;
 }
 
 static int pin(struct cl *c, int argc, char **argv)
 {
-	char k[CP_KEY_LEN], msg[64], *end;
+	static struct cp_act act;   /* 12 KiB: off the stack */
+	char k[CP_KEY_LEN], *end;
 	uint64_t s;
 	redisReply *r;
 
@@ -480,16 +471,16 @@ static int pin(struct cl *c, int argc, char **argv)
 	}
 	if (argc != 2 || (s = strtoull(argv[1], &end, 10)) == 0 || *end)
 		return 2;
-	r = cmd(c, "%s %s %" PRIu64, strcmp(argv[0], "pin") ? "SREM" : "SADD",
-		k, s);
-	if (r == NULL || r->integer == 0) {
+	r = cmd(c, "SISMEMBER %s %" PRIu64, k, s);
+	if (r == NULL || r->integer == !strcmp(argv[0], "pin")) {
 		freeReplyObject(r);
 		return fail(strcmp(argv[0], "pin") ? "sensor %s is not pinned"
 			    : "sensor %s is pinned already", argv[1]);
 	}
 	freeReplyObject(r);
-	snprintf(msg, sizeof(msg), "P %" PRIu64 " %" PRIu64, s, now_ns());
-	publish(c, msg);
+	cp_act_pin(&act, c->pfx, s, !strcmp(argv[0], "pin"), now_ns());
+	if (run(c, &act) < 0)
+		return 1;
 	printf("ok\n");
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "cp_schema.h"
+#include "cp_actions.h"
 #include "cp_registry.h"
 #include "sp_args.h"
 
@@ -248,30 +249,39 @@ static void on_viewer(redisAsyncContext *c, void *reply, void *priv)
 
 /* Redis came back without our data (restarted empty): what our dataplane
  * holds - its viewers and subscriptions - is written back. */
+/* An operation's commands (cp_actions.h) on our connection, in order. */
+static void run(struct cp_node *n, const struct cp_act *a)
+{
+	for (unsigned int i = 0; i < a->n; i++)
+		cp_redis_cmdargv(&n->redis, NULL, NULL, a->cmd[i].argc,
+				 (const char **)a->cmd[i].argv, NULL);
+}
+
 static void on_restore_viewers(void *arg, json_t *v, const char *err)
 {
+	static struct cp_act act;   /* the loop's only: off the stack */
 	struct cp_node *n = arg;
-	char k1[CP_KEY_LEN], k2[CP_KEY_LEN];
 	json_t *e;
 	size_t i;
 
 	(void)err;
 	json_array_foreach(v ? json_object_get(v, "viewers") : NULL, i, e) {
 		const char *name = json_string_value(json_object_get(e, "name"));
+		const char *dest = json_string_value(json_object_get(e, "dest"));
+		const char *lvl = json_string_value(json_object_get(e, "level"));
 
-		cp_redis_cmd(&n->redis, NULL, NULL, "HSET %s dest %s level %s",
-			     cp_key_viewer(k1, sizeof(k1), n->pfx, name),
-			     json_string_value(json_object_get(e, "dest")),
-			     json_string_value(json_object_get(e, "level")));
-		cp_redis_cmd(&n->redis, NULL, NULL, "SADD %s %s",
-			     cp_key_viewers(k2, sizeof(k2), n->pfx), name);
+		if (name == NULL || dest == NULL || lvl == NULL)
+			continue;
+		cp_act_viewer_put(&act, n->pfx, name, dest, lvl,
+				  cp_node_wall_ns());
+		run(n, &act);
 	}
 }
 
 static void on_restore_subs(void *arg, json_t *s, const char *err)
 {
+	static struct cp_act act;
 	struct cp_node *n = arg;
-	char k1[CP_KEY_LEN], k2[CP_KEY_LEN], m[48];
 	json_t *e;
 	size_t i;
 
@@ -280,31 +290,20 @@ static void on_restore_subs(void *arg, json_t *s, const char *err)
 		const char *name = json_string_value(json_object_get(e,
 								"viewer"));
 		const char *attr = json_string_value(json_object_get(e, "attr"));
+		const char *lvl = json_string_value(json_object_get(e, "level"));
 		const struct sp_attr *at = attr && strcmp(attr, "*") ?
 					   sp_catalog_find(n->cat, attr) : NULL;
-		uint64_t sensor = (uint64_t)json_integer_value(json_object_get(e,
-								"sensor"));
-		uint64_t ttl = (uint64_t)json_integer_value(json_object_get(e,
-								"ttl_ms"));
-		uint16_t a = at ? (uint16_t)at->id : 0;
-		char sm[CP_NAME_MAX + 8];
 
-		cp_key_sub(k1, sizeof(k1), n->pfx, name, sensor, a);
-		if (ttl)
-			cp_redis_cmd(&n->redis, NULL, NULL, "SET %s %s PX %"
-				     PRIu64, k1, json_string_value(
-				     json_object_get(e, "level")), ttl);
-		else
-			cp_redis_cmd(&n->redis, NULL, NULL, "SET %s %s", k1,
-				     json_string_value(json_object_get(e,
-								"level")));
-		cp_redis_cmd(&n->redis, NULL, NULL, "SADD %s %s",
-			     cp_key_viewer_subs(k2, sizeof(k2), n->pfx, name),
-			     cp_sub_member(m, sizeof(m), sensor, a));
-		snprintf(sm, sizeof(sm), a ? "%s/%u" : "%s", name, a);
-		cp_redis_cmd(&n->redis, NULL, NULL, "SADD %s %s",
-			     cp_key_sensor_subs(k2, sizeof(k2), n->pfx, sensor),
-			     sm);
+		if (name == NULL || lvl == NULL)
+			continue;
+		cp_act_sub_put(&act, n->pfx, name,
+			       (uint64_t)json_integer_value(json_object_get(e,
+								"sensor")),
+			       at ? (uint16_t)at->id : 0, lvl,
+			       (uint64_t)json_integer_value(json_object_get(e,
+								"ttl_ms")),
+			       cp_node_wall_ns());
+		run(n, &act);
 	}
 }
 

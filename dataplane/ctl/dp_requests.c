@@ -447,6 +447,8 @@ static json_t *h_stats(struct dp_ctl *ctl, int argc, char **argv)
 		"rx_tx_p99_ns", (json_int_t)sp_histo_pct(&rxtx, 99),
 		"rx_tx_p999_ns", (json_int_t)sp_histo_pct(&rxtx, 99.9),
 		"rx_tx_max_ns", (json_int_t)rxtx.max_ns));
+	/* two answers give the percentiles of the time between (latency.sh) */
+	json_object_set_new(totals, "rx_tx_buckets", buckets_json(&rxtx));
 	return json_pack("{s:b, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:I}",
 			 "ok", 1, "workers", app->nworkers, "totals", totals,
 			 "tiers", tiers, "lenses", lenses, "viewers", viewers,

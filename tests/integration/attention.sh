@@ -94,32 +94,31 @@ for l in open(sys.argv[1]):
 dpstat() {   # dpstat TIER FIELD: the dataplane's own figure
     echo "$stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["tiers"][sys.argv[1]][sys.argv[2]])' "$1" "$2"
 }
-within() { python3 -c "import sys; print('yes' if $2 <= $1 <= $3 else 'no (%s)' % $1)"; }
 
 t_check "routing memory grew with a viewer" "$((mem_during > mem_before))" 1
 t_check "routing memory back after viewer rm" "$mem_after" "$mem_before"
-t_check "medium tier flush gaps min (ms)" "$(within "$(feed "$T_DIR/tiers.json" 2 flush_min_ms)" 45 55)" yes
-t_check "medium tier flush gaps max (ms)" "$(within "$(feed "$T_DIR/tiers.json" 2 flush_max_ms)" 45 55)" yes
-t_check "low tier flush gaps min (ms)" "$(within "$(feed "$T_DIR/tiers.json" 1 flush_min_ms)" 190 210)" yes
-t_check "low tier flush gaps max (ms)" "$(within "$(feed "$T_DIR/tiers.json" 1 flush_max_ms)" 190 210)" yes
-t_check "medium lens flush gaps max (ms)" "$(within "$(feed "$T_DIR/M.json" "$(lens_id M)" flush_max_ms)" 45 55)" yes
-t_check "low lens flush gaps max (ms)" "$(within "$(feed "$T_DIR/L.json" "$(lens_id L)" flush_max_ms)" 190 210)" yes
+t_check "medium tier flush gaps min (ms)" "$(t_within "$(feed "$T_DIR/tiers.json" 2 flush_min_ms)" 45 55)" yes
+t_check "medium tier flush gaps max (ms)" "$(t_within "$(feed "$T_DIR/tiers.json" 2 flush_max_ms)" 45 55)" yes
+t_check "low tier flush gaps min (ms)" "$(t_within "$(feed "$T_DIR/tiers.json" 1 flush_min_ms)" 190 210)" yes
+t_check "low tier flush gaps max (ms)" "$(t_within "$(feed "$T_DIR/tiers.json" 1 flush_max_ms)" 190 210)" yes
+t_check "medium lens flush gaps max (ms)" "$(t_within "$(feed "$T_DIR/M.json" "$(lens_id M)" flush_max_ms)" 45 55)" yes
+t_check "low lens flush gaps max (ms)" "$(t_within "$(feed "$T_DIR/L.json" "$(lens_id L)" flush_max_ms)" 190 210)" yes
 # Staleness the appliance adds (newest sample's arrival -> its send) is the
 # dataplane's own histogram; at the viewer the age also holds the sensor's
 # and the host's scheduling, so p99 is checked there and the max printed.
-t_check "high: held back at most 5 ms (dataplane max, us)" "$(within "$(dpstat high stale_max_us)" 0 5000)" yes
-t_check "medium: held back at most 55 ms (dataplane max, us)" "$(within "$(dpstat medium stale_max_us)" 0 55000)" yes
-t_check "low: held back at most 205 ms (dataplane max, us)" "$(within "$(dpstat low stale_max_us)" 0 205000)" yes
+t_check "high: held back at most 5 ms (dataplane max, us)" "$(t_within "$(dpstat high stale_max_us)" 0 5000)" yes
+t_check "medium: held back at most 55 ms (dataplane max, us)" "$(t_within "$(dpstat medium stale_max_us)" 0 55000)" yes
+t_check "low: held back at most 205 ms (dataplane max, us)" "$(t_within "$(dpstat low stale_max_us)" 0 205000)" yes
 rxtx() { echo "$stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["totals"]["rx_tx_"+sys.argv[1]])' "$1"; }
 t_check "RX->TX latency recorded for high-tier sends" "$(( $(rxtx count) > 0 ))" 1
 # only bursts that received something and sent high output are timed
 t_check "RX->TX timed bursts <= packets received" \
     "$(( $(rxtx count) <= $(echo "$stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["totals"]["rx_pkts"])') ))" 1
-t_check "RX->TX p99 within 5 ms (us)" "$(within "$(( $(rxtx p99_ns) / 1000 ))" 0 5000)" yes
+t_check "RX->TX p99 t_within 5 ms (us)" "$(t_within "$(( $(rxtx p99_ns) / 1000 ))" 0 5000)" yes
 t_log "RX->TX latency: p50 $(( $(rxtx p50_ns) / 1000 )) us, p99 $(( $(rxtx p99_ns) / 1000 )) us, max $(( $(rxtx max_ns) / 1000 )) us over $(rxtx count) bursts"
-t_check "high tier: age at the viewer p99 (ms)" "$(within "$(feed "$T_DIR/tiers.json" 3 age_p99_ms)" 0 5)" yes
-t_check "medium tier: age at the viewer max (ms)" "$(within "$(feed "$T_DIR/tiers.json" 2 age_max_ms)" 0 55)" yes
-t_check "low tier: age at the viewer max (ms)" "$(within "$(feed "$T_DIR/tiers.json" 1 age_max_ms)" 0 205)" yes
+t_check "high tier: age at the viewer p99 (ms)" "$(t_within "$(feed "$T_DIR/tiers.json" 3 age_p99_ms)" 0 5)" yes
+t_check "medium tier: age at the viewer max (ms)" "$(t_within "$(feed "$T_DIR/tiers.json" 2 age_max_ms)" 0 55)" yes
+t_check "low tier: age at the viewer max (ms)" "$(t_within "$(feed "$T_DIR/tiers.json" 1 age_max_ms)" 0 205)" yes
 t_log "age at the viewer, max: high $(feed "$T_DIR/tiers.json" 3 age_max_ms) ms, medium $(feed "$T_DIR/tiers.json" 2 age_max_ms) ms, low $(feed "$T_DIR/tiers.json" 1 age_max_ms) ms"
 t_check "no data from unsubscribed sensors (max id seen)" \
     "$(($(t_json "$T_DIR/tiers.json" sensor_max) <= 30 || $(t_json "$T_DIR/tiers.json" sensor_max) == 35))" 1
@@ -137,7 +136,7 @@ rfeed=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["by_feed
 first=$(feed "$T_DIR/R.json" "$rfeed" first_data_ns)
 delay_us=$(( (first - raise_t0) / 1000 ))
 t_log "raise -> first message on the lens: $delay_us us (request answered after $(( (raise_t1 - raise_t0) / 1000 )) us)"
-t_check "raised attention delivered within 1 ms" "$(within "$delay_us" 0 1000)" yes
+t_check "raised attention delivered t_within 1 ms" "$(t_within "$delay_us" 0 1000)" yes
 t_check "raise backfilled history" "$(($(feed "$T_DIR/R.json" "$rfeed" backfill_msgs) > 0))" 1
 echo "$stats" | python3 -c 'import json,sys
 s=json.load(sys.stdin)

@@ -15,10 +15,7 @@ run() {   # run EXPECTED_EXIT ARGS...: the exit code and output kept
     "$CLI" --socket "$SOCK" "$@" > "$T_DIR/out" 2> "$T_DIR/err" || rc=$?
     t_check "senseplane $* (exit)" "$rc" "$want"
 }
-json() { python3 -c 'import json,sys
-v=json.load(open(sys.argv[1]))
-for k in sys.argv[2].split("."): v=v[int(k)] if isinstance(v,list) else v[k]
-print(v)' "$T_DIR/out" "$1"; }
+json() { t_json "$T_DIR/out" "$1"; }
 
 run 0 status
 t_check "status names the dataplane" "$(grep -c 'senseplane-dp' "$T_DIR/out")" 1
@@ -32,7 +29,7 @@ run 0 sub add wall 42/ecg --ttl 60000
 run 0 sub add desk 42 medium
 run 0 --json sub ls
 t_check "sub ls --json: two subscriptions" \
-    "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["subs"]))' "$T_DIR/out")" 2
+    "$(json subs.#)" 2
 t_check "sub ls --json: ttl counts down" \
     "$(python3 -c 'import json,sys; s=[x for x in json.load(open(sys.argv[1]))["subs"] if x["viewer"]=="wall"][0]; print(0 < s["ttl_ms"] <= 60000)' "$T_DIR/out")" True
 run 0 viewer ls --json
@@ -45,20 +42,20 @@ t_check "pins --json" "$(json pins.0)" 7
 run 0 unpin 7
 run 1 unpin 7
 run 0 --json attention 42
-t_check "attention of a sensor not seen yet" "$(json attention.seen)" False
+t_check "attention of a sensor not seen yet" "$(json attention.seen)" false
 run 1 history 42/ecg last 10
 t_check "history of an unknown sensor: reason" "$(grep -c "not known" "$T_DIR/err")" 1
 run 0 sensors
 run 0 --json flags
-t_check "flags: attention on" "$(json flags.attention)" True
+t_check "flags: attention on" "$(json flags.attention)" true
 run 0 flags set backfill off
 run 0 --json flags
-t_check "flags set backfill off" "$(json flags.backfill)" False
+t_check "flags set backfill off" "$(json flags.backfill)" false
 run 2 flags set turbo on
 run 0 feeds
 t_check "feeds lists the tiers" "$(grep -c tier "$T_DIR/out")" 3
 run 0 --json stats
-t_check "stats --json: two viewers" "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["viewers"]))' "$T_DIR/out")" 2
+t_check "stats --json: two viewers" "$(json viewers.#)" 2
 run 0 stats
 run 0 top --count 2 --interval 100
 t_check "top prints the tiers" "$(grep -c '^high' "$T_DIR/out")" 2

@@ -29,8 +29,6 @@ sim() {   # sim NAME SECONDS SENSORS: 3 attributes at 20 Hz each
         --attrs heartrate,accelerometer,ecg --seconds "$2" --quiet \
         --summary "$T_DIR/$1.json"
 }
-j() { t_json "$@"; }
-lt() { python3 -c "import sys; print('yes' if $1 <= $2 else 'no (%s > %s)' % ($1, $2))"; }
 
 # ---- A: a burst of 1 000 messages
 start_dp --set reliability.retransmit_pkts=1024
@@ -43,13 +41,13 @@ $CTL "loss set burst=1000 feed=0" > /dev/null
 wait "$SIMPID"
 sleep 0.5
 wait "$VPID" || true
-t_log "A: burst of $(j "$T_DIR/a.json" lost_gone)+$(j "$T_DIR/a.json" recovered_rereq) messages recovered, gap -> filled max $(j "$T_DIR/a.json" recover_max_ms) ms"
+t_log "A: burst of $(t_json "$T_DIR/a.json" lost_gone)+$(t_json "$T_DIR/a.json" recovered_rereq) messages recovered, gap -> filled max $(t_json "$T_DIR/a.json" recover_max_ms) ms"
 t_check "A: >= 1000 messages recovered by re-request" \
-    "$(( $(j "$T_DIR/a.json" recovered_rereq) >= 1000 ))" 1
-t_check "A: recovered within 10 ms" "$(lt "$(j "$T_DIR/a.json" recover_max_ms)" 10)" yes
-t_check "A: delivered = sent (samples)" "$(j "$T_DIR/a.json" samples)" "$(j "$T_DIR/simA.json" samples)"
-t_check "A: digest" "$(j "$T_DIR/a.json" digest)" "$(j "$T_DIR/simA.json" digest)"
-t_check "A: nothing lost" "$(j "$T_DIR/a.json" missing)" 0
+    "$(( $(t_json "$T_DIR/a.json" recovered_rereq) >= 1000 ))" 1
+t_check "A: recovered within 10 ms" "$(t_le "$(t_json "$T_DIR/a.json" recover_max_ms)" 10)" yes
+t_check "A: delivered = sent (samples)" "$(t_json "$T_DIR/a.json" samples)" "$(t_json "$T_DIR/simA.json" samples)"
+t_check "A: digest" "$(t_json "$T_DIR/a.json" digest)" "$(t_json "$T_DIR/simA.json" digest)"
+t_check "A: nothing lost" "$(t_json "$T_DIR/a.json" missing)" 0
 
 # ---- B: random loss with reordering
 for pct in 1 5; do
@@ -63,12 +61,12 @@ for pct in 1 5; do
     wait "$VPID" || true
     after=$($CTL loss | python3 -c 'import json,sys; print(json.load(sys.stdin)["dropped_bytes"])')
     lost=$((after - before))
-    t_log "B $pct %: $(j "$T_DIR/b$pct.json" gaps) gaps, $(j "$T_DIR/b$pct.json" recovered_rereq) recovered, $(j "$T_DIR/b$pct.json" delivered_late) late; answers $(j "$T_DIR/b$pct.json" rtx_bytes) B for $lost B lost; requests $(j "$T_DIR/b$pct.json" rereq_bytes) B; recovery p99 $(j "$T_DIR/b$pct.json" recover_p99_ms) ms"
-    t_check "B $pct %: nothing unrecoverable" "$(j "$T_DIR/b$pct.json" missing)" 0
-    t_check "B $pct %: delivered = sent" "$(j "$T_DIR/b$pct.json" samples)" "$(j "$T_DIR/simB$pct.json" samples)"
-    t_check "B $pct %: digest" "$(j "$T_DIR/b$pct.json" digest)" "$(j "$T_DIR/simB$pct.json" digest)"
+    t_log "B $pct %: $(t_json "$T_DIR/b$pct.json" gaps) gaps, $(t_json "$T_DIR/b$pct.json" recovered_rereq) recovered, $(t_json "$T_DIR/b$pct.json" delivered_late) late; answers $(t_json "$T_DIR/b$pct.json" rtx_bytes) B for $lost B lost; requests $(t_json "$T_DIR/b$pct.json" rereq_bytes) B; recovery p99 $(t_json "$T_DIR/b$pct.json" recover_p99_ms) ms"
+    t_check "B $pct %: nothing unrecoverable" "$(t_json "$T_DIR/b$pct.json" missing)" 0
+    t_check "B $pct %: delivered = sent" "$(t_json "$T_DIR/b$pct.json" samples)" "$(t_json "$T_DIR/simB$pct.json" samples)"
+    t_check "B $pct %: digest" "$(t_json "$T_DIR/b$pct.json" digest)" "$(t_json "$T_DIR/simB$pct.json" digest)"
     t_check "B $pct %: loss was injected" "$(( lost > 0 ))" 1
-    t_check "B $pct %: answers <= 2x bytes lost" "$(lt "$(j "$T_DIR/b$pct.json" rtx_bytes)" $((2 * lost)))" yes
+    t_check "B $pct %: answers <= 2x bytes lost" "$(t_le "$(t_json "$T_DIR/b$pct.json" rtx_bytes)" $((2 * lost)))" yes
 done
 t_stop "$DPPID" 20 || true
 t_check_mbufs
@@ -84,11 +82,11 @@ $CTL "loss set burst=3000 feed=0" > /dev/null
 wait "$SIMPID"
 sleep 0.5
 wait "$VPID" || true
-t_log "C: $(j "$T_DIR/c.json" lost_gone) messages gone, history gave $(j "$T_DIR/c.json" history_samples) samples over $(j "$T_DIR/c.json" history_keys) keys"
+t_log "C: $(t_json "$T_DIR/c.json" lost_gone) messages gone, history gave $(t_json "$T_DIR/c.json" history_samples) samples over $(t_json "$T_DIR/c.json" history_keys) keys"
 t_check "C: unrecoverable by re-request, said so" "$(grep -c 'unrecoverable by re-request (no longer buffered): reading history' "$T_DIR/c.log" | awk '{print ($1 > 0)}')" 1
-t_check "C: history filled the keys" "$(( $(j "$T_DIR/c.json" history_samples) > 0 ))" 1
-t_check "C: nothing missing at the end (distinct samples)" "$(j "$T_DIR/c.json" unique_samples)" "$(j "$T_DIR/simC.json" samples)"
-t_check "C: digest" "$(j "$T_DIR/c.json" digest)" "$(j "$T_DIR/simC.json" digest)"
+t_check "C: history filled the keys" "$(( $(t_json "$T_DIR/c.json" history_samples) > 0 ))" 1
+t_check "C: nothing missing at the end (distinct samples)" "$(t_json "$T_DIR/c.json" unique_samples)" "$(t_json "$T_DIR/simC.json" samples)"
+t_check "C: digest" "$(t_json "$T_DIR/c.json" digest)" "$(t_json "$T_DIR/simC.json" digest)"
 
 # ---- D: hostile re-requests while sensors stream (a small budget per
 # requester: 200 kB/s)
@@ -118,10 +116,10 @@ t_check "D: every request received is accounted for" \
 t_check "D: the not-allowed ones all counted denied" "$(d rereq_denied)" 50000
 t_check "D: malformed ones counted" "$(( $(d rereq_bad) >= 33000 ))" 1
 t_check "D: per-requester budget holds (bytes <= rate x time + one request)" \
-    "$(lt "$ok_bytes" "$(python3 -c "print(int(200000 * $ok_secs + 65536 + 200000))")")" yes
+    "$(t_le "$ok_bytes" "$(python3 -c "print(int(200000 * $ok_secs + 65536 + 200000))")")" yes
 t_check "D: budget refused some" "$(( $(d rereq_limited) > 0 ))" 1
 t_check "D: sensor path dropped nothing" "$(d drops)/$(d seq_gaps)" 0/0
-t_check "D: viewer got every sample" "$(j "$T_DIR/d.json" samples)" "$(j "$T_DIR/simD.json" samples)"
+t_check "D: viewer got every sample" "$(t_json "$T_DIR/d.json" samples)" "$(t_json "$T_DIR/simD.json" samples)"
 
 # ---- E: the dataplane restarts under a running viewer
 t_view "$NS" e --seconds 8 239.77.0.1:7500
@@ -146,7 +144,7 @@ PY
 read -r sessions seen_ms missing order < "$T_DIR/e.txt"
 t_log "E: $sessions sessions; the new one seen $seen_ms ms after the dataplane was running again"
 t_check "E: two sessions, apart" "$sessions" 2
-t_check "E: new session seen within 1 s" "$(lt "$seen_ms" 1000)" yes
+t_check "E: new session seen within 1 s" "$(t_le "$seen_ms" 1000)" yes
 t_check "E: no gaps within either session" "$missing" 0
 t_check "E: no message out of order" "$order" 0
 t_stop "$DPPID" 20 || true

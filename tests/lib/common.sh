@@ -44,12 +44,53 @@ t_check() {
     fi
 }
 
-# t_json FILE KEY: a value of a flat JSON object (dots go into objects).
+# t_json FILE PATH: a value of a JSON document ("-" for standard input).
+# PATH goes in by dots: object keys, list indices ("subs.0.sensor"); a
+# final "#" gives a length ("subs.#"). Missing: 0. Booleans: true/false.
 t_json() {
-    python3 -c 'import json,sys
-v=json.load(open(sys.argv[1]))
-for k in sys.argv[2].split("."): v=v.get(k,0) if isinstance(v,dict) else 0
-print(str(v).lower() if isinstance(v,bool) else v)' "$1" "$2"
+    python3 - "$1" "$2" <<'PY'
+import json, sys
+doc = json.load(sys.stdin if sys.argv[1] == "-" else open(sys.argv[1]))
+v = doc
+for k in sys.argv[2].split("."):
+    if k == "#":
+        v = len(v) if isinstance(v, (list, dict)) else 0
+    elif isinstance(v, list):
+        v = v[int(k)] if k.lstrip("-").isdigit() and -len(v) <= int(k) < len(v) else 0
+    elif isinstance(v, dict):
+        v = v.get(k, 0)
+    else:
+        v = 0
+print(str(v).lower() if isinstance(v, bool) else v)
+PY
+}
+
+# t_within VALUE LO HI: "yes" when LO <= VALUE <= HI, else "no (VALUE)".
+t_within() {
+    python3 -c "import sys; v = float(sys.argv[1]); print('yes' if float(sys.argv[2]) <= v <= float(sys.argv[3]) else 'no (%s)' % sys.argv[1])" "$1" "$2" "$3"
+}
+
+# t_le A B: "yes" when A <= B, else "no (A > B)".
+t_le() {
+    python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print('yes' if a <= b else 'no (%s > %s)' % (sys.argv[1], sys.argv[2]))" "$1" "$2"
+}
+
+# t_true EXPR: "yes" when the Python expression EXPR is true, else "no".
+t_true() { python3 -c "import sys; print('yes' if ($1) else 'no')"; }
+
+# t_expect NAME EXIT_CODE PATTERN COMMAND...: run COMMAND, check its exit
+# code and that its output (stdout and stderr) has PATTERN.
+t_expect() {
+    local name=$1 code=$2 pat=$3 rc=0; shift 3
+    "$@" > "$T_DIR/expect.out" 2>&1 || rc=$?
+    t_check "$name: exit code" "$rc" "$code"
+    if grep -q -- "$pat" "$T_DIR/expect.out"; then
+        printf '  ok   %s: says "%s"\n' "$name" "$pat"
+    else
+        printf '  FAIL %s: output lacks "%s":\n' "$name" "$pat"
+        head -5 "$T_DIR/expect.out"
+        T_FAILS=$((T_FAILS + 1))
+    fi
 }
 
 # t_wait_for FILE PATTERN SECONDS: wait until FILE contains PATTERN.

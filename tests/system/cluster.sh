@@ -15,8 +15,6 @@
 
 RPORT=6395
 RURL=redis://127.0.0.1:$RPORT/0
-j() { t_json "$@"; }
-ok() { python3 -c "import sys; print('yes' if $1 else 'no')"; }
 
 t_redis redis $RPORT --appendonly yes --appendfsync always
 # the test's own kills and restarts are not failures to report
@@ -56,13 +54,13 @@ SIMB=$!; T_PIDS+=("$SIMB")
 sleep 2
 t_api 7462 ctld > "$T_DIR/b.json"
 t_api 7462 "whereis 7" > "$T_DIR/w7.json"
-t_log "1: node B saw node A's registrations $(j "$T_DIR/b.json" discovery_lag_p50_ms) ms after they were published (p50), p99 $(j "$T_DIR/b.json" discovery_lag_p99_ms) ms"
-t_check "1: node B's cache has sensor 7 on node A" "$(j "$T_DIR/w7.json" node)/$(j "$T_DIR/w7.json" source)" nodeA/cache
-t_check "1: cross-node visibility p99 <= 10 ms" "$(ok "$(j "$T_DIR/b.json" discovery_lag_p99_ms) <= 10")" yes
-t_check "1: node B's cache holds both nodes' sensors" "$(j "$T_DIR/b.json" cache_sensors)" 100
+t_log "1: node B saw node A's registrations $(t_json "$T_DIR/b.json" discovery_lag_p50_ms) ms after they were published (p50), p99 $(t_json "$T_DIR/b.json" discovery_lag_p99_ms) ms"
+t_check "1: node B's cache has sensor 7 on node A" "$(t_json "$T_DIR/w7.json" node)/$(t_json "$T_DIR/w7.json" source)" nodeA/cache
+t_check "1: cross-node visibility p99 <= 10 ms" "$(t_true "$(t_json "$T_DIR/b.json" discovery_lag_p99_ms) <= 10")" yes
+t_check "1: node B's cache holds both nodes' sensors" "$(t_json "$T_DIR/b.json" cache_sensors)" 100
 t_api 7461 "whereis 7" > "$T_DIR/a7.json"
-t_check "1: node A answers locally for its own" "$(j "$T_DIR/a7.json" source)" local
-t_check "1: whereis from the cache p99 <= 1 us" "$(ok "$(j "$T_DIR/b.json" whereis_p99_ns) <= 1000")" yes
+t_check "1: node A answers locally for its own" "$(t_json "$T_DIR/a7.json" source)" local
+t_check "1: whereis from the cache p99 <= 1 us" "$(t_true "$(t_json "$T_DIR/b.json" whereis_p99_ns) <= 1000")" yes
 "$CLI" --redis "$RURL" --json nodes > "$T_DIR/nodes.json"
 t_check "1: CLI nodes: two, alive, 50 sensors each" \
     "$(python3 -c 'import json,sys; print(sorted((n["node"], n["alive"], n["sensors"]) for n in json.load(open(sys.argv[1]))["nodes"]))' "$T_DIR/nodes.json")" \
@@ -92,9 +90,9 @@ t_view "spt-clA-$$" wall --seconds 5 239.79.0.1:7601
 "$CLI" --redis "$RURL" sub add wall 5/heartrate > /dev/null
 sleep 4.5
 wait "$VPID" || true
-t_check "2: the lens on node A carries sensor 5 only" "$(j "$T_DIR/wall.json" sensor_min)-$(j "$T_DIR/wall.json" sensor_max)" 5-5
+t_check "2: the lens on node A carries sensor 5 only" "$(t_json "$T_DIR/wall.json" sensor_min)-$(t_json "$T_DIR/wall.json" sensor_max)" 5-5
 t_check "2: at high, every sample (about 10/s for ~4 s)" \
-    "$(ok "$(j "$T_DIR/wall.json" samples) >= 35 and $(j "$T_DIR/wall.json" version_skips) == 0 and $(j "$T_DIR/wall.json" conflated_skips) == 0")" yes
+    "$(t_true "$(t_json "$T_DIR/wall.json" samples) >= 35 and $(t_json "$T_DIR/wall.json" version_skips) == 0 and $(t_json "$T_DIR/wall.json" conflated_skips) == 0")" yes
 "$CLI" --redis "$RURL" --json attention 5 > "$T_DIR/att5.json"
 t_check "2: node A's dataplane routes 5/heartrate to the lens at high" \
     "$(python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["attention"]; k=[k for k in a["keys"] if k["attr"]==3][0]; print(sorted(r["level"] for r in k["routes"] if r["kind"]=="lens"))' "$T_DIR/att5.json")" "['high']"
@@ -142,7 +140,7 @@ for _ in $(seq 1 100); do
     sleep 0.05
 done
 t_log "3: node A says node B is down $gone_ms ms after its daemon was killed (TTL 3000 ms)"
-t_check "3: within TTL + 1 s" "$(ok "${gone_ms:-99999} <= 4000")" yes
+t_check "3: within TTL + 1 s" "$(t_true "${gone_ms:-99999} <= 4000")" yes
 t_check "3: node B's key is gone" "$(redis-cli -p $RPORT exists sp:node:nodeB)" 0
 t_check "3: no sensor in two nodes' sets" \
     "$(redis-cli -p $RPORT sintercard 2 sp:node:nodeA:sensors sp:node:nodeB:sensors)" 0
@@ -188,7 +186,7 @@ for _ in $(seq 1 300); do
     sleep 0.1
 done
 t_log "4: Redis restarted empty: nodes, 100 sensors and the viewer back after $back ms"
-t_check "4: all state back within 30 s" "$(ok "${back:-99999} <= 30000")" yes
+t_check "4: all state back within 30 s" "$(t_true "${back:-99999} <= 30000")" yes
 t_check "4: the subscription restored from the dataplane" "$(subs_redis)" "$(subs_dp)"
 
 # ---- 5: ACL user and a wrong password

@@ -2,8 +2,10 @@
  * test_cp.c - the control plane's pure parts: Redis URLs, key names,
  * subscription members, event messages.
  */
+#include <stdio.h>
 #include <string.h>
 
+#include "cp_actions.h"
 #include "cp_cache.h"
 #include "cp_schema.h"
 #include "cp_url.h"
@@ -147,6 +149,57 @@ static void test_cache(void)
 	cp_cache_free(&c);
 }
 
+/* Command @p i of @p a joined with spaces. */
+static const char *joined(const struct cp_act *a, unsigned int i)
+{
+	static char buf[1024];
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (int w = 0; i < a->n && w < a->cmd[i].argc; w++)
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s",
+					w ? " " : "", a->cmd[i].argv[w]);
+	return buf;
+}
+
+/* Every write an operation makes, word for word (SCHEMA.md): the CLI's
+ * cluster mode and the daemon's restore both run these. */
+static void test_actions(void)
+{
+	static struct cp_act a;
+
+	cp_act_sub_put(&a, "sp:", "wall", 42, 3, "high", 5000, 77);
+	CU_ASSERT_EQUAL_FATAL(a.n, 4);
+	CU_ASSERT_STRING_EQUAL(joined(&a, 0), "SET sp:sub:wall:42/3 high PX 5000");
+	CU_ASSERT_STRING_EQUAL(joined(&a, 1), "SADD sp:viewer:wall:subs 42/3");
+	CU_ASSERT_STRING_EQUAL(joined(&a, 2), "SADD sp:sensor:42:subs wall/3");
+	CU_ASSERT_STRING_EQUAL(joined(&a, 3), "PUBLISH sp:events U wall 42/3 77");
+	cp_act_sub_put(&a, "sp:", "wall", 42, 0, "low", 0, 78);
+	CU_ASSERT_STRING_EQUAL(joined(&a, 0), "SET sp:sub:wall:42 low");
+	CU_ASSERT_STRING_EQUAL(joined(&a, 2), "SADD sp:sensor:42:subs wall");
+	cp_act_sub_del(&a, "sp:", "wall", 42, 3, 79);
+	CU_ASSERT_EQUAL_FATAL(a.n, 4);
+	CU_ASSERT_STRING_EQUAL(joined(&a, 0), "DEL sp:sub:wall:42/3");
+	CU_ASSERT_STRING_EQUAL(joined(&a, 1), "SREM sp:viewer:wall:subs 42/3");
+	CU_ASSERT_STRING_EQUAL(joined(&a, 2), "SREM sp:sensor:42:subs wall/3");
+	cp_act_viewer_put(&a, "sp:", "wall", "239.79.0.1:7601", "high", 80);
+	CU_ASSERT_EQUAL_FATAL(a.n, 4);
+	CU_ASSERT_STRING_EQUAL(joined(&a, 0),
+			       "HSET sp:viewer:wall dest 239.79.0.1:7601 level high");
+	CU_ASSERT_STRING_EQUAL(joined(&a, 1), "HDEL sp:viewer:wall error");
+	CU_ASSERT_STRING_EQUAL(joined(&a, 2), "SADD sp:viewers wall");
+	CU_ASSERT_STRING_EQUAL(joined(&a, 3), "PUBLISH sp:events V wall 80");
+	cp_act_viewer_del(&a, "sp:", "wall", 81);
+	CU_ASSERT_STRING_EQUAL(joined(&a, 0),
+			       "DEL sp:viewer:wall sp:viewer:wall:subs");
+	CU_ASSERT_STRING_EQUAL(joined(&a, 1), "SREM sp:viewers wall");
+	cp_act_pin(&a, "sp:", 9, 1, 82);
+	CU_ASSERT_STRING_EQUAL(joined(&a, 0), "SADD sp:pins 9");
+	CU_ASSERT_STRING_EQUAL(joined(&a, 1), "PUBLISH sp:events P 9 82");
+	cp_act_pin(&a, "sp:", 9, 0, 83);
+	CU_ASSERT_STRING_EQUAL(joined(&a, 0), "SREM sp:pins 9");
+}
+
 void suite_cp(void)
 {
 	static const CU_TestInfo tests[] = {
@@ -154,6 +207,7 @@ void suite_cp(void)
 		{ "key names and members", test_keys },
 		{ "event messages", test_events },
 		{ "discovery cache and epochs", test_cache },
+		{ "the cluster's writes, word for word", test_actions },
 		CU_TEST_INFO_NULL,
 	};
 	unit_add("cp", tests);

@@ -76,7 +76,7 @@ int dp_app_create(struct dp_app *app, volatile int *stop)
 		return -1;
 	}
 	if (app->cfg.keys_file[0]) {
-		app->keys = sp_keys_load(app->cfg.keys_file, err, sizeof(err));
+		app->keys = sp_mackeys_load(app->cfg.keys_file, err, sizeof(err));
 		if (app->keys == NULL) {
 			fprintf(stderr, "senseplane-dp: %s\n", err);
 			return -1;
@@ -211,7 +211,7 @@ unsigned int dp_app_free(struct dp_app *app)
 		in_use = rte_mempool_in_use_count(app->pool);
 		rte_mempool_free(app->pool);
 	}
-	sp_keys_free(app->keys);
+	sp_mackeys_free(app->keys);
 	sp_catalog_free(app->cat);
 	return in_use;
 }

@@ -60,7 +60,7 @@ static void emit_run(struct dp_router *r, struct dp_route *rt, uint64_t i,
 		     uint32_t n, uint32_t dt, uint8_t q, uint8_t flags)
 {
 	const struct dp_key *k = rt->key;
-	const struct dp_hist *h = &k->hist;
+	const struct dp_history *h = &k->hist;
 	uint32_t slot = (uint32_t)(i & h->mask);
 	struct sp_record rec = {
 		.attr_id = k->attr_id, .vtype = k->vtype, .dim = k->dim,
@@ -85,7 +85,7 @@ static void emit_run(struct dp_router *r, struct dp_route *rt, uint64_t i,
 
 /* The longest run from sample @p i (before @p to) that is one record:
  * contiguous in the ring, evenly spaced, at most 1024 samples. */
-static uint32_t run_length(const struct dp_hist *h, uint64_t i, uint64_t to,
+static uint32_t run_length(const struct dp_history *h, uint64_t i, uint64_t to,
 			   uint32_t *dt)
 {
 	uint32_t slot = (uint32_t)(i & h->mask), depth = h->mask + 1;
@@ -114,8 +114,8 @@ static void send_range(struct dp_router *r, struct dp_route *rt, uint64_t to,
 {
 	struct dp_key *k = rt->key;
 	struct dp_out *o = rt->out;
-	const struct dp_hist *h = &k->hist;
-	uint64_t from = rt->cursor, oldest = h->head - dp_hist_count(h);
+	const struct dp_history *h = &k->hist;
+	uint64_t from = rt->cursor, oldest = h->head - dp_history_count(h);
 	uint8_t q = o->shed ? SP_Q_DEGRADED : 0;
 	uint32_t dt, n;
 
@@ -348,8 +348,8 @@ void dp_router_flush(struct dp_router *r, enum dp_cadence c, uint64_t now_ns)
 uint32_t dp_route_backfill(struct dp_router *r, struct dp_route *rt,
 			   uint64_t from_ns, uint32_t max, uint64_t now_ns)
 {
-	const struct dp_hist *h = &rt->key->hist;
-	uint32_t have = dp_hist_count(h), sent = 0, n, dt;
+	const struct dp_history *h = &rt->key->hist;
+	uint32_t have = dp_history_count(h), sent = 0, n, dt;
 	uint64_t i = h->head - have, end = rt->cursor;
 
 	(void)now_ns;

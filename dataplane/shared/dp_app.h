@@ -11,7 +11,7 @@
 #include <rte_mempool.h>
 
 #include "dp_clock.h"
-#include "sp_keys.h"
+#include "sp_mackeys.h"
 #include "dp_net.h"
 #include "dp_stats.h"
 #include "dp_shared.h"
@@ -23,7 +23,7 @@ struct dp_worker;
 struct dp_app {
 	struct sp_config cfg;
 	struct sp_catalog *cat;
-	struct sp_keys *keys;
+	struct sp_mackeys *keys;
 	struct rte_mempool *pool;
 	uint16_t port_id;
 	int port_up;

@@ -16,7 +16,7 @@
 #include "dp_net.h"
 #include "sp_catalog.h"
 #include "sp_config.h"
-#include "sp_keys.h"
+#include "sp_mackeys.h"
 
 struct dp_worker;
 
@@ -24,7 +24,7 @@ struct dp_worker;
 struct dp_shared {
 	const struct sp_catalog *cat;
 	const struct sp_config *cfg;
-	struct sp_keys *keys;          /* may be NULL */
+	struct sp_mackeys *keys;          /* may be NULL */
 	const struct dp_net *net;
 	const struct dp_clock *clock;
 	struct rte_mempool *pool;

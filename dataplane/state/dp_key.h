@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dp_hist.h"
+#include "dp_history.h"
 
 struct dp_route;
 struct dp_interest;
@@ -29,7 +29,7 @@ struct dp_key {
 	uint64_t rx_ns;         /* when its newest record arrived */
 	struct dp_route *routes;   /* where its samples go */
 	struct dp_key *sensor_next; /* the sensor's other keys */
-	struct dp_hist hist;
+	struct dp_history hist;
 };
 
 /* Keys a sensor finds in its own first cache line (most have 3). */

@@ -150,7 +150,7 @@ struct dp_key *dp_table_key(struct dp_table *t, struct dp_sensor *s,
 	struct key_id id = { .sensor = s->id, .attr = (uint16_t)a->id };
 	struct dp_key *k;
 	unsigned int ssize = sp_attr_sample_size(a);
-	size_t need = RTE_ALIGN_CEIL(dp_hist_mem_size(a->depth, ssize), 8);
+	size_t need = RTE_ALIGN_CEIL(dp_history_mem_size(a->depth, ssize), 8);
 	void *data;
 
 	*created = DP_KEY_FOUND;
@@ -174,7 +174,7 @@ struct dp_key *dp_table_key(struct dp_table *t, struct dp_sensor *s,
 	k->dim = (uint8_t)a->dim;
 	if (rte_hash_add_key_data(t->key_hash, &id, k) < 0)
 		return NULL;
-	dp_hist_init(&k->hist, t->arena + t->arena_used, a->depth, ssize);
+	dp_history_init(&k->hist, t->arena + t->arena_used, a->depth, ssize);
 	t->arena_used += need;
 	k->sensor_next = s->keys;
 	s->keys = k;

@@ -97,7 +97,7 @@ static void q_attention(struct dp_worker *w, struct dp_query *q)
 
 static void q_history(struct dp_worker *w, struct dp_query *q)
 {
-	struct dp_hist_sample *out = w->query_samples;
+	struct dp_history_sample *out = w->query_samples;
 	struct dp_key *k = dp_table_key_find(w->table, q->sensor_id,
 					     q->attr_id);
 	uint32_t n, max = RTE_MIN(q->n ? q->n : DP_QUERY_MAX_SAMPLES,
@@ -113,9 +113,9 @@ static void q_history(struct dp_worker *w, struct dp_query *q)
 		q->rc = s && s->seen ? -ENODATA : -ENOENT;
 		return;
 	}
-	n = q->by_range ? dp_hist_range(&k->hist, q->from_ns, q->to_ns, out,
+	n = q->by_range ? dp_history_range(&k->hist, q->from_ns, q->to_ns, out,
 					max, &first)
-			: dp_hist_last(&k->hist, max, out);
+			: dp_history_last(&k->hist, max, out);
 	if (!q->by_range)
 		first = k->hist.head - n;
 	h = qput(q, sizeof(*h));
@@ -123,7 +123,7 @@ static void q_history(struct dp_worker *w, struct dp_query *q)
 		return;
 	*h = (struct dp_qa_history){
 		.sensor = k->sensor_id, .received = k->hist.head,
-		.first_version = first + 1, .kept = dp_hist_count(&k->hist),
+		.first_version = first + 1, .kept = dp_history_count(&k->hist),
 		.attr = k->attr_id, .vtype = k->vtype, .dim = k->dim,
 		.ssize = k->hist.ssize,
 	};

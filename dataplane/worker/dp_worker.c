@@ -126,7 +126,7 @@ static void sensor_rx(struct dp_worker *w, const struct dp_rx_info *info,
 	unsigned int i = 0;
 	int created;
 
-	why = sp_sensor_parse(info->payload, info->len, sp_keys_lookup,
+	why = sp_sensor_parse(info->payload, info->len, sp_mackeys_lookup,
 			      w->sh->keys, &pkt);
 	if (why != SP_OK) {
 		st->proto_drop[why]++;
@@ -177,7 +177,7 @@ static void sensor_rx(struct dp_worker *w, const struct dp_rx_info *info,
 		k->version += r.nsamp;
 		k->last_t_ns = r.t0_ns + (uint64_t)(r.nsamp - 1) * r.dt_ns;
 		k->rx_ns = w->now_ns;
-		dp_hist_push_record(&k->hist, &r);
+		dp_history_push_record(&k->hist, &r);
 		if (w->flags & DP_F_ATTENTION)
 			dp_router_sample(&w->router, k, &r, w->now_ns);
 		else
@@ -361,7 +361,7 @@ static inline void prefetch_slots(const struct dp_sensor *s)
 	if (s == NULL)
 		return;
 	for (unsigned int j = 0; j < s->nkeys && j < DP_SENSOR_FAST_KEYS; j++) {
-		const struct dp_hist *h = &s->fast_key[j]->hist;
+		const struct dp_history *h = &s->fast_key[j]->hist;
 		uint32_t slot = (uint32_t)(h->head & h->mask);
 
 		if (h->ts) {
@@ -562,7 +562,7 @@ int dp_worker_init(struct dp_worker *w, char *err, size_t errlen)
 	w->hint_list = rte_zmalloc_socket("dp_hint_list", (size_t)w->hint_cap *
 			sizeof(void *), RTE_CACHE_LINE_SIZE, socket);
 	w->query_samples = rte_zmalloc_socket("dp_query_samples",
-			DP_QUERY_MAX_SAMPLES * sizeof(struct dp_hist_sample),
+			DP_QUERY_MAX_SAMPLES * sizeof(struct dp_history_sample),
 			RTE_CACHE_LINE_SIZE, socket);
 	if (!w->ring || !w->mbox || !w->events || !w->hint_list ||
 	    !w->query_samples ||

@@ -38,7 +38,7 @@
 #include "sp_catalog.h"
 #include "sp_config.h"
 #include "sp_histo.h"
-#include "sp_keys.h"
+#include "sp_mackeys.h"
 
 /* An out and the feed it sends on. */
 struct dp_lens {
@@ -68,7 +68,7 @@ struct dp_worker {
 	struct dp_sensor **hint_list;
 	uint32_t nhint, hint_cap;
 	/* history queries read back into this (dp_queries) */
-	struct dp_hist_sample *query_samples;
+	struct dp_history_sample *query_samples;
 	struct dp_table *table;
 	struct dp_shared *sh;
 	struct dp_stats *stats;

@@ -70,7 +70,7 @@ static void setup(void)
 		K[i].mode = SP_MODE_LATEST;
 		K[i].vtype = SP_VT_F32;
 		K[i].dim = 1;
-		dp_hist_init(&K[i].hist, mem[i], 16, 4);
+		dp_history_init(&K[i].hist, mem[i], 16, 4);
 		K[i].sensor_next = S.keys;
 		S.keys = &K[i];
 	}

@@ -65,7 +65,7 @@ static void key_init(struct dp_key *k, uint64_t sensor, uint8_t mode,
 	k->mode = mode;
 	k->vtype = SP_VT_F32;
 	k->dim = 1;
-	dp_hist_init(&k->hist, mem, depth, 4);
+	dp_history_init(&k->hist, mem, depth, 4);
 }
 
 /* A record of @p n samples, values v, v+1, ..., arrives at key @p k. */
@@ -80,7 +80,7 @@ static void arrive(struct dp_key *k, uint16_t n, uint64_t t0, float v)
 	for (int i = 0; i < n; i++)
 		vals[i] = v + (float)i;
 	sp_values_encode(SP_VT_F32, n, vals, enc);
-	dp_hist_push_record(&k->hist, &r);
+	dp_history_push_record(&k->hist, &r);
 	k->version += n;
 	k->rx_ns = t0;
 	dp_router_sample(&R, k, &r, t0);

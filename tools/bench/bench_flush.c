@@ -56,7 +56,7 @@ static int run(uint32_t nkeys, uint32_t nviewers, uint64_t *cycles,
 		keys[k].mode = SP_MODE_LATEST;
 		keys[k].vtype = SP_VT_F32;
 		keys[k].dim = 1;
-		dp_hist_init(&keys[k].hist, hist + (size_t)k * 96, 8, 4);
+		dp_history_init(&keys[k].hist, hist + (size_t)k * 96, 8, 4);
 	}
 	for (uint32_t v = 0; v < nviewers; v++) {
 		dp_out_init(&outs[v], DP_OUT_LENS, (uint16_t)(16 + v % 60000),
@@ -77,7 +77,7 @@ static int run(uint32_t nkeys, uint32_t nviewers, uint64_t *cycles,
 		/* 1 % of the keys get a sample this window */
 		for (uint32_t k = w % 100; k < nkeys; k += 100) {
 			rec.t0_ns = (uint64_t)w * 1000 + k;
-			dp_hist_push_record(&keys[k].hist, &rec);
+			dp_history_push_record(&keys[k].hist, &rec);
 			dp_router_sample(&r, &keys[k], &rec, rec.t0_ns);
 		}
 		t0 = rte_rdtsc_precise();

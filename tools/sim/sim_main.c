@@ -24,7 +24,7 @@
 #include "sp_catalog.h"
 #include "sp_digest.h"
 #include "sp_hint.h"
-#include "sp_keys.h"
+#include "sp_mackeys.h"
 #include "sp_wire.h"
 
 #define MAX_ATTRS_PER_SENSOR 8
@@ -328,7 +328,7 @@ int main(int argc, char **argv)
 	static struct sp_catalog cat;
 	struct sim_out_params op = { .src_mac = { 2, 0, 0, 0, 0, 2 },
 				     .dst_mac = { 2, 0, 0, 0, 0, 1 } };
-	struct sp_keys *keys = NULL;
+	struct sp_mackeys *keys = NULL;
 	struct sensor *sensors;
 	struct stream *streams;
 	struct sim_sched sched;
@@ -348,7 +348,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "senseplane-sim: %s\n", err);
 		return 2;
 	}
-	if (o.keys && !(keys = sp_keys_load(o.keys, err, sizeof(err)))) {
+	if (o.keys && !(keys = sp_mackeys_load(o.keys, err, sizeof(err)))) {
 		fprintf(stderr, "senseplane-sim: %s\n", err);
 		return 2;
 	}
@@ -375,7 +375,7 @@ int main(int argc, char **argv)
 		if (n < 0)
 			return 2;
 		sensors[i].id = o.first_id + i;
-		sensors[i].key = sp_keys_lookup(keys, sensors[i].id);
+		sensors[i].key = sp_mackeys_lookup(keys, sensors[i].id);
 		sim_body_init(&sensors[i].body, &rng);
 		for (int k = 0; k < n; k++) {
 			const struct sp_attr *a = &cat.attrs[attrs[k]];
@@ -528,7 +528,7 @@ report:
 		sim_sched_free(&sched);
 		free(sensors);
 		free(streams);
-		sp_keys_free(keys);
+		sp_mackeys_free(keys);
 		return errors ? 1 : 0;
 	}
 }

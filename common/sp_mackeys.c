@@ -1,7 +1,7 @@
 /*
- * sp_keys.c - MAC key table (see sp_keys.h).
+ * sp_mackeys.c - MAC key table (see sp_mackeys.h).
  */
-#include "sp_keys.h"
+#include "sp_mackeys.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -14,7 +14,7 @@ struct key_entry {
 	uint8_t key[SP_SIPHASH_KEY_LEN];
 };
 
-struct sp_keys {
+struct sp_mackeys {
 	size_t n;
 	struct key_entry *e;
 };
@@ -57,10 +57,10 @@ static int parse_line(char *line, struct key_entry *e)
 	return parse_hex_key(key, e->key);
 }
 
-struct sp_keys *sp_keys_load(const char *path, char *err, size_t errlen)
+struct sp_mackeys *sp_mackeys_load(const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
-	struct sp_keys *k;
+	struct sp_mackeys *k;
 	char line[256];
 	int lineno = 0;
 
@@ -100,7 +100,7 @@ struct sp_keys *sp_keys_load(const char *path, char *err, size_t errlen)
 		if (k->e[i].sensor_id == k->e[i - 1].sensor_id) {
 			snprintf(err, errlen, "%s: sensor %" PRIu64
 				 " has two keys", path, k->e[i].sensor_id);
-			sp_keys_free(k);
+			sp_mackeys_free(k);
 			return NULL;
 		}
 	}
@@ -109,11 +109,11 @@ nomem:
 	snprintf(err, errlen, "%s: out of memory", path);
 fail:
 	fclose(f);
-	sp_keys_free(k);
+	sp_mackeys_free(k);
 	return NULL;
 }
 
-void sp_keys_free(struct sp_keys *k)
+void sp_mackeys_free(struct sp_mackeys *k)
 {
 	if (k == NULL)
 		return;
@@ -121,14 +121,14 @@ void sp_keys_free(struct sp_keys *k)
 	free(k);
 }
 
-size_t sp_keys_count(const struct sp_keys *k)
+size_t sp_mackeys_count(const struct sp_mackeys *k)
 {
 	return k ? k->n : 0;
 }
 
-const uint8_t *sp_keys_lookup(void *ctx, uint64_t sensor_id)
+const uint8_t *sp_mackeys_lookup(void *ctx, uint64_t sensor_id)
 {
-	const struct sp_keys *k = ctx;
+	const struct sp_mackeys *k = ctx;
 	size_t lo = 0, hi;
 
 	if (k == NULL)

@@ -1,16 +1,16 @@
 /*
- * dp_hist.c - history ring (see dp_hist.h).
+ * dp_history.c - history ring (see dp_history.h).
  */
-#include "dp_hist.h"
+#include "dp_history.h"
 
 #include <string.h>
 
-size_t dp_hist_mem_size(uint32_t depth, unsigned int ssize)
+size_t dp_history_mem_size(uint32_t depth, unsigned int ssize)
 {
 	return (size_t)depth * (8 + ssize);
 }
 
-void dp_hist_init(struct dp_hist *h, void *mem, uint32_t depth,
+void dp_history_init(struct dp_history *h, void *mem, uint32_t depth,
 		  unsigned int ssize)
 {
 	h->ts = depth ? mem : NULL;
@@ -20,7 +20,7 @@ void dp_hist_init(struct dp_hist *h, void *mem, uint32_t depth,
 	h->head = 0;
 }
 
-void dp_hist_push_record(struct dp_hist *h, const struct sp_record *r)
+void dp_history_push_record(struct dp_history *h, const struct sp_record *r)
 {
 	const uint8_t *v = r->values;
 	uint64_t t = r->t0_ns;
@@ -49,8 +49,8 @@ void dp_hist_push_record(struct dp_hist *h, const struct sp_record *r)
 	h->head += n;
 }
 
-static void read_slot(const struct dp_hist *h, uint64_t n,
-		      struct dp_hist_sample *s)
+static void read_slot(const struct dp_history *h, uint64_t n,
+		      struct dp_history_sample *s)
 {
 	uint32_t slot = (uint32_t)(n & h->mask);
 
@@ -58,10 +58,10 @@ static void read_slot(const struct dp_hist *h, uint64_t n,
 	s->values = h->vals + (size_t)slot * h->ssize;
 }
 
-uint32_t dp_hist_last(const struct dp_hist *h, uint32_t n,
-		      struct dp_hist_sample *out)
+uint32_t dp_history_last(const struct dp_history *h, uint32_t n,
+		      struct dp_history_sample *out)
 {
-	uint32_t have = dp_hist_count(h);
+	uint32_t have = dp_history_count(h);
 
 	if (n > have)
 		n = have;
@@ -70,12 +70,12 @@ uint32_t dp_hist_last(const struct dp_hist *h, uint32_t n,
 	return n;
 }
 
-uint32_t dp_hist_range(const struct dp_hist *h, uint64_t from_ns,
-		       uint64_t to_ns, struct dp_hist_sample *out,
+uint32_t dp_history_range(const struct dp_history *h, uint64_t from_ns,
+		       uint64_t to_ns, struct dp_history_sample *out,
 		       uint32_t max, uint64_t *first)
 {
-	uint32_t have = dp_hist_count(h), got = 0;
-	struct dp_hist_sample s;
+	uint32_t have = dp_history_count(h), got = 0;
+	struct dp_history_sample s;
 
 	/* Linear on purpose: sensors may send out-of-order times, and a
 	 * query is control-path work bounded by the ring's depth. */

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sp_keys.h"
+#include "sp_mackeys.h"
 #include "unit.h"
 
 static void test_load_lookup(void)
@@ -17,21 +17,21 @@ static void test_load_lookup(void)
 		"\n"
 		"7 ffffffffffffffffffffffffffffffff  # trailing comment\n"
 		"0x10 00000000000000000000000000000001\n");
-	struct sp_keys *k = sp_keys_load(p, err, sizeof(err));
+	struct sp_mackeys *k = sp_mackeys_load(p, err, sizeof(err));
 	const uint8_t *key;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
-	CU_ASSERT_EQUAL(sp_keys_count(k), 3);
-	key = sp_keys_lookup(k, 300);
+	CU_ASSERT_EQUAL(sp_mackeys_count(k), 3);
+	key = sp_mackeys_lookup(k, 300);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(key);
 	CU_ASSERT_EQUAL(key[15], 0x0f);
-	CU_ASSERT_PTR_NOT_NULL(sp_keys_lookup(k, 7));
-	CU_ASSERT_PTR_NOT_NULL(sp_keys_lookup(k, 16));
-	CU_ASSERT_PTR_NULL(sp_keys_lookup(k, 8));
-	CU_ASSERT_PTR_NULL(sp_keys_lookup(k, 301));
-	CU_ASSERT_PTR_NULL(sp_keys_lookup(NULL, 300));
-	sp_keys_free(k);
-	sp_keys_free(NULL);
+	CU_ASSERT_PTR_NOT_NULL(sp_mackeys_lookup(k, 7));
+	CU_ASSERT_PTR_NOT_NULL(sp_mackeys_lookup(k, 16));
+	CU_ASSERT_PTR_NULL(sp_mackeys_lookup(k, 8));
+	CU_ASSERT_PTR_NULL(sp_mackeys_lookup(k, 301));
+	CU_ASSERT_PTR_NULL(sp_mackeys_lookup(NULL, 300));
+	sp_mackeys_free(k);
+	sp_mackeys_free(NULL);
 	remove(p);
 }
 
@@ -39,23 +39,23 @@ static void test_many(void)
 {
 	char err[256], path[] = "/tmp/sp-keys-XXXXXX";
 	FILE *f = fdopen(mkstemp(path), "w");
-	struct sp_keys *k;
+	struct sp_mackeys *k;
 
 	for (int i = 5000; i > 0; i--)
 		fprintf(f, "%d %032x\n", i * 3, i);
 	fclose(f);
-	k = sp_keys_load(path, err, sizeof(err));
+	k = sp_mackeys_load(path, err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
-	CU_ASSERT_EQUAL(sp_keys_count(k), 5000);
+	CU_ASSERT_EQUAL(sp_mackeys_count(k), 5000);
 	for (int i = 1; i <= 5000; i++) {
-		const uint8_t *key = sp_keys_lookup(k, (uint64_t)i * 3);
+		const uint8_t *key = sp_mackeys_lookup(k, (uint64_t)i * 3);
 
 		CU_ASSERT_PTR_NOT_NULL(key);
 		if (key)
 			CU_ASSERT_EQUAL(key[15], (uint8_t)i);
-		CU_ASSERT_PTR_NULL(sp_keys_lookup(k, (uint64_t)i * 3 + 1));
+		CU_ASSERT_PTR_NULL(sp_mackeys_lookup(k, (uint64_t)i * 3 + 1));
 	}
-	sp_keys_free(k);
+	sp_mackeys_free(k);
 	remove(path);
 }
 
@@ -64,7 +64,7 @@ static void expect_error(const char *text, const char *what)
 	char err[256];
 	const char *p = unit_tmpfile(text);
 
-	CU_ASSERT_PTR_NULL(sp_keys_load(p, err, sizeof(err)));
+	CU_ASSERT_PTR_NULL(sp_mackeys_load(p, err, sizeof(err)));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, what));
 	remove(p);
 }

@@ -137,7 +137,8 @@ int dp_app_create(struct dp_app *app, volatile int *stop)
 		.net = &app->net, .clock = &app->clock, .pool = app->pool,
 		.session = app->session, .workers = app->workers,
 		.nworkers = app->nworkers, .burst = (uint16_t)app->cfg.rx_burst,
-		.stop = stop, .allow = allow,
+		.stop = stop, .allow = allow, .stats = app->stats,
+		.port_id = app->port_id,
 	};
 	if (app->main_is_worker) {
 		if (create_worker(app, 0, rte_get_main_lcore()) < 0)

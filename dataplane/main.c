@@ -114,7 +114,7 @@ int main(int argc, char **argv)
 	       app.net.mac.addr_bytes[4], app.net.mac.addr_bytes[5], ip,
 	       app.cfg.sensor_port, app.nworkers, app.cat->n,
 	       sp_mackeys_count(app.keys), (unsigned long long)app.session);
-	ctl = dp_ctl_start(&app, err, sizeof(err));
+	ctl = dp_ctl_start(&app.shared, err, sizeof(err));
 	if (ctl == NULL) {
 		fprintf(stderr, "senseplane-dp: %s\n", err);
 		dp_app_free(&app);

@@ -37,7 +37,7 @@ struct client {
 };
 
 static pthread_t g_thread;   /* one control thread per process */
-static struct dp_app *g_app; /* for the telemetry callback */
+static struct dp_shared *g_sh; /* for the telemetry callback */
 
 /* /senseplane/tiers: per tier feed (and broadcast) figures, summed over
  * the workers. Per-viewer figures are in the control protocol's stats. */
@@ -55,7 +55,7 @@ static int tel_tiers(const char *cmd, const char *params,
 
 		if (t == NULL)
 			return -ENOMEM;
-		dp_figures_tier(g_app->workers, g_app->nworkers, l, &f);
+		dp_figures_tier(g_sh->workers, g_sh->nworkers, l, &f);
 		rte_tel_data_start_dict(t);
 		rte_tel_data_add_dict_u64(t, "msgs", sum->msgs);
 		rte_tel_data_add_dict_u64(t, "samples", sum->samples);
@@ -183,10 +183,10 @@ static void forward_events(struct dp_ctl *ctl, struct client *cl, int *n)
 	struct dp_event ev[64];
 	char buf[64 * 128];
 
-	for (unsigned int w = 0; w < ctl->app->nworkers; w++) {
+	for (unsigned int w = 0; w < ctl->sh->nworkers; w++) {
 		for (unsigned int got = 0; got < EVENTS_PER_TURN;) {
 			unsigned int k = rte_ring_sc_dequeue_burst_elem(
-				dp_figures_events(ctl->app->workers[w]), ev,
+				dp_figures_events(ctl->sh->workers[w]), ev,
 				sizeof(ev[0]), 64, NULL);
 			size_t len = 0;
 
@@ -264,13 +264,13 @@ static void make_parent(const char *path)
 	}
 }
 
-struct dp_ctl *dp_ctl_start(struct dp_app *app, char *err, size_t errlen)
+struct dp_ctl *dp_ctl_start(struct dp_shared *sh, char *err, size_t errlen)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	const char *path = app->cfg.ctl_socket;
+	const char *path = sh->cfg->ctl_socket;
 	struct dp_model_params mp = {
-		.max_viewers = app->cfg.max_viewers,
-		.max_subs = app->cfg.max_subs,
+		.max_viewers = sh->cfg->max_viewers,
+		.max_subs = sh->cfg->max_subs,
 		.send = dp_ctl_model_send,
 	};
 	struct dp_ctl *ctl;
@@ -283,9 +283,9 @@ struct dp_ctl *dp_ctl_start(struct dp_app *app, char *err, size_t errlen)
 	ctl = calloc(1, sizeof(*ctl));
 	if (ctl == NULL)
 		return NULL;
-	ctl->app = app;
+	ctl->sh = sh;
 	mp.ctx = ctl;
-	mp.flags = dp_figures_flags(app->workers[0]);
+	mp.flags = dp_figures_flags(sh->workers[0]);
 	ctl->model = dp_model_create(&mp);
 	snprintf(ctl->path, sizeof(ctl->path), "%s", path);
 	strcpy(sa.sun_path, path);
@@ -303,7 +303,7 @@ struct dp_ctl *dp_ctl_start(struct dp_app *app, char *err, size_t errlen)
 		free(ctl);
 		return NULL;
 	}
-	g_app = app;
+	g_sh = sh;
 	rte_telemetry_register_cmd("/senseplane/tiers", tel_tiers,
 		"figures per tier feed: msgs, conflation, staleness. No "
 		"parameters");

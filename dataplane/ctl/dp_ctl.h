@@ -10,14 +10,14 @@
 
 #include <stddef.h>
 
-struct dp_app;
+struct dp_shared;
 struct dp_ctl;
 
 /**
- * Start serving @p app on its configured socket.
+ * Start serving the run @p sh on its configured socket.
  * @return the control thread, or NULL with @p err naming the socket.
  */
-struct dp_ctl *dp_ctl_start(struct dp_app *app, char *err, size_t errlen);
+struct dp_ctl *dp_ctl_start(struct dp_shared *sh, char *err, size_t errlen);
 
 /** Stop the thread, close and remove the socket; NULL is a no-op. */
 void dp_ctl_stop(struct dp_ctl *ctl);

@@ -21,14 +21,14 @@
 
 uint64_t dp_ctl_now(const struct dp_ctl *ctl)
 {
-	return dp_clock_ns(&ctl->app->clock, rte_rdtsc());
+	return dp_clock_ns(ctl->sh->clock, rte_rdtsc());
 }
 
 /* Put @p c on worker @p w's mailbox; a full mailbox is waited on (the
  * control thread may wait, the worker never does). */
 static void post(struct dp_ctl *ctl, unsigned int w, const struct dp_cmd *c)
 {
-	struct rte_ring *mbox = dp_figures_mbox(ctl->app->workers[w]);
+	struct rte_ring *mbox = dp_figures_mbox(ctl->sh->workers[w]);
 	struct dp_cmd copy = *c;
 
 	for (int tries = 0; tries < 20000; tries++) {
@@ -41,14 +41,14 @@ static void post(struct dp_ctl *ctl, unsigned int w, const struct dp_cmd *c)
 
 void dp_ctl_post_all(struct dp_ctl *ctl, const struct dp_cmd *c)
 {
-	for (unsigned int w = 0; w < ctl->app->nworkers; w++)
+	for (unsigned int w = 0; w < ctl->sh->nworkers; w++)
 		post(ctl, w, c);
 }
 
 void dp_ctl_model_send(void *ctx, uint64_t sensor, const struct dp_cmd *c)
 {
 	struct dp_ctl *ctl = ctx;
-	unsigned int n = ctl->app->nworkers;
+	unsigned int n = ctl->sh->nworkers;
 
 	if (sensor)
 		post(ctl, dp_owner(sensor, n), c);
@@ -59,7 +59,7 @@ void dp_ctl_model_send(void *ctx, uint64_t sensor, const struct dp_cmd *c)
 json_t *dp_ctl_query(struct dp_ctl *ctl, const struct dp_query *tmpl,
 		     uint64_t sensor, char *err, size_t errlen)
 {
-	unsigned int n = ctl->app->nworkers, first = 0, last = n, w;
+	unsigned int n = ctl->sh->nworkers, first = 0, last = n, w;
 	struct dp_query *q[RTE_MAX_LCORE] = { 0 };
 	json_t *all = json_array();
 	int waited = 0, failed = 0;
@@ -107,7 +107,7 @@ json_t *dp_ctl_query(struct dp_ctl *ctl, const struct dp_query *tmpl,
 			continue;
 		}
 		if (q[w]->rc == 0) {
-			json_t *v = dp_answers_json(q[w], ctl->app->cat);
+			json_t *v = dp_answers_json(q[w], ctl->sh->cat);
 
 			ctl->last_more |= q[w]->more;
 
@@ -119,7 +119,7 @@ json_t *dp_ctl_query(struct dp_ctl *ctl, const struct dp_query *tmpl,
 				failed = 1;
 			}
 		} else if (sensor && q[w]->rc == -ENODATA) {
-			const struct sp_attr *a = sp_catalog_get(ctl->app->cat,
+			const struct sp_attr *a = sp_catalog_get(ctl->sh->cat,
 								 tmpl->attr_id);
 
 			snprintf(err, errlen, "sensor %llu has no attribute %s "

@@ -12,12 +12,12 @@
 
 #include <jansson.h>
 
-#include "dp_app.h"
+#include "dp_shared.h"
 #include "dp_cmd.h"
 #include "dp_model.h"
 
 struct dp_ctl {
-	struct dp_app *app;
+	struct dp_shared *sh;          /* the run, as the workers see it */
 	struct dp_model *model;
 	int lfd;
 	int stop;

@@ -65,7 +65,7 @@ static json_t *parse_key(struct dp_ctl *ctl, const char *arg,
 {
 	char err[256];
 
-	if (sp_args_key(ctl->app->cat, arg, sensor, attr, need_attr, err,
+	if (sp_args_key(ctl->sh->cat, arg, sensor, attr, need_attr, err,
 			sizeof(err)) < 0)
 		return dp_requests_usage("%s", err);
 	return NULL;
@@ -73,7 +73,7 @@ static json_t *parse_key(struct dp_ctl *ctl, const char *arg,
 
 static const char *attr_name(const struct dp_ctl *ctl, uint16_t id)
 {
-	const struct sp_attr *a = id ? sp_catalog_get(ctl->app->cat, id) : NULL;
+	const struct sp_attr *a = id ? sp_catalog_get(ctl->sh->cat, id) : NULL;
 
 	return a ? a->name : id ? "?" : "*";
 }
@@ -86,17 +86,17 @@ static json_t *h_ping(struct dp_ctl *ctl, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	/* each worker's feeds carry their own session (PROTOCOL.md 2) */
-	for (unsigned int w = 0; w < ctl->app->nworkers; w++) {
+	for (unsigned int w = 0; w < ctl->sh->nworkers; w++) {
 		snprintf(session, sizeof(session), "%016" PRIx64,
-			 dp_feed_session(ctl->app->session, w));
+			 dp_feed_session(ctl->sh->session, w));
 		json_array_append_new(sessions, json_string(session));
 	}
 	snprintf(session, sizeof(session), "%016" PRIx64,
-		 dp_feed_session(ctl->app->session, 0));
+		 dp_feed_session(ctl->sh->session, 0));
 	return json_pack("{s:b, s:s, s:s, s:o, s:i, s:i}", "ok", 1, "version",
 			 SP_VERSION_STR, "session", session, "sessions",
-			 sessions, "workers", ctl->app->nworkers, "port",
-			 ctl->app->port_id);
+			 sessions, "workers", ctl->sh->nworkers, "port",
+			 ctl->sh->port_id);
 }
 
 static json_t *viewer_json(const struct dp_viewer *v)
@@ -174,7 +174,7 @@ static json_t *h_sub(struct dp_ctl *ctl, int argc, char **argv)
 		}
 		return json_pack("{s:b, s:o}", "ok", 1, "subs", list);
 	}
-	if (sp_args_sub(ctl->app->cat, argc, argv, &sa, err,
+	if (sp_args_sub(ctl->sh->cat, argc, argv, &sa, err,
 			sizeof(err)) < 0)
 		return dp_requests_usage("%s", err);
 	if (strcmp(argv[1], "rm") == 0) {
@@ -392,7 +392,7 @@ static json_t *h_stats(struct dp_ctl *ctl, int argc, char **argv)
 	static struct dp_out_figures f;
 	static struct sp_histo rxtx;   /* RX burst -> TX burst, all workers */
 	json_t *lenses = json_object();
-	struct dp_app *app = ctl->app;
+	const struct dp_shared *app = ctl->sh;
 	json_t *totals = json_object(), *tiers = json_object();
 	json_t *viewers = json_array(), *tables;
 	struct dp_table_figures tf;
@@ -459,7 +459,7 @@ static json_t *h_stats(struct dp_ctl *ctl, int argc, char **argv)
 
 static json_t *h_feeds(struct dp_ctl *ctl, int argc, char **argv)
 {
-	const struct sp_config *cfg = &ctl->app->cfg;
+	const struct sp_config *cfg = ctl->sh->cfg;
 	json_t *list = json_array();
 	struct in_addr a;
 	char dest[40];
@@ -517,7 +517,7 @@ static json_t *loss_json(struct dp_ctl *ctl)
 {
 	struct dp_loss l;
 
-	dp_figures_loss(ctl->app->workers, ctl->app->nworkers, &l);
+	dp_figures_loss(ctl->sh->workers, ctl->sh->nworkers, &l);
 	return json_pack("{s:b, s:f, s:f, s:f, s:i, s:i, s:I, s:I, s:I, s:I,"
 			 " s:I}",
 		"ok", 1, "drop", l.drop_ppm / 1e6, "dup", l.dup_ppm / 1e6,
@@ -616,7 +616,7 @@ json_t *dp_requests_handle(struct dp_ctl *ctl, int argc, char **argv)
 	char err[256];
 
 	/* one check of the words for every path (common/sp_args.h) */
-	if (sp_args_check(ctl->app->cat, argc, argv, err, sizeof(err)) !=
+	if (sp_args_check(ctl->sh->cat, argc, argv, err, sizeof(err)) !=
 	    SP_ARGS_OK)
 		return dp_requests_usage("%s", err);
 	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)

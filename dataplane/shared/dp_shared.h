@@ -1,7 +1,8 @@
 /*
  * dp_shared.h - what every worker and the control thread share for the
  * run: the configuration, catalogue, keys, pool, clock, session, the
- * workers' table and the stop flags. Read-only during the run but the
+ * workers' table, their counters, the port and the stop flags. The control
+ * thread is given this, not the app (dp_app.h). Read-only during the run but the
  * stop flags; the workers' own state is in worker/dp_worker.h.
  */
 #ifndef DP_SHARED_H
@@ -18,6 +19,7 @@
 #include "sp_config.h"
 #include "sp_mackeys.h"
 
+struct dp_stats;
 struct dp_worker;
 
 /** Shared, read-only during the run (but the stop flags). */
@@ -35,6 +37,8 @@ struct dp_shared {
 	struct dp_allow allow;         /* who may re-request */
 	volatile int *stop;            /* set by the signal handler */
 	uint32_t rx_stopped;           /* workers past their RX loop */
+	struct dp_stats *stats;        /* one block per worker */
+	uint16_t port_id;
 };
 
 #endif /* DP_SHARED_H */

@@ -113,7 +113,7 @@ rxtx() { echo "$stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)
 t_check "RX->TX latency recorded for high-tier sends" "$(( $(rxtx count) > 0 ))" 1
 # only bursts that received something and sent high output are timed
 t_check "RX->TX timed bursts <= packets received" \
-    "$(( $(rxtx count) <= $(echo "$stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["totals"]["rx_pkts"])') ))" 1
+    "$(( $(rxtx count) <= $(echo "$stats" | t_eval - 'd["totals"]["rx_pkts"]') ))" 1
 t_check "RX->TX p99 t_within 5 ms (us)" "$(t_within "$(( $(rxtx p99_ns) / 1000 ))" 0 5000)" yes
 t_log "RX->TX latency: p50 $(( $(rxtx p50_ns) / 1000 )) us, p99 $(( $(rxtx p99_ns) / 1000 )) us, max $(( $(rxtx max_ns) / 1000 )) us over $(rxtx count) bursts"
 t_check "high tier: age at the viewer p99 (ms)" "$(t_within "$(feed "$T_DIR/tiers.json" 3 age_p99_ms)" 0 5)" yes
@@ -132,7 +132,7 @@ t_check "unicast lens U: sensor 3 only" "$(t_json "$T_DIR/U.json" sensor_min)-$(
 t_check "unicast lens U: every sample, no gaps" \
     "$(t_json "$T_DIR/U.json" version_skips)/$(t_json "$T_DIR/U.json" missing)/$(( $(t_json "$T_DIR/U.json" samples) > 300 ))" 0/0/1
 t_check "R lens: sensor 35 only" "$(t_json "$T_DIR/R.json" sensor_min)-$(t_json "$T_DIR/R.json" sensor_max)" 35-35
-rfeed=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["by_feed"][0]["feed"])' "$T_DIR/R.json")
+rfeed=$(t_eval "$T_DIR/R.json" 'd["by_feed"][0]["feed"]')
 first=$(feed "$T_DIR/R.json" "$rfeed" first_data_ns)
 delay_us=$(( (first - raise_t0) / 1000 ))
 t_log "raise -> first message on the lens: $delay_us us (request answered after $(( (raise_t1 - raise_t0) / 1000 )) us)"
@@ -144,7 +144,7 @@ for t in ("high","medium","low"):
     v=s["tiers"][t]
     print("  %-6s offered %6d msgs %6d conflation %.2f stale p50 %.0f us p99 %.0f us" % (t, v["offered"], v["msgs"], v["conflation_ratio"], v["stale_p50_us"], v["stale_p99_us"]))'
 t_check "telemetry /senseplane/tiers agrees on high msgs" \
-    "$(echo "$tel" | python3 -c 'import json,sys; print(json.load(sys.stdin)["/senseplane/tiers"]["high"]["msgs"])')" \
+    "$(echo "$tel" | t_eval - 'd["/senseplane/tiers"]["high"]["msgs"]')" \
     "$(dpstat high msgs)"
 t_check_mbufs
 t_done

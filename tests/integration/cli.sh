@@ -34,7 +34,7 @@ t_check "sub ls --json: ttl counts down" \
     "$(python3 -c 'import json,sys; s=[x for x in json.load(open(sys.argv[1]))["subs"] if x["viewer"]=="wall"][0]; print(0 < s["ttl_ms"] <= 60000)' "$T_DIR/out")" True
 run 0 viewer ls --json
 t_check "viewer ls --json: level of desk" \
-    "$(python3 -c 'import json,sys; print([v["level"] for v in json.load(open(sys.argv[1]))["viewers"] if v["name"]=="desk"][0])' "$T_DIR/out")" low
+    "$(t_eval "$T_DIR/out" '[v["level"] for v in d["viewers"] if v["name"]=="desk"][0]')" low
 run 0 pin 7
 run 1 pin 7
 run 0 --json pins
@@ -85,7 +85,7 @@ run 0 top --count 2 --interval 100 --json
 t_check "top --json: one JSON line per frame" \
     "$(python3 -c 'import json,sys; print(sum(1 for l in open(sys.argv[1]) if "tiers" in json.loads(l)))' "$T_DIR/out")" 2
 run 2 sub add wall 42/nosuchattr
-t_check "the dataplane's refusal code: usage" "$("$CLI" --socket "$SOCK" --json sub add wall 42/nosuchattr | python3 -c 'import json,sys; print(json.load(sys.stdin)["code"])')" usage
+t_check "the dataplane's refusal code: usage" "$("$CLI" --socket "$SOCK" --json sub add wall 42/nosuchattr | t_eval - 'd["code"]')" usage
 run 1 viewer rm nosuchviewer
 # clients that close before their answer: the dataplane must not die of
 # SIGPIPE (found by tests/system/dp_stall.sh)

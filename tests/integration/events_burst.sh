@@ -46,8 +46,8 @@ t_log "simulating $N new sensors at 3 Hz each (their first packets in under a se
 ip netns exec "$NS" "$SIM" --dest 10.99.0.1:7400 --sensors "$N" --attrs heartrate \
     --hz 3 --seconds 2 --quiet --summary "$T_DIR/sim.json"
 wait "$WPID" || true
-lost=$($CTL stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["totals"]["events_lost"])')
-owned=$($CTL stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["totals"]["sensors"])')
+lost=$($CTL stats | t_eval - 'd["totals"]["events_lost"]')
+owned=$($CTL stats | t_eval - 'd["totals"]["sensors"]')
 t_stop "$DPPID" 20 || true
 
 t_check "sensors the dataplane owns" "$owned" "$N"

@@ -49,7 +49,7 @@ tier() { echo "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["ti
 t_check "medium tier shed while overloaded" "$(( $(tier "$mid" medium shed) > 0 ))" 1
 t_check "medium tier demotions counted" "$(( $(tier "$end" medium demotions) > 0 ))" 1
 t_check "medium tier sent DEGRADED messages" \
-    "$(( $(python3 -c 'import json,sys; print(sum(f["degraded_msgs"] for f in json.load(open(sys.argv[1]))["by_feed"]))' "$T_DIR/medium.json") > 0 ))" 1
+    "$(( $(t_eval "$T_DIR/medium.json" 'sum(f["degraded_msgs"] for f in d["by_feed"])') > 0 ))" 1
 t_check "medium tier recovered once the load fell" "$(tier "$end" medium shed)" 0
 t_check "high: every sample of sensors 1-5 delivered" \
     "$(t_json "$T_DIR/high.json" unique_samples)" "$(t_json "$T_DIR/sim_high.json" samples)"

@@ -51,7 +51,7 @@ t_check "A: nothing lost" "$(t_json "$T_DIR/a.json" missing)" 0
 
 # ---- B: random loss with reordering
 for pct in 1 5; do
-    before=$($CTL loss | python3 -c 'import json,sys; print(json.load(sys.stdin)["dropped_bytes"])')
+    before=$($CTL loss | t_eval - 'd["dropped_bytes"]')
     $CTL "loss set drop=0.0$pct reorder=0.25 seed=$pct feed=0" > /dev/null
     t_view "$NS" b$pct --seconds $((LOSS_SECS + 3)) 239.77.0.1:7500
     sleep 0.3
@@ -59,7 +59,7 @@ for pct in 1 5; do
     sleep 0.5
     $CTL "loss set" > /dev/null
     wait "$VPID" || true
-    after=$($CTL loss | python3 -c 'import json,sys; print(json.load(sys.stdin)["dropped_bytes"])')
+    after=$($CTL loss | t_eval - 'd["dropped_bytes"]')
     lost=$((after - before))
     t_log "B $pct %: $(t_json "$T_DIR/b$pct.json" gaps) gaps, $(t_json "$T_DIR/b$pct.json" recovered_rereq) recovered, $(t_json "$T_DIR/b$pct.json" delivered_late) late; answers $(t_json "$T_DIR/b$pct.json" rtx_bytes) B for $lost B lost; requests $(t_json "$T_DIR/b$pct.json" rereq_bytes) B; recovery p99 $(t_json "$T_DIR/b$pct.json" recover_p99_ms) ms"
     t_check "B $pct %: nothing unrecoverable" "$(t_json "$T_DIR/b$pct.json" missing)" 0

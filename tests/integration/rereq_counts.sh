@@ -15,7 +15,7 @@ ip netns exec "$NS" "$SIM" --dest 10.99.0.1:7400 --sensors 3 --hz 50 \
     --attrs heartrate --seconds 3 --quiet &
 T_PIDS+=("$!")
 sleep 1
-session=$($CTL ping | python3 -c 'import json,sys; print(json.load(sys.stdin)["session"])')
+session=$($CTL ping | t_eval - 'd["session"]')
 ip netns exec "$NS" python3 - "$session" > "$T_DIR/rq.txt" <<'PY'
 import socket, struct, sys
 session = int(sys.argv[1], 16)

@@ -19,9 +19,9 @@ t_log "simulating 500 sensors for 4 s"
 ip netns exec "$NS" "$SIM" --dest 10.99.0.1:7400 --sensors 500 --seconds 4 \
     --quiet --summary "$T_DIR/sim.json"
 w0=$(dpdk-telemetry.py -f "$T_PREFIX" <<< "/senseplane/lcore,0" 2>/dev/null | \
-     python3 -c 'import json,sys; print(json.load(sys.stdin)["/senseplane/lcore"]["sensors"])')
+     t_eval - 'd["/senseplane/lcore"]["sensors"]')
 w1=$(dpdk-telemetry.py -f "$T_PREFIX" <<< "/senseplane/lcore,1" 2>/dev/null | \
-     python3 -c 'import json,sys; print(json.load(sys.stdin)["/senseplane/lcore"]["sensors"])')
+     t_eval - 'd["/senseplane/lcore"]["sensors"]')
 sleep 0.5
 t_stop "$DPPID" 20 || true
 wait "$VPID" || true

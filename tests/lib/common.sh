@@ -65,6 +65,16 @@ print(str(v).lower() if isinstance(v, bool) else v)
 PY
 }
 
+# t_eval SRC EXPR: print the Python expression EXPR over the JSON document
+# in file SRC ("-" for standard input) bound to d, e.g.
+#   t_eval "$T_DIR/out" 'sorted(s["sensor"] for s in d["subs"])'
+t_eval() {
+    python3 -c 'import json, sys
+src = sys.argv[1]
+d = json.load(sys.stdin if src == "-" else open(src))
+print(eval(sys.argv[2], {"d": d}))' "$1" "$2"
+}
+
 # t_within VALUE LO HI: "yes" when LO <= VALUE <= HI, else "no (VALUE)".
 t_within() {
     python3 -c "import sys; v = float(sys.argv[1]); print('yes' if float(sys.argv[2]) <= v <= float(sys.argv[3]) else 'no (%s)' % sys.argv[1])" "$1" "$2" "$3"

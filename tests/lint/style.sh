@@ -23,6 +23,8 @@ for f in sys.stdin.read().split():
 
 print(f"style: {bad} problem(s)")
 sys.exit(1 if bad else 0)'
+# the dataplane's folders are a strict stack, every module has a header
+python3 tests/lint/layers.py
 # every integration and system test is registered with meson test
 missing=0
 for t in tests/integration/*.sh tests/system/*.sh; do

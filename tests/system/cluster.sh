@@ -63,7 +63,7 @@ t_check "1: node A answers locally for its own" "$(t_json "$T_DIR/a7.json" sourc
 t_check "1: whereis from the cache p99 <= 1 us" "$(t_true "$(t_json "$T_DIR/b.json" whereis_p99_ns) <= 1000")" yes
 "$CLI" --redis "$RURL" --json nodes > "$T_DIR/nodes.json"
 t_check "1: CLI nodes: two, alive, 50 sensors each" \
-    "$(python3 -c 'import json,sys; print(sorted((n["node"], n["alive"], n["sensors"]) for n in json.load(open(sys.argv[1]))["nodes"]))' "$T_DIR/nodes.json")" \
+    "$(t_eval "$T_DIR/nodes.json" 'sorted((n["node"], n["alive"], n["sensors"]) for n in d["nodes"])')" \
     "[('nodeA', True, 50), ('nodeB', True, 50)]"
 curl -s 127.0.0.1:9462/metrics > "$T_DIR/metrics.txt"
 t_check "1: /metrics of node B: dataplane and daemon families" \
@@ -104,7 +104,7 @@ redis-cli -p $RPORT sadd sp:viewer:wall:subs 6 > /dev/null
 redis-cli -p $RPORT sadd sp:sensor:6:subs wall > /dev/null
 sleep 3
 t_check "2: a subscription written without an event applies at resync" \
-    "$(python3 "$T_ROOT/tests/lib/spctl.py" "$T_DIR/dpA.sock" "sub ls wall" | python3 -c 'import json,sys; print(sorted((s["sensor"], s["level"]) for s in json.load(sys.stdin)["subs"]))')" \
+    "$(python3 "$T_ROOT/tests/lib/spctl.py" "$T_DIR/dpA.sock" "sub ls wall" | t_eval - 'sorted((s["sensor"], s["level"]) for s in d["subs"])')" \
     "[(5, 'high'), (6, 'low')]"
 
 # ---- 2b: one rule for viewer names on every path (issue 10, item 6)
@@ -124,7 +124,7 @@ sleep 3
 "$CLI" --redis "$RURL" viewer ls > "$T_DIR/vls.txt"
 t_check "2b: viewer ls shows the node's refusal" \
     "$(grep -c "refused: node nodeA: .*1 to 31 characters" "$T_DIR/vls.txt")" 1
-t_check "2b: the daemon counts it" "$(( $(t_api 7461 ctld | python3 -c 'import json,sys; print(json.load(sys.stdin)["refused"])') > 0 ))" 1
+t_check "2b: the daemon counts it" "$(( $(t_api 7461 ctld | t_eval - 'd["refused"]') > 0 ))" 1
 redis-cli -p $RPORT del "sp:viewer:$long" "sp:sub:$long:5" "sp:viewer:$long:subs" > /dev/null
 redis-cli -p $RPORT srem sp:viewers "$long" > /dev/null
 redis-cli -p $RPORT srem sp:sensor:5:subs "$long" > /dev/null
@@ -134,7 +134,7 @@ kill -9 "$CTLD_B"
 t0=$(date +%s%N)
 gone_ms=""
 for _ in $(seq 1 100); do
-    if [ "$(t_api 7461 "whereis 101" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("alive"))')" = False ]; then
+    if [ "$(t_api 7461 "whereis 101" | t_eval - 'd.get("alive")')" = False ]; then
         gone_ms=$(( ($(date +%s%N) - t0) / 1000000 )); break
     fi
     sleep 0.05
@@ -146,9 +146,9 @@ t_check "3: no sensor in two nodes' sets" \
     "$(redis-cli -p $RPORT sintercard 2 sp:node:nodeA:sensors sp:node:nodeB:sensors)" 0
 t_check "3: the CLI's whereis says so too" \
     "$("$CLI" --redis "$RURL" whereis 101 | grep -c 'the node is down')" 1
-b0=$(python3 "$T_ROOT/tests/lib/spctl.py" "$T_DIR/dpB.sock" stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["totals"]["samples_in"])')
+b0=$(python3 "$T_ROOT/tests/lib/spctl.py" "$T_DIR/dpB.sock" stats | t_eval - 'd["totals"]["samples_in"]')
 sleep 1
-b1=$(python3 "$T_ROOT/tests/lib/spctl.py" "$T_DIR/dpB.sock" stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["totals"]["samples_in"])')
+b1=$(python3 "$T_ROOT/tests/lib/spctl.py" "$T_DIR/dpB.sock" stats | t_eval - 'd["totals"]["samples_in"]')
 t_check "3: node B's dataplane keeps forwarding without its daemon" "$(( b1 > b0 ))" 1
 start_ctld B 7462   # back, resyncs
 sleep 1

@@ -54,7 +54,7 @@ sleep 3
 t_api 7481 ctld > "$T_DIR/after.json"
 t_check "after SIGCONT: the dataplane is back" "$(t_json "$T_DIR/after.json" dp_up)" true
 t_check "after SIGCONT: forwarded requests work" \
-    "$(t_api 7481 flags | python3 -c 'import json,sys; print(json.load(sys.stdin)["ok"])')" True
+    "$(t_api 7481 flags | t_eval - 'd["ok"]')" True
 t_stop "$DPPID" 20 || true
 t_check_mbufs
 t_done

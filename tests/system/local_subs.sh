@@ -41,9 +41,9 @@ t_check "last_seen live: within last_seen_s + 1 s, twice" \
     "$(( age1 <= 2200 && age2 <= 2200 ))" 1
 t_check "last_seen moved on from first_seen" \
     "$(( $(redis-cli -p $RPORT hget sp:sensor:3 last_seen) - $(redis-cli -p $RPORT hget sp:sensor:3 first_seen) > 2000 ))" 1
-t_check "local pin kept" "$($CTL pins | python3 -c 'import json,sys; print(json.load(sys.stdin)["pins"])')" "[9]"
+t_check "local pin kept" "$($CTL pins | t_eval - 'd["pins"]')" "[9]"
 t_check "the daemon counts what it left be" \
-    "$(( $(t_api 7471 ctld | python3 -c 'import json,sys; print(json.load(sys.stdin)["subs_local"])') > 0 ))" 1
+    "$(( $(t_api 7471 ctld | t_eval - 'd["subs_local"]') > 0 ))" 1
 t_stop "$DPPID" 20 || true
 t_check_mbufs
 t_done

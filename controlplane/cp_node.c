@@ -486,12 +486,10 @@ void cp_node_stop(struct cp_node *n)
 	cp_dplink_free(n->dp);
 	json_decref(n->dp_stats);
 	cp_cache_free(&n->cache);
-	for (uint32_t i = 0; i < n->npend; i++)
-		free(n->pend[i]);
-	free(n->pend);
-	for (uint32_t i = 0; i < n->nseen; i++)
-		free(n->seen[i]);
-	free(n->seen);
+	cp_batch_clear(&n->pend);
+	free(n->pend.s);
+	cp_batch_clear(&n->seen);
+	free(n->seen.s);
 	sp_catalog_free(n->cat);
 }
 

@@ -23,6 +23,12 @@
 #include "sp_ctl.h"
 #include "sp_histo.h"
 
+/** Words waiting to go to Redis as the arguments of one script per 256. */
+struct cp_batch {
+	char **s;
+	uint32_t n, cap;
+};
+
 /* A dataplane that has not answered a request in this long is down. */
 #define CP_DP_TIMEOUT_MS 3000
 
@@ -42,12 +48,9 @@ struct cp_node {
 	struct bufferevent *watch;
 	uint32_t dp_workers;
 	char dp_session[20];
-	/* sensors to register, batched */
-	char **pend;
-	uint32_t npend, cap_pend;
-	/* last_seen times to write, batched ("ID:MS") */
-	char **seen;
-	uint32_t nseen, cap_seen;
+	/* sensors to register ("ID:LCORE") and last_seen times to write
+	 * ("ID:MS"), batched (cp_registry.c) */
+	struct cp_batch pend, seen;
 	uint64_t seen_writes;
 	/* timers */
 	struct event *t_heartbeat, *t_flush, *t_resync, *t_alive, *t_dp;
@@ -76,6 +79,9 @@ struct cp_node *cp_node_of(redisAsyncContext *c);
  * (@p cb is then not called). */
 int cp_node_dp_send(struct cp_node *n, cp_dplink_cb *cb, void *arg,
 		    const char *line);
+
+/** Free what @p b holds (and keep it usable). */
+void cp_batch_clear(struct cp_batch *b);
 
 /** Set up and start (Redis and dataplane connections come later). */
 int cp_node_start(struct cp_node *n, struct event_base *base,

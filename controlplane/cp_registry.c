@@ -56,59 +56,76 @@ static void on_claimed(redisAsyncContext *c, void *reply, void *priv)
 	}
 }
 
+void cp_batch_clear(struct cp_batch *b)
+{
+	for (uint32_t i = 0; i < b->n; i++)
+		free(b->s[i]);
+	b->n = 0;
+}
+
+/* Queue word @p w. @return the words queued, 0 when out of memory. */
+static uint32_t batch_push(struct cp_batch *b, const char *w)
+{
+	if (b->n == b->cap) {
+		uint32_t cap = b->cap ? b->cap * 2 : 1024;
+		char **p = realloc(b->s, cap * sizeof(*p));
+
+		if (p == NULL)
+			return 0;
+		b->s = p;
+		b->cap = cap;
+	}
+	b->s[b->n] = strdup(w);
+	return b->s[b->n] ? ++b->n : 0;
+}
+
+/* Run @p head (EVAL, the script and its fixed arguments, @p nhead words)
+ * with the queued words after it, BATCH at a time, then clear them.
+ * @return the words sent. */
+static uint64_t batch_run(struct cp_node *n, struct cp_batch *b,
+			  const char **head, int nhead, redisCallbackFn *cb)
+{
+	const char *argv[BATCH + 8];
+	uint64_t sent = 0;
+
+	for (uint32_t off = 0; off < b->n; off += BATCH) {
+		uint32_t k = b->n - off < BATCH ? b->n - off : BATCH;
+
+		memcpy(argv, head, (size_t)nhead * sizeof(*argv));
+		memcpy(argv + nhead, b->s + off, k * sizeof(*argv));
+		if (cp_redis_cmdargv(&n->redis, cb, n, nhead + (int)k, argv,
+				     NULL) == 0) {
+			sent += k;
+			if (cb)
+				n->registry_batches++;
+		}
+	}
+	cp_batch_clear(b);
+	return sent;
+}
+
 /* Send what waits to be registered, one script call per BATCH. */
 void cp_registry_flush(struct cp_node *n)
 {
 	char nodes_key[CP_KEY_LEN], now_ms[24], t_ns[24];
-	const char *argv[BATCH + 8];
+	const char *head[8];
 
-	if (n->npend == 0 || !n->redis.up)
+	if (n->pend.n == 0 || !n->redis.up)
 		return;
 	cp_key_node_sensors(nodes_key, sizeof(nodes_key), n->pfx, n->node);
 	snprintf(now_ms, sizeof(now_ms), "%" PRIu64, cp_node_wall_ns() / 1000000);
 	snprintf(t_ns, sizeof(t_ns), "%" PRIu64, cp_node_wall_ns());
-	for (uint32_t off = 0; off < n->npend; off += BATCH) {
-		uint32_t k = n->npend - off < BATCH ? n->npend - off : BATCH;
-		int argc = 0;
-
-		argv[argc++] = "EVAL";
-		argv[argc++] = CLAIM;
-		argv[argc++] = "1";
-		argv[argc++] = nodes_key;
-		argv[argc++] = n->node;
-		argv[argc++] = now_ms;
-		argv[argc++] = n->pfx;
-		argv[argc++] = t_ns;
-		for (uint32_t i = 0; i < k; i++)
-			argv[argc++] = n->pend[off + i];
-		if (cp_redis_cmdargv(&n->redis, on_claimed, n, argc, argv,
-				     NULL) == 0) {
-			n->registry_writes += k;
-			n->registry_batches++;
-		}
-	}
-	for (uint32_t i = 0; i < n->npend; i++)
-		free(n->pend[i]);
-	n->npend = 0;
+	head[0] = "EVAL"; head[1] = CLAIM; head[2] = "1"; head[3] = nodes_key;
+	head[4] = n->node; head[5] = now_ms; head[6] = n->pfx; head[7] = t_ns;
+	n->registry_writes += batch_run(n, &n->pend, head, 8, on_claimed);
 }
 
 void cp_registry_pend(struct cp_node *n, uint64_t sensor, unsigned int worker)
 {
 	char buf[48];
 
-	if (n->npend == n->cap_pend) {
-		uint32_t cap = n->cap_pend ? n->cap_pend * 2 : 1024;
-		char **p = realloc(n->pend, cap * sizeof(*p));
-
-		if (p == NULL)
-			return;
-		n->pend = p;
-		n->cap_pend = cap;
-	}
 	snprintf(buf, sizeof(buf), "%" PRIu64 ":%u", sensor, worker);
-	n->pend[n->npend] = strdup(buf);
-	if (n->pend[n->npend])
-		n->npend++;
+	batch_push(&n->pend, buf);
 	if (!evtimer_pending(n->t_flush, NULL))
 		cp_node_timer(n->t_flush, 1);   /* batch what comes within 1 ms */
 }
@@ -209,26 +226,9 @@ static const char SEEN[] =
 
 static void flush_seen(struct cp_node *n)
 {
-	const char *argv[BATCH + 8];
+	const char *head[] = { "EVAL", SEEN, "0", n->node, n->pfx };
 
-	for (uint32_t off = 0; off < n->nseen; off += BATCH) {
-		uint32_t k = n->nseen - off < BATCH ? n->nseen - off : BATCH;
-		int argc = 0;
-
-		argv[argc++] = "EVAL";
-		argv[argc++] = SEEN;
-		argv[argc++] = "0";
-		argv[argc++] = n->node;
-		argv[argc++] = n->pfx;
-		for (uint32_t i = 0; i < k; i++)
-			argv[argc++] = n->seen[off + i];
-		if (cp_redis_cmdargv(&n->redis, NULL, NULL, argc, argv,
-				     NULL) == 0)
-			n->seen_writes += k;
-	}
-	for (uint32_t i = 0; i < n->nseen; i++)
-		free(n->seen[i]);
-	n->nseen = 0;
+	n->seen_writes += batch_run(n, &n->seen, head, 5, NULL);
 }
 
 /* A sensor that sent since the last sweep gets its time written: one
@@ -242,21 +242,9 @@ static void seen_row(struct cp_node *n, const json_t *row)
 	if (age > n->cfg->cp_last_seen_s * 1000.0 + 1000 || age < 0 ||
 	    (double)now_ms < age)
 		return;
-	if (n->nseen == n->cap_seen) {
-		uint32_t cap = n->cap_seen ? n->cap_seen * 2 : 1024;
-		char **p = realloc(n->seen, cap * sizeof(*p));
-
-		if (p == NULL)
-			return;
-		n->seen = p;
-		n->cap_seen = cap;
-	}
-	snprintf(buf, sizeof(buf), "%" PRIu64 ":%" PRIu64, cp_registry_row_id(row),
-		 now_ms - (uint64_t)age);
-	n->seen[n->nseen] = strdup(buf);
-	if (n->seen[n->nseen])
-		n->nseen++;
-	if (n->nseen >= BATCH)
+	snprintf(buf, sizeof(buf), "%" PRIu64 ":%" PRIu64,
+		 cp_registry_row_id(row), now_ms - (uint64_t)age);
+	if (batch_push(&n->seen, buf) >= BATCH)
 		flush_seen(n);
 }
 

@@ -261,6 +261,15 @@ static int c_loss(const struct sp_catalog *cat, int argc, char **argv,
 	return FAIL("%s", sp_args_usage("loss"));
 }
 
+static int c_keys(const struct sp_catalog *cat, int argc, char **argv,
+		  char *err, size_t errlen)
+{
+	(void)cat;
+	if (argc == 1 || strcmp(argv[1], "reload") == 0)
+		return 0;
+	return FAIL("%s", sp_args_usage("keys"));
+}
+
 static const struct request {
 	const char *verb;
 	int min, max;          /* words, the verb included */
@@ -286,6 +295,7 @@ static const struct request {
 	{ "loss", 1, 8, c_loss, "loss | loss set [drop=F] [dup=F] "
 	  "[reorder=F] [burst=N] [seed=N] [feed=ID|all]" },
 	{ "watch", 1, 1, NULL, "watch" },
+	{ "keys", 1, 2, c_keys, "keys | keys reload" },
 };
 
 static const struct request *find(const char *verb)

@@ -112,6 +112,38 @@ static const struct sp_ini_key keys[] = {
 	K("reliability", "requester_bytes_s", SP_INI_UINT, rereq_bytes_s, 1500,
 	  1u << 31, "4000000", false,
 	  "bytes per second one address may get back"),
+	K("security", "require_mac", SP_INI_BOOL, require_mac, 0, 0, "false",
+	  false, "drop every sensor packet without a valid MAC (a sensor "
+	  "with no key in keys_file: mac_missing or mac_no_key)"),
+	K("security", "require_mac_from", SP_INI_STR, require_mac_from, 0, 0,
+	  "", false, "CIDR list of sources whose sensors must sign, when "
+	  "require_mac is false (\"10.1.0.0/16,10.9.0.7\")"),
+	K("security", "allow", SP_INI_STR, src_allow, 0, 0, "", false,
+	  "CIDR list of sensor sources accepted (empty: any); others drop as "
+	  "acl_deny"),
+	K("security", "deny", SP_INI_STR, src_deny, 0, 0, "", false,
+	  "CIDR list of sensor sources refused (the longest prefix of allow "
+	  "and deny decides; deny wins a tie)"),
+	K("security", "bind_source", SP_INI_BOOL, bind_source, 0, 0, "false",
+	  false, "a sensor id is bound to the source address of its first "
+	  "packet until it goes idle; others drop as source_bound"),
+	K("security", "replay_reset_s", SP_INI_UINT, replay_reset_s, 0, 86400,
+	  "30", false, "a keyed sensor silent this long may restart its seq "
+	  "(the bound on a rebooted sensor's lock-out; 0: never)"),
+	K("limits", "sensor_factor", SP_INI_DOUBLE, sensor_factor, 0, 1e6,
+	  "0", false, "a sensor may send this many times its catalogue "
+	  "rate (the sum of its attributes' rates); 0: no limit"),
+	K("limits", "sensor_burst_ms", SP_INI_UINT, sensor_burst_ms, 1,
+	  600000, "1000", false, "a sensor's burst allowance, as time at its "
+	  "limit (at least two of its typical packets)"),
+	K("limits", "source_pps", SP_INI_UINT, source_pps, 0, 1000000000,
+	  "0", false, "sensor packets per second one source address may "
+	  "send, per worker; 0: no limit"),
+	K("limits", "source_burst", SP_INI_UINT, source_burst, 1, 1 << 24,
+	  "1000", false, "a source address's burst allowance, packets"),
+	K("limits", "max_sources", SP_INI_UINT, max_sources, 16, 1 << 24,
+	  "65536", false, "source addresses metered per worker; beyond, "
+	  "new sources share one bucket"),
 	K("loss", "drop", SP_INI_DOUBLE, loss_drop, 0, 1, "0", true,
 	  "tests: fraction of feed packets dropped"),
 	K("loss", "dup", SP_INI_DOUBLE, loss_dup, 0, 1, "0", true,
@@ -148,6 +180,10 @@ static const struct sp_ini_key keys[] = {
 	K("control", "socket", SP_INI_STR, ctl_socket, 0, 0,
 	  "/run/senseplane/dp.sock", false,
 	  "UNIX socket of the control protocol (mode 0660)"),
+	K("control", "group", SP_INI_STR, ctl_group, 0, 0, "", false,
+	  "group of the control socket (and of its folder, when the "
+	  "dataplane makes it): its members may use it; empty: the "
+	  "dataplane's own group"),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -63,6 +63,19 @@ struct sp_config {
 	char rereq_allow[SP_PATH_MAX]; /* CIDR list allowed to re-request */
 	uint32_t rereq_max_bytes;    /* answer cap per request */
 	uint32_t rereq_bytes_s;      /* answer cap per requester per second */
+	/* [security] */
+	bool require_mac;            /* every sensor must sign its packets */
+	char require_mac_from[SP_PATH_MAX]; /* CIDR list where they must */
+	char src_allow[SP_PATH_MAX]; /* sensor sources allowed, "" = any */
+	char src_deny[SP_PATH_MAX];  /* sensor sources refused */
+	bool bind_source;            /* a sensor keeps its first source */
+	uint32_t replay_reset_s;     /* silence that restarts a window */
+	/* [limits] */
+	double sensor_factor;        /* x the catalogue's rate, 0 = off */
+	uint32_t sensor_burst_ms;    /* bucket depth, at the sensor's limit */
+	uint32_t source_pps;         /* per source address, 0 = off */
+	uint32_t source_burst;       /* packets */
+	uint32_t max_sources;        /* metered addresses per worker */
 	/* [loss] (tests) */
 	double loss_drop, loss_dup, loss_reorder;
 	uint32_t loss_burst;
@@ -80,6 +93,7 @@ struct sp_config {
 	char cp_metrics[64];         /* Prometheus /metrics, host:port */
 	/* [control] */
 	char ctl_socket[SP_PATH_MAX];
+	char ctl_group[64];          /* the socket's group, "" = ours */
 };
 
 /** Fill @p cfg with every default. */

@@ -11,7 +11,8 @@
 
 struct key_entry {
 	uint64_t sensor_id;
-	uint8_t key[SP_SIPHASH_KEY_LEN];
+	unsigned int n;         /* 1, or 2 during a rotation */
+	uint8_t key[SP_MAX_SENSOR_KEYS][SP_SIPHASH_KEY_LEN];
 };
 
 struct sp_mackeys {
@@ -38,6 +39,7 @@ static int parse_hex_key(const char *s, uint8_t key[SP_SIPHASH_KEY_LEN])
 	return s[2 * SP_SIPHASH_KEY_LEN] == '\0' ? 0 : -1;
 }
 
+/* "id key [key]": @return 0, 1 for a blank line, -1 malformed. */
 static int parse_line(char *line, struct key_entry *e)
 {
 	char *hash = strchr(line, '#'), *id, *key, *rest, *end;
@@ -47,14 +49,16 @@ static int parse_line(char *line, struct key_entry *e)
 	id = strtok_r(line, " \t\r\n", &rest);
 	if (id == NULL)
 		return 1;   /* blank */
-	key = strtok_r(NULL, " \t\r\n", &rest);
-	if (key == NULL || strtok_r(NULL, " \t\r\n", &rest) != NULL)
-		return -1;
 	errno = 0;
 	e->sensor_id = strtoull(id, &end, 0);
-	if (errno || *end || e->sensor_id == 0 || strlen(key) != 32)
+	if (errno || *end || e->sensor_id == 0 || id[0] == '-')
 		return -1;
-	return parse_hex_key(key, e->key);
+	for (e->n = 0; (key = strtok_r(NULL, " \t\r\n", &rest)); e->n++) {
+		if (e->n == SP_MAX_SENSOR_KEYS || strlen(key) != 32 ||
+		    parse_hex_key(key, e->key[e->n]) < 0)
+			return -1;
+	}
+	return e->n ? 0 : -1;
 }
 
 struct sp_mackeys *sp_mackeys_load(const char *path, char *err, size_t errlen)
@@ -82,7 +86,8 @@ struct sp_mackeys *sp_mackeys_load(const char *path, char *err, size_t errlen)
 			continue;
 		if (rc < 0) {
 			snprintf(err, errlen, "%s:%d: expected 'sensor_id "
-				 "32-hex-digit-key'", path, lineno);
+				 "key [second-key]', keys of 32 hex digits",
+				 path, lineno);
 			goto fail;
 		}
 		if ((k->n & (k->n - 1)) == 0) {  /* grow at powers of two */
@@ -99,7 +104,8 @@ struct sp_mackeys *sp_mackeys_load(const char *path, char *err, size_t errlen)
 	for (size_t i = 1; i < k->n; i++) {
 		if (k->e[i].sensor_id == k->e[i - 1].sensor_id) {
 			snprintf(err, errlen, "%s: sensor %" PRIu64
-				 " has two keys", path, k->e[i].sensor_id);
+				 " is on two lines (a rotation lists both "
+				 "keys on one)", path, k->e[i].sensor_id);
 			sp_mackeys_free(k);
 			return NULL;
 		}
@@ -126,13 +132,15 @@ size_t sp_mackeys_count(const struct sp_mackeys *k)
 	return k ? k->n : 0;
 }
 
-const uint8_t *sp_mackeys_lookup(void *ctx, uint64_t sensor_id)
+unsigned int sp_mackeys_lookup(void *ctx, uint64_t sensor_id,
+			       const uint8_t *keys[SP_MAX_SENSOR_KEYS])
 {
 	const struct sp_mackeys *k = ctx;
+	const struct key_entry *e;
 	size_t lo = 0, hi;
 
 	if (k == NULL)
-		return NULL;
+		return 0;
 	hi = k->n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -142,6 +150,18 @@ const uint8_t *sp_mackeys_lookup(void *ctx, uint64_t sensor_id)
 		else
 			hi = mid;
 	}
-	return lo < k->n && k->e[lo].sensor_id == sensor_id ? k->e[lo].key
-							    : NULL;
+	if (lo == k->n || k->e[lo].sensor_id != sensor_id)
+		return 0;
+	e = &k->e[lo];
+	for (unsigned int i = 0; i < e->n; i++)
+		keys[i] = e->key[i];
+	return e->n;
+}
+
+const uint8_t *sp_mackeys_key(const struct sp_mackeys *k, uint64_t sensor_id)
+{
+	const uint8_t *keys[SP_MAX_SENSOR_KEYS];
+
+	return sp_mackeys_lookup((void *)(uintptr_t)k, sensor_id, keys) ?
+	       keys[0] : NULL;
 }

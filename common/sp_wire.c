@@ -25,6 +25,7 @@ static const char *const drop_names[SP_DROP__COUNT] = {
 	[SP_DROP_TRAILING] = "trailing",
 	[SP_DROP_MAC_MISSING] = "mac_missing",
 	[SP_DROP_MAC_BAD] = "mac_bad",
+	[SP_DROP_MAC_NOKEY] = "mac_no_key",
 };
 
 const char *sp_drop_name(unsigned int reason)
@@ -95,11 +96,25 @@ void sp_record_write_hdr(uint8_t *p, const struct sp_record *r)
 	sp_put32(p + 16, r->dt_ns);
 }
 
-enum sp_drop sp_sensor_parse(const uint8_t *p, size_t len, sp_key_fn key_of,
-			     void *key_ctx, struct sp_sensor_pkt *out)
+/* Which of @p n keys signed the packet: 1 or 2, 0 for none. */
+static uint8_t mac_verify(const uint8_t *const *keys, unsigned int n,
+			  const uint8_t *p, size_t len)
 {
+	uint64_t mac = sp_get64(p + len - SP_MAC_LEN);
+
+	for (unsigned int i = 0; i < n; i++)
+		if (sp_siphash24(keys[i], p, len - SP_MAC_LEN) == mac)
+			return (uint8_t)(i + 1);
+	return 0;
+}
+
+enum sp_drop sp_sensor_parse(const uint8_t *p, size_t len, sp_key_fn key_of,
+			     void *key_ctx, unsigned int policy,
+			     struct sp_sensor_pkt *out)
+{
+	const uint8_t *keys[SP_MAX_SENSOR_KEYS];
 	size_t body_len, off;
-	const uint8_t *key;
+	unsigned int nkeys;
 	struct sp_record r;
 	enum sp_drop why;
 	uint16_t nrec = 0;
@@ -130,13 +145,17 @@ enum sp_drop sp_sensor_parse(const uint8_t *p, size_t len, sp_key_fn key_of,
 			return why;
 		off += SP_REC_HDR_LEN + sp_record_values_len(&r);
 	}
-	key = key_of ? key_of(key_ctx, out->sensor_id) : NULL;
-	if (key) {
+	nkeys = key_of ? key_of(key_ctx, out->sensor_id, keys) : 0;
+	out->key_used = 0;
+	if (nkeys) {
 		if (!(flags & SP_SFLAG_MAC))
 			return SP_DROP_MAC_MISSING;
-		if (sp_siphash24(key, p, len - SP_MAC_LEN) !=
-		    sp_get64(p + len - SP_MAC_LEN))
+		out->key_used = mac_verify(keys, nkeys, p, len);
+		if (out->key_used == 0)
 			return SP_DROP_MAC_BAD;
+	} else if (policy & SP_PARSE_REQUIRE_MAC) {
+		return (flags & SP_SFLAG_MAC) ? SP_DROP_MAC_NOKEY
+					      : SP_DROP_MAC_MISSING;
 	}
 	out->seq = sp_get32(p + 4);
 	out->flags = flags;

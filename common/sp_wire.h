@@ -58,6 +58,7 @@ enum sp_drop {
 	SP_DROP_TRAILING,     /* 1..19 bytes left that do not make a record */
 	SP_DROP_MAC_MISSING,  /* the sensor has a key, the packet no MAC */
 	SP_DROP_MAC_BAD,      /* the MAC does not verify */
+	SP_DROP_MAC_NOKEY,    /* a MAC is required, the sensor has no key */
 	SP_DROP__COUNT
 };
 
@@ -107,8 +108,16 @@ enum sp_drop sp_record_check(const uint8_t *p, size_t avail,
 /** Write the 20-byte header of @p r at @p p (values are not copied). */
 void sp_record_write_hdr(uint8_t *p, const struct sp_record *r);
 
-/** Returns the sensor's 16-byte key, or NULL when the sensor has none. */
-typedef const uint8_t *(*sp_key_fn)(void *ctx, uint64_t sensor_id);
+/* Keys a sensor may have at once: two while one is being rotated out. */
+#define SP_MAX_SENSOR_KEYS 2
+
+/** Fills @p keys with the sensor's 16-byte keys; returns how many (0: the
+ * sensor has none). */
+typedef unsigned int (*sp_key_fn)(void *ctx, uint64_t sensor_id,
+				  const uint8_t *keys[SP_MAX_SENSOR_KEYS]);
+
+/* sp_sensor_parse() policy bits. */
+#define SP_PARSE_REQUIRE_MAC 0x1u /* a sensor without a key is dropped */
 
 /** A validated sensor packet; records are read with sp_sensor_next(). */
 struct sp_sensor_pkt {
@@ -116,6 +125,7 @@ struct sp_sensor_pkt {
 	uint32_t seq;
 	uint8_t flags;
 	uint16_t nrec;
+	uint8_t key_used;     /* 0: no key; 1: the first verified; 2: the second */
 	const uint8_t *body;  /* first record */
 	uint32_t body_len;    /* bytes of records (MAC trailer excluded) */
 };
@@ -123,10 +133,13 @@ struct sp_sensor_pkt {
 /**
  * Validate a whole sensor packet (UDP payload).
  * @param key_of  key lookup for the MAC check, may be NULL (no sensor keyed)
+ * @param policy  SP_PARSE_* bits (0: a sensor without a key is accepted,
+ *                its trailer, if any, removed unchecked)
  * @return SP_OK and @p out filled, or the single reason the packet is dropped.
  */
 enum sp_drop sp_sensor_parse(const uint8_t *p, size_t len, sp_key_fn key_of,
-			     void *key_ctx, struct sp_sensor_pkt *out);
+			     void *key_ctx, unsigned int policy,
+			     struct sp_sensor_pkt *out);
 
 /**
  * Iterate the records of a packet that sp_sensor_parse() accepted.

@@ -13,6 +13,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_random.h>
+#include <rte_rcu_qsbr.h>
 
 #include "dp_port.h"
 #include "dp_worker.h"
@@ -58,7 +59,8 @@ static int create_worker(struct dp_app *app, unsigned int idx,
 	return 0;
 }
 
-int dp_app_create(struct dp_app *app, volatile int *stop)
+int dp_app_create(struct dp_app *app, volatile int *stop,
+		  volatile int *reload)
 {
 	char err[512];
 	unsigned int lcore, idx = 0;
@@ -131,15 +133,30 @@ int dp_app_create(struct dp_app *app, volatile int *stop)
 		return -1;
 	}
 	struct dp_allow allow = app->shared.allow;
+	size_t rcu_size = rte_rcu_qsbr_get_memsize(app->nworkers);
 
 	app->shared = (struct dp_shared){
 		.cat = app->cat, .cfg = &app->cfg, .keys = app->keys,
 		.net = &app->net, .clock = &app->clock, .pool = app->pool,
 		.session = app->session, .workers = app->workers,
 		.nworkers = app->nworkers, .burst = (uint16_t)app->cfg.rx_burst,
-		.stop = stop, .allow = allow, .stats = app->stats,
-		.port_id = app->port_id,
+		.stop = stop, .reload = reload, .allow = allow,
+		.stats = app->stats, .port_id = app->port_id,
+		.replay_reset_tsc = app->cfg.replay_reset_s *
+				    rte_get_tsc_hz(),
 	};
+	app->keys = NULL;   /* the run's now: shared.keys */
+	app->shared.rcu = rte_zmalloc("dp_rcu", rcu_size, RTE_CACHE_LINE_SIZE);
+	if (app->shared.rcu == NULL ||
+	    rte_rcu_qsbr_init(app->shared.rcu, app->nworkers) != 0) {
+		fprintf(stderr, "senseplane-dp: out of memory\n");
+		return -1;
+	}
+	if (dp_policy_init(&app->shared.policy, &app->cfg,
+			   (int)rte_socket_id(), err, sizeof(err)) < 0) {
+		fprintf(stderr, "senseplane-dp: %s\n", err);
+		return -1;
+	}
 	if (app->main_is_worker) {
 		if (create_worker(app, 0, rte_get_main_lcore()) < 0)
 			return -1;
@@ -213,6 +230,9 @@ unsigned int dp_app_free(struct dp_app *app)
 		rte_mempool_free(app->pool);
 	}
 	sp_mackeys_free(app->keys);
+	sp_mackeys_free(app->shared.keys);
+	dp_policy_free(&app->shared.policy);
+	rte_free(app->shared.rcu);
 	sp_catalog_free(app->cat);
 	return in_use;
 }

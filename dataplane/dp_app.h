@@ -23,7 +23,7 @@ struct dp_worker;
 struct dp_app {
 	struct sp_config cfg;
 	struct sp_catalog *cat;
-	struct sp_mackeys *keys;
+	struct sp_mackeys *keys;       /* the first; then shared.keys */
 	struct rte_mempool *pool;
 	uint16_t port_id;
 	int port_up;
@@ -41,7 +41,8 @@ struct dp_app {
  * Create everything from @p app->cfg and @p app->port_id.
  * @return 0, or -1 with the reason printed.
  */
-int dp_app_create(struct dp_app *app, volatile int *stop);
+int dp_app_create(struct dp_app *app, volatile int *stop,
+		  volatile int *reload);
 
 /** Launch the workers; returns when they have all ended (stop set). */
 void dp_app_run(struct dp_app *app, volatile int *stop);

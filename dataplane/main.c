@@ -1,5 +1,6 @@
 /*
- * main.c - senseplane-dp: ordered start, run until SIGINT/SIGTERM, orderly
+ * main.c - senseplane-dp: ordered start, run until SIGINT/SIGTERM (SIGHUP
+ * reloads the keys file), orderly
  * shutdown (workers stop RX, drain, flush, send END; the port is closed and
  * every mbuf must be back in its pool).
  */
@@ -15,11 +16,14 @@
 #include "dp_ctl.h"
 
 static volatile int g_stop;
+static volatile int g_reload;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	g_stop = 1;
+	if (sig == SIGHUP)
+		g_reload = 1;   /* the control thread reloads the keys */
+	else
+		g_stop = 1;
 }
 
 /*
@@ -95,10 +99,11 @@ int main(int argc, char **argv)
 	app.port_id = args.port_id;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
 	/* a control client or a telemetry client that closes early must
 	 * not end the dataplane: writes to it fail with EPIPE instead */
 	signal(SIGPIPE, SIG_IGN);
-	if (dp_app_create(&app, &g_stop) < 0) {
+	if (dp_app_create(&app, &g_stop, &g_reload) < 0) {
 		dp_app_free(&app);
 		rte_eal_cleanup();
 		return 1;
@@ -113,7 +118,8 @@ int main(int argc, char **argv)
 	       app.net.mac.addr_bytes[2], app.net.mac.addr_bytes[3],
 	       app.net.mac.addr_bytes[4], app.net.mac.addr_bytes[5], ip,
 	       app.cfg.sensor_port, app.nworkers, app.cat->n,
-	       sp_mackeys_count(app.keys), (unsigned long long)app.session);
+	       sp_mackeys_count(app.shared.keys),
+	       (unsigned long long)app.session);
 	ctl = dp_ctl_start(&app.shared, err, sizeof(err));
 	if (ctl == NULL) {
 		fprintf(stderr, "senseplane-dp: %s\n", err);

@@ -6,6 +6,7 @@
 #include "dp_ctl.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
@@ -23,6 +24,7 @@
 #include <rte_ring.h>
 
 #include "dp_figures.h"
+#include "dp_keyring.h"
 #include "dp_requests.h"
 #include "sp_level.h"
 
@@ -243,25 +245,71 @@ static void *ctl_main(void *arg)
 		}
 		dp_model_tick(ctl->model, dp_ctl_now(ctl));
 		forward_events(ctl, cl, &n);
+		if (ctl->sh->reload && *ctl->sh->reload) {
+			char err[300];
+			size_t nk;
+
+			*ctl->sh->reload = 0;
+			if (dp_keyring_reload(ctl->sh, &nk, err,
+					      sizeof(err)) == 0)
+				printf("senseplane-dp: SIGHUP: %zu keys "
+				       "loaded\n", nk);
+			else
+				printf("senseplane-dp: SIGHUP: keys not "
+				       "reloaded: %s\n", err);
+			fflush(stdout);
+		}
 	}
 	for (int i = 0; i < n; i++)
 		close(cl[i].fd);
 	return NULL;
 }
 
-/* mkdir -p of the socket's folder. */
-static void make_parent(const char *path)
+/* mkdir -p of the socket's folder. @return 1 when its last folder was
+ * made here (then it may take the socket's group). */
+static int make_parent(const char *path)
 {
 	char dir[108];
+	int made = 0;
 
 	snprintf(dir, sizeof(dir), "%s", path);
 	for (char *p = dir + 1; *p; p++) {
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		mkdir(dir, 0750);
+		made = mkdir(dir, 0750) == 0;
 		*p = '/';
 	}
+	return made;
+}
+
+/* control.group: the socket (and the folder made for it) in that group,
+ * so its members, and nobody else but root, may connect. */
+static int set_group(const char *path, const char *group, int made_dir,
+		     char *err, size_t errlen)
+{
+	char dir[108], *slash;
+	struct group *g;
+
+	if (group[0] == '\0')
+		return 0;
+	g = getgrnam(group);
+	if (g == NULL) {
+		snprintf(err, errlen, "control.group '%s': no such group",
+			 group);
+		return -1;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir)
+		*slash = '\0';
+	if (chown(path, (uid_t)-1, g->gr_gid) < 0 ||
+	    (made_dir && slash && chown(dir, (uid_t)-1, g->gr_gid) < 0)) {
+		snprintf(err, errlen, "control socket %s: group '%s': %s", path,
+			 group, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 struct dp_ctl *dp_ctl_start(struct dp_shared *sh, char *err, size_t errlen)
@@ -274,6 +322,7 @@ struct dp_ctl *dp_ctl_start(struct dp_shared *sh, char *err, size_t errlen)
 		.send = dp_ctl_model_send,
 	};
 	struct dp_ctl *ctl;
+	int made_dir;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		snprintf(err, errlen, "control.socket '%s': longer than %zu",
@@ -289,7 +338,7 @@ struct dp_ctl *dp_ctl_start(struct dp_shared *sh, char *err, size_t errlen)
 	ctl->model = dp_model_create(&mp);
 	snprintf(ctl->path, sizeof(ctl->path), "%s", path);
 	strcpy(sa.sun_path, path);
-	make_parent(path);
+	made_dir = make_parent(path);
 	unlink(path);
 	ctl->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (!ctl->model || ctl->lfd < 0 ||
@@ -299,6 +348,13 @@ struct dp_ctl *dp_ctl_start(struct dp_shared *sh, char *err, size_t errlen)
 			 strerror(errno));
 		if (ctl->lfd >= 0)
 			close(ctl->lfd);
+		dp_model_free(ctl->model);
+		free(ctl);
+		return NULL;
+	}
+	if (set_group(path, sh->cfg->ctl_group, made_dir, err, errlen) < 0) {
+		close(ctl->lfd);
+		unlink(path);
 		dp_model_free(ctl->model);
 		free(ctl);
 		return NULL;

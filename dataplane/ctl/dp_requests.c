@@ -15,6 +15,7 @@
 
 #include "dp_feed.h"
 #include "dp_figures.h"
+#include "dp_keyring.h"
 #include "sp_addr.h"
 #include "sp_args.h"
 #include "sp_level.h"
@@ -583,6 +584,23 @@ usage:
 			   "[reorder=F] [burst=N] [seed=N] [feed=ID|all]");
 }
 
+/* keys: what is loaded; keys reload: the file again (dp_keyring). */
+static json_t *h_keys(struct dp_ctl *ctl, int argc, char **argv)
+{
+	struct dp_shared *sh = ctl->sh;
+	char err[300];
+	size_t n;
+
+	(void)argv;
+	if (argc == 2 && dp_keyring_reload(sh, &n, err, sizeof(err)) < 0)
+		return dp_requests_fail("keys not reloaded: %s", err);
+	return json_pack("{s:b, s:s, s:I, s:I, s:I}", "ok", 1, "file",
+			 sh->cfg->keys_file, "keys",
+			 (json_int_t)dp_keyring_count(sh), "reloads",
+			 (json_int_t)sh->key_reloads, "reload_errors",
+			 (json_int_t)sh->key_reload_errors);
+}
+
 static const struct {
 	const char *verb;
 	handler_fn fn;
@@ -607,6 +625,8 @@ static const struct {
 	{ "feeds", h_feeds, "feeds: every feed and where it goes" },
 	{ "loss", h_loss, "loss | loss set drop=F dup=F reorder=F burst=N "
 	  "seed=N feed=ID|all: loss injection for tests" },
+	{ "keys", h_keys, "keys | keys reload: the sensors' MAC keys, "
+	  "read again from dataplane.keys_file" },
 };
 
 json_t *dp_requests_handle(struct dp_ctl *ctl, int argc, char **argv)

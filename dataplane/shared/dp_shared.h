@@ -15,18 +15,26 @@
 #include "dp_allow.h"
 #include "dp_clock.h"
 #include "dp_net.h"
+#include "dp_policy.h"
 #include "sp_catalog.h"
 #include "sp_config.h"
 #include "sp_mackeys.h"
 
 struct dp_stats;
 struct dp_worker;
+struct rte_rcu_qsbr;
 
 /** Shared, read-only during the run (but the stop flags). */
 struct dp_shared {
 	const struct sp_catalog *cat;
 	const struct sp_config *cfg;
-	struct sp_mackeys *keys;          /* may be NULL */
+	/* may be NULL; swapped by a reload (ctl/dp_keyring): workers load
+	 * it once per packet and report quiescence once per loop turn on
+	 * @c rcu, after which the old table is freed */
+	struct sp_mackeys *keys;
+	struct rte_rcu_qsbr *rcu;
+	struct dp_policy policy;       /* by source address (security) */
+	uint64_t replay_reset_tsc;     /* security.replay_reset_s, 0 never */
 	const struct dp_net *net;
 	const struct dp_clock *clock;
 	struct rte_mempool *pool;
@@ -36,6 +44,9 @@ struct dp_shared {
 	uint64_t session;              /* of the run; workers add their index */
 	struct dp_allow allow;         /* who may re-request */
 	volatile int *stop;            /* set by the signal handler */
+	volatile int *reload;          /* SIGHUP: reload the keys file */
+	uint64_t key_reloads;          /* done (control thread) */
+	uint64_t key_reload_errors;
 	uint32_t rx_stopped;           /* workers past their RX loop */
 	struct dp_stats *stats;        /* one block per worker */
 	uint16_t port_id;

@@ -21,6 +21,12 @@ static const char *const dp_drop_names[DP_DROP__COUNT] = {
 	[DP_DROP_IP_FRAG] = "ip_frag",
 	[DP_DROP_IP_CSUM] = "ip_csum",
 	[DP_DROP_UDP_BAD] = "udp_bad",
+	[DP_DROP_REPLAY] = "replay",
+	[DP_DROP_REPLAY_OLD] = "replay_old",
+	[DP_DROP_ACL] = "acl_deny",
+	[DP_DROP_SOURCE_BOUND] = "source_bound",
+	[DP_DROP_RATE_SENSOR] = "rate_sensor",
+	[DP_DROP_RATE_SOURCE] = "rate_source",
 };
 
 const char *dp_drop_name(unsigned int reason)
@@ -41,6 +47,8 @@ const char *dp_drop_name(unsigned int reason)
 	X(events_lost) \
 	X(rtx_pkts) X(rtx_msgs) \
 	X(rtx_bytes) X(loss_dropped) X(loss_duped) X(loss_reordered) \
+	X(mac_second_key) X(replay_resets) X(sources_metered) \
+	X(source_overflow) X(source_resets) \
 	X(busy_cycles) X(loops)
 
 static const struct dp_stats *g_blocks;   /* set once before telemetry runs */

@@ -25,6 +25,12 @@ enum dp_drop {
 	DP_DROP_IP_FRAG,       /* IPv4 fragment (sensors must not fragment) */
 	DP_DROP_UDP_BAD,       /* UDP length invalid */
 	DP_DROP_IP_CSUM,       /* IPv4 header checksum wrong (RFC 1122) */
+	DP_DROP_REPLAY,        /* keyed sensor: seq already in its window */
+	DP_DROP_REPLAY_OLD,    /* keyed sensor: seq below its window */
+	DP_DROP_ACL,           /* source refused by security.allow/deny */
+	DP_DROP_SOURCE_BOUND,  /* sensor bound to another source address */
+	DP_DROP_RATE_SENSOR,   /* sensor over limits.sensor_factor */
+	DP_DROP_RATE_SOURCE,   /* source address over limits.source_pps */
 	DP_DROP__COUNT
 };
 
@@ -78,6 +84,12 @@ struct dp_stats {
 	uint64_t loss_dropped;    /* loss injection: packets dropped */
 	uint64_t loss_duped;
 	uint64_t loss_reordered;
+	uint64_t mac_second_key;  /* accepted, signed with a rotation's
+				   * second (outgoing) key */
+	uint64_t replay_resets;   /* keyed sensors whose window restarted */
+	uint64_t sources_metered; /* source addresses in the limit table */
+	uint64_t source_overflow; /* packets of sources the table lacked */
+	uint64_t source_resets;   /* full source tables emptied */
 	uint64_t busy_cycles;     /* TSC cycles of loop turns that had work */
 	uint64_t loops;
 } __rte_cache_aligned;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "dp_history.h"
+#include "dp_replay.h"
 
 struct dp_route;
 struct dp_interest;
@@ -35,9 +36,11 @@ struct dp_key {
 /* Keys a sensor finds in its own first cache line (most have 3). */
 #define DP_SENSOR_FAST_KEYS 3
 
-/* Two cache lines (the table's array is cache aligned): the first holds
+/* Three cache lines (the table's array is cache aligned): the first holds
  * all that finding a packet's keys reads, so the burst's prefetch of it
- * is enough to reach every key of a sensor with up to three. */
+ * is enough to reach every key of a sensor with up to three; the third
+ * is read only by the guards that are on (keyed sensors, rate limits,
+ * source binding). */
 struct dp_sensor {
 	/* line 1: read for every packet */
 	uint64_t id;
@@ -62,8 +65,14 @@ struct dp_sensor {
 	uint64_t hint_tsc;      /* when the last hint went out */
 	struct dp_interest *interests; /* subscriptions and pins naming it */
 	struct dp_out *sensor_out;     /* its sensor feed, while subscribed */
-};
-_Static_assert(sizeof(struct dp_sensor) == 128, "a sensor is two lines");
+	/* line 3: the guards */
+	struct dp_replay replay;       /* keyed sensors: the seq window */
+	uint64_t meter[3];             /* rate limit: an rte_meter_srtcm */
+	uint32_t bound_ip;             /* bind_source: network order, 0 none */
+	uint16_t meter_prof;           /* its profile + 1; 0: to be chosen */
+	uint8_t pad[18];
+} __attribute__((aligned(64)));
+_Static_assert(sizeof(struct dp_sensor) == 192, "a sensor is three lines");
 _Static_assert(offsetof(struct dp_sensor, last_tsc) < 64,
 	       "what a packet reads is in the first line");
 

@@ -99,6 +99,7 @@ void dp_notify_idle_scan(struct dp_worker *w)
 		s = dp_table_sensor_at(w->table, w->idle_scan++);
 		if (s->seen && !s->idle && w->now_tsc - s->last_tsc > idle) {
 			s->idle = 1;
+			s->bound_ip = 0;  /* bind_source: free to move now */
 			dp_notify_event(w, s, DP_EV_IDLE);
 		}
 	}

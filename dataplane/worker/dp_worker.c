@@ -15,7 +15,9 @@
 #include <rte_hash.h>
 #include <rte_malloc.h>
 #include <rte_prefetch.h>
+#include <rte_rcu_qsbr.h>
 
+#include "dp_limits.h"
 #include "dp_mailbox.h"
 #include "dp_notify.h"
 #include "dp_outputs.h"
@@ -42,7 +44,7 @@
  * make its key before any is applied. @return 0 or the drop counter. */
 static int resolve_keys(struct dp_worker *w, struct dp_sensor *s,
 			const struct sp_sensor_pkt *pkt, struct dp_key **keys,
-			uint64_t **drop)
+			uint32_t *nsamp, uint64_t **drop)
 {
 	const struct sp_catalog *cat = w->sh->cat;
 	struct dp_stats *st = w->stats;
@@ -64,6 +66,7 @@ static int resolve_keys(struct dp_worker *w, struct dp_sensor *s,
 		}
 		if (i == MAX_RECS)
 			goto full;
+		*nsamp += r.nsamp;
 		/* A sensor's first keys are in its first cache line; the rest
 		 * on its own list, which beats a second hash lookup per record
 		 * (measured: B1 in RESULTS.md). */
@@ -100,6 +103,7 @@ static int resolve_keys(struct dp_worker *w, struct dp_sensor *s,
 		}
 		if (created) {
 			st->keys++;
+			s->meter_prof = 0;  /* its rate limit changes */
 			/* interests may have named it before it existed */
 			if (s->interests)
 				dp_attn_key(&w->attn, s, keys[i], w->now_ns);
@@ -112,8 +116,31 @@ full:
 	return -1;
 }
 
+/* The replay window of keyed sensor @p s: 0 to go on, or the drop. A
+ * sensor silent for replay_reset_s (since its last accepted packet) may
+ * have restarted its counter: its window starts again. */
+static int replay_check(struct dp_worker *w, struct dp_sensor *s, uint32_t seq)
+{
+	uint64_t reset = w->sh->replay_reset_tsc;
+
+	if (reset && s->replay.valid && w->now_tsc - s->last_tsc >= reset) {
+		dp_replay_reset(&s->replay);
+		w->stats->replay_resets++;
+	}
+	switch (dp_replay_check(&s->replay, seq)) {
+	case DP_REPLAY_SEEN:
+		return DP_DROP_REPLAY;
+	case DP_REPLAY_OLD:
+		return DP_DROP_REPLAY_OLD;
+	default:
+		return 0;
+	}
+}
+
+/* Apply a sensor packet from @p info, whose source has policy @p pol
+ * (DP_POL_*, its ACL already passed). */
 static void sensor_rx(struct dp_worker *w, const struct dp_rx_info *info,
-		      struct dp_sensor *hint)
+		      struct dp_sensor *hint, uint32_t pol)
 {
 	struct dp_stats *st = w->stats;
 	struct dp_key *keys[MAX_RECS];
@@ -122,12 +149,14 @@ static void sensor_rx(struct dp_worker *w, const struct dp_rx_info *info,
 	struct sp_record r;
 	uint64_t *drop;
 	enum sp_drop why;
-	uint32_t off = 0;
+	uint32_t off = 0, nsamp = 0;
 	unsigned int i = 0;
-	int created;
+	int created, reason;
 
 	why = sp_sensor_parse(info->payload, info->len, sp_mackeys_lookup,
-			      w->sh->keys, &pkt);
+			      __atomic_load_n(&w->sh->keys, __ATOMIC_ACQUIRE),
+			      (pol & DP_POL_MAC) ? SP_PARSE_REQUIRE_MAC : 0,
+			      &pkt);
 	if (why != SP_OK) {
 		st->proto_drop[why]++;
 		return;
@@ -140,14 +169,38 @@ static void sensor_rx(struct dp_worker *w, const struct dp_rx_info *info,
 		st->dp_drop[DP_DROP_TABLE_FULL]++;
 		return;
 	}
-	if (s->have_seq && pkt.seq == s->last_seq) {
+	if (w->sh->cfg->bind_source && s->bound_ip &&
+	    s->bound_ip != info->src_ip) {
+		st->dp_drop[DP_DROP_SOURCE_BOUND]++;
+		return;
+	}
+	if (pkt.key_used) {
+		reason = replay_check(w, s, pkt.seq);
+		if (reason) {
+			st->dp_drop[reason]++;
+			return;
+		}
+	} else if (s->have_seq && pkt.seq == s->last_seq) {
 		st->dp_drop[DP_DROP_SEQ_DUP]++;
 		return;
 	}
-	if (resolve_keys(w, s, &pkt, keys, &drop) < 0) {
+	if (resolve_keys(w, s, &pkt, keys, &nsamp, &drop) < 0) {
 		(*drop)++;
 		return;
 	}
+	if (w->limits.factor > 0 &&
+	    dp_limits_sensor(&w->limits, w->sh->cat, s, nsamp, w->now_tsc)) {
+		st->dp_drop[DP_DROP_RATE_SENSOR]++;
+		return;
+	}
+	/* accepted: nothing below drops it */
+	if (pkt.key_used) {
+		dp_replay_mark(&s->replay, pkt.seq);
+		if (pkt.key_used == 2)
+			st->mac_second_key++;
+	}
+	if (w->sh->cfg->bind_source && s->bound_ip == 0)
+		s->bound_ip = info->src_ip;
 	if (!s->seen) {
 		s->seen = 1;
 		s->first_tsc = w->now_tsc;
@@ -189,6 +242,25 @@ static void sensor_rx(struct dp_worker *w, const struct dp_rx_info *info,
 	st->sensor_pkts++;
 	if (pkt.flags & SP_SFLAG_HINT)
 		dp_notify_hint(w, s, 0);
+}
+
+/* The checks by source address, before anything of the packet is read:
+ * @return its policy (DP_POL_*), or -1 when it is dropped (counted). */
+static int64_t source_check(struct dp_worker *w, const struct dp_rx_info *info)
+{
+	uint32_t pol = dp_policy_of(&w->sh->policy,
+				    rte_be_to_cpu_32(info->src_ip));
+
+	if (pol & DP_POL_DENY) {
+		w->stats->dp_drop[DP_DROP_ACL]++;
+		return -1;
+	}
+	if (w->limits.src &&
+	    dp_limits_source(&w->limits, info->src_ip, w->now_tsc)) {
+		w->stats->dp_drop[DP_DROP_RATE_SOURCE]++;
+		return -1;
+	}
+	return pol;
 }
 
 static void tx_reply(struct dp_worker *w, struct rte_mbuf *m)
@@ -241,8 +313,17 @@ static void handle(struct dp_worker *w, struct rte_mbuf *m, int from_ring,
 	struct dp_rx_info info;
 	unsigned int why = 0;
 
+	int64_t pol;
+
 	switch (dp_net_classify(w->sh->net, m, &info, &why)) {
 	case DP_RX_SENSOR:
+		/* the worker that received it checks its source; the owner
+		 * needs only the MAC policy */
+		pol = from_ring ? dp_policy_of(&w->sh->policy,
+					       rte_be_to_cpu_32(info.src_ip))
+				: source_check(w, &info);
+		if (pol < 0)
+			break;
 		if (!from_ring && w->sh->nworkers > 1 &&
 		    info.len >= SP_SHDR_LEN) {
 			unsigned int o = dp_owner(sp_get64(info.payload + 8),
@@ -253,7 +334,7 @@ static void handle(struct dp_worker *w, struct rte_mbuf *m, int from_ring,
 				return;
 			}
 		}
-		sensor_rx(w, &info, hint);
+		sensor_rx(w, &info, hint, (uint32_t)pol);
 		break;
 	case DP_RX_REREQ:
 		/* the worker whose session is asked for answers: sessions
@@ -436,6 +517,10 @@ static void timers(struct dp_worker *w)
 		dp_outputs_tick(w);
 		dp_notify_idle_scan(w);
 		dp_notify_hint_due(w);
+		dp_limits_tick(&w->limits);
+		w->stats->sources_metered = w->limits.sources;
+		w->stats->source_overflow = w->limits.src_overflow;
+		w->stats->source_resets = w->limits.src_resets;
 		w->next_tick = t0 + w->tick_tsc;
 	}
 	w->stats->flush_cycles += rte_rdtsc() - t0;
@@ -454,6 +539,7 @@ int dp_worker_main(void *arg)
 	w->next_low = now + w->low_tsc;
 	w->next_tick = now + w->tick_tsc;
 	w->bf_last_tsc = now;
+	rte_rcu_qsbr_thread_online(sh->rcu, w->idx);
 	while (!*sh->stop) {
 		uint64_t start = now;
 		unsigned int drained = 0;
@@ -499,6 +585,9 @@ int dp_worker_main(void *arg)
 		/* what high routes wrote this turn leaves this turn */
 		pushed = dp_outputs_push_touched(w);
 		dp_feed_tick(&w->bcast.feed, now);
+		/* no packet of this turn is looked at again: an old keys
+		 * table may go */
+		rte_rcu_qsbr_quiescent(sh->rcu, w->idx);
 		w->stats->loops++;
 		/* one TSC read per turn: it stamps this turn's work and
 		 * starts the next one */
@@ -516,7 +605,9 @@ int dp_worker_main(void *arg)
 	       sh->nworkers || !rte_ring_empty(w->ring)) {
 		set_now(w, rte_rdtsc());
 		drain_ring(w, pkts, hint);
+		rte_rcu_qsbr_quiescent(sh->rcu, w->idx);
 	}
+	rte_rcu_qsbr_thread_offline(sh->rcu, w->idx);
 	set_now(w, rte_rdtsc());
 	dp_outputs_end(w);
 	return 0;
@@ -566,9 +657,16 @@ int dp_worker_init(struct dp_worker *w, char *err, size_t errlen)
 			RTE_CACHE_LINE_SIZE, socket);
 	if (!w->ring || !w->mbox || !w->events || !w->hint_list ||
 	    !w->query_samples ||
-	    dp_rereq_init(w) < 0) {
+	    dp_rereq_init(w) < 0 ||
+	    rte_rcu_qsbr_thread_register(w->sh->rcu, w->idx) != 0) {
 		snprintf(err, errlen, "worker %u: out of memory for its rings",
 			 w->idx);
+		return -1;
+	}
+	if (dp_limits_init(&w->limits, cfg, w->idx, socket) < 0) {
+		snprintf(err, errlen, "worker %u: cannot allocate its rate "
+			 "limits (%u sources): raise -m or lower "
+			 "limits.max_sources", w->idx, cfg->max_sources);
 		return -1;
 	}
 	dp_loss_set(&w->loss, (uint32_t)(cfg->loss_drop * 1e6),
@@ -601,6 +699,7 @@ void dp_worker_fini(struct dp_worker *w)
 		return;
 	dp_outputs_free(w);
 	dp_rereq_free(w);
+	dp_limits_free(&w->limits);
 	rte_free(w->hint_list);
 	rte_free(w->query_samples);
 	rte_ring_free(w->mbox);

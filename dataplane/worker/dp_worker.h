@@ -29,6 +29,7 @@
 #include "dp_clock.h"
 #include "dp_cmd.h"
 #include "dp_feed.h"
+#include "dp_limits.h"
 #include "dp_net.h"
 #include "dp_owner.h"
 #include "dp_route.h"
@@ -105,6 +106,8 @@ struct dp_worker {
 	/* dataplane.rx_limit_pps: packets this worker may still take */
 	double rx_tokens;
 	uint64_t rx_last_tsc;
+	/* [limits]: per sensor and per source address */
+	struct dp_limits limits;
 	/* backfill budget (token bucket, messages) */
 	double bf_tokens;
 	uint64_t bf_last_tsc;

@@ -13,12 +13,19 @@
 #include "sp_wire.h"
 
 static const uint8_t KEY[16] = "fuzz-key-0123456";
+static const uint8_t KEY2[16] = "fuzz-key-rotated";
 
-/* Odd sensor ids are keyed: exercises MAC missing/bad/good. */
-static const uint8_t *key_of(void *ctx, uint64_t id)
+/* Odd sensor ids are keyed, those of 3 mod 4 with two keys (a rotation):
+ * exercises MAC missing/bad/good. */
+static unsigned int key_of(void *ctx, uint64_t id,
+			   const uint8_t *keys[SP_MAX_SENSOR_KEYS])
 {
 	(void)ctx;
-	return (id & 1) ? KEY : NULL;
+	if (!(id & 1))
+		return 0;
+	keys[0] = KEY;
+	keys[1] = KEY2;
+	return (id & 2) ? 2 : 1;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -29,7 +36,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sp_sensor_pkt pkt;
 	struct sp_record r;
 	struct sp_feed_hdr h = { .feed_id = 1, .session = 1, .seq = 1 };
-	enum sp_drop why = sp_sensor_parse(data, size, key_of, NULL, &pkt);
+	/* inputs whose last byte is odd also require a MAC */
+	unsigned int policy = size && (data[size - 1] & 1) ?
+			      SP_PARSE_REQUIRE_MAC : 0;
+	enum sp_drop why = sp_sensor_parse(data, size, key_of, NULL, policy,
+					   &pkt);
 	uint32_t off = 0, nrec = 0;
 	size_t foff = SP_FHDR_LEN;
 

@@ -55,6 +55,7 @@ int main(int argc, char **argv)
 		{ "model", suite_model }, { "viewseq", suite_viewseq },
 		{ "cp", suite_cp }, { "json", suite_json },
 		{ "dplink", suite_dplink }, { "allow", suite_allow },
+		{ "replay", suite_replay },
 	};
 	unsigned int failed;
 

@@ -9,5 +9,11 @@
 /** Pool, a net_ring port, the net addresses. @return 0 or -1. */
 int io_setup(void);
 extern const CU_TestInfo io_tests[];
+/* test_guard.c: source policy and rate limits */
+extern const CU_TestInfo guard_tests[];
+
+struct sp_catalog;
+/** The catalogue of config/attributes.conf (test_table.c loads it). */
+const struct sp_catalog *io_catalog(void);
 
 #endif /* TEST_IO_H */

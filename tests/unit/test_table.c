@@ -18,6 +18,11 @@
 static struct sp_catalog cat;
 static struct dp_table *tab;
 
+const struct sp_catalog *io_catalog(void)
+{
+	return &cat;
+}
+
 static void test_bulk_known_and_unknown(void)
 {
 	uint64_t ids[RTE_HASH_LOOKUP_BULK_MAX];
@@ -80,6 +85,7 @@ int main(int argc, char **argv)
 	CU_SuiteInfo suites[] = {
 		{ "table", NULL, NULL, NULL, NULL, tests },
 		{ "io", NULL, NULL, NULL, NULL, (CU_TestInfo *)io_tests },
+		{ "guard", NULL, NULL, NULL, NULL, (CU_TestInfo *)guard_tests },
 		CU_SUITE_INFO_NULL,
 	};
 	struct dp_table_params p = { .name = "unit", .socket = 0,

@@ -11,12 +11,24 @@
 #include "unit.h"
 
 static const uint8_t KEY[16] = "0123456789abcdef";
+static const uint8_t KEY2[16] = "fedcba9876543210";
 
-/* Sensor 77 is keyed; every other sensor is not. */
-static const uint8_t *key_of(void *ctx, uint64_t id)
+/* Sensor 77 is keyed, sensor 78 is in a rotation (KEY2 then KEY); every
+ * other sensor is not. */
+static unsigned int key_of(void *ctx, uint64_t id,
+			   const uint8_t *keys[SP_MAX_SENSOR_KEYS])
 {
 	(void)ctx;
-	return id == 77 ? KEY : NULL;
+	if (id == 77) {
+		keys[0] = KEY;
+		return 1;
+	}
+	if (id == 78) {
+		keys[0] = KEY2;
+		keys[1] = KEY;
+		return 2;
+	}
+	return 0;
 }
 
 /* One f32 scalar record: the smallest useful packet (40 bytes). */
@@ -34,7 +46,7 @@ static enum sp_drop parse(const uint8_t *p, size_t len)
 {
 	struct sp_sensor_pkt pkt;
 
-	return sp_sensor_parse(p, len, key_of, NULL, &pkt);
+	return sp_sensor_parse(p, len, key_of, NULL, 0, &pkt);
 }
 
 static void test_minimum(void)
@@ -46,7 +58,7 @@ static void test_minimum(void)
 	uint32_t off = 0;
 
 	CU_ASSERT_EQUAL(len, 40);
-	CU_ASSERT_EQUAL(sp_sensor_parse(buf, len, key_of, NULL, &pkt), SP_OK);
+	CU_ASSERT_EQUAL(sp_sensor_parse(buf, len, key_of, NULL, 0, &pkt), SP_OK);
 	CU_ASSERT_EQUAL(pkt.sensor_id, 5);
 	CU_ASSERT_EQUAL(pkt.seq, 9);
 	CU_ASSERT_EQUAL(pkt.nrec, 1);
@@ -146,7 +158,7 @@ static void test_max_shapes(void)
 				      vals), 0);
 	len = sp_sensor_finish(&b, NULL);
 	CU_ASSERT_EQUAL(len, 16 + 20 + 4096 + 20 + 12800);
-	CU_ASSERT_EQUAL(sp_sensor_parse(buf, len, NULL, NULL, &pkt), SP_OK);
+	CU_ASSERT_EQUAL(sp_sensor_parse(buf, len, NULL, NULL, 0, &pkt), SP_OK);
 	CU_ASSERT_EQUAL(pkt.nrec, 2);
 	/* The builder refuses shapes the parser would drop. */
 	CU_ASSERT_EQUAL(sp_sensor_add(&b, 1, SP_VT_F32, 17, 1, 0, 0, vals),
@@ -220,9 +232,61 @@ static void test_mac(void)
 	{
 		struct sp_sensor_pkt pkt;
 
-		CU_ASSERT_EQUAL(sp_sensor_parse(buf, len, NULL, NULL, &pkt),
+		CU_ASSERT_EQUAL(sp_sensor_parse(buf, len, NULL, NULL, 0, &pkt),
 				SP_OK);
 	}
+}
+
+/* Rotation: either key verifies and says which; a third does not. */
+static void test_mac_rotation(void)
+{
+	static const uint8_t OTHER[16] = "another-sensor!!";
+	struct sp_sensor_pkt pkt;
+	struct sp_sensor_builder b;
+	uint8_t buf[256];
+	float v = 2.0f;
+	size_t len;
+	const uint8_t *with[3] = { KEY2, KEY, OTHER };
+
+	for (int i = 0; i < 3; i++) {
+		sp_sensor_begin(&b, buf, sizeof(buf), 78, 1, SP_SFLAG_MAC);
+		sp_sensor_add(&b, 3, SP_VT_F32, 1, 1, 1000, 0, &v);
+		len = sp_sensor_finish(&b, with[i]);
+		CU_ASSERT_EQUAL(sp_sensor_parse(buf, len, key_of, NULL, 0, &pkt),
+				i < 2 ? SP_OK : SP_DROP_MAC_BAD);
+		if (i < 2)
+			CU_ASSERT_EQUAL(pkt.key_used, i + 1);
+	}
+	/* a keyless sensor's packet says no key was used */
+	len = min_pkt(buf, 5, 0);
+	CU_ASSERT_EQUAL(sp_sensor_parse(buf, len, key_of, NULL, 0, &pkt), SP_OK);
+	CU_ASSERT_EQUAL(pkt.key_used, 0);
+}
+
+/* require_mac: a sensor without a key is dropped, signed or not; a keyed
+ * sensor is unchanged. */
+static void test_mac_required(void)
+{
+	struct sp_sensor_pkt pkt;
+	uint8_t buf[256];
+	size_t len;
+
+	len = min_pkt(buf, 5, 0);
+	CU_ASSERT_EQUAL(sp_sensor_parse(buf, len, key_of, NULL,
+					SP_PARSE_REQUIRE_MAC, &pkt),
+			SP_DROP_MAC_MISSING);
+	len = min_pkt(buf, 5, SP_SFLAG_MAC);
+	CU_ASSERT_EQUAL(sp_sensor_parse(buf, len, key_of, NULL,
+					SP_PARSE_REQUIRE_MAC, &pkt),
+			SP_DROP_MAC_NOKEY);
+	CU_ASSERT_EQUAL(sp_sensor_parse(buf, len, NULL, NULL,
+					SP_PARSE_REQUIRE_MAC, &pkt),
+			SP_DROP_MAC_NOKEY);
+	len = min_pkt(buf, 77, SP_SFLAG_MAC);
+	CU_ASSERT_EQUAL(sp_sensor_parse(buf, len, key_of, NULL,
+					SP_PARSE_REQUIRE_MAC, &pkt), SP_OK);
+	/* the drop names are the counters' */
+	CU_ASSERT_STRING_EQUAL(sp_drop_name(SP_DROP_MAC_NOKEY), "mac_no_key");
 }
 
 static void test_values(void)
@@ -314,7 +378,7 @@ static void test_round_trip(void)
 		len = sp_sensor_finish(&b, KEY);
 		CU_ASSERT_FATAL(len > 0);
 		CU_ASSERT_EQUAL_FATAL(sp_sensor_parse(buf, len, key_of, NULL,
-						      &pkt), SP_OK);
+						      0, &pkt), SP_OK);
 		CU_ASSERT_EQUAL(pkt.sensor_id, sensor);
 		CU_ASSERT_EQUAL(pkt.nrec, nrec);
 		for (int i = 0; i < nrec; i++) {
@@ -349,6 +413,8 @@ void suite_wire(void)
 		{ "trailing bytes", test_trailing },
 		{ "a bad record drops the whole packet", test_all_or_nothing },
 		{ "MAC missing, bad, good", test_mac },
+		{ "MAC with either key of a rotation", test_mac_rotation },
+		{ "require_mac drops keyless sensors", test_mac_required },
 		{ "value encoding", test_values },
 		{ "drop names unique", test_drop_names },
 		{ "build -> parse round trips", test_round_trip },

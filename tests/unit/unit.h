@@ -24,6 +24,7 @@ void suite_cp(void);
 void suite_json(void);
 void suite_dplink(void);
 void suite_allow(void);
+void suite_replay(void);
 
 /** Add a suite called @p name with @p n tests. */
 void unit_add(const char *name, const CU_TestInfo *tests);

@@ -91,7 +91,7 @@ static void count_packet(const uint8_t *p, size_t len, struct totals *t)
 	uint32_t off = 0;
 
 	t->pkts++;
-	if (sp_sensor_parse(p, len, NULL, NULL, &pkt) != SP_OK) {
+	if (sp_sensor_parse(p, len, NULL, NULL, 0, &pkt) != SP_OK) {
 		t->bad++;
 		return;
 	}

@@ -119,7 +119,7 @@ static int publish_packet(struct mosquitto *m, const uint8_t *p, size_t len,
 	uint32_t off = 0;
 	char topic[64];
 
-	if (sp_sensor_parse(p, len, NULL, NULL, &pkt) != SP_OK) {
+	if (sp_sensor_parse(p, len, NULL, NULL, 0, &pkt) != SP_OK) {
 		st[2]++;
 		return 0;
 	}

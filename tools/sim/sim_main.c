@@ -375,7 +375,7 @@ int main(int argc, char **argv)
 		if (n < 0)
 			return 2;
 		sensors[i].id = o.first_id + i;
-		sensors[i].key = sp_mackeys_lookup(keys, sensors[i].id);
+		sensors[i].key = sp_mackeys_key(keys, sensors[i].id);
 		sim_body_init(&sensors[i].body, &rng);
 		for (int k = 0; k < n; k++) {
 			const struct sp_attr *a = &cat.attrs[attrs[k]];

@@ -49,7 +49,7 @@ struct opts {
 	const char *dest, *catalog, *keys, *pcap, *attrs, *src, *summary;
 	uint64_t sensors, first_id, count, seed;
 	double rate, seconds, bad, hz;
-	int hint, json, quiet;
+	int hint, json, quiet, src_given;
 };
 
 static volatile int g_stop;
@@ -93,7 +93,8 @@ static void usage(FILE *out)
 "      --bad FRACTION     replace this fraction of packets by malformed\n"
 "                         ones, cycling through every drop reason\n"
 "      --pcap FILE        write Ethernet frames to FILE instead of sending\n"
-"      --src IP:PORT      source of pcap frames (default 10.99.0.2:40000)\n"
+"      --src IP[:PORT]    source address: of pcap frames (default\n"
+"                         10.99.0.2:40000), or bound to for UDP\n"
 "      --seed N           random seed (default 1)\n"
 "      --summary FILE     also write the JSON summary to FILE\n"
 "      --json             print the summary as JSON\n"
@@ -158,7 +159,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'C': o->catalog = optarg; break;
 		case 'K': o->keys = optarg; break;
 		case 'P': o->pcap = optarg; break;
-		case 'S': o->src = optarg; break;
+		case 'S': o->src = optarg; o->src_given = 1; break;
 		case 'U': o->summary = optarg; break;
 		case 'H': o->hint = 1; break;
 		case 'J': o->json = 1; break;
@@ -359,6 +360,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	op.pcap_path = o.pcap;
+	op.bind = o.src_given;
+	if (o.src_given && !o.pcap && strchr(o.src, ':') == NULL)
+		op.src.sin_port = 0;   /* any port of that address */
 	rng = o.seed * 0x9E3779B97F4A7C15ull + 1;
 	sensors = calloc(o.sensors, sizeof(*sensors));
 	streams = calloc(o.sensors * MAX_ATTRS_PER_SENSOR, sizeof(*streams));

@@ -59,6 +59,12 @@ struct sim_out *sim_out_open(const struct sim_out_params *p)
 		return NULL;
 	}
 	setsockopt(o->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	if (p->bind && bind(o->fd, (const struct sockaddr *)&p->src,
+			    sizeof(p->src)) < 0) {
+		perror("senseplane-sim: bind to --src");
+		sim_out_close(o);
+		return NULL;
+	}
 	if (connect(o->fd, (const struct sockaddr *)&p->dst,
 		    sizeof(p->dst)) < 0) {
 		perror("senseplane-sim: connect");

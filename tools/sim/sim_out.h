@@ -17,6 +17,7 @@ struct sim_out_params {
 	const char *pcap_path;     /* NULL: send over UDP */
 	struct sockaddr_in dst;    /* the dataplane's address and port */
 	struct sockaddr_in src;    /* pcap frames: source address and port */
+	int bind;                  /* UDP: send from src */
 	uint8_t src_mac[6], dst_mac[6];
 };
 

@@ -177,6 +177,10 @@ static const struct sp_ini_key keys[] = {
 	  false, "the daemon's TCP API (CLI in cluster mode)"),
 	K("controlplane", "metrics", SP_INI_STR, cp_metrics, 0, 0,
 	  "127.0.0.1:9470", false, "Prometheus /metrics (empty: off)"),
+	K("controlplane", "api_token_file", SP_INI_STR, cp_token_file, 0, 0,
+	  "", false, "file holding the node API's token (first line, 16-128 "
+	  "characters, mode o-rwx); clients send 'auth TOKEN' first. "
+	  "Required when controlplane.api is not a loopback address"),
 	K("control", "socket", SP_INI_STR, ctl_socket, 0, 0,
 	  "/run/senseplane/dp.sock", false,
 	  "UNIX socket of the control protocol (mode 0660)"),
@@ -253,6 +257,7 @@ int sp_config_load(struct sp_config *cfg, const char *path, char *err,
 	}
 	rebase(cfg->catalog, path);
 	rebase(cfg->keys_file, path);
+	rebase(cfg->cp_token_file, path);
 	return 0;
 }
 

@@ -91,6 +91,7 @@ struct sp_config {
 	uint32_t cp_last_seen_s;
 	char cp_api[64];             /* the daemon's TCP API, host:port */
 	char cp_metrics[64];         /* Prometheus /metrics, host:port */
+	char cp_token_file[SP_PATH_MAX]; /* the node API's token, "" none */
 	/* [control] */
 	char ctl_socket[SP_PATH_MAX];
 	char ctl_group[64];          /* the socket's group, "" = ours */

@@ -25,6 +25,7 @@
 #include "sp_args.h"
 #include "sp_catalog.h"
 #include "sp_level.h"
+#include "sp_token.h"
 
 
 struct cl {
@@ -32,6 +33,7 @@ struct cl {
 	const char *pfx;
 	int json;
 	struct sp_catalog cat;
+	char token[SP_TOKEN_MAX + 1];  /* for the node API, "" none */
 };
 
 static uint64_t now_ns(void)
@@ -523,6 +525,27 @@ static int routed(struct cl *c, const char *node, const char *line,
 		return 3;
 	}
 	f = fdopen(fd, "r+");
+	if (c->token[0]) {
+		/* the token first; its answer is read and checked */
+		fprintf(f, "auth %s\n", c->token);
+		fflush(f);
+		if (getline(&buf, &cap, f) < 0 ||
+		    !(j = json_loads(buf, 0, NULL))) {
+			fclose(f);
+			free(buf);
+			return fail("node %s did not answer", node) + 2;
+		}
+		if (!json_is_true(json_object_get(j, "ok"))) {
+			fprintf(stderr, "senseplane: node %s refused the token: "
+				"%s\n", node, json_string_value(
+				json_object_get(j, "error")));
+			json_decref(j);
+			fclose(f);
+			free(buf);
+			return 1;
+		}
+		json_decref(j);
+	}
 	fprintf(f, "%s\n", line);
 	fflush(f);
 	if (getline(&buf, &cap, f) < 0 || !(j = json_loads(buf, 0, NULL))) {
@@ -582,8 +605,8 @@ static int route(struct cl *c, int argc, char **argv)
 	return rc;
 }
 
-int cli_cluster(const char *url, const char *prefix, int json, int argc,
-		char **argv)
+int cli_cluster(const char *url, const char *prefix, const char *token_file,
+		int json, int argc, char **argv)
 {
 	static struct cl c;
 	struct timeval tv = { 2, 0 };
@@ -594,6 +617,11 @@ int cli_cluster(const char *url, const char *prefix, int json, int argc,
 
 	c.pfx = prefix;
 	c.json = json;
+	if (token_file && sp_token_load(token_file, c.token, err,
+					sizeof(err)) < 0) {
+		fprintf(stderr, "senseplane: %s\n", err);
+		return 2;
+	}
 	if (cp_url_parse(url, &u, err, sizeof(err)) < 0) {
 		fprintf(stderr, "senseplane: --redis: %s\n", err);
 		return 2;

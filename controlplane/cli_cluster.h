@@ -8,10 +8,11 @@
 #define CLI_CLUSTER_H
 
 /**
- * Run one command. @return the exit code: 0 done, 1 refused, 2 usage,
- * 3 Redis or the node not reachable.
+ * Run one command; @p token_file (may be NULL) holds the node API's token.
+ * @return the exit code: 0 done, 1 refused, 2 usage, 3 Redis or the node
+ * not reachable.
  */
-int cli_cluster(const char *url, const char *prefix, int json, int argc,
-		char **argv);
+int cli_cluster(const char *url, const char *prefix, const char *token_file,
+		int json, int argc, char **argv);
 
 #endif /* CLI_CLUSTER_H */

@@ -65,6 +65,8 @@ static void usage(FILE *out)
 "  -s, --socket PATH   control socket (default $SENSEPLANE_SOCKET or %s)\n"
 "      --redis URL     cluster mode: redis://, unix://, sentinel://\n"
 "      --prefix P      key prefix in Redis (default sp:)\n"
+"      --token-file F  cluster mode: the node API's token is in F (default\n"
+"                      $SENSEPLANE_TOKEN_FILE; controlplane.api_token_file)\n"
 "  -j, --json          print the dataplane's JSON answer\n"
 "  -h, --help          this text\n"
 "\n"
@@ -211,10 +213,12 @@ int main(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "socket", 1, NULL, 's' }, { "json", 0, NULL, 'j' },
 		{ "redis", 1, NULL, 'R' }, { "prefix", 1, NULL, 'P' },
+		{ "token-file", 1, NULL, 'T' },
 		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	const char *path = getenv("SENSEPLANE_SOCKET");
 	const char *redis = getenv("SENSEPLANE_REDIS"), *prefix = "sp:";
+	const char *token_file = getenv("SENSEPLANE_TOKEN_FILE");
 	char err[512], line[2048];
 	struct sp_ctl *c;
 	json_t *resp;
@@ -228,6 +232,7 @@ int main(int argc, char **argv)
 		case 's': path = optarg; break;
 		case 'R': redis = optarg; break;
 		case 'P': prefix = optarg; break;
+		case 'T': token_file = optarg; break;
 		case 'j': json = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -248,7 +253,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (redis)
-		return cli_cluster(redis, prefix, json, argc, argv);
+		return cli_cluster(redis, prefix, token_file, json, argc, argv);
 	if (strcmp(argv[0], "top") == 0) {
 		long interval = 1000, count = 0;
 

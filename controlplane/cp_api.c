@@ -19,11 +19,23 @@
 
 #include "cp_metrics.h"
 #include "sp_addr.h"
+#include "sp_token.h"
+
+/* Wrong tokens a connection may send before it is closed. */
+#define AUTH_TRIES 3
 
 struct cp_api {
 	struct cp_node *n;
 	struct evconnlistener *lis;
 	struct evhttp *http;
+	char token[SP_TOKEN_MAX + 1];  /* "": no authentication */
+};
+
+/* One client of the node API. */
+struct conn {
+	struct cp_api *a;
+	int authed;
+	int fails;
 };
 
 static void send_json(struct bufferevent *bev, json_t *j)
@@ -124,6 +136,8 @@ static json_t *ctld_json(struct cp_node *n)
 							 n->dp_errors));
 	json_object_set_new(r, "last_seen_writes", json_integer((json_int_t)
 							 n->seen_writes));
+	json_object_set_new(r, "auth_failures", json_integer((json_int_t)
+							 n->auth_failures));
 	return r;
 }
 
@@ -135,6 +149,31 @@ static void on_forwarded(void *arg, json_t *r, const char *err)
 	send_json(bev, r ? json_incref(r) : json_pack("{s:b, s:s}", "ok", 0,
 			"error", err ? err : "no answer from the dataplane"));
 	bufferevent_decref(bev);
+}
+
+/* With controlplane.api_token_file, a client's first request is
+ * "auth TOKEN". @return 1 when @p line may go on, 0 when it was answered
+ * here, -1 when the connection is to close. */
+static int authenticate(struct conn *c, struct bufferevent *bev,
+			const char *line)
+{
+	struct cp_api *a = c->a;
+
+	if (a->token[0] == '\0' || c->authed)
+		return strncmp(line, "auth ", 5) == 0 ? (send_json(bev,
+			json_pack("{s:b}", "ok", 1)), 0) : 1;
+	if (strncmp(line, "auth ", 5) == 0 &&
+	    sp_token_equal(a->token, line + 5)) {
+		c->authed = 1;
+		send_json(bev, json_pack("{s:b}", "ok", 1));
+		return 0;
+	}
+	a->n->auth_failures++;
+	send_json(bev, json_pack("{s:b, s:s, s:s}", "ok", 0, "code", "auth",
+		  "error", strncmp(line, "auth ", 5) == 0 ? "wrong token" :
+		  "authentication required: send 'auth TOKEN' first (the "
+		  "token of controlplane.api_token_file)"));
+	return ++c->fails >= AUTH_TRIES ? -1 : 0;
 }
 
 static void on_line(struct cp_api *a, struct bufferevent *bev, char *line)
@@ -190,23 +229,43 @@ static void on_line(struct cp_api *a, struct bufferevent *bev, char *line)
 	}
 }
 
+/* The longest request line; a client that sends more without a newline
+ * is cut off. */
+#define MAX_LINE 4096
+
+static void close_conn(struct bufferevent *bev, struct conn *c)
+{
+	bufferevent_free(bev);
+	free(c);
+}
+
 static void on_read(struct bufferevent *bev, void *arg)
 {
+	struct conn *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
 	char *line;
 	size_t len;
 
 	while ((line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF))) {
-		on_line(arg, bev, line);
+		int go = authenticate(c, bev, line);
+
+		if (go > 0)
+			on_line(c->a, bev, line);
 		free(line);
+		if (go < 0) {
+			bufferevent_flush(bev, EV_WRITE, BEV_FLUSH);
+			close_conn(bev, c);
+			return;
+		}
 	}
+	if (evbuffer_get_length(in) > MAX_LINE)
+		close_conn(bev, c);
 }
 
 static void on_event(struct bufferevent *bev, short what, void *arg)
 {
-	(void)arg;
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
-		bufferevent_free(bev);
+		close_conn(bev, arg);
 }
 
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd,
@@ -214,10 +273,18 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd,
 {
 	struct bufferevent *bev = bufferevent_socket_new(
 		evconnlistener_get_base(l), fd, BEV_OPT_CLOSE_ON_FREE);
+	struct conn *c = calloc(1, sizeof(*c));
 
 	(void)sa;
 	(void)len;
-	bufferevent_setcb(bev, on_read, NULL, on_event, arg);
+	if (bev == NULL || c == NULL) {
+		if (bev)
+			bufferevent_free(bev);
+		free(c);
+		return;
+	}
+	c->a = arg;
+	bufferevent_setcb(bev, on_read, NULL, on_event, c);
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
 }
 
@@ -265,6 +332,16 @@ struct cp_api *cp_api_start(struct cp_node *n, char *err, size_t errlen)
 	}
 	sa.sin_port = htons(port);
 	inet_pton(AF_INET, host, &sa.sin_addr);
+	if (n->cfg->cp_token_file[0] &&
+	    sp_token_load(n->cfg->cp_token_file, a->token, err, errlen) < 0)
+		goto fail;
+	if ((ntohl(sa.sin_addr.s_addr) >> 24) != 127 && a->token[0] == '\0') {
+		snprintf(err, errlen, "controlplane.api %s is not a loopback "
+			 "address: set controlplane.api_token_file, so that "
+			 "only clients with the token may use it",
+			 n->cfg->cp_api);
+		goto fail;
+	}
 	a->lis = evconnlistener_new_bind(n->base, on_accept, a,
 		LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 16,
 		(struct sockaddr *)&sa, sizeof(sa));

@@ -52,6 +52,7 @@ struct cp_node {
 	 * ("ID:MS"), batched (cp_registry.c) */
 	struct cp_batch pend, seen;
 	uint64_t seen_writes;
+	uint64_t auth_failures;   /* node API requests refused: no or wrong token */
 	/* timers */
 	struct event *t_heartbeat, *t_flush, *t_resync, *t_alive, *t_dp;
 	struct event *t_seen;

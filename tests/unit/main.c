@@ -55,7 +55,7 @@ int main(int argc, char **argv)
 		{ "model", suite_model }, { "viewseq", suite_viewseq },
 		{ "cp", suite_cp }, { "json", suite_json },
 		{ "dplink", suite_dplink }, { "allow", suite_allow },
-		{ "replay", suite_replay },
+		{ "replay", suite_replay }, { "token", suite_token },
 	};
 	unsigned int failed;
 

@@ -25,6 +25,7 @@ void suite_json(void);
 void suite_dplink(void);
 void suite_allow(void);
 void suite_replay(void);
+void suite_token(void);
 
 /** Add a suite called @p name with @p n tests. */
 void unit_add(const char *name, const CU_TestInfo *tests);

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The node API's authentication (issue 13): with controlplane.api_token_file
+# every client must send "auth TOKEN" first; a missing or wrong token is
+# refused (and counted), three wrong ones close the connection; the CLI in
+# cluster mode sends the token from --token-file; a daemon bound to an
+# address other than loopback without a token does not start; the token
+# is printed nowhere (logs, --print-config, the ctld answer).
+. "$(dirname "$0")/../lib/common.sh"
+
+RPORT=6397
+t_redis redis $RPORT
+t_veth_setup auth
+t_start_dp --no-huge --no-pci -l 0 -m 512 \
+    --vdev "net_af_packet0,iface=$DPIF" -- --set dataplane.history_mb=8 \
+    --set "control.socket=$SOCK"
+TOKEN=tok-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+printf '%s\n' "$TOKEN" > "$T_DIR/token"
+chmod 0640 "$T_DIR/token"
+API=7471
+
+ask() {   # ask LINE...: one connection, the lines in order, the answers
+    python3 - "$API" "$@" <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2)
+f = s.makefile("rw")
+for line in sys.argv[2:]:
+    f.write(line + "\n"); f.flush()
+    print(f.readline().strip() or "(closed)")
+PY
+}
+
+# a token readable by others is refused, and says why
+chmod 0644 "$T_DIR/token"
+t_expect "token file readable by others: refused" 1 "readable by others" \
+    "$CTLD" --node n1 --redis "redis://127.0.0.1:$RPORT/0" --socket "$SOCK" \
+    --set "controlplane.api=127.0.0.1:$API" --set controlplane.metrics= \
+    --set "controlplane.api_token_file=$T_DIR/token"
+chmod 0640 "$T_DIR/token"
+# not loopback and no token: refused
+t_expect "API on another address without a token: refused" 1 "not a loopback" \
+    "$CTLD" --node n1 --redis "redis://127.0.0.1:$RPORT/0" --socket "$SOCK" \
+    --set "controlplane.api=0.0.0.0:$API" --set controlplane.metrics=
+
+"$CTLD" --node n1 --redis "redis://127.0.0.1:$RPORT/0" --socket "$SOCK" \
+    --set "controlplane.api=0.0.0.0:$API" --set controlplane.metrics=127.0.0.1:9471 \
+    --set "controlplane.api_token_file=$T_DIR/token" > "$T_DIR/ctld.log" 2>&1 &
+T_PIDS+=("$!")
+t_wait_for "$T_DIR/ctld.log" "Redis up" 10
+
+ask ctld > "$T_DIR/a1.txt"
+t_check "no token: refused" "$(head -1 "$T_DIR/a1.txt" | t_eval - 'd["code"]')" auth
+ask "auth wrong-token-0123456789" "auth wrong-token-0123456789" \
+    "auth wrong-token-0123456789" ctld > "$T_DIR/a2.txt"
+t_check "three wrong tokens: refused, then the connection closed" \
+    "$(sed -n 4p "$T_DIR/a2.txt")" "(closed)"
+ask "auth $TOKEN" ctld "stats" > "$T_DIR/a3.txt"
+t_check "the token: accepted" "$(sed -n 1p "$T_DIR/a3.txt" | t_eval - 'd["ok"]')" True
+t_check "then the daemon answers" "$(sed -n 2p "$T_DIR/a3.txt" | t_eval - 'd["node"]')" n1
+t_check "and forwards to the dataplane" "$(sed -n 3p "$T_DIR/a3.txt" | t_eval - '"totals" in d')" True
+t_check "refusals counted" "$(sed -n 2p "$T_DIR/a3.txt" | t_eval - 'd["auth_failures"]')" 4
+t_check "/metrics has the family" \
+    "$(curl -s http://127.0.0.1:9471/metrics | grep -c '^senseplane_ctld_api_auth_failures_total{node="n1"} 4$')" 1
+
+# the CLI in cluster mode: routed commands carry the token
+t_expect "CLI without the token: refused" 1 "authentication required" \
+    "$CLI" --redis "redis://127.0.0.1:$RPORT/0" stats --node n1
+t_expect "CLI with --token-file: answered" 0 "rx_pkts" \
+    "$CLI" --redis "redis://127.0.0.1:$RPORT/0" --token-file "$T_DIR/token" --json stats --node n1
+t_expect "CLI with SENSEPLANE_TOKEN_FILE: answered" 0 "rx_pkts" \
+    env SENSEPLANE_TOKEN_FILE="$T_DIR/token" "$CLI" --redis "redis://127.0.0.1:$RPORT/0" --json stats --node n1
+
+# printed nowhere
+"$CTLD" --set "controlplane.api_token_file=$T_DIR/token" --print-config > "$T_DIR/pc.txt" 2>&1 || true
+t_check "the token is in no log, config dump or answer" \
+    "$(cat "$T_DIR/ctld.log" "$T_DIR/dp.log" "$T_DIR/pc.txt" "$T_DIR"/a*.txt | grep -c -- "$TOKEN" || true)" 0
+t_done

@@ -426,7 +426,7 @@ static json_t *h_stats(struct dp_ctl *ctl, int argc, char **argv)
 	}
 	dp_figures_tables(app->workers, app->nworkers, &tf);
 	tables = json_pack("{s:I, s:I, s:i, s:i, s:I, s:I, s:I, s:I, s:I, "
-			   "s:f}",
+			   "s:f, s:I, s:I}",
 		"sensors", (json_int_t)s.sensors, "keys", (json_int_t)s.keys,
 		"viewers", dp_model_nviewers(ctl->model),
 		"subs", dp_model_nsubs(ctl->model),
@@ -436,7 +436,12 @@ static json_t *h_stats(struct dp_ctl *ctl, int argc, char **argv)
 		"history_bytes", (json_int_t)tf.history_bytes,
 		"key_bytes", (json_int_t)sizeof(struct dp_key),
 		"history_bytes_per_key", s.keys ? (double)tf.history_bytes /
-						  (double)s.keys : 0.0);
+						  (double)s.keys : 0.0,
+		/* every mbuf out of the pool, and those the retransmit
+		 * buffers hold of them: the rest is in flight or leaked */
+		"mbufs_in_use",
+		(json_int_t)rte_mempool_in_use_count(ctl->sh->pool),
+		"mbufs_retransmit", (json_int_t)tf.rtx_mbufs);
 	for (uint8_t l = SP_LEVEL_LOW; l <= SP_LEVEL_HIGH; l++)
 		json_object_set_new(lenses, sp_level_name(l),
 				    out_json(&by_level[l], 0));

@@ -53,6 +53,8 @@ void dp_figures_tables(struct dp_worker *const *ws, unsigned int n,
 		out->route_bytes += dp_outputs_bytes(ws[w]);
 		out->history_bytes += dp_table_history_used(ws[w]->table);
 		out->outs += ws[w]->lenses_used;
+		out->rtx_mbufs += __atomic_load_n(&ws[w]->rtx_held,
+						  __ATOMIC_RELAXED);
 	}
 }
 

@@ -38,6 +38,7 @@ int dp_figures_lens(struct dp_worker *const *ws, unsigned int n,
 /** Sizes of the routing state and history. */
 struct dp_table_figures {
 	uint64_t routes, route_bytes, history_bytes, outs;
+	uint64_t rtx_mbufs;     /* held by the retransmit buffers */
 };
 void dp_figures_tables(struct dp_worker *const *ws, unsigned int n,
 		       struct dp_table_figures *out);

@@ -152,6 +152,9 @@ int dp_app_create(struct dp_app *app, volatile int *stop,
 		fprintf(stderr, "senseplane-dp: out of memory\n");
 		return -1;
 	}
+	if (dp_link_start(&app->shared.link, app->port_id, pp.lsc) < 0)
+		fprintf(stderr, "senseplane-dp: port %u: link events not "
+			"registered: the link is polled\n", app->port_id);
 	if (dp_policy_init(&app->shared.policy, &app->cfg,
 			   (int)rte_socket_id(), err, sizeof(err)) < 0) {
 		fprintf(stderr, "senseplane-dp: %s\n", err);
@@ -213,6 +216,7 @@ unsigned int dp_app_free(struct dp_app *app)
 {
 	unsigned int in_use = 0;
 
+	dp_link_stop(&app->shared.link);
 	if (app->port_up)
 		dp_port_close(app->port_id);
 	for (unsigned int i = 0; app->workers && i < app->nworkers; i++) {

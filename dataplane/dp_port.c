@@ -12,7 +12,7 @@
 #define RX_DESC 1024
 #define TX_DESC 1024
 
-int dp_port_init(const struct dp_port_params *p, struct rte_ether_addr *mac,
+int dp_port_init(struct dp_port_params *p, struct rte_ether_addr *mac,
 		 char *err, size_t errlen)
 {
 	struct rte_eth_conf conf;
@@ -43,6 +43,9 @@ int dp_port_init(const struct dp_port_params *p, struct rte_ether_addr *mac,
 		conf.rx_adv_conf.rss_conf.rss_hf = info.flow_type_rss_offloads &
 			(RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP);
 	}
+	/* link changes as events where the PMD raises them (dp_link) */
+	p->lsc = info.dev_flags && (*info.dev_flags & RTE_ETH_DEV_INTR_LSC);
+	conf.intr_conf.lsc = p->lsc ? 1 : 0;
 	/* the NIC checks IPv4 header checksums where it can (dp_net) */
 	if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM)
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;

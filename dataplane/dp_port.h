@@ -16,6 +16,7 @@ struct dp_port_params {
 	uint16_t nqueues;        /* one RX and one TX queue per worker */
 	uint16_t mtu;
 	struct rte_mempool *pool;
+	int lsc;                 /* out: link events enabled (the PMD has them) */
 };
 
 /**
@@ -23,7 +24,7 @@ struct dp_port_params {
  * @param mac  filled with the port's MAC
  * @return 0, or -errno with @p err naming the device and the step.
  */
-int dp_port_init(const struct dp_port_params *p, struct rte_ether_addr *mac,
+int dp_port_init(struct dp_port_params *p, struct rte_ether_addr *mac,
 		 char *err, size_t errlen);
 
 /** Stop and close the port, returning its RX descriptors' mbufs. */

@@ -244,6 +244,7 @@ static void *ctl_main(void *arg)
 			}
 		}
 		dp_model_tick(ctl->model, dp_ctl_now(ctl));
+		dp_link_poll(&ctl->sh->link, dp_ctl_now(ctl));
 		forward_events(ctl, cl, &n);
 		if (ctl->sh->reload && *ctl->sh->reload) {
 			char err[300];

@@ -453,6 +453,12 @@ static json_t *h_stats(struct dp_ctl *ctl, int argc, char **argv)
 		"rx_tx_p99_ns", (json_int_t)sp_histo_pct(&rxtx, 99),
 		"rx_tx_p999_ns", (json_int_t)sp_histo_pct(&rxtx, 99.9),
 		"rx_tx_max_ns", (json_int_t)rxtx.max_ns));
+	json_object_update_new(totals, json_pack("{s:i, s:i, s:I}",
+		"link_up", (int)__atomic_load_n(&ctl->sh->link.up,
+						__ATOMIC_ACQUIRE),
+		"link_speed_mbps", (int)ctl->sh->link.speed_mbps,
+		"link_changes", (json_int_t)__atomic_load_n(
+				&ctl->sh->link.changes, __ATOMIC_ACQUIRE)));
 	/* two answers give the percentiles of the time between (latency.sh) */
 	json_object_set_new(totals, "rx_tx_buckets", buckets_json(&rxtx));
 	return json_pack("{s:b, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:I}",

@@ -14,6 +14,7 @@
 
 #include "dp_allow.h"
 #include "dp_clock.h"
+#include "dp_link.h"
 #include "dp_net.h"
 #include "dp_policy.h"
 #include "sp_catalog.h"
@@ -50,6 +51,8 @@ struct dp_shared {
 	uint32_t rx_stopped;           /* workers past their RX loop */
 	struct dp_stats *stats;        /* one block per worker */
 	uint16_t port_id;
+	struct dp_link link;           /* the port's link (events: EAL's
+				        * interrupt thread; else polled) */
 };
 
 #endif /* DP_SHARED_H */

@@ -89,14 +89,18 @@ class Sender:
         self.gap = 1.0 / pps
         self.next = time.monotonic()
         self.sent = 0
+        self.errors = 0
 
     def send(self, p):
         now = time.monotonic()
         if self.next > now:
             time.sleep(self.next - now)
         self.next = max(self.next, now - 0.01) + self.gap
-        self.s.sendto(p, self.dest)
-        self.sent += 1
+        try:
+            self.s.sendto(p, self.dest)
+            self.sent += 1
+        except OSError:        # the link is down: nothing left the host
+            self.errors += 1
 
 
 def opt(argv, name, default=None, conv=str):
@@ -119,7 +123,7 @@ def main(argv):
         for i in range(n):
             s.send(packet(sid, seq + i, attr, nsamp, key, flags))
         print(json.dumps({"sent": s.sent, "samples": s.sent * nsamp,
-                          "next_seq": seq + n}))
+                          "next_seq": seq + n, "send_errors": s.errors}))
     elif cmd == "replay":
         dest, sid, n, key = argv[1], int(argv[2]), int(argv[3]), \
             bytes.fromhex(argv[4])

@@ -298,6 +298,20 @@ static const struct request {
 	{ "keys", 1, 2, c_keys, "keys | keys reload" },
 };
 
+int sp_args_split(char *line, char **argv, int max)
+{
+	char *save = NULL, *tok;
+	int argc = 0;
+
+	for (tok = strtok_r(line, " \t\r", &save); tok;
+	     tok = strtok_r(NULL, " \t\r", &save)) {
+		if (argc == max)
+			return -1;
+		argv[argc++] = tok;
+	}
+	return argc;
+}
+
 static const struct request *find(const char *verb)
 {
 	for (size_t i = 0; i < sizeof(requests) / sizeof(requests[0]); i++)

@@ -81,6 +81,16 @@ int sp_args_sub(const struct sp_catalog *cat, int argc, char **argv,
 enum sp_args_code sp_args_check(const struct sp_catalog *cat, int argc,
 				char **argv, char *err, size_t errlen);
 
+/* The most words a request may have (the longest, loss set, has 8). */
+#define SP_ARGS_MAX 16
+
+/**
+ * Split @p line in place at spaces, tabs and CRs into at most @p max
+ * words. @return how many, or -1 when there are more than @p max (a
+ * request is never cut short and then taken).
+ */
+int sp_args_split(char *line, char **argv, int max);
+
 /** The usage line of request @p verb ("viewer", "sub", ...), or NULL. */
 const char *sp_args_usage(const char *verb);
 

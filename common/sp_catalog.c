@@ -117,16 +117,28 @@ static int on_key(void *user, const char *section, const char *name,
 int sp_catalog_load(struct sp_catalog *cat, const char *path, char *err,
 		    size_t errlen)
 {
-	struct load_ctx c = { .cat = cat, .path = path };
-	int line;
+	FILE *f = fopen(path, "r");
+	int rc;
 
-	memset(cat, 0, sizeof(*cat));
-	line = ini_parse(path, on_key, &c);
-	if (line == -1) {
+	if (f == NULL) {
+		memset(cat, 0, sizeof(*cat));
 		snprintf(err, errlen, "%s: cannot open: %s", path,
 			 strerror(errno));
 		return -1;
 	}
+	rc = sp_catalog_read(cat, f, path, err, errlen);
+	fclose(f);
+	return rc;
+}
+
+int sp_catalog_read(struct sp_catalog *cat, FILE *f, const char *path,
+		    char *err, size_t errlen)
+{
+	struct load_ctx c = { .cat = cat, .path = path };
+	int line;
+
+	memset(cat, 0, sizeof(*cat));
+	line = ini_parse_file(f, on_key, &c);
 	if (line > 0 || line == -2) {
 		snprintf(err, errlen, "%s:%d: %s", path, line,
 			 c.failed ? c.err : "syntax error");

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define SP_CAT_MAX      255 /* index[] holds position + 1 in a byte */
 #define SP_CAT_NAME_LEN 32
@@ -42,6 +43,10 @@ struct sp_catalog {
  */
 int sp_catalog_load(struct sp_catalog *cat, const char *path, char *err,
 		    size_t errlen);
+
+/** The same from an open file (@p path names it in errors). */
+int sp_catalog_read(struct sp_catalog *cat, FILE *f, const char *path,
+		    char *err, size_t errlen);
 
 /**
  * The same into a catalogue of its own (it is large: keep it off stacks).

@@ -235,14 +235,25 @@ static void rebase(char *field, const char *cfg_path)
 int sp_config_load(struct sp_config *cfg, const char *path, char *err,
 		   size_t errlen)
 {
-	struct load_ctx c = { .cfg = cfg };
-	int line = ini_parse(path, on_key, &c);
+	FILE *f = fopen(path, "r");
+	int rc;
 
-	if (line == -1) {
+	if (f == NULL) {
 		snprintf(err, errlen, "%s: cannot open: %s", path,
 			 strerror(errno));
 		return -1;
 	}
+	rc = sp_config_read(cfg, f, path, err, errlen);
+	fclose(f);
+	return rc;
+}
+
+int sp_config_read(struct sp_config *cfg, FILE *f, const char *path,
+		   char *err, size_t errlen)
+{
+	struct load_ctx c = { .cfg = cfg };
+	int line = ini_parse_file(f, on_key, &c);
+
 	if (line == -2) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -1;

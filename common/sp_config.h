@@ -108,6 +108,11 @@ void sp_config_defaults(struct sp_config *cfg);
 int sp_config_load(struct sp_config *cfg, const char *path, char *err,
 		   size_t errlen);
 
+/** The same from an open file (@p path names it in errors and is the
+ * folder relative paths are taken from). */
+int sp_config_read(struct sp_config *cfg, FILE *f, const char *path,
+		   char *err, size_t errlen);
+
 /**
  * Set one key from "section.key=value" (command-line overrides).
  * @return 0, or -1 with @p err filled.

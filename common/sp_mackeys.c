@@ -65,14 +65,24 @@ struct sp_mackeys *sp_mackeys_load(const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
 	struct sp_mackeys *k;
-	char line[256];
-	int lineno = 0;
 
 	if (f == NULL) {
 		snprintf(err, errlen, "%s: cannot open: %s", path,
 			 strerror(errno));
 		return NULL;
 	}
+	k = sp_mackeys_read(f, path, err, errlen);
+	fclose(f);
+	return k;
+}
+
+struct sp_mackeys *sp_mackeys_read(FILE *f, const char *path, char *err,
+				   size_t errlen)
+{
+	struct sp_mackeys *k;
+	char line[256];
+	int lineno = 0;
+
 	k = calloc(1, sizeof(*k));
 	if (k == NULL)
 		goto nomem;
@@ -81,6 +91,11 @@ struct sp_mackeys *sp_mackeys_load(const char *path, char *err, size_t errlen)
 		int rc;
 
 		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			snprintf(err, errlen, "%s:%d: longer than %zu "
+				 "characters", path, lineno, sizeof(line) - 2);
+			goto fail;
+		}
 		rc = parse_line(line, &e);
 		if (rc == 1)
 			continue;
@@ -99,7 +114,6 @@ struct sp_mackeys *sp_mackeys_load(const char *path, char *err, size_t errlen)
 		}
 		k->e[k->n++] = e;
 	}
-	fclose(f);
 	qsort(k->e, k->n, sizeof(*k->e), cmp_entry);
 	for (size_t i = 1; i < k->n; i++) {
 		if (k->e[i].sensor_id == k->e[i - 1].sensor_id) {
@@ -114,7 +128,6 @@ struct sp_mackeys *sp_mackeys_load(const char *path, char *err, size_t errlen)
 nomem:
 	snprintf(err, errlen, "%s: out of memory", path);
 fail:
-	fclose(f);
 	sp_mackeys_free(k);
 	return NULL;
 }

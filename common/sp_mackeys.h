@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sp_siphash.h"
 #include "sp_wire.h"
@@ -25,6 +26,10 @@ struct sp_mackeys;
  * line.
  */
 struct sp_mackeys *sp_mackeys_load(const char *path, char *err, size_t errlen);
+
+/** The same from an open file (@p path names it in errors). */
+struct sp_mackeys *sp_mackeys_read(FILE *f, const char *path, char *err,
+				   size_t errlen);
 
 /** Free @p k; NULL is a no-op. */
 void sp_mackeys_free(struct sp_mackeys *k);

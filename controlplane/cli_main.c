@@ -198,13 +198,16 @@ static int build_line(int argc, char **argv, char *line, size_t len)
 static enum sp_args_code cli_check_line(const char *line, char *err,
 					size_t errlen)
 {
-	char buf[2048], *words[64], *save = NULL, *w;
-	int n = 0;
+	char buf[2048], *words[SP_ARGS_MAX];
+	int n;
 
 	snprintf(buf, sizeof(buf), "%s", line);
-	for (w = strtok_r(buf, " ", &save); w && n < 64;
-	     w = strtok_r(NULL, " ", &save))
-		words[n++] = w;
+	n = sp_args_split(buf, words, SP_ARGS_MAX);
+	if (n < 0) {
+		snprintf(err, errlen, "more than %d words: no request has "
+			 "that many", SP_ARGS_MAX);
+		return SP_ARGS_USAGE;
+	}
 	return sp_args_check(NULL, n, words, err, errlen);
 }
 

@@ -17,6 +17,7 @@
 #include <hiredis/hiredis.h>
 #include <jansson.h>
 
+#include "cp_apireq.h"
 #include "cp_metrics.h"
 #include "sp_addr.h"
 #include "sp_token.h"
@@ -152,47 +153,47 @@ static void on_forwarded(void *arg, json_t *r, const char *err)
 }
 
 /* With controlplane.api_token_file, a client's first request is
- * "auth TOKEN". @return 1 when @p line may go on, 0 when it was answered
+ * "auth TOKEN". @return 1 when @p r may go on, 0 when it was answered
  * here, -1 when the connection is to close. */
 static int authenticate(struct conn *c, struct bufferevent *bev,
-			const char *line)
+			const struct cp_api_req *r)
 {
 	struct cp_api *a = c->a;
+	int is_auth = r->kind == CP_API_AUTH;
 
 	if (a->token[0] == '\0' || c->authed)
-		return strncmp(line, "auth ", 5) == 0 ? (send_json(bev,
-			json_pack("{s:b}", "ok", 1)), 0) : 1;
-	if (strncmp(line, "auth ", 5) == 0 &&
-	    sp_token_equal(a->token, line + 5)) {
+		return is_auth ? (send_json(bev, json_pack("{s:b}", "ok", 1)),
+				  0) : 1;
+	if (is_auth && sp_token_equal(a->token, r->token)) {
 		c->authed = 1;
 		send_json(bev, json_pack("{s:b}", "ok", 1));
 		return 0;
 	}
 	a->n->auth_failures++;
 	send_json(bev, json_pack("{s:b, s:s, s:s}", "ok", 0, "code", "auth",
-		  "error", strncmp(line, "auth ", 5) == 0 ? "wrong token" :
+		  "error", is_auth ? "wrong token" :
 		  "authentication required: send 'auth TOKEN' first (the "
 		  "token of controlplane.api_token_file)"));
 	return ++c->fails >= AUTH_TRIES ? -1 : 0;
 }
 
-static void on_line(struct cp_api *a, struct bufferevent *bev, char *line)
+static void on_line(struct cp_api *a, struct bufferevent *bev,
+		    const char *line, const struct cp_api_req *r)
 {
 	struct cp_node *n = a->n;
-	char err[256], verb[16] = "";
-	uint64_t sensor = 0;
+	uint64_t sensor = r->sensor;
+	char err[256];
 
-	sscanf(line, "%15s %" SCNu64, verb, &sensor);
-	if (strcmp(verb, "whereis") == 0) {
+	if (r->kind == CP_API_BAD) {
+		send_json(bev, json_pack("{s:b, s:s, s:s}", "ok", 0, "code",
+					 "usage", "error", r->err));
+		return;
+	}
+	if (r->kind == CP_API_WHEREIS) {
 		const struct cp_cache_entry *e;
 		struct pending *p;
 		char key[192];
 
-		if (sensor == 0) {
-			send_json(bev, json_pack("{s:b, s:s}", "ok", 0, "error",
-						 "usage: whereis SENSOR"));
-			return;
-		}
 		e = cp_node_whereis(n, sensor);
 		if (e) {
 			send_json(bev, whereis_json(n, sensor, e, "cache"));
@@ -213,7 +214,7 @@ static void on_line(struct cp_api *a, struct bufferevent *bev, char *line)
 		}
 		return;
 	}
-	if (strcmp(verb, "ctld") == 0) {
+	if (r->kind == CP_API_CTLD) {
 		send_json(bev, ctld_json(n));
 		return;
 	}
@@ -247,10 +248,13 @@ static void on_read(struct bufferevent *bev, void *arg)
 	size_t len;
 
 	while ((line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF))) {
-		int go = authenticate(c, bev, line);
+		struct cp_api_req r;
+		int go;
 
+		cp_api_parse(line, &r);
+		go = authenticate(c, bev, &r);
 		if (go > 0)
-			on_line(c->a, bev, line);
+			on_line(c->a, bev, line, &r);
 		free(line);
 		if (go < 0) {
 			bufferevent_flush(bev, EV_WRITE, BEV_FLUSH);

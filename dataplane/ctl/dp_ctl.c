@@ -26,6 +26,7 @@
 #include "dp_figures.h"
 #include "dp_keyring.h"
 #include "dp_requests.h"
+#include "sp_args.h"
 #include "sp_level.h"
 
 #define MAX_CLIENTS 64
@@ -105,15 +106,17 @@ static void reply(struct client *cl, json_t *resp)
 
 static void on_line(struct dp_ctl *ctl, struct client *cl, char *line)
 {
-	char *argv[CTL_MAX_ARGS], *save = NULL, *tok;
-	int argc = 0;
+	char *argv[SP_ARGS_MAX];
+	int argc = sp_args_split(line, argv, SP_ARGS_MAX);
 
-	for (tok = strtok_r(line, " \t\r", &save); tok && argc < CTL_MAX_ARGS;
-	     tok = strtok_r(NULL, " \t\r", &save))
-		argv[argc++] = tok;
 	if (argc == 0)
 		return;
 	ctl->requests++;
+	if (argc < 0) {
+		reply(cl, dp_requests_usage("more than %d words: no request "
+					    "has that many", SP_ARGS_MAX));
+		return;
+	}
 	if (strcmp(argv[0], "watch") == 0) {
 		/* room for a burst of new sensors (~90 000 event lines) while
 		 * the watcher catches up; one that falls further behind is

@@ -12,7 +12,6 @@
 #include "dp_ctl_workers.h"
 
 /** The most words a request has. */
-#define CTL_MAX_ARGS 16
 
 /** Handle one request (argv split on spaces); returns the response. */
 json_t *dp_requests_handle(struct dp_ctl *ctl, int argc, char **argv);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cp_actions.h"
+#include "cp_apireq.h"
 #include "cp_cache.h"
 #include "cp_schema.h"
 #include "cp_url.h"
@@ -200,6 +201,33 @@ static void test_actions(void)
 	CU_ASSERT_STRING_EQUAL(joined(&a, 0), "SREM sp:pins 9");
 }
 
+/* The node API's lines: what each asks, and refusals with the reason. */
+static void test_api_lines(void)
+{
+	struct cp_api_req r;
+
+	CU_ASSERT_EQUAL(cp_api_parse("auth abc\r", &r), CP_API_AUTH);
+	CU_ASSERT_STRING_EQUAL(r.token, "abc");
+	CU_ASSERT_EQUAL(cp_api_parse("whereis 42", &r), CP_API_WHEREIS);
+	CU_ASSERT_EQUAL(r.sensor, 42);
+	CU_ASSERT_EQUAL(cp_api_parse("whereis 0", &r), CP_API_BAD);
+	CU_ASSERT_EQUAL(cp_api_parse("whereis 4x", &r), CP_API_BAD);
+	CU_ASSERT_EQUAL(cp_api_parse("whereis", &r), CP_API_BAD);
+	CU_ASSERT_EQUAL(cp_api_parse("ctld", &r), CP_API_CTLD);
+	CU_ASSERT_EQUAL(cp_api_parse("stats", &r), CP_API_FORWARD);
+	CU_ASSERT_EQUAL(cp_api_parse("history 5/ecg last 10", &r),
+			CP_API_FORWARD);
+	CU_ASSERT_EQUAL(cp_api_parse("history 5/ecg last", &r), CP_API_BAD);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "usage"));
+	CU_ASSERT_EQUAL(cp_api_parse("frobnicate", &r), CP_API_BAD);
+	CU_ASSERT_EQUAL(cp_api_parse("", &r), CP_API_BAD);
+	CU_ASSERT_EQUAL(cp_api_parse("watch", &r), CP_API_BAD);
+	/* 17 words: more than any request, refused rather than cut */
+	CU_ASSERT_EQUAL(cp_api_parse("loss set a b c d e f g h i j k l m n o",
+				     &r), CP_API_BAD);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "more than"));
+}
+
 void suite_cp(void)
 {
 	static const CU_TestInfo tests[] = {
@@ -208,6 +236,7 @@ void suite_cp(void)
 		{ "event messages", test_events },
 		{ "discovery cache and epochs", test_cache },
 		{ "the cluster's writes, word for word", test_actions },
+		{ "node API lines", test_api_lines },
 		CU_TEST_INFO_NULL,
 	};
 	unit_add("cp", tests);

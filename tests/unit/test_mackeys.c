@@ -86,6 +86,15 @@ static void test_errors(void)
 		     "000102030405060708090a0b0c0d0e0f "
 		     "000102030405060708090a0b0c0d0e0f\n", ":1:");
 	expect_error("-5 000102030405060708090a0b0c0d0e0f\n", ":1:");
+	{
+		/* a comment longer than a line buffer is an error, not two
+		 * lines */
+		char text[600];
+
+		memset(text, '#', 500);
+		strcpy(text + 500, " 5 000102030405060708090a0b0c0d0e0f\n");
+		expect_error(text, "longer than");
+	}
 }
 
 /* A rotation: two keys on a line, the one to sign with first. */

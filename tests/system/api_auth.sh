@@ -69,6 +69,27 @@ t_expect "CLI with --token-file: answered" 0 "rx_pkts" \
 t_expect "CLI with SENSEPLANE_TOKEN_FILE: answered" 0 "rx_pkts" \
     env SENSEPLANE_TOKEN_FILE="$T_DIR/token" "$CLI" --redis "redis://127.0.0.1:$RPORT/0" --json stats --node n1
 
+# the CLI's minimal Redis ACL (controlplane/SCHEMA.md): every cluster
+# command works with it, and nothing beyond its prefix and commands
+CLI_ACL=$(sed -n 's/^    ACL SETUSER sp-cli \(.*\)$/\1/p' "$T_ROOT/controlplane/SCHEMA.md")
+t_check "SCHEMA.md gives the CLI's ACL" "$(test -n "$CLI_ACL" && echo yes || echo no)" yes
+read -ra ACLW <<< "$CLI_ACL"
+t_check "the ACL is taken" "$(redis-cli -p $RPORT ACL SETUSER sp-cli "${ACLW[@]}")" OK
+CURL="redis://sp-cli:cli-pw-0123@127.0.0.1:$RPORT/0"
+t_expect "ACL'd CLI: viewer add" 0 "viewer va" "$CLI" --redis "$CURL" viewer add va 239.9.9.9:7700 low
+t_expect "ACL'd CLI: sub add" 0 "ok" "$CLI" --redis "$CURL" sub add va 5 high
+t_expect "ACL'd CLI: pin" 0 "ok" "$CLI" --redis "$CURL" pin 5
+t_expect "ACL'd CLI: viewer ls" 0 "va" "$CLI" --redis "$CURL" viewer ls
+t_expect "ACL'd CLI: nodes" 0 "n1" "$CLI" --redis "$CURL" nodes
+t_expect "ACL'd CLI: stats through the node API" 0 "rx_pkts" \
+    "$CLI" --redis "$CURL" --token-file "$T_DIR/token" --json stats --node n1
+t_expect "ACL'd CLI: unpin, sub rm, viewer rm" 0 "ok" sh -c \
+    "'$CLI' --redis '$CURL' unpin 5 && '$CLI' --redis '$CURL' sub rm va 5 && '$CLI' --redis '$CURL' viewer rm va"
+t_check "the CLI's user may not FLUSHALL" \
+    "$(redis-cli --user sp-cli --pass cli-pw-0123 -p $RPORT --no-auth-warning FLUSHALL 2>&1 | grep -c NOPERM)" 1
+t_check "nor read keys outside the prefix" \
+    "$(redis-cli --user sp-cli --pass cli-pw-0123 -p $RPORT --no-auth-warning GET other:key 2>&1 | grep -c NOPERM)" 1
+
 # printed nowhere
 "$CTLD" --set "controlplane.api_token_file=$T_DIR/token" --print-config > "$T_DIR/pc.txt" 2>&1 || true
 t_check "the token is in no log, config dump or answer" \

@@ -18,6 +18,7 @@
 #include "cp_node.h"
 #include "cp_url.h"
 #include "sp_config.h"
+#include "sp_notify.h"
 
 static void usage(FILE *out)
 {
@@ -35,6 +36,15 @@ static void usage(FILE *out)
 "  -n, --node ID        controlplane.node (default: the host name)\n"
 "      --socket PATH    control.socket of the dataplane\n"
 "  -h, --help           this text\n", SP_CONFIG_DEFAULT);
+}
+
+/* The loop turns: systemd's watchdog is told so. */
+static void on_watchdog(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	sp_notify_watchdog();
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *base)
@@ -57,7 +67,8 @@ int main(int argc, char **argv)
 	const char *path = SP_CONFIG_DEFAULT, *sets[32];
 	char err[512], buf[300], host[64];
 	struct event_base *base;
-	struct event *sint, *sterm;
+	struct event *sint, *sterm, *wd = NULL;
+	uint64_t wd_usec;
 	struct cp_api *api;
 	struct cp_url url;
 	int nsets = 0, c;
@@ -133,6 +144,17 @@ int main(int argc, char **argv)
 	sterm = evsignal_new(base, SIGTERM, on_signal, base);
 	evsignal_add(sint, NULL);
 	evsignal_add(sterm, NULL);
+	/* systemd: up (it listens; Redis and the dataplane are reconnected
+	 * as they come), and the watchdog pinged by the loop itself */
+	wd_usec = sp_notify_watchdog_usec();
+	if (wd_usec) {
+		struct timeval half = { (time_t)(wd_usec / 2000000),
+					(suseconds_t)(wd_usec / 2 % 1000000) };
+
+		wd = event_new(base, -1, EV_PERSIST, on_watchdog, NULL);
+		event_add(wd, &half);
+	}
+	sp_notify_ready("listening");
 	/* credentials refused at the first connection: a clear error, out */
 	while (event_base_loop(base, EVLOOP_ONCE) == 0) {
 		if (node.redis.fatal) {
@@ -145,6 +167,9 @@ int main(int argc, char **argv)
 			break;
 	}
 	printf("senseplane-ctld: stopping\n");
+	sp_notify_stopping();
+	if (wd)
+		event_free(wd);
 	event_free(sint);
 	event_free(sterm);
 	cp_api_stop(api);

@@ -14,6 +14,7 @@
 #include "dp_app.h"
 #include "dp_args.h"
 #include "dp_ctl.h"
+#include "sp_notify.h"
 
 static volatile int g_stop;
 static volatile int g_reload;
@@ -131,8 +132,10 @@ int main(int argc, char **argv)
 	printf("senseplane-dp: running (wall clock %llu ns)\n",
 	       (unsigned long long)dp_clock_ns(&app.clock, rte_rdtsc()));
 	fflush(stdout);
+	sp_notify_ready("running");
 
 	dp_app_run(&app, &g_stop);
+	sp_notify_stopping();
 	dp_ctl_stop(ctl);
 
 	dp_stats_sum(app.stats, app.nworkers, &total);

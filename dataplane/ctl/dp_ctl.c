@@ -25,9 +25,11 @@
 
 #include "dp_figures.h"
 #include "dp_keyring.h"
+#include "dp_stats.h"
 #include "dp_requests.h"
 #include "sp_args.h"
 #include "sp_level.h"
+#include "sp_notify.h"
 
 #define MAX_CLIENTS 64
 #define LINE_MAX_LEN 4096
@@ -212,6 +214,29 @@ static void forward_events(struct dp_ctl *ctl, struct client *cl, int *n)
 	}
 }
 
+/* The service watchdog (WatchdogSec=): pinged at half its interval while
+ * every worker's loop goes round; a worker that stops turning stops the
+ * pings, and systemd restarts the dataplane. */
+static void watchdog(struct dp_ctl *ctl, uint64_t now_ns)
+{
+	unsigned int alive = 1;
+
+	if (ctl->wd_usec == 0 || now_ns < ctl->wd_next_ns)
+		return;
+	ctl->wd_next_ns = now_ns + ctl->wd_usec * 500;
+	for (unsigned int w = 0; w < ctl->sh->nworkers; w++) {
+		uint64_t l = __atomic_load_n(&ctl->sh->stats[w].loops,
+					     __ATOMIC_RELAXED);
+
+		alive &= l != ctl->wd_loops[w];
+		ctl->wd_loops[w] = l;
+	}
+	if (alive)
+		sp_notify_watchdog();
+	else
+		sp_notify_status("a worker has stopped turning its loop");
+}
+
 static void *ctl_main(void *arg)
 {
 	struct dp_ctl *ctl = arg;
@@ -248,6 +273,7 @@ static void *ctl_main(void *arg)
 		}
 		dp_model_tick(ctl->model, dp_ctl_now(ctl));
 		dp_link_poll(&ctl->sh->link, dp_ctl_now(ctl));
+		watchdog(ctl, dp_ctl_now(ctl));
 		forward_events(ctl, cl, &n);
 		if (ctl->sh->reload && *ctl->sh->reload) {
 			char err[300];
@@ -337,6 +363,7 @@ struct dp_ctl *dp_ctl_start(struct dp_shared *sh, char *err, size_t errlen)
 	if (ctl == NULL)
 		return NULL;
 	ctl->sh = sh;
+	ctl->wd_usec = sp_notify_watchdog_usec();
 	mp.ctx = ctl;
 	mp.flags = dp_figures_flags(sh->workers[0]);
 	ctl->model = dp_model_create(&mp);

@@ -26,6 +26,9 @@ struct dp_ctl {
 	uint64_t requests;
 	uint64_t events;           /* sensor events forwarded */
 	uint8_t last_more;         /* the last query's workers had more */
+	uint64_t wd_usec;          /* systemd watchdog interval, 0 none */
+	uint64_t wd_next_ns;
+	uint64_t wd_loops[256];    /* each worker's loops at the last ping */
 };
 
 /** Now, in wall-clock ns. */

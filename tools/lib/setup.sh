@@ -12,8 +12,9 @@ SP_STAGE=$SP_BUILD/stage
 # Build and run-time packages (Debian 12).
 SP_PACKAGES="meson ninja-build pkg-config gcc clang libclang-rt-14-dev
  libdpdk-dev dpdk dpdk-dev libinih-dev libhiredis-dev libjemalloc-dev
- libcunit1-dev libpcap-dev libevent-dev libjansson-dev redis-server iproute2
- mosquitto libmosquitto-dev prometheus tshark
+ libcunit1-dev libpcap-dev libevent-dev libjansson-dev libsystemd-dev
+ redis-server iproute2
+ mosquitto libmosquitto-dev prometheus tshark help2man
  python3
  procps iputils-ping curl"
 

@@ -90,6 +90,18 @@ t_check "the CLI's user may not FLUSHALL" \
 t_check "nor read keys outside the prefix" \
     "$(redis-cli --user sp-cli --pass cli-pw-0123 -p $RPORT --no-auth-warning GET other:key 2>&1 | grep -c NOPERM)" 1
 
+# the Grafana dashboard (issue 14): every expression against what this
+# daemon really exports (a viewer made, so that the per-viewer families
+# have a series)
+$CTL "viewer add gv 239.9.9.8:7701 low" > /dev/null
+sleep 1.5
+curl -s http://127.0.0.1:9471/metrics > "$T_DIR/metrics.txt"
+python3 "$T_ROOT/tests/lib/grafana_check.py" "$T_ROOT/config/grafana/senseplane.json" \
+    "$T_DIR/metrics.txt" > "$T_DIR/grafana.txt"
+t_log "$(tail -1 "$T_DIR/grafana.txt")"
+t_check "grafana: every expression names exported metrics and labels" \
+    "$(head -n -1 "$T_DIR/grafana.txt" | head -3; tail -1 "$T_DIR/grafana.txt" | grep -o '[0-9]* problem(s)')" "0 problem(s)"
+
 # printed nowhere
 "$CTLD" --set "controlplane.api_token_file=$T_DIR/token" --print-config > "$T_DIR/pc.txt" 2>&1 || true
 t_check "the token is in no log, config dump or answer" \

@@ -42,6 +42,16 @@ static const struct sp_ini_key keys[] = {
 	  "IPv4 address the port answers ARP and ICMP echo for"),
 	K("port", "mtu", SP_INI_UINT, mtu, 576, 9000, "1500", false,
 	  "IP MTU; feed packets are filled up to it"),
+	K("port", "rx_desc", SP_INI_POW2, rx_desc, 64, 32768, "1024", false,
+	  "RX descriptors per queue (the NIC's ring: what it holds while a "
+	  "worker is busy; the driver may round it)"),
+	K("port", "tx_desc", SP_INI_POW2, tx_desc, 64, 32768, "1024", false,
+	  "TX descriptors per queue"),
+	K("port", "promiscuous", SP_INI_BOOL, promiscuous, 0, 0, "true", false,
+	  "take frames for any MAC (off: only the port's own, broadcast and "
+	  "the multicast it joined)"),
+	K("port", "allmulti", SP_INI_BOOL, allmulti, 0, 0, "false", false,
+	  "take every multicast frame"),
 	K("port", "sensor_port", SP_INI_UINT, sensor_port, 1, 65535, "7400",
 	  false, "UDP port sensors send to"),
 	K("feed", "group", SP_INI_MCAST, feed_group, 0, 0, "239.77.0.1", false,

@@ -31,6 +31,8 @@ struct sp_config {
 	/* [port] */
 	uint32_t ip;                 /* host order */
 	uint32_t mtu;
+	uint32_t rx_desc, tx_desc;   /* descriptors per queue */
+	bool promiscuous, allmulti;
 	uint32_t sensor_port;
 	/* [feed] */
 	uint32_t feed_group;         /* host order */

@@ -65,6 +65,7 @@ int dp_app_create(struct dp_app *app, volatile int *stop,
 	char err[512];
 	unsigned int lcore, idx = 0;
 	uint32_t dataroom;
+	int port_socket;
 	struct dp_port_params pp;
 
 	app->cat = sp_catalog_open(app->cfg.catalog, err, sizeof(err));
@@ -102,10 +103,14 @@ int dp_app_create(struct dp_app *app, volatile int *stop,
 	dataroom = RTE_PKTMBUF_HEADROOM +
 		   RTE_MAX(2048u, app->cfg.mtu + RTE_ETHER_HDR_LEN + 4);
 	/* the retransmit buffers hold mbufs too: room for their cap */
+	/* the pool on the port's NUMA node: the NIC writes into it */
+	port_socket = rte_eth_dev_socket_id(app->port_id);
+	if (port_socket < 0)
+		port_socket = (int)rte_socket_id();
 	app->pool = rte_pktmbuf_pool_create("sp_pool", app->cfg.mbufs +
 					    app->nworkers * app->cfg.rtx_mbufs,
 					    POOL_CACHE, 0, (uint16_t)dataroom,
-					    (int)rte_socket_id());
+					    port_socket);
 	if (app->pool == NULL) {
 		fprintf(stderr, "senseplane-dp: cannot create a pool of %u "
 			"mbufs: %s (raise -m or lower dataplane.mbufs)\n",
@@ -114,7 +119,11 @@ int dp_app_create(struct dp_app *app, volatile int *stop,
 	}
 	pp = (struct dp_port_params){ .port_id = app->port_id,
 		.nqueues = (uint16_t)app->nworkers,
-		.mtu = (uint16_t)app->cfg.mtu, .pool = app->pool };
+		.mtu = (uint16_t)app->cfg.mtu, .pool = app->pool,
+		.rx_desc = (uint16_t)app->cfg.rx_desc,
+		.tx_desc = (uint16_t)app->cfg.tx_desc,
+		.promiscuous = app->cfg.promiscuous,
+		.allmulti = app->cfg.allmulti };
 	if (dp_port_init(&pp, &app->net.mac, err, sizeof(err)) < 0) {
 		fprintf(stderr, "senseplane-dp: %s\n", err);
 		return -1;

@@ -9,15 +9,12 @@
 
 #include <rte_ethdev.h>
 
-#define RX_DESC 1024
-#define TX_DESC 1024
-
 int dp_port_init(struct dp_port_params *p, struct rte_ether_addr *mac,
 		 char *err, size_t errlen)
 {
 	struct rte_eth_conf conf;
 	struct rte_eth_dev_info info;
-	uint16_t nrx = RX_DESC, ntx = TX_DESC;
+	uint16_t nrx = p->rx_desc, ntx = p->tx_desc;
 	char name[RTE_ETH_NAME_MAX_LEN] = "?";
 	int socket = rte_eth_dev_socket_id(p->port_id);
 	int rc;
@@ -55,10 +52,25 @@ int dp_port_init(struct dp_port_params *p, struct rte_ether_addr *mac,
 			 name, strerror(-rc));
 		return rc;
 	}
-	/* Virtual devices often cannot change MTU; the feed is sized from
-	 * the configured MTU either way. */
-	rte_eth_dev_set_mtu(p->port_id, p->mtu);
-	rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &nrx, &ntx);
+	/* Virtual devices often cannot change MTU (-ENOTSUP): the feed is
+	 * sized from the configured MTU either way; any other refusal is an
+	 * error that names the value. */
+	rc = rte_eth_dev_set_mtu(p->port_id, p->mtu);
+	if (rc && rc != -ENOTSUP) {
+		snprintf(err, errlen, "port %u (%s): port.mtu %u: %s (the "
+			 "device takes %u..%u)", p->port_id, name, p->mtu,
+			 strerror(-rc), info.min_mtu, info.max_mtu);
+		return rc;
+	}
+	rc = rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &nrx, &ntx);
+	if (rc) {
+		snprintf(err, errlen, "port %u (%s): port.rx_desc %u / tx_desc "
+			 "%u: %s", p->port_id, name, p->rx_desc, p->tx_desc,
+			 strerror(-rc));
+		return rc;
+	}
+	p->rx_desc = nrx;
+	p->tx_desc = ntx;
 	for (uint16_t q = 0; q < p->nqueues; q++) {
 		rc = rte_eth_rx_queue_setup(p->port_id, q, nrx, socket, NULL,
 					    p->pool);
@@ -77,7 +89,22 @@ int dp_port_init(struct dp_port_params *p, struct rte_ether_addr *mac,
 			 name, strerror(-rc));
 		return rc;
 	}
-	rte_eth_promiscuous_enable(p->port_id);
+	rc = p->promiscuous ? rte_eth_promiscuous_enable(p->port_id)
+			    : rte_eth_promiscuous_disable(p->port_id);
+	if (rc && rc != -ENOTSUP) {
+		snprintf(err, errlen, "port %u (%s): port.promiscuous %s: %s",
+			 p->port_id, name, p->promiscuous ? "on" : "off",
+			 strerror(-rc));
+		return rc;
+	}
+	rc = p->allmulti ? rte_eth_allmulticast_enable(p->port_id)
+			 : rte_eth_allmulticast_disable(p->port_id);
+	if (rc && rc != -ENOTSUP) {
+		snprintf(err, errlen, "port %u (%s): port.allmulti %s: %s",
+			 p->port_id, name, p->allmulti ? "on" : "off",
+			 strerror(-rc));
+		return rc;
+	}
 	rte_eth_macaddr_get(p->port_id, mac);
 	return 0;
 }

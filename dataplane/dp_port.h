@@ -15,6 +15,8 @@ struct dp_port_params {
 	uint16_t port_id;
 	uint16_t nqueues;        /* one RX and one TX queue per worker */
 	uint16_t mtu;
+	uint16_t rx_desc, tx_desc;    /* in: wanted; out: what the driver took */
+	int promiscuous, allmulti;
 	struct rte_mempool *pool;
 	int lsc;                 /* out: link events enabled (the PMD has them) */
 };

@@ -11,8 +11,13 @@ TAP=sptap$$
 SOCK=$T_DIR/dp.sock
 CTL="python3 $T_ROOT/tests/lib/spctl.py $SOCK"
 t_start_dp --no-huge --no-pci -l 0-1 -m 512 --vdev "net_tap0,iface=$TAP" -- \
-    --set "control.socket=$SOCK" --set dataplane.history_mb=16
+    --set "control.socket=$SOCK" --set dataplane.history_mb=16 \
+    --set port.promiscuous=false --set port.allmulti=true --set port.rx_desc=512
 T_LINKS+=("$TAP")
+# the port's modes as configured (net_tap applies them to its interface)
+FLAGS=$(ip -o link show "$TAP" | sed 's/.*<\([^>]*\)>.*/\1/')
+t_check "port.promiscuous=false: not promiscuous" "$(echo "$FLAGS" | grep -c PROMISC)" 0
+t_check "port.allmulti=true: all-multicast" "$(echo "$FLAGS" | grep -c ALLMULTI)" 1
 ip addr add 10.99.0.2/24 dev "$TAP"
 ip link set "$TAP" up
 ping -c 1 -W 1 10.99.0.1 > /dev/null || true

@@ -126,6 +126,11 @@ static const struct dp_family dp_families[] = {
 	  "the port's link speed, Mb/s", 0 },
 	{ "link_changes", "link_changes_total", "counter",
 	  "link state changes of the port", 0 },
+	{ "long_turns", "long_turns_total", "counter",
+	  "worker loop turns longer than 100 us (a NIC ring of 1024 at "
+	  "10 Mpps holds 100 us)", 0 },
+	{ "turn_max_ns", "turn_max_seconds", "gauge",
+	  "the longest worker loop turn", 1e-9 },
 	{ "busy_cycles", "busy_cycles_total", "counter",
 	  "TSC cycles of loop turns that did work", 0 },
 	{ "loops", "loops_total", "counter",

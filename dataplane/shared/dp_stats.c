@@ -48,7 +48,7 @@ const char *dp_drop_name(unsigned int reason)
 	X(rtx_pkts) X(rtx_msgs) \
 	X(rtx_bytes) X(loss_dropped) X(loss_duped) X(loss_reordered) \
 	X(mac_second_key) X(replay_resets) X(sources_metered) \
-	X(source_overflow) X(source_resets) \
+	X(source_overflow) X(source_resets) X(long_turns) X(turn_max_ns) \
 	X(busy_cycles) X(loops)
 
 static const struct dp_stats *g_blocks;   /* set once before telemetry runs */
@@ -69,6 +69,11 @@ void dp_stats_sum(const struct dp_stats *blocks, unsigned int n,
 		for (size_t i = 0; i < words; i++)
 			dst[i] += __atomic_load_n(&src[i], __ATOMIC_RELAXED);
 	}
+	/* the one gauge that is a maximum, not a sum */
+	out->turn_max_ns = 0;
+	for (unsigned int b = 0; b < n; b++)
+		out->turn_max_ns = RTE_MAX(out->turn_max_ns, __atomic_load_n(
+				&blocks[b].turn_max_ns, __ATOMIC_RELAXED));
 }
 
 uint64_t dp_stats_drops(const struct dp_stats *s)

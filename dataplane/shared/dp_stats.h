@@ -90,6 +90,8 @@ struct dp_stats {
 	uint64_t sources_metered; /* source addresses in the limit table */
 	uint64_t source_overflow; /* packets of sources the table lacked */
 	uint64_t source_resets;   /* full source tables emptied */
+	uint64_t long_turns;      /* loop turns longer than 100 us */
+	uint64_t turn_max_ns;     /* the longest loop turn (gauge) */
 	uint64_t busy_cycles;     /* TSC cycles of loop turns that had work */
 	uint64_t loops;
 } __rte_cache_aligned;

@@ -597,6 +597,14 @@ int dp_worker_main(void *arg)
 					       sh->clock->ns_per_tsc));
 		if (n || drained)
 			w->stats->busy_cycles += now - start;
+		if (now - start > w->long_turn_tsc) {
+			uint64_t ns = (uint64_t)((double)(now - start) *
+						 sh->clock->ns_per_tsc);
+
+			w->stats->long_turns++;
+			if (ns > w->stats->turn_max_ns)
+				w->stats->turn_max_ns = ns;
+		}
 	}
 	/* RX has stopped here; packets other workers already handed to us
 	 * are still applied before the feeds end. */
@@ -690,6 +698,7 @@ int dp_worker_init(struct dp_worker *w, char *err, size_t errlen)
 	w->medium_tsc = dp_clock_us_to_tsc(clk, (uint64_t)cfg->medium_ms * 1000);
 	w->low_tsc = dp_clock_us_to_tsc(clk, (uint64_t)cfg->low_ms * 1000);
 	w->tick_tsc = dp_clock_us_to_tsc(clk, TICK_MS * 1000);
+	w->long_turn_tsc = dp_clock_us_to_tsc(clk, 100);
 	return 0;
 }
 

@@ -91,6 +91,7 @@ struct dp_worker {
 	uint32_t ntouched;
 	/* timers (TSC) */
 	uint64_t medium_tsc, low_tsc, tick_tsc;
+	uint64_t long_turn_tsc;        /* a turn longer is counted (100 us) */
 	uint64_t next_medium, next_low, next_tick;
 	/* reliability */
 	struct dp_rtx_slot *rtx_mem;   /* retransmit slots of every feed */

@@ -654,12 +654,15 @@ int cli_cluster(const char *url, const char *prefix, const char *token_file,
 		redisFree(c.r);
 		return 3;
 	}
+	/* a Redis that stops answering (busy, asleep, partitioned) is given
+	 * up on, not waited for: every command from here on */
+	redisSetTimeout(c.r, tv);
 	r = u.user[0] ? redisCommand(c.r, "AUTH %s %s", u.user, u.pass) :
 	    u.pass[0] ? redisCommand(c.r, "AUTH %s", u.pass) :
 		        redisCommand(c.r, "SELECT %d", u.db);
 	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
-		fprintf(stderr, "senseplane: Redis refused us: %s\n",
-			r ? r->str : c.r->errstr);
+		fprintf(stderr, "senseplane: Redis %s: %s\n", r ? "refused us" :
+			"did not answer", r ? r->str : c.r->errstr);
 		freeReplyObject(r);
 		redisFree(c.r);
 		return 3;
@@ -691,6 +694,11 @@ int cli_cluster(const char *url, const char *prefix, const char *token_file,
 		fprintf(stderr, "senseplane: '%s' is not a cluster command "
 			"(see --help)\n", argv[0]);
 		rc = 2;
+	}
+	if (c.r->err) {
+		fprintf(stderr, "senseplane: Redis did not answer within %ld s: "
+			"%s\n", (long)tv.tv_sec, c.r->errstr);
+		rc = 3;
 	}
 	redisFree(c.r);
 	return rc;

@@ -4,6 +4,10 @@
  * events channel. Finds the master through Sentinel when asked to, logs in
  * (AUTH user pass), selects the database, and reconnects by itself with
  * backoff; the owner learns of each connect and loss through callbacks.
+ * Behind Sentinel it asks the Sentinels every second where the master is
+ * and follows a failover at once (the old master may accept writes for
+ * ten seconds more before Sentinel demotes it), and a READONLY reply
+ * makes it ask again too.
  */
 #ifndef CP_REDIS_H
 #define CP_REDIS_H
@@ -32,10 +36,13 @@ struct cp_redis {
 	int fatal;                 /* credentials refused: no retry */
 	uint32_t backoff_ms;
 	struct event *retry;
+	struct event *watch;       /* Sentinel: is the master still ours? */
 	char host[256];            /* where the master is now */
 	int port;
 	char err[512];
 	uint64_t connects, losses, commands, messages;
+	uint64_t demotions;      /* READONLY behind Sentinel: asked again */
+	uint64_t switches;       /* Sentinel named another master: followed */
 };
 
 /**

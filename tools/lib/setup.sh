@@ -13,7 +13,7 @@ SP_STAGE=$SP_BUILD/stage
 SP_PACKAGES="meson ninja-build pkg-config gcc clang libclang-rt-14-dev
  libdpdk-dev dpdk dpdk-dev libinih-dev libhiredis-dev libjemalloc-dev
  libcunit1-dev libpcap-dev libevent-dev libjansson-dev libsystemd-dev
- redis-server iproute2
+ redis-server redis-sentinel iproute2
  mosquitto libmosquitto-dev prometheus tshark help2man
  python3
  procps iputils-ping curl"

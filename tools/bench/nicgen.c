@@ -10,6 +10,8 @@
  *   senseplane-bench-nicgen EAL-ARGS -- [--sensors N] [--pps R] [--seconds S]
  *       [--bad F] [--mix small|sim] [--seed N] [--json FILE] [--linger]
  *
+ * --keyed FILE: every sensor signs its packets (SipHash-2-4 MAC) with a
+ * key the generator writes to FILE in the keys file's format.
  * --pps 0 (the default) sends as fast as the peer takes; --bad F replaces
  * that fraction of packets by malformed ones (bad magic, short, overrun,
  * bad vtype, in turn). --mix sim: the simulator's shapes (ECG batches of
@@ -77,6 +79,7 @@ struct opts {
 	int mix;
 	int linger;                /* keep the port up after, until a signal */
 	double warmup;             /* seconds sent before the counted run */
+	const char *keys;          /* every sensor signs; its keys written here */
 	const char *json;
 };
 
@@ -100,6 +103,30 @@ static uint64_t next_rand(uint64_t *s)
 	*s ^= *s >> 7;
 	*s ^= *s << 17;
 	return *s;
+}
+
+/* --keyed: sensor @p id's key, from its id (the keys file says the same). */
+static void key_of(uint64_t id, uint8_t key[SP_SIPHASH_KEY_LEN])
+{
+	for (int i = 0; i < SP_SIPHASH_KEY_LEN; i++)
+		key[i] = (uint8_t)((id >> (8 * (i % 8))) ^ (0x5a + i));
+}
+
+static int write_keys(const char *path, uint64_t n)
+{
+	FILE *f = fopen(path, "w");
+	uint8_t key[SP_SIPHASH_KEY_LEN];
+
+	if (f == NULL)
+		return -1;
+	for (uint64_t id = 1; id <= n; id++) {
+		key_of(id, key);
+		fprintf(f, "%" PRIu64 " ", id);
+		for (int i = 0; i < SP_SIPHASH_KEY_LEN; i++)
+			fprintf(f, "%02x", key[i]);
+		fputc('\n', f);
+	}
+	return fclose(f);
 }
 
 /* Ethernet + IPv4 + UDP around @p plen payload bytes. */
@@ -159,7 +186,8 @@ static int fill(struct gen *g, struct rte_mbuf *m)
 	for (size_t i = 0; i < n; i++)
 		vals[i] = g->value + (float)i;
 	g->value += 0.25f;
-	sp_sensor_begin(&b, pl, 2000, idx + 1, ++g->seq[idx], 0);
+	sp_sensor_begin(&b, pl, 2000, idx + 1, ++g->seq[idx],
+			g->o.keys ? SP_SFLAG_MAC : 0);
 	if (s->vtype == SP_VT_F64) {
 		sp_sensor_add(&b, s->attr, s->vtype, s->dim, s->nsamp,
 			      1700000000000000000ull + g->made, 0, vals);
@@ -172,7 +200,14 @@ static int fill(struct gen *g, struct rte_mbuf *m)
 			      1700000000000000000ull + g->made,
 			      s->nsamp > 1 ? 4000000 : 0, f);
 	}
-	len = (uint16_t)sp_sensor_finish(&b, NULL);
+	if (g->o.keys) {
+		uint8_t key[SP_SIPHASH_KEY_LEN];
+
+		key_of(idx + 1, key);
+		len = (uint16_t)sp_sensor_finish(&b, key);
+	} else {
+		len = (uint16_t)sp_sensor_finish(&b, NULL);
+	}
 	if (g->o.bad > 0 && (double)(r >> 11) * 0x1p-53 < g->o.bad) {
 		len = spoil(g, pl, len);
 		valid = 0;
@@ -263,7 +298,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "seconds", 1, NULL, 't' }, { "bad", 1, NULL, 'b' },
 		{ "mix", 1, NULL, 'm' }, { "seed", 1, NULL, 's' },
 		{ "json", 1, NULL, 'j' }, { "linger", 0, NULL, 'l' },
-		{ "warmup", 1, NULL, 'w' },
+		{ "warmup", 1, NULL, 'w' }, { "keyed", 1, NULL, 'k' },
 		{ "help", 0, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -281,11 +316,12 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'j': o->json = optarg; break;
 		case 'l': o->linger = 1; break;
 		case 'w': o->warmup = atof(optarg); break;
+		case 'k': o->keys = optarg; break;
 		case 'h':
 			printf("usage: senseplane-bench-nicgen EAL-ARGS -- "
 			       "[--sensors N] [--pps R] [--seconds S] [--bad F] "
 			       "[--mix small|sim] [--seed N] [--json FILE] "
-			       "[--warmup W] [--linger]\n");
+			       "[--warmup W] [--linger] [--keyed FILE]\n");
 			return 1;
 		default: return -1;
 		}
@@ -318,6 +354,10 @@ int main(int argc, char **argv)
 		return rc > 0 ? 0 : 2;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	if (g.o.keys && write_keys(g.o.keys, g.o.sensors) < 0) {
+		fprintf(stderr, "nicgen: --keyed %s: cannot write it\n", g.o.keys);
+		return 2;
+	}
 	g.rng = g.o.seed * 0x9e3779b97f4a7c15ull + 1;
 	g.seq = calloc(g.o.sensors, sizeof(*g.seq));
 	g.pool = rte_pktmbuf_pool_create("nicgen", POOL, 256, 0, 2176,

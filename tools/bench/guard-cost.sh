@@ -11,21 +11,26 @@
 #                bind_source, both rate limits on (generous: nothing drops)
 #   keyed        every sensor signs (SipHash-2-4 MAC; now with the replay
 #                window too)
-#   OLD_DP=/path/senseplane-dp tools/bench/guard-cost.sh [--reps R]
+#   OLD_DP=/path/senseplane-dp OLD_CONF=/its/source/config/senseplane.conf \
+#       tools/bench/guard-cost.sh [--reps R]
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 B=${SP_BUILD:-$HERE/../../build}
 OLD=${OLD_DP:?give OLD_DP, the dataplane before the guards}
+OLD_CONF=${OLD_CONF:?give OLD_CONF, the config/senseplane.conf of its source}
 NEW=$B/dataplane/senseplane-dp
+NEW_CONF=$HERE/../../config/senseplane.conf
 REPS=3; [ "${1:-}" = --reps ] && REPS=$2
 W=$(mktemp -d /tmp/sp-guard.XXXXXX)
-trap 'pkill -f "sp-guard-$$" 2>/dev/null || true; rm -rf "$W"' EXIT
+trap 'pkill -f "sp-guard-$$" 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
 ON=(--set security.allow=10.99.0.0/16 --set security.deny=10.99.9.0/24
     --set security.require_mac_from=10.98.0.0/16 --set security.bind_source=true
     --set limits.sensor_factor=1000000 --set limits.source_pps=1000000000
     --set limits.source_burst=16000000)
 run() {   # run NAME DP KEYED EXTRA...: one run; prints the steady Mpps
     local name=$1 dp=$2 keyed=$3; shift 3
+    local conf=$NEW_CONF
+    [ "$dp" = "$OLD" ] && conf=$OLD_CONF
     local sock=$W/$name.sock gk=()
     [ "$keyed" = 1 ] && gk=(--keyed "$W/keys")
     "$B/tools/bench/senseplane-bench-nicgen" --no-huge --no-pci -l 0 -m 512 \
@@ -38,7 +43,7 @@ run() {   # run NAME DP KEYED EXTRA...: one run; prints the steady Mpps
     [ "$keyed" = 1 ] && dk=(--set "dataplane.keys_file=$W/keys")
     "$dp" --no-huge --no-pci -l 1 -m 512 --file-prefix "sp-guard-$$-d$name" \
         --log-level lib.eal:error --vdev "net_memif0,role=client,socket=$sock" -- \
-        --set "control.socket=$W/$name.dp.sock" --set dataplane.history_mb=32 \
+        -c "$conf" --set "control.socket=$W/$name.dp.sock" --set dataplane.history_mb=32 \
         "${dk[@]}" "$@" > "$W/$name.dp" 2>&1 &
     local sub=$!
     for _ in $(seq 1 200); do grep -q '^{"offered"' "$W/$name.gen" && break; sleep 0.05; done

@@ -89,21 +89,26 @@ int dp_port_init(struct dp_port_params *p, struct rte_ether_addr *mac,
 			 name, strerror(-rc));
 		return rc;
 	}
-	rc = p->promiscuous ? rte_eth_promiscuous_enable(p->port_id)
-			    : rte_eth_promiscuous_disable(p->port_id);
-	if (rc && rc != -ENOTSUP) {
-		snprintf(err, errlen, "port %u (%s): port.promiscuous %s: %s",
-			 p->port_id, name, p->promiscuous ? "on" : "off",
-			 strerror(-rc));
-		return rc;
-	}
-	rc = p->allmulti ? rte_eth_allmulticast_enable(p->port_id)
-			 : rte_eth_allmulticast_disable(p->port_id);
-	if (rc && rc != -ENOTSUP) {
-		snprintf(err, errlen, "port %u (%s): port.allmulti %s: %s",
-			 p->port_id, name, p->allmulti ? "on" : "off",
-			 strerror(-rc));
-		return rc;
+	const struct {
+		const char *key;
+		int on;
+		int (*set)(uint16_t);
+		int (*clear)(uint16_t);
+	} modes[] = {
+		{ "promiscuous", p->promiscuous, rte_eth_promiscuous_enable,
+		  rte_eth_promiscuous_disable },
+		{ "allmulti", p->allmulti, rte_eth_allmulticast_enable,
+		  rte_eth_allmulticast_disable },
+	};
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		rc = modes[i].on ? modes[i].set(p->port_id)
+				 : modes[i].clear(p->port_id);
+		if (rc && rc != -ENOTSUP) {
+			snprintf(err, errlen, "port %u (%s): port.%s %s: %s",
+				 p->port_id, name, modes[i].key,
+				 modes[i].on ? "on" : "off", strerror(-rc));
+			return rc;
+		}
 	}
 	rte_eth_macaddr_get(p->port_id, mac);
 	return 0;

@@ -143,7 +143,7 @@ pcap_run() {   # pcap_run NAME CAPTURE EXTRA_PPS: p99 of 5 s at the capture rate
     sleep 5
     $c stats > "$T_DIR/$1.b.json"
     t_stop "$pid" 20 || true
-    python3 "$T_ROOT/tests/lib/histo.py" 99 "$T_DIR/$1.a.json" "$T_DIR/$1.b.json" | cut -d' ' -f1
+    python3 "$T_ROOT/tools/lib/histo.py" 99 "$T_DIR/$1.a.json" "$T_DIR/$1.b.json" | cut -d' ' -f1
 }
 ROUNDS=${SP_P99_ROUNDS:-6}
 for round in $(seq 1 "$ROUNDS"); do
@@ -155,7 +155,7 @@ t_check "captures: the loud sensor was limited" \
 pooled() {   # pooled KIND: p99 of every round's window of that kind
     local f=() r
     for r in $(seq 1 "$ROUNDS"); do f+=("$T_DIR/p$1$r.a.json" "$T_DIR/p$1$r.b.json"); done
-    python3 "$T_ROOT/tests/lib/histo.py" 99 "${f[@]}" | cut -d' ' -f1
+    python3 "$T_ROOT/tools/lib/histo.py" 99 "${f[@]}" | cut -d' ' -f1
 }
 MC=$(pooled calm); ML=$(pooled loud)
 t_log "high tier RX->TX p99 (ns), per round: calm ${P99C[*]}, loud ${P99L[*]}; pooled: calm $MC, loud $ML"

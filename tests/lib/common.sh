@@ -165,6 +165,19 @@ t_start_dp() {
     t_wait_for "$T_DIR/dp.log" "running" 20
 }
 
+# t_dp_ns TAG NAME CPU: a veth pair into namespace spt-TAGNAME-$$ (the
+# dataplane's side spdNAME$$) and a dataplane on it, its one lcore on CPU,
+# control socket $T_DIR/dpNAME.sock, log $T_DIR/dpNAME.log; sets DP_NAME.
+t_dp_ns() {
+    local n=$2
+    t_veth_ns "spt-$1$n-$$" "spd$n$$" "spn$n$$"
+    "$DP" --no-huge --no-pci --lcores "0@$3" -m 512 --file-prefix "$T_PREFIX-$n" \
+        --vdev "net_af_packet0,iface=spd$n$$" -- --set dataplane.history_mb=16 \
+        --set "control.socket=$T_DIR/dp$n.sock" > "$T_DIR/dp$n.log" 2>&1 &
+    T_PIDS+=("$!"); eval "DP_$n=$!"
+    t_wait_for "$T_DIR/dp$n.log" running 20
+}
+
 # t_view NS NAME ARGS...: a quiet viewer in namespace NS joined on
 # 10.99.0.2, its JSON summary in $T_DIR/NAME.json; sets VPID.
 t_view() {

@@ -20,13 +20,7 @@ t_redis redis $RPORT --appendonly yes --appendfsync always
 # the test's own kills and restarts are not failures to report
 set +m
 setup_node() {   # setup_node NAME CORE
-    local n=$1
-    t_veth_ns "spt-cl$n-$$" "spd$n$$" "spn$n$$"
-    "$DP" --no-huge --no-pci --lcores "0@$2" -m 512 --file-prefix "$T_PREFIX-$n" \
-        --vdev "net_af_packet0,iface=spd$n$$" -- --set dataplane.history_mb=32 \
-        --set "control.socket=$T_DIR/dp$n.sock" > "$T_DIR/dp$n.log" 2>&1 &
-    T_PIDS+=("$!"); eval "DP_$n=$!"
-    t_wait_for "$T_DIR/dp$n.log" running 20
+    t_dp_ns cl "$1" "$2"
 }
 start_ctld() {   # start_ctld NAME API_PORT [URL]
     "$CTLD" --node "node$1" --redis "${3:-$RURL}" --socket "$T_DIR/dp$1.sock" \

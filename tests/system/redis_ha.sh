@@ -37,12 +37,7 @@ URL="sentinel://127.0.0.1:${S[0]},127.0.0.1:${S[1]},127.0.0.1:${S[2]}/sp"
 set +m
 node() {   # node NAME CORE API_PORT FIRST_ID
     local n=$1
-    t_veth_ns "spt-ha$n-$$" "spd$n$$" "spn$n$$"
-    "$DP" --no-huge --no-pci --lcores "0@$2" -m 512 --file-prefix "$T_PREFIX-$n" \
-        --vdev "net_af_packet0,iface=spd$n$$" -- --set dataplane.history_mb=16 \
-        --set "control.socket=$T_DIR/dp$n.sock" > "$T_DIR/dp$n.log" 2>&1 &
-    T_PIDS+=("$!"); eval "DP_$n=$!"
-    t_wait_for "$T_DIR/dp$n.log" running 20
+    t_dp_ns ha "$n" "$2"
     "$CTLD" --node "node$n" --redis "$URL" --socket "$T_DIR/dp$n.sock" \
         --set "controlplane.api=127.0.0.1:$3" --set controlplane.metrics= \
         --set controlplane.resync_s=2 --set controlplane.heartbeat_ms=200 \

@@ -51,8 +51,8 @@ run_dp() {
         ${big[@]+"${big[@]}"} > "$W/dp.log" 2>&1 &
     DP=$!
     sp_wait_running "$W/dp.log" || exit 1
-    python3 - "$W/dp.sock" "$ROOT/tests/lib" "$secs" "$1" "${3:-0}" <<'PY'
-import json, sys, threading, time
+    SP_TOOLS_LIB=$ROOT/tools/lib python3 - "$W/dp.sock" "$ROOT/tests/lib" "$secs" "$1" "${3:-0}" <<'PY'
+import json, os, sys, threading, time
 sys.path.insert(0, sys.argv[2])
 from spctl import Ctl
 c = Ctl(sys.argv[1]); label = sys.argv[4]
@@ -80,23 +80,14 @@ print(label + " totals:", json.dumps({k: b[k] - a[k] for k in
       ("rx_pkts", "sensor_pkts", "records_in", "samples_in", "feed_msgs", "feed_pkts")}))
 print("%s: high tier, every key pinned: %.2f Mpps in, %.0f msgs/s out"
       % (label, (b["rx_pkts"] - a["rx_pkts"]) / dt / 1e6, (b["feed_msgs"] - a["feed_msgs"]) / dt))
-def top(i):   # the largest value of bucket i (common/sp_histo.h, 16/octave)
-    return i if i < 16 else ((16 + i % 16 + 1) << (i // 16 - 4)) - 1
 if "rx_tx_buckets" in b:
     # the window's own histogram: the buckets' counts, now less before
-    h = {i: n for i, n in b["rx_tx_buckets"]}
-    for i, n in a.get("rx_tx_buckets", []):
-        h[i] = h.get(i, 0) - n
+    sys.path.insert(0, os.environ["SP_TOOLS_LIB"])
+    from histo import pct, window
+    h = window({"totals": a}, {"totals": b})
     total = sum(h.values())
-    def pct(p):
-        want, seen = max(1, int(total * p / 100 + 0.999999)), 0
-        for i in sorted(h):
-            seen += h[i]
-            if seen >= want:
-                return top(i)
-        return 0
     print("%s: RX burst -> TX burst: p50 %.2f us  p99 %.2f us  p99.9 %.2f us  max %.2f us  (%d bursts in the window)"
-          % (label, pct(50) / 1e3, pct(99) / 1e3, pct(99.9) / 1e3, pct(100) / 1e3, total))
+          % (label, pct(h, 50) / 1e3, pct(h, 99) / 1e3, pct(h, 99.9) / 1e3, pct(h, 100) / 1e3, total))
 else:
     print("%s: RX burst -> TX burst: p50 %.2f us  p99 %.2f us  p99.9 %.2f us  max %.2f us  (%d bursts)"
           % (label, b["rx_tx_p50_ns"] / 1e3, b["rx_tx_p99_ns"] / 1e3, b["rx_tx_p999_ns"] / 1e3,

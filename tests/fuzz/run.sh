@@ -9,23 +9,26 @@
 #
 #   run.sh [SECONDS]   each target for SECONDS (default 60 for the sensor
 #                      parser, a quarter of it, at least 5, for the others)
-#   run.sh --long [N]  each target for N executions (default 10^8): hours;
-#                      prints a line per target for the results doc
+#   run.sh --long [N [TARGET...]]  each target (or those named) for N
+#                      executions (default 10^8): hours; prints a line per
+#                      target for the results doc
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 LONG=0
-if [ "${1:-}" = "--long" ]; then LONG=1; RUNS=${2:-100000000}; SECS=0
+TARGETS="fuzz_sensor fuzz_feed fuzz_ctl fuzz_files fuzz_redis"
+if [ "${1:-}" = "--long" ]; then
+    LONG=1; RUNS=${2:-100000000}; SECS=0
+    [ $# -gt 2 ] && { shift 2; TARGETS="$*"; }
 else SECS=${1:-60}; fi
 BF=$ROOT/build-fuzz
 BUILD=${SP_BUILD:-$ROOT/build}
 WORK=$(mktemp -d /tmp/sp-fuzz.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
-TARGETS="fuzz_sensor fuzz_feed fuzz_ctl fuzz_files fuzz_redis"
 
 if [ ! -f "$BF/build.ninja" ]; then
     CC=clang meson setup "$BF" "$ROOT" -Dfuzz=true -Dtests=false -Db_lto=false >/dev/null
 fi
-ninja -C "$BF" $(for t in $TARGETS; do echo "tests/fuzz/$t"; done) >/dev/null
+ninja -C "$BF" $(for t in fuzz_sensor fuzz_feed fuzz_ctl fuzz_files fuzz_redis; do echo "tests/fuzz/$t"; done) >/dev/null
 
 for i in $(seq 1 20); do printf '%d %032x\n' "$i" "$i"; done > "$WORK/keys"
 "$BUILD/tools/sim/senseplane-sim" --pcap "$WORK/s.pcap" --count 400 \

@@ -67,17 +67,16 @@ run() {   # run SUBJECT REP: one generator run with SUBJECT attached
             --set dataplane.max_keys=$(( (N + N / 8 + 64) * KMUL )) \
             > "$W/sub.$1.$2" 2>&1 &
     else
-        # testpmd runs until its stdin ends: keep it open
-        sleep 3600 | dpdk-testpmd $MEM --no-pci -l 0,1 --file-prefix "sp-nic-$$-t$2" \
+        # testpmd runs until its stdin ends: a FIFO this script holds open
+        dpdk-testpmd $MEM --no-pci -l 0,1 --file-prefix "sp-nic-$$-t$2" \
             --log-level lib.eal:error --vdev "net_memif0,role=client,socket=$sock" -- \
             --forward-mode=rxonly --nb-cores=1 --total-num-mbufs=16384 \
-            > "$W/sub.$1.$2" 2>&1 &
+            < "$W/stdin" > "$W/sub.$1.$2" 2>&1 &
     fi
     local sub=$!
     wait $gen || true
     kill -INT $sub 2>/dev/null || true
     wait $sub 2>/dev/null || true
-    pkill -f "^sleep 3600$" 2>/dev/null || true
     python3 - "$W/gen.$1.$2" "$WARM" <<'PY'
 import json, statistics, sys
 secs = [json.loads(l)["mpps"] for l in open(sys.argv[1]) if l.startswith('{"second"')]
@@ -85,6 +84,8 @@ steady = secs[int(sys.argv[2]):] or secs
 print("%.3f" % statistics.median(steady))
 PY
 }
+mkfifo "$W/stdin"
+exec 3<> "$W/stdin"
 echo "B1 on a NIC-like source: $N sensors, $MIX, ${SECS} s a run (first $WARM s warm-up), $REPS runs each; pages: $PAGES"
 DPR=(); TPR=()
 for r in $(seq 1 "$REPS"); do

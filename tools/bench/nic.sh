@@ -39,6 +39,7 @@ if [ "$HUGE" = 1 ]; then
     need=$(( (N > 100000 ? 6144 : 1536) / 2 ))
     have=$(cat /proc/sys/vm/nr_hugepages 2>/dev/null || echo 0)
     [ "$have" -ge "$need" ] || echo "$need" > /proc/sys/vm/nr_hugepages 2>/dev/null || true
+    mkdir -p /dev/hugepages
     mountpoint -q /dev/hugepages || mount -t hugetlbfs nodev /dev/hugepages 2>/dev/null || true
     have=$(cat /proc/sys/vm/nr_hugepages 2>/dev/null || echo 0)
     if [ "$have" -ge "$need" ] && mountpoint -q /dev/hugepages; then

@@ -114,7 +114,8 @@ struct sp_mackeys *sp_mackeys_read(FILE *f, const char *path, char *err,
 		}
 		k->e[k->n++] = e;
 	}
-	qsort(k->e, k->n, sizeof(*k->e), cmp_entry);
+	if (k->n)   /* an empty file has no array to sort (found by UBSan) */
+		qsort(k->e, k->n, sizeof(*k->e), cmp_entry);
 	for (size_t i = 1; i < k->n; i++) {
 		if (k->e[i].sensor_id == k->e[i - 1].sensor_id) {
 			snprintf(err, errlen, "%s: sensor %" PRIu64

@@ -74,6 +74,11 @@ for i, m in enumerate([
     put("fuzz_redis", "m%02d" % i, m)
 PY
 
+# every finding kept as a regression input (tests/fuzz/regress/TARGET/)
+for d in "$ROOT"/tests/fuzz/regress/*/; do
+    [ -d "$d" ] && mkdir -p "$WORK/$(basename "$d")" && cp "$d"* "$WORK/$(basename "$d")/"
+done
+
 status=0
 run() {
     local name=$1 corpus=$WORK/$1 limit

@@ -97,6 +97,26 @@ static void test_errors(void)
 	}
 }
 
+/* A file with no key at all (only comments, or empty) is a table of none:
+ * its reader once passed qsort a null array (fuzz_files, UBSan). */
+static void test_empty(void)
+{
+	const uint8_t *keys[SP_MAX_SENSOR_KEYS];
+	char err[256];
+	const char *texts[] = { "", "# nothing yet\n\n" };
+
+	for (int i = 0; i < 2; i++) {
+		const char *p = unit_tmpfile(texts[i]);
+		struct sp_mackeys *k = sp_mackeys_load(p, err, sizeof(err));
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+		CU_ASSERT_EQUAL(sp_mackeys_count(k), 0);
+		CU_ASSERT_EQUAL(sp_mackeys_lookup(k, 5, keys), 0);
+		sp_mackeys_free(k);
+		remove(p);
+	}
+}
+
 /* A rotation: two keys on a line, the one to sign with first. */
 static void test_rotation(void)
 {
@@ -127,6 +147,7 @@ void suite_keys(void)
 		{ "5000 keys, every one found", test_many },
 		{ "errors name the line", test_errors },
 		{ "two keys during a rotation", test_rotation },
+		{ "a file with no key", test_empty },
 		CU_TEST_INFO_NULL,
 	};
 	unit_add("keys", tests);

@@ -19,6 +19,7 @@
 
 #include "cli_print.h"
 #include "cp_actions.h"
+#include "cp_sync.h"
 #include "cp_schema.h"
 #include "cp_url.h"
 #include "sp_addr.h"
@@ -81,18 +82,11 @@ static int fail(const char *fmt, const char *a)
  * Redis gives is said and ends it. @return 0 or -1. */
 static int run(struct cl *c, const struct cp_act *a)
 {
-	for (unsigned int i = 0; i < a->n; i++) {
-		redisReply *r = redisCommandArgv(c->r, a->cmd[i].argc,
-						 (const char **)a->cmd[i].argv,
-						 NULL);
+	char err[512];
 
-		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
-			fprintf(stderr, "senseplane: Redis: %s\n",
-				r ? r->str : c->r->errstr);
-			freeReplyObject(r);
-			return -1;
-		}
-		freeReplyObject(r);
+	if (cp_sync_run(c->r, a, err, sizeof(err)) < 0) {
+		fprintf(stderr, "senseplane: %s\n", err);
+		return -1;
 	}
 	return 0;
 }
@@ -612,8 +606,7 @@ int cli_cluster(const char *url, const char *prefix, const char *token_file,
 	struct timeval tv = { 2, 0 };
 	struct cp_url u;
 	char err[512];
-	redisReply *r;
-	int rc;
+	int rc, refused;
 
 	c.pfx = prefix;
 	c.json = json;
@@ -630,46 +623,11 @@ int cli_cluster(const char *url, const char *prefix, const char *token_file,
 		fprintf(stderr, "senseplane: %s\n", err);
 		return 2;
 	}
-	if (u.kind == CP_URL_SENTINEL) {
-		for (int i = 0; i < u.nsentinels && !c.r; i++) {
-			redisContext *s = redisConnectWithTimeout(
-				u.sentinel_host[i], u.sentinel_port[i], tv);
-
-			r = s && !s->err ? redisCommand(s, "SENTINEL "
-				"get-master-addr-by-name %s", u.master) : NULL;
-			if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 2)
-				c.r = redisConnectWithTimeout(r->element[0]->str,
-					atoi(r->element[1]->str), tv);
-			freeReplyObject(r);
-			redisFree(s);
-		}
-	} else if (u.kind == CP_URL_UNIX) {
-		c.r = redisConnectUnixWithTimeout(u.path, tv);
-	} else {
-		c.r = redisConnectWithTimeout(u.host, u.port, tv);
-	}
-	if (c.r == NULL || c.r->err) {
-		fprintf(stderr, "senseplane: cannot reach Redis (%s): %s\n", url,
-			c.r ? c.r->errstr : "no Sentinel knows the master");
-		redisFree(c.r);
+	c.r = cp_sync_connect(&u, tv, &refused, err, sizeof(err));
+	if (c.r == NULL) {
+		fprintf(stderr, "senseplane: %s (%s)\n", err, url);
 		return 3;
 	}
-	/* a Redis that stops answering (busy, asleep, partitioned) is given
-	 * up on, not waited for: every command from here on */
-	redisSetTimeout(c.r, tv);
-	r = u.user[0] ? redisCommand(c.r, "AUTH %s %s", u.user, u.pass) :
-	    u.pass[0] ? redisCommand(c.r, "AUTH %s", u.pass) :
-		        redisCommand(c.r, "SELECT %d", u.db);
-	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
-		fprintf(stderr, "senseplane: Redis %s: %s\n", r ? "refused us" :
-			"did not answer", r ? r->str : c.r->errstr);
-		freeReplyObject(r);
-		redisFree(c.r);
-		return 3;
-	}
-	freeReplyObject(r);
-	if (u.user[0] || u.pass[0])
-		freeReplyObject(redisCommand(c.r, "SELECT %d", u.db));
 	if (strcmp(argv[0], "nodes") == 0)
 		rc = nodes(&c);
 	else if (strcmp(argv[0], "sensors") == 0 && argc >= 3 &&

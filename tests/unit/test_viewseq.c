@@ -8,17 +8,17 @@
 #include <string.h>
 
 #include "unit.h"
-#include "view_seq.h"
+#include "spl_seq.h"
 
 static uint64_t delivered[4096];
 static unsigned int ndeliv, nreq, nlost;
 static uint64_t req_seq[64], lost_lo[16], lost_hi[16];
 static uint16_t req_count[64];
-static enum view_how last_how;
+static enum spl_how last_how;
 
-static void deliver(void *ctx, struct view_feed *f, const struct sp_feed_hdr *h,
+static void deliver(void *ctx, struct spl_feed *f, const struct sp_feed_hdr *h,
 		    const uint8_t *pkt, size_t len, unsigned int first,
-		    unsigned int n, enum view_how how, uint64_t now)
+		    unsigned int n, enum spl_how how, uint64_t now)
 {
 	(void)ctx; (void)f; (void)pkt; (void)len; (void)now;
 	for (unsigned int i = 0; i < n; i++)
@@ -26,7 +26,7 @@ static void deliver(void *ctx, struct view_feed *f, const struct sp_feed_hdr *h,
 	last_how = how;
 }
 
-static void request(void *ctx, struct view_feed *f, uint64_t seq,
+static void request(void *ctx, struct spl_feed *f, uint64_t seq,
 		    uint16_t count)
 {
 	(void)ctx; (void)f;
@@ -34,34 +34,34 @@ static void request(void *ctx, struct view_feed *f, uint64_t seq,
 	req_count[nreq++] = count;
 }
 
-static void lost(void *ctx, struct view_feed *f, uint64_t lo, uint64_t hi,
-		 enum view_lost_reason why)
+static void lost(void *ctx, struct spl_feed *f, uint64_t lo, uint64_t hi,
+		 enum spl_lost_reason why)
 {
 	(void)ctx; (void)f; (void)why;
 	lost_lo[nlost] = lo;
 	lost_hi[nlost++] = hi;
 }
 
-static const struct view_seq_ops OPS = { deliver, request, lost, NULL };
-static struct view_seq S;
+static const struct spl_seq_ops OPS = { deliver, request, lost, NULL };
+static struct spl_seq S;
 
 static void reset(void)
 {
-	view_seq_free(&S);
+	spl_seq_free(&S);
 	memset(&S, 0, sizeof(S));
 	ndeliv = nreq = nlost = 0;
 }
 
 /* A data packet of @p count messages from @p seq (the payload is not
- * looked at by view_seq). */
-static struct view_feed *pkt(uint64_t seq, uint16_t count, uint8_t flags,
+ * looked at by spl_seq). */
+static struct spl_feed *pkt(uint64_t seq, uint16_t count, uint8_t flags,
 			     uint64_t now)
 {
 	static uint8_t dummy[64];
 	struct sp_feed_hdr h = { .flags = flags, .feed_id = 1, .count = count,
 				 .session = 7, .seq = seq, .send_ns = now };
 
-	return view_seq_packet(&S, &h, dummy, sizeof(dummy), now, 0x0100000a,
+	return spl_seq_packet(&S, &h, dummy, sizeof(dummy), now, 0x0100000a,
 			       0x1234, &OPS);
 }
 
@@ -77,7 +77,7 @@ static int in_order(unsigned int n, uint64_t from)
 
 static void test_in_order_and_dups(void)
 {
-	struct view_feed *f;
+	struct spl_feed *f;
 
 	reset();
 	pkt(1, 3, 0, 0);
@@ -92,14 +92,14 @@ static void test_in_order_and_dups(void)
 
 static void test_gap_rereq_fill(void)
 {
-	struct view_feed *f;
+	struct spl_feed *f;
 
 	reset();
 	pkt(1, 2, 0, 0);
 	f = pkt(6, 2, 0, 1 * MS);    /* 3..5 missing */
 	CU_ASSERT_EQUAL(ndeliv, 2);  /* 6, 7 wait behind the gap */
 	CU_ASSERT_EQUAL(f->gaps, 1);
-	view_seq_poll(&S, 1 * MS, &OPS);
+	spl_seq_poll(&S, 1 * MS, &OPS);
 	CU_ASSERT_EQUAL_FATAL(nreq, 1);
 	CU_ASSERT_EQUAL(req_seq[0], 3);
 	CU_ASSERT_EQUAL(req_count[0], 3);
@@ -114,7 +114,7 @@ static void test_gap_rereq_fill(void)
 
 static void test_late_packet(void)
 {
-	struct view_feed *f;
+	struct spl_feed *f;
 
 	reset();
 	pkt(1, 1, 0, 0);
@@ -127,25 +127,25 @@ static void test_late_packet(void)
 
 static void test_heartbeat_reveals_gap(void)
 {
-	struct view_feed *f;
+	struct spl_feed *f;
 
 	reset();
 	pkt(1, 2, 0, 0);
 	f = pkt(5, 0, 0, 0);         /* heartbeat: next is 5, so 3, 4 lost */
 	CU_ASSERT_EQUAL(f->ngaps, 1);
-	view_seq_poll(&S, 0, &OPS);
+	spl_seq_poll(&S, 0, &OPS);
 	CU_ASSERT_EQUAL(req_seq[0], 3);
 	CU_ASSERT_EQUAL(req_count[0], 2);
 }
 
 static void test_count0_gives_up(void)
 {
-	struct view_feed *f;
+	struct spl_feed *f;
 
 	reset();
 	pkt(1, 1, 0, 0);
 	f = pkt(10, 1, 0, 0);        /* 2..9 missing */
-	view_seq_poll(&S, 0, &OPS);
+	spl_seq_poll(&S, 0, &OPS);
 	pkt(6, 0, SP_FF_RETRANS, 0); /* first still held is 6 */
 	CU_ASSERT_EQUAL_FATAL(nlost, 1);
 	CU_ASSERT_EQUAL(lost_lo[0], 2);
@@ -161,21 +161,21 @@ static void test_count0_gives_up(void)
 
 static void test_retries_then_silence(void)
 {
-	struct view_feed *f;
+	struct spl_feed *f;
 	uint64_t t = 0;
 
 	reset();
 	pkt(1, 1, 0, 0);
 	f = pkt(3, 1, 0, 0);
-	view_seq_poll(&S, t, &OPS);
+	spl_seq_poll(&S, t, &OPS);
 	CU_ASSERT_EQUAL(nreq, 1);
 	/* no answer: retried after 3 RTT (1 ms floor), then doubling */
-	view_seq_poll(&S, t + 2 * MS, &OPS);
+	spl_seq_poll(&S, t + 2 * MS, &OPS);
 	CU_ASSERT_EQUAL(nreq, 1);
-	view_seq_poll(&S, t + 3 * MS, &OPS);
+	spl_seq_poll(&S, t + 3 * MS, &OPS);
 	CU_ASSERT_EQUAL(nreq, 2);
 	for (t = 3 * MS; t < 200 * MS && nlost == 0; t += MS)
-		view_seq_poll(&S, t, &OPS);
+		spl_seq_poll(&S, t, &OPS);
 	CU_ASSERT_EQUAL(nreq, 5);
 	CU_ASSERT_EQUAL(nlost, 1);
 	CU_ASSERT_EQUAL(f->lost_noanswer, 1);
@@ -189,11 +189,11 @@ static void test_sessions_apart(void)
 	static uint8_t dummy[8];
 	struct sp_feed_hdr h = { .feed_id = 1, .count = 1, .session = 9,
 				 .seq = 1 };
-	struct view_feed *a, *b;
+	struct spl_feed *a, *b;
 
 	reset();
 	a = pkt(100, 1, 0, 0);
-	b = view_seq_packet(&S, &h, dummy, sizeof(dummy), 0, 1, 1, &OPS);
+	b = spl_seq_packet(&S, &h, dummy, sizeof(dummy), 0, 1, 1, &OPS);
 	CU_ASSERT_PTR_NOT_EQUAL(a, b);
 	CU_ASSERT_EQUAL(S.sessions_seen, 2);
 	CU_ASSERT_EQUAL(a->ngaps + b->ngaps, 0);

@@ -10,28 +10,43 @@
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <pcap/pcap.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
-#include "sp_addr.h"
+#include "senseplane.h"
 #include "sp_bytes.h"
-#include "sp_rereq.h"
 #include "sp_catalog.h"
-#include "sp_digest.h"
-#include "sp_feed.h"
 #include "sp_json.h"
-#include "view.h"
-#include "view_summary.h"
+#include "sp_addr.h"
+#include "sp_rereq.h"
 
-#define BATCH 32
+#define MAX_FEEDS 16
+
+struct opts {
+	const char *pcap, *iface, *catalog, *summary;
+	double seconds, idle;
+	int json, until_end, quiet, dedup;
+	uint64_t only_lo, only_hi;   /* --only: sensor id range, 0 = all */
+	const char *control;         /* dataplane control socket */
+	uint16_t rereq_port;         /* 0: no re-requests */
+	unsigned int rows;
+	int nfeeds;
+	const char *feeds[MAX_FEEDS];
+	uint16_t ports[MAX_FEEDS];   /* network order, for --pcap */
+};
+
+struct viewer {
+	struct opts o;
+	struct sp_catalog cat;       /* units for the table */
+	struct senseplane *sp;
+	uint64_t last_pkt_ns, last_packets;
+};
 
 static volatile int g_stop;
 
@@ -152,13 +167,12 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		}
 	}
 	for (; optind < argc; optind++) {
-		struct sockaddr_in *a = &o->feeds[o->nfeeds];
 		uint32_t ip;
 		uint16_t port;
 
-		if (o->nfeeds == MAX_SOCKS) {
+		if (o->nfeeds == MAX_FEEDS) {
 			fprintf(stderr, "senseplane-view: at most %d feeds\n",
-				MAX_SOCKS);
+				MAX_FEEDS);
 			return -1;
 		}
 		if (sp_addr_parse(argv[optind], &ip, &port, 0) < 0) {
@@ -167,11 +181,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				argv[optind]);
 			return -1;
 		}
-		memset(a, 0, sizeof(*a));
-		a->sin_family = AF_INET;
-		a->sin_port = htons(port);
-		a->sin_addr.s_addr = htonl(ip);
-		o->nfeeds++;
+		o->ports[o->nfeeds] = htons(port);
+		o->feeds[o->nfeeds++] = argv[optind];
 	}
 	if (o->nfeeds == 0 && !o->pcap) {
 		fprintf(stderr, "senseplane-view: give at least one "
@@ -181,183 +192,44 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-static void json_msg(const struct viewer *v, const struct sp_feed_hdr *h,
-		     uint64_t seq, const struct sp_feed_msg *m)
-{
-	const struct sp_attr *a = sp_catalog_get(&v->cat, m->rec.attr_id);
-	size_t n = (size_t)m->rec.nsamp * m->rec.dim;
+static const char *const how_name[] = { "live", "late", "recovered",
+					 "history" };
 
+/* One message as a JSON line (--json). */
+static void on_msg(void *ctx, const struct senseplane_msg *m)
+{
+	struct viewer *v = ctx;
+	size_t n = (size_t)m->nsamp * m->dim;
+
+	if (!v->o.json || v->o.quiet)
+		return;
 	printf("{\"feed\": %u, \"seq\": %" PRIu64 ", \"flags\": %u, "
-	       "\"sensor\": %" PRIu64 ", \"attr\": \"%s\", \"version\": %u, "
-	       "\"quality\": %u, \"t0_ns\": %" PRIu64 ", \"dt_ns\": %u, "
-	       "\"nsamp\": %u, \"dim\": %u, \"values\": [", h->feed_id, seq,
-	       h->flags, m->sensor_id, a ? a->name : "?", m->version,
-	       m->quality, m->rec.t0_ns, m->rec.dt_ns, m->rec.nsamp,
-	       m->rec.dim);
+	       "\"how\": \"%s\", \"sensor\": %" PRIu64 ", \"attr\": \"%s\", "
+	       "\"version\": %u, \"quality\": %u, \"skipped\": %u, "
+	       "\"t0_ns\": %" PRIu64 ", \"dt_ns\": %u, \"nsamp\": %u, "
+	       "\"dim\": %u, \"values\": [", m->feed_id, m->seq, m->flags,
+	       how_name[m->how], m->sensor_id,
+	       m->attr_name ? m->attr_name : "?", m->version, m->quality,
+	       m->skipped, m->t0_ns, m->dt_ns, m->nsamp, m->dim);
 	for (size_t i = 0; i < n; i++) {
 		char num[SP_JSON_VALUE_MAX];
 
-		sp_json_value(num, sizeof(num), m->rec.values, m->rec.vtype,
-			      i);
+		sp_json_value(num, sizeof(num), m->values, m->vtype, i);
 		printf("%s%s", i ? ", " : "", num);
 	}
 	printf("]}\n");
 }
 
-/* Messages [first, first + n) of a feed packet, in order (view_seq). */
-static void cb_deliver(void *ctx, struct view_feed *f,
-		       const struct sp_feed_hdr *h, const uint8_t *p,
-		       size_t len, unsigned int first, unsigned int n,
-		       enum view_how how, uint64_t now)
-{
-	struct viewer *v = ctx;
-	struct sp_feed_msg m;
-	struct view_key *k;
-	unsigned int i = 0;
-	size_t off = 0;
-
-	(void)how;
-	while (sp_feed_next(p, len, &off, &m)) {
-		if (i++ < first)
-			continue;
-		if (i > first + n)
-			break;
-		if (v->o.only_lo && (m.sensor_id < v->o.only_lo ||
-				     m.sensor_id > v->o.only_hi))
-			continue;
-		k = view_table_msg(&v->table, &m, now, &v->digest,
-			!!(h->flags & (SP_FF_BACKFILL | SP_FF_RETRANS)));
-		if (k)
-			k->feed_slot = (uint16_t)(f - v->seq.feeds);
-		view_seq_msg(f, h, &m, now);
-		if (m.sensor_id < v->sensor_min || !v->sensor_min)
-			v->sensor_min = m.sensor_id;
-		if (m.sensor_id > v->sensor_max)
-			v->sensor_max = m.sensor_id;
-		v->samples += m.rec.nsamp;
-		if (v->o.json && !v->o.quiet)
-			json_msg(v, h, h->seq + i - 1, &m);
-	}
-}
-
-/* Ask the feed's sender for [seq, seq + count) again (PROTOCOL.md 3). */
-static void cb_request(void *ctx, struct view_feed *f, uint64_t seq,
-		       uint16_t count)
-{
-	struct viewer *v = ctx;
-	struct sp_rereq rq = { .feed_id = f->feed_id, .count = count,
-			       .session = f->session, .seq = seq };
-	struct sockaddr_in to = { .sin_family = AF_INET,
-				  .sin_port = htons(v->o.rereq_port),
-				  .sin_addr.s_addr = f->src_ip };
-	uint8_t buf[SP_REREQ_LEN];
-
-	if (v->rfd < 0 || f->src_ip == 0)
-		return;
-	sp_rereq_encode(buf, &rq);
-	if (sendto(v->rfd, buf, sizeof(buf), 0, (struct sockaddr *)&to,
-		   sizeof(to)) == (ssize_t)sizeof(buf))
-		v->rereq_bytes += sizeof(buf);
-}
-
-static void cb_lost(void *ctx, struct view_feed *f, uint64_t lo, uint64_t hi,
-		    enum view_lost_reason why)
+static void on_loss(void *ctx, const struct senseplane_loss *l)
 {
 	struct viewer *v = ctx;
 
-	v->lost_events++;
 	fprintf(stderr, "senseplane-view: feed %u session %016" PRIx64
 		": messages %" PRIu64 "..%" PRIu64 " unrecoverable by "
-		"re-request (%s)%s\n", f->feed_id, f->session, lo, hi - 1,
-		why == VIEW_LOST_GONE ? "no longer buffered" : "no answer",
-		v->ctl ? ": reading history" : "");
-	if (v->ctl)
-		view_fill_history(v->ctl, &v->table, &v->digest,
-				  (uint16_t)(f - v->seq.feeds), &v->fill);
-}
-
-/* A packet from a capture: no sender to re-request from. */
-static void on_packet(struct viewer *v, const uint8_t *p, size_t len,
-		      uint64_t now, uint32_t src_ip, uint16_t src_port);
-
-static void on_packet_at(struct viewer *v, const uint8_t *p, size_t len,
-			 uint64_t now)
-{
-	on_packet(v, p, len, now, 0, 0);
-}
-
-static struct view_seq_ops seq_ops(struct viewer *v)
-{
-	return (struct view_seq_ops){ cb_deliver, cb_request, cb_lost, v };
-}
-
-/* One feed packet's UDP payload, from @p src (network order; 0 for a
- * capture). */
-static void on_packet(struct viewer *v, const uint8_t *p, size_t len,
-		      uint64_t now, uint32_t src_ip, uint16_t src_port)
-{
-	struct view_seq_ops ops = seq_ops(v);
-	struct sp_feed_hdr h;
-	enum sp_feed_err e = sp_feed_decode(p, len, &h);
-
-	v->packets++;
-	v->last_pkt_ns = now;
-	if (e != SP_FEED_E_OK) {
-		v->bad_packets++;
-		v->bad[e]++;
-		return;
-	}
-	view_seq_packet(&v->seq, &h, p, len, now, src_ip, src_port, &ops);
-}
-
-static int open_socks(const struct opts *o, struct pollfd *pfd)
-{
-	int one = 1, rcvbuf = 16 << 20;
-
-	for (int i = 0; i < o->nfeeds; i++) {
-		struct ip_mreq mr = { .imr_multiaddr = o->feeds[i].sin_addr };
-		int fd = socket(AF_INET, SOCK_DGRAM, 0);
-
-		if (fd < 0) {
-			perror("senseplane-view: socket");
-			return -1;
-		}
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
-			   sizeof(rcvbuf));
-		if (bind(fd, (const struct sockaddr *)&o->feeds[i],
-			 sizeof(o->feeds[i])) < 0) {
-			fprintf(stderr, "senseplane-view: bind %s:%u: %s\n",
-				inet_ntoa(o->feeds[i].sin_addr),
-				ntohs(o->feeds[i].sin_port), strerror(errno));
-			return -1;
-		}
-		if (o->iface && inet_pton(AF_INET, o->iface,
-					  &mr.imr_interface) != 1) {
-			fprintf(stderr, "senseplane-view: --iface-addr '%s': "
-				"not an IPv4 address\n", o->iface);
-			return -1;
-		}
-		if (IN_MULTICAST(ntohl(o->feeds[i].sin_addr.s_addr)) &&
-		    setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr,
-			       sizeof(mr)) < 0) {
-			if (errno == ENODEV && o->iface)
-				fprintf(stderr, "senseplane-view: join %s: no "
-					"interface of this host has the address"
-					" %s (--iface-addr)\n",
-					inet_ntoa(o->feeds[i].sin_addr),
-					o->iface);
-			else
-				fprintf(stderr, "senseplane-view: join %s: "
-					"%s\n", inet_ntoa(o->feeds[i].sin_addr),
-					strerror(errno));
-			return -1;
-		}
-		pfd[i].fd = fd;
-		pfd[i].events = POLLIN;
-	}
-	return 0;
+		"re-request (%s)%s\n", l->feed_id, l->session, l->first_seq,
+		l->end_seq - 1, l->reason == SENSEPLANE_LOSS_GONE ?
+		"no longer buffered" : "no answer",
+		v->o.control ? ": reading history" : "");
 }
 
 /* Feed packets from a capture: IPv4/UDP to one of the feed ports (any
@@ -384,22 +256,47 @@ static int read_pcap(struct viewer *v)
 		if (h->caplen < 14 + ihl + 8)
 			continue;
 		for (int i = 0; i < v->o.nfeeds; i++)
-			match |= memcmp(d + 14 + ihl + 2,
-					&v->o.feeds[i].sin_port, 2) == 0;
+			match |= memcmp(d + 14 + ihl + 2, &v->o.ports[i], 2)
+				 == 0;
 		ulen = sp_get16(d + 14 + ihl + 4);
 		if (!match || ulen < 8 || 14 + ihl + ulen > h->caplen)
 			continue;
-		on_packet_at(v, d + 14 + ihl + 8, ulen - 8u,
-			  (uint64_t)h->ts.tv_sec * 1000000000ull +
-			  (uint64_t)h->ts.tv_usec * 1000);
+		/* no sender to re-request from: source 0 */
+		senseplane_input(v->sp, d + 14 + ihl + 8, ulen - 8u, 0, 0,
+			(uint64_t)h->ts.tv_sec * 1000000000ull +
+			(uint64_t)h->ts.tv_usec * 1000);
 	}
 	pcap_close(pc);
-	{
-		struct view_seq_ops ops = seq_ops(v);
-
-		view_seq_close(&v->seq, &ops);
-	}
+	senseplane_finish(v->sp);
 	return 0;
+}
+
+static void print_table(struct viewer *v, uint64_t now, FILE *out)
+{
+	struct senseplane_key k[64];
+	unsigned int n = senseplane_keys_top(v->sp, k, v->o.rows);
+
+	fprintf(out, "%-10s %-14s %-34s %9s %8s\n", "sensor", "attribute",
+		"last value", "age ms", "rate/s");
+	for (unsigned int i = 0; i < n; i++) {
+		const struct sp_attr *a = sp_catalog_get(&v->cat, k[i].attr_id);
+		char val[64] = "", name[SP_CAT_NAME_LEN];
+		int len = 0;
+
+		for (unsigned int j = 0; j < 3 && j < k[i].dim; j++)
+			len += snprintf(val + len, sizeof(val) - (size_t)len,
+					"%s%.6g", j ? " " : "", k[i].last[j]);
+		if (a && a->unit[0])
+			snprintf(val + len, sizeof(val) - (size_t)len, " %s",
+				 a->unit);
+		if (a)
+			snprintf(name, sizeof(name), "%s", a->name);
+		else
+			snprintf(name, sizeof(name), "attr%u", k[i].attr_id);
+		fprintf(out, "%-10" PRIu64 " %-14s %-34s %9.1f %8.1f\n",
+			k[i].sensor_id, name, val, now > k[i].last_t_ns ?
+			(double)(now - k[i].last_t_ns) / 1e6 : 0.0, k[i].rate);
+	}
 }
 
 /* The live figures: a full-screen table on a terminal, one line a second
@@ -407,84 +304,56 @@ static int read_pcap(struct viewer *v)
 static void screen(struct viewer *v, uint64_t now, double secs,
 		   uint64_t *last_pkts, uint64_t *last_samples, int tty)
 {
-	printf("%ssenseplane-view  %d feed(s) | %" PRIu64
+	struct senseplane_stats s;
+
+	senseplane_stats(v->sp, &s);
+	printf("%ssenseplane-view  %u feed(s) | %" PRIu64
 	       " pkts (%.0f/s) | %" PRIu64 " samples (%.0f/s) | keys %" PRIu64
 	       " | missing %" PRIu64 " dups %" PRIu64 "\n%s",
-	       tty ? "\033[H\033[2J" : "", v->seq.n, v->packets, (v->packets - *last_pkts) / secs,
-	       v->samples, (v->samples - *last_samples) / secs, v->table.n,
-	       view_seq_total_missing(&v->seq), view_seq_total_dups(&v->seq),
-	       tty ? "\n" : "");
+	       tty ? "\033[H\033[2J" : "", s.feeds, s.packets,
+	       (s.packets - *last_pkts) / secs, s.samples,
+	       (s.samples - *last_samples) / secs, s.keys,
+	       s.lost_gone + s.lost_noanswer, s.duplicates, tty ? "\n" : "");
 	if (tty)
-		view_table_print(&v->table, &v->cat, v->o.rows, now, secs,
-				 stdout);
+		print_table(v, now, stdout);
 	fflush(stdout);
-	*last_pkts = v->packets;
-	*last_samples = v->samples;
-}
-
-static int any_open(const struct view_seq *s)
-{
-	for (unsigned int i = 0; i < s->n; i++)
-		if (s->feeds[i].ngaps || s->feeds[i].nheld)
-			return 1;
-	return 0;
-}
-
-/* Read a batch from @p fd, with the senders' addresses. */
-static void read_batch(struct viewer *v, int fd)
-{
-	static uint8_t bufs[BATCH][9216];
-	struct sockaddr_in from[BATCH];
-	struct mmsghdr msgs[BATCH];
-	struct iovec iov[BATCH];
-	uint64_t now;
-	int n;
-
-	for (int i = 0; i < BATCH; i++) {
-		iov[i] = (struct iovec){ bufs[i], sizeof(bufs[i]) };
-		memset(&msgs[i], 0, sizeof(msgs[i]));
-		msgs[i].msg_hdr.msg_iov = &iov[i];
-		msgs[i].msg_hdr.msg_iovlen = 1;
-		msgs[i].msg_hdr.msg_name = &from[i];
-		msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
-	}
-	n = recvmmsg(fd, msgs, BATCH, MSG_DONTWAIT, NULL);
-	now = now_ns();
-	for (int i = 0; i < n; i++)
-		on_packet(v, bufs[i], msgs[i].msg_len, now,
-			  from[i].sin_addr.s_addr, from[i].sin_port);
+	*last_pkts = s.packets;
+	*last_samples = s.samples;
 }
 
 static int receive(struct viewer *v)
 {
-	struct pollfd pfd[MAX_SOCKS + 1];
-	struct view_seq_ops ops = seq_ops(v);
 	uint64_t start = now_ns(), next_screen = start + 1000000000ull;
 	uint64_t last_screen = start, last_pkts = 0, last_samples = 0;
 	uint64_t ended_ns = 0;
 	int live = !v->o.json && !v->o.quiet, tty = isatty(1);
-	int nfd = v->o.nfeeds;
 
-	if (open_socks(&v->o, pfd) < 0)
-		return -1;
-	if (v->o.rereq_port) {
-		v->rfd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		pfd[nfd++] = (struct pollfd){ .fd = v->rfd, .events = POLLIN };
-	}
+	for (int i = 0; i < v->o.nfeeds; i++)
+		if (senseplane_join(v->sp, v->o.feeds[i]) < 0) {
+			fprintf(stderr, "senseplane-view: %s\n",
+				senseplane_errmsg(v->sp));
+			return -1;
+		}
 	v->last_pkt_ns = start;
 	while (!g_stop) {
 		uint64_t now = now_ns();
-		int open = any_open(&v->seq);
+		struct senseplane_stats s;
 
+		senseplane_stats(v->sp, &s);
+		if (s.packets != v->last_packets) {
+			v->last_packets = s.packets;
+			v->last_pkt_ns = now;
+		}
 		if (v->o.seconds && now - start >= v->o.seconds * 1e9)
 			break;
 		if (v->o.idle && now - v->last_pkt_ns >= v->o.idle * 1e9)
 			break;
 		/* at END, wait (a second at most) for what is being mended */
-		if (v->o.until_end && view_seq_all_ended(&v->seq)) {
+		if (v->o.until_end && s.ended) {
 			if (!ended_ns)
 				ended_ns = now;
-			if (!open || now - ended_ns > 1000000000ull)
+			if (!senseplane_pending(v->sp) ||
+			    now - ended_ns > 1000000000ull)
 				break;
 		}
 		if (live && now >= next_screen) {
@@ -493,22 +362,69 @@ static int receive(struct viewer *v)
 			last_screen = now;
 			next_screen = now + 1000000000ull;
 		}
-		/* 1 ms while a gap is open: re-requests time out in RTTs */
-		if (poll(pfd, (nfds_t)nfd, open ? 1 : 100) > 0)
-			for (int s = 0; s < nfd; s++)
-				if (pfd[s].revents & POLLIN)
-					read_batch(v, pfd[s].fd);
-		view_seq_poll(&v->seq, now_ns(), &ops);
+		if (senseplane_poll(v->sp, 100) < 0)
+			fprintf(stderr, "senseplane-view: %s\n",
+				senseplane_errmsg(v->sp));
 	}
-	view_seq_close(&v->seq, &ops);
-	for (int s = 0; s < nfd; s++)
-		close(pfd[s].fd);
+	senseplane_finish(v->sp);
 	return 0;
+}
+
+/* The summary as text, from the library's JSON. */
+static void summary_text(FILE *f, const char *js)
+{
+	json_t *j = json_loads(js, 0, NULL);
+
+#define G(k) ((unsigned long long)json_integer_value(json_object_get(j, k)))
+	fprintf(f, "senseplane-view: %llu packets (%llu heartbeats, %llu "
+		"malformed), %llu messages, %llu samples over %llu keys; %llu "
+		"feed(s), %llu session(s)%s\n  messages: %llu live, %llu late, "
+		"%llu recovered by re-request, %llu lost (%llu gone, %llu "
+		"unanswered); %llu duplicates dropped; %llu gaps\n"
+		"  history fill: %llu samples over %llu keys\n"
+		"  out of order %llu, version skips %llu, conflated %llu\n",
+		G("packets"), G("heartbeats"), G("bad_packets"), G("messages"),
+		G("samples"), G("keys"), G("feeds"), G("sessions"),
+		json_is_true(json_object_get(j, "ended")) ? ", all ended" : "",
+		G("delivered_live"), G("delivered_late"), G("recovered_rereq"),
+		G("missing"), G("lost_gone"), G("lost_noanswer"),
+		G("duplicates"), G("gaps"), G("history_samples"),
+		G("history_keys"), G("order_errors"), G("version_skips"),
+		G("conflated_skips"));
+#undef G
+	json_decref(j);
+}
+
+static void report(struct viewer *v)
+{
+	char *js = senseplane_summary_json(v->sp);
+
+	if (js == NULL)
+		return;
+	if (v->o.json) {
+		summary_text(stderr, js);
+		printf("%s\n", js);
+	} else {
+		summary_text(stdout, js);
+	}
+	if (v->o.summary) {
+		FILE *f = fopen(v->o.summary, "w");
+
+		if (f) {
+			fprintf(f, "%s\n", js);
+			fclose(f);
+		} else {
+			fprintf(stderr, "senseplane-view: %s: %s\n",
+				v->o.summary, strerror(errno));
+		}
+	}
+	free(js);
 }
 
 int main(int argc, char **argv)
 {
 	static struct viewer v;
+	struct senseplane_params p = { 0 };
 	char err[512];
 	int rc;
 
@@ -518,38 +434,28 @@ int main(int argc, char **argv)
 		fprintf(stderr, "senseplane-view: %s\n", err);
 		return 2;
 	}
-	if (view_table_init(&v.table) < 0)
+	p.iface_addr = v.o.iface;
+	p.control = v.o.control;
+	p.catalog = v.o.catalog;
+	p.rereq_port = v.o.rereq_port;
+	p.no_rereq = v.o.rereq_port == 0 || v.o.pcap != NULL;
+	p.dedup = v.o.dedup;
+	p.only_first = v.o.only_lo;
+	p.only_last = v.o.only_hi;
+	p.on_msg = on_msg;
+	p.on_loss = on_loss;
+	p.ctx = &v;
+	v.sp = senseplane_create(&p);
+	if (v.sp == NULL) {
+		fprintf(stderr, "senseplane-view: %s\n",
+			senseplane_last_error());
 		return 2;
-	v.rfd = -1;
-	if (v.o.control) {
-		v.ctl = sp_ctl_open(v.o.control, err, sizeof(err));
-		if (v.ctl == NULL) {
-			fprintf(stderr, "senseplane-view: %s\n", err);
-			return 2;
-		}
 	}
-	v.table.dedup = v.o.dedup;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	rc = v.o.pcap ? read_pcap(&v) : receive(&v);
-	if (rc == 0) {
-		view_summary(v.o.json ? stderr : stdout, &v, 0);
-		if (v.o.json)
-			view_summary(stdout, &v, 1);
-		if (v.o.summary) {
-			FILE *f = fopen(v.o.summary, "w");
-
-			if (f) {
-				view_summary(f, &v, 1);
-				fclose(f);
-			} else {
-				fprintf(stderr, "senseplane-view: %s: %s\n",
-					v.o.summary, strerror(errno));
-			}
-		}
-	}
-	view_table_free(&v.table);
-	view_seq_free(&v.seq);
-	sp_ctl_close(v.ctl);
+	if (rc == 0)
+		report(&v);
+	senseplane_free(v.sp);
 	return rc ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 /*
- * view_seq.h - a viewer's reliable, in-order delivery per feed and session
+ * spl_seq.h - a viewer's reliable, in-order delivery per feed and session
  * (PROTOCOL.md sections 2 and 3).
  *
  * Messages are delivered in seq order. A gap - seen on the next packet or
@@ -10,8 +10,8 @@
  * are dropped. Every message ends up counted once: delivered live, late,
  * recovered by re-request, or lost with a reason.
  */
-#ifndef VIEW_SEQ_H
-#define VIEW_SEQ_H
+#ifndef SPL_SEQ_H
+#define SPL_SEQ_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -19,17 +19,17 @@
 #include "sp_feed.h"
 #include "sp_histo.h"
 
-#define VIEW_MAX_FEEDS 256
+#define SPL_MAX_FEEDS 256
 
-enum view_lost_reason {
-	VIEW_LOST_GONE,      /* the count-0 answer: no longer buffered */
-	VIEW_LOST_NOANSWER,  /* re-requests went unanswered */
+enum spl_lost_reason {
+	SPL_LOST_GONE,      /* the count-0 answer: no longer buffered */
+	SPL_LOST_NOANSWER,  /* re-requests went unanswered */
 };
 
-struct view_held;   /* a packet waiting behind a gap */
-struct view_gap;
+struct spl_held;   /* a packet waiting behind a gap */
+struct spl_gap;
 
-struct view_feed {
+struct spl_feed {
 	uint64_t session;
 	uint16_t feed_id;
 	uint8_t ended;
@@ -50,9 +50,9 @@ struct view_feed {
 	uint64_t rtt_ns;        /* smoothed re-request round trip */
 	struct sp_histo recover_ns; /* gap seen -> filled */
 	/* waiting and missing */
-	struct view_held *held;
+	struct spl_held *held;
 	uint32_t nheld, cap_held;
-	struct view_gap *gapv;
+	struct spl_gap *gapv;
 	uint32_t ngaps, cap_gaps;
 	/* what the feed delivered, for the attention tests */
 	uint64_t first_data_ns; /* local time of its first message */
@@ -62,27 +62,27 @@ struct view_feed {
 	struct sp_histo flush_gap; /* send-time gaps between bursts */
 };
 
-struct view_seq {
+struct spl_seq {
 	unsigned int n;
 	uint64_t sessions_seen;
-	struct view_feed feeds[VIEW_MAX_FEEDS];
+	struct spl_feed feeds[SPL_MAX_FEEDS];
 };
 
 /* How a message reached the viewer. */
-enum view_how { VIEW_LIVE, VIEW_LATE, VIEW_RECOVERED };
+enum spl_how { SPL_LIVE, SPL_LATE, SPL_RECOVERED };
 
-struct view_seq_ops {
+struct spl_seq_ops {
 	/* messages [first, first + n) of packet @p pkt, in order */
-	void (*deliver)(void *ctx, struct view_feed *f,
+	void (*deliver)(void *ctx, struct spl_feed *f,
 			const struct sp_feed_hdr *h, const uint8_t *pkt,
 			size_t len, unsigned int first, unsigned int n,
-			enum view_how how, uint64_t now_ns);
+			enum spl_how how, uint64_t now_ns);
 	/* ask the dataplane again for [seq, seq + count) */
-	void (*request)(void *ctx, struct view_feed *f, uint64_t seq,
+	void (*request)(void *ctx, struct spl_feed *f, uint64_t seq,
 			uint16_t count);
 	/* [lo, hi) is given up */
-	void (*lost)(void *ctx, struct view_feed *f, uint64_t lo, uint64_t hi,
-		     enum view_lost_reason why);
+	void (*lost)(void *ctx, struct spl_feed *f, uint64_t lo, uint64_t hi,
+		     enum spl_lost_reason why);
 	void *ctx;
 };
 
@@ -91,35 +91,35 @@ struct view_seq_ops {
  * @p src_ip:@p src_port (network order; 0 from a capture).
  * @return its feed, or NULL when the table of feeds is full.
  */
-struct view_feed *view_seq_packet(struct view_seq *s,
+struct spl_feed *spl_seq_packet(struct spl_seq *s,
 				  const struct sp_feed_hdr *h,
 				  const uint8_t *pkt, size_t len,
 				  uint64_t now_ns, uint32_t src_ip,
 				  uint16_t src_port,
-				  const struct view_seq_ops *ops);
+				  const struct spl_seq_ops *ops);
 
 /** Timers: send or resend re-requests, give up on silent gaps. */
-void view_seq_poll(struct view_seq *s, uint64_t now_ns,
-		   const struct view_seq_ops *ops);
+void spl_seq_poll(struct spl_seq *s, uint64_t now_ns,
+		   const struct spl_seq_ops *ops);
 
 /** Give up every open gap (at exit) as unanswered. */
-void view_seq_close(struct view_seq *s, const struct view_seq_ops *ops);
+void spl_seq_close(struct spl_seq *s, const struct spl_seq_ops *ops);
 
 /** Free held packets. */
-void view_seq_free(struct view_seq *s);
+void spl_seq_free(struct spl_seq *s);
 
 /**
  * Account message @p m of a packet with header @p h, received at
  * @p now_ns, in the figures of feed @p f.
  */
-void view_seq_msg(struct view_feed *f, const struct sp_feed_hdr *h,
+void spl_seq_msg(struct spl_feed *f, const struct sp_feed_hdr *h,
 		  const struct sp_feed_msg *m, uint64_t now_ns);
 
 /** 1 when every feed seen has ended (and at least one was seen). */
-int view_seq_all_ended(const struct view_seq *s);
+int spl_seq_all_ended(const struct spl_seq *s);
 
 /** Sums over feeds: messages lost for good, duplicates dropped. */
-uint64_t view_seq_total_missing(const struct view_seq *s);
-uint64_t view_seq_total_dups(const struct view_seq *s);
+uint64_t spl_seq_total_missing(const struct spl_seq *s);
+uint64_t spl_seq_total_dups(const struct spl_seq *s);
 
-#endif /* VIEW_SEQ_H */
+#endif /* SPL_SEQ_H */

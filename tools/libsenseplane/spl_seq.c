@@ -1,7 +1,7 @@
 /*
- * view_seq.c - in-order delivery with gap recovery (see view_seq.h).
+ * spl_seq.c - in-order delivery with gap recovery (see spl_seq.h).
  */
-#include "view_seq.h"
+#include "spl_seq.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +10,7 @@
 #define MIN_RETRY_NS 1000000ull    /* 1 ms */
 #define REREQ_MAX 65534u
 
-struct view_held {
+struct spl_held {
 	uint64_t seq;
 	uint64_t count;            /* messages, or the span given up */
 	uint8_t how;
@@ -19,20 +19,20 @@ struct view_held {
 	struct sp_feed_hdr h;
 };
 
-struct view_gap {
+struct spl_gap {
 	uint64_t lo, hi;
 	uint64_t seen_ns, req_ns;
 	uint8_t tries;
 };
 
-static struct view_feed *find(struct view_seq *s, uint64_t session,
+static struct spl_feed *find(struct spl_seq *s, uint64_t session,
 			      uint16_t feed_id)
 {
 	for (unsigned int i = 0; i < s->n; i++)
 		if (s->feeds[i].session == session &&
 		    s->feeds[i].feed_id == feed_id)
 			return &s->feeds[i];
-	if (s->n == VIEW_MAX_FEEDS)
+	if (s->n == SPL_MAX_FEEDS)
 		return NULL;
 	return &s->feeds[s->n++];
 }
@@ -50,11 +50,11 @@ static int grow(void **p, uint32_t *cap, size_t elem)
 }
 
 /* Keep [lo, hi) (a packet, or with data NULL a range given up) sorted. */
-static void held_add(struct view_feed *f, uint64_t seq, uint64_t count,
+static void held_add(struct spl_feed *f, uint64_t seq, uint64_t count,
 		     const struct sp_feed_hdr *h, const uint8_t *pkt,
 		     size_t len, uint8_t how)
 {
-	struct view_held e = { .seq = seq, .count = count, .how = how };
+	struct spl_held e = { .seq = seq, .count = count, .how = how };
 	uint32_t i;
 
 	if (f->nheld == f->cap_held &&
@@ -74,15 +74,15 @@ static void held_add(struct view_feed *f, uint64_t seq, uint64_t count,
 	f->nheld++;
 }
 
-static void deliver(struct view_feed *f, const struct view_seq_ops *ops,
+static void deliver(struct spl_feed *f, const struct spl_seq_ops *ops,
 		    const struct sp_feed_hdr *h, const uint8_t *pkt,
 		    size_t len, unsigned int first, unsigned int n,
 		    uint8_t how, uint64_t now)
 {
 	f->messages += n;
-	if (how == VIEW_RECOVERED)
+	if (how == SPL_RECOVERED)
 		f->recovered += n;
-	else if (how == VIEW_LATE)
+	else if (how == SPL_LATE)
 		f->late += n;
 	else
 		f->live += n;
@@ -90,11 +90,11 @@ static void deliver(struct view_feed *f, const struct view_seq_ops *ops,
 }
 
 /* Deliver what waits at next_seq, in order. */
-static void drain(struct view_feed *f, const struct view_seq_ops *ops,
+static void drain(struct spl_feed *f, const struct spl_seq_ops *ops,
 		  uint64_t now)
 {
 	while (f->nheld && f->held[0].seq <= f->next_seq) {
-		struct view_held e = f->held[0];
+		struct spl_held e = f->held[0];
 		uint64_t end = e.seq + e.count;
 
 		memmove(f->held, f->held + 1, --f->nheld * sizeof(e));
@@ -113,10 +113,10 @@ static void drain(struct view_feed *f, const struct view_seq_ops *ops,
 	}
 }
 
-static void gap_add(struct view_feed *f, uint64_t lo, uint64_t hi,
+static void gap_add(struct spl_feed *f, uint64_t lo, uint64_t hi,
 		    uint64_t now)
 {
-	struct view_gap g = { .lo = lo, .hi = hi, .seen_ns = now };
+	struct spl_gap g = { .lo = lo, .hi = hi, .seen_ns = now };
 
 	if (f->ngaps == f->cap_gaps &&
 	    grow((void **)&f->gapv, &f->cap_gaps, sizeof(g)) < 0)
@@ -126,13 +126,13 @@ static void gap_add(struct view_feed *f, uint64_t lo, uint64_t hi,
 }
 
 /* [s, e) arrived: take it out of the gaps. @return 1 if it filled any. */
-static int gap_fill(struct view_feed *f, uint64_t s, uint64_t e, int rtx,
+static int gap_fill(struct spl_feed *f, uint64_t s, uint64_t e, int rtx,
 		    uint64_t now)
 {
 	int filled = 0;
 
 	for (uint32_t i = 0; i < f->ngaps; i++) {
-		struct view_gap *g = &f->gapv[i];
+		struct spl_gap *g = &f->gapv[i];
 
 		if (e <= g->lo || s >= g->hi)
 			continue;
@@ -143,7 +143,7 @@ static int gap_fill(struct view_feed *f, uint64_t s, uint64_t e, int rtx,
 			f->rtt_ns = f->rtt_ns ? (7 * f->rtt_ns + rtt) / 8 : rtt;
 		}
 		if (s > g->lo && e < g->hi) {          /* split in two */
-			struct view_gap tail = *g;
+			struct spl_gap tail = *g;
 
 			tail.lo = e;
 			g->hi = s;
@@ -172,16 +172,16 @@ static int gap_fill(struct view_feed *f, uint64_t s, uint64_t e, int rtx,
 }
 
 /* Give up the gaps, or their parts, below @p upto. */
-static void give_up(struct view_feed *f, uint64_t upto,
-		    enum view_lost_reason why, const struct view_seq_ops *ops)
+static void give_up(struct spl_feed *f, uint64_t upto,
+		    enum spl_lost_reason why, const struct spl_seq_ops *ops)
 {
 	for (uint32_t i = 0; i < f->ngaps; i++) {
-		struct view_gap *g = &f->gapv[i];
+		struct spl_gap *g = &f->gapv[i];
 		uint64_t hi = g->hi < upto ? g->hi : upto;
 
 		if (g->lo >= upto)
 			break;
-		if (why == VIEW_LOST_GONE)
+		if (why == SPL_LOST_GONE)
 			f->lost_gone += hi - g->lo;
 		else
 			f->lost_noanswer += hi - g->lo;
@@ -197,14 +197,14 @@ static void give_up(struct view_feed *f, uint64_t upto,
 	}
 }
 
-struct view_feed *view_seq_packet(struct view_seq *s,
+struct spl_feed *spl_seq_packet(struct spl_seq *s,
 				  const struct sp_feed_hdr *h,
 				  const uint8_t *pkt, size_t len,
 				  uint64_t now_ns, uint32_t src_ip,
 				  uint16_t src_port,
-				  const struct view_seq_ops *ops)
+				  const struct spl_seq_ops *ops)
 {
-	struct view_feed *f = find(s, h->session, h->feed_id);
+	struct spl_feed *f = find(s, h->session, h->feed_id);
 	uint64_t end = h->seq + h->count;
 	int rtx = !!(h->flags & SP_FF_RETRANS);
 	uint8_t how;
@@ -244,7 +244,7 @@ struct view_feed *view_seq_packet(struct view_seq *s,
 	if (h->count == 0) {
 		if (rtx) {
 			/* the count-0 answer: nothing before seq is held */
-			give_up(f, h->seq, VIEW_LOST_GONE, ops);
+			give_up(f, h->seq, SPL_LOST_GONE, ops);
 		} else {
 			f->heartbeats++;
 			/* a heartbeat carries the next seq */
@@ -265,9 +265,9 @@ struct view_feed *view_seq_packet(struct view_seq *s,
 	if (end > f->high)
 		f->high = end;
 	how = gap_fill(f, h->seq, end, rtx, now_ns) ?
-	      (rtx ? VIEW_RECOVERED : VIEW_LATE) : VIEW_LIVE;
+	      (rtx ? SPL_RECOVERED : SPL_LATE) : SPL_LIVE;
 	if (rtx)
-		how = VIEW_RECOVERED;
+		how = SPL_RECOVERED;
 	if (h->seq <= f->next_seq) {
 		f->dups += f->next_seq - h->seq;
 		deliver(f, ops, h, pkt, len,
@@ -281,8 +281,8 @@ struct view_feed *view_seq_packet(struct view_seq *s,
 	return f;
 }
 
-static void request(struct view_feed *f, struct view_gap *g, uint64_t now,
-		    const struct view_seq_ops *ops)
+static void request(struct spl_feed *f, struct spl_gap *g, uint64_t now,
+		    const struct spl_seq_ops *ops)
 {
 	uint64_t n = g->hi - g->lo;
 
@@ -293,24 +293,24 @@ static void request(struct view_feed *f, struct view_gap *g, uint64_t now,
 	f->rereqs++;
 }
 
-void view_seq_poll(struct view_seq *s, uint64_t now_ns,
-		   const struct view_seq_ops *ops)
+void spl_seq_poll(struct spl_seq *s, uint64_t now_ns,
+		   const struct spl_seq_ops *ops)
 {
 	for (unsigned int i = 0; i < s->n; i++) {
-		struct view_feed *f = &s->feeds[i];
+		struct spl_feed *f = &s->feeds[i];
 		uint64_t rto = 3 * (f->rtt_ns ? f->rtt_ns : MIN_RETRY_NS);
 		int gave_up = 0;
 
 		if (rto < MIN_RETRY_NS)
 			rto = MIN_RETRY_NS;
 		for (uint32_t k = 0; k < f->ngaps; k++) {
-			struct view_gap *g = &f->gapv[k];
+			struct spl_gap *g = &f->gapv[k];
 
 			if (g->tries == 0) {
 				request(f, g, now_ns, ops);
 			} else if (now_ns - g->req_ns >= rto << (g->tries - 1)) {
 				if (g->tries >= MAX_TRIES) {
-					give_up(f, g->hi, VIEW_LOST_NOANSWER,
+					give_up(f, g->hi, SPL_LOST_NOANSWER,
 						ops);
 					gave_up = 1;
 					break;   /* the gap list changed */
@@ -323,21 +323,21 @@ void view_seq_poll(struct view_seq *s, uint64_t now_ns,
 	}
 }
 
-void view_seq_close(struct view_seq *s, const struct view_seq_ops *ops)
+void spl_seq_close(struct spl_seq *s, const struct spl_seq_ops *ops)
 {
 	for (unsigned int i = 0; i < s->n; i++) {
-		struct view_feed *f = &s->feeds[i];
+		struct spl_feed *f = &s->feeds[i];
 
 		if (f->ngaps)
-			give_up(f, UINT64_MAX, VIEW_LOST_NOANSWER, ops);
+			give_up(f, UINT64_MAX, SPL_LOST_NOANSWER, ops);
 		drain(f, ops, f->last_ns);
 	}
 }
 
-void view_seq_free(struct view_seq *s)
+void spl_seq_free(struct spl_seq *s)
 {
 	for (unsigned int i = 0; i < s->n; i++) {
-		struct view_feed *f = &s->feeds[i];
+		struct spl_feed *f = &s->feeds[i];
 
 		for (uint32_t k = 0; k < f->nheld; k++)
 			free(f->held[k].data);
@@ -346,7 +346,7 @@ void view_seq_free(struct view_seq *s)
 	}
 }
 
-void view_seq_msg(struct view_feed *f, const struct sp_feed_hdr *h,
+void spl_seq_msg(struct spl_feed *f, const struct sp_feed_hdr *h,
 		  const struct sp_feed_msg *m, uint64_t now_ns)
 {
 	uint64_t t = m->rec.t0_ns + (uint64_t)(m->rec.nsamp - 1) *
@@ -364,7 +364,7 @@ void view_seq_msg(struct view_feed *f, const struct sp_feed_hdr *h,
 		sp_histo_add(&f->age, now_ns > t ? now_ns - t : 0);
 }
 
-int view_seq_all_ended(const struct view_seq *s)
+int spl_seq_all_ended(const struct spl_seq *s)
 {
 	for (unsigned int i = 0; i < s->n; i++)
 		if (!s->feeds[i].ended)
@@ -372,7 +372,7 @@ int view_seq_all_ended(const struct view_seq *s)
 	return s->n > 0;
 }
 
-uint64_t view_seq_total_missing(const struct view_seq *s)
+uint64_t spl_seq_total_missing(const struct spl_seq *s)
 {
 	uint64_t t = 0;
 
@@ -381,7 +381,7 @@ uint64_t view_seq_total_missing(const struct view_seq *s)
 	return t;
 }
 
-uint64_t view_seq_total_dups(const struct view_seq *s)
+uint64_t spl_seq_total_dups(const struct spl_seq *s)
 {
 	uint64_t t = 0;
 

@@ -1,7 +1,7 @@
 /*
- * view_fill.c - history fill after a loss (see view_fill.h).
+ * spl_fill.c - history fill after a loss (see spl_fill.h).
  */
-#include "view_fill.h"
+#include "spl_fill.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -19,7 +19,7 @@ static uint64_t now_ns(void)
 }
 
 /* One history sample [t, v0, v1, ...] as a one-sample record. */
-static int to_record(const json_t *row, const struct view_key *k,
+static int to_record(const json_t *row, const struct spl_key *k,
 		     struct sp_record *r, uint8_t *vals)
 {
 	double v;
@@ -56,15 +56,17 @@ static int to_record(const json_t *row, const struct view_key *k,
 	return 0;
 }
 
-void view_fill_history(struct sp_ctl *ctl, struct view_table *t,
-		       struct sp_digest *d, uint16_t feed_slot,
-		       struct view_fill_stats *st)
+uint64_t spl_fill_history(struct sp_ctl *ctl, struct spl_keys *t,
+			   struct sp_digest *d, uint16_t feed_slot,
+			   struct spl_fill_stats *st, spl_fill_emit_fn emit,
+			   void *ctx)
 {
+	uint64_t got = 0;
 	uint64_t now = now_ns();
 	char err[256];
 
 	for (uint64_t i = 0; i < t->cap; i++) {
-		struct view_key *k = &t->slots[i];
+		struct spl_key *k = &t->slots[i];
 		json_t *resp, *h, *rows, *row;
 		uint64_t first;
 		size_t n;
@@ -91,9 +93,15 @@ void view_fill_history(struct sp_ctl *ctl, struct view_table *t,
 			struct sp_record r;
 
 			if (to_record(row, k, &r, vals) == 0 &&
-			    view_table_sample(t, k, (uint32_t)(first + n), &r, d))
+			    spl_keys_sample(t, k, (uint32_t)(first + n), &r,
+					    d)) {
 				st->samples++;
+				got++;
+				if (emit)
+					emit(ctx, k, (uint32_t)(first + n), &r);
+			}
 		}
 		json_decref(resp);
 	}
+	return got;
 }

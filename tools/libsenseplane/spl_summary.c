@@ -1,18 +1,24 @@
 /*
- * view_summary.c - what senseplane-view received, accounted for (see
- * view_summary.h).
+ * spl_summary.c - what a handle received, accounted for: every message
+ * live, late, recovered by re-request or lost (gone from the buffer or
+ * unanswered), duplicates, history fill, per feed and in all
+ * (senseplane_stats(), senseplane_summary_json()).
  */
-#include "view_summary.h"
+#include "spl_core.h"
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
 
 static double ms(uint64_t ns)
 {
 	return (double)ns / 1e6;
 }
 
-static json_t *feed_json(const struct view_feed *f)
+static json_t *feed_json(const struct spl_feed *f)
 {
 	char session[20];
 
@@ -53,7 +59,7 @@ static json_t *feed_json(const struct view_feed *f)
 		"recover_max_ms", ms(f->recover_ns.max_ns));
 }
 
-json_t *view_summary_json(const struct viewer *v)
+static json_t *summary(const struct senseplane *v)
 {
 	uint64_t msgs = 0, hb = 0, gaps = 0, live = 0, late = 0, rec = 0;
 	uint64_t gone = 0, noans = 0, rtx = 0, degr = 0;
@@ -62,7 +68,7 @@ json_t *view_summary_json(const struct viewer *v)
 	char digest[20];
 
 	for (unsigned int i = 0; i < v->seq.n; i++) {
-		const struct view_feed *f = &v->seq.feeds[i];
+		const struct spl_feed *f = &v->seq.feeds[i];
 
 		msgs += f->messages;
 		hb += f->heartbeats;
@@ -86,17 +92,17 @@ json_t *view_summary_json(const struct viewer *v)
 		"unique_samples", (json_int_t)v->digest.samples,
 		"digest", digest,
 		"gaps", (json_int_t)gaps,
-		"missing", (json_int_t)view_seq_total_missing(&v->seq),
-		"duplicates", (json_int_t)view_seq_total_dups(&v->seq),
-		"dup_samples", (json_int_t)v->table.dup_samples,
-		"order_errors", (json_int_t)v->table.order_errors,
-		"version_skips", (json_int_t)v->table.version_skips,
-		"conflated_skips", (json_int_t)v->table.conflated_skips,
+		"missing", (json_int_t)spl_seq_total_missing(&v->seq),
+		"duplicates", (json_int_t)spl_seq_total_dups(&v->seq),
+		"dup_samples", (json_int_t)v->keys.dup_samples,
+		"order_errors", (json_int_t)v->keys.order_errors,
+		"version_skips", (json_int_t)v->keys.version_skips,
+		"conflated_skips", (json_int_t)v->keys.conflated_skips,
 		"bad_packets", (json_int_t)v->bad_packets,
-		"keys", (json_int_t)v->table.n,
+		"keys", (json_int_t)v->keys.n,
 		"feeds", v->seq.n,
 		"sessions", (json_int_t)v->seq.sessions_seen,
-		"ended", view_seq_all_ended(&v->seq),
+		"ended", spl_seq_all_ended(&v->seq),
 		"sensor_min", (json_int_t)v->sensor_min,
 		"sensor_max", (json_int_t)v->sensor_max);
 	(void)degr;
@@ -124,33 +130,50 @@ json_t *view_summary_json(const struct viewer *v)
 	return j;
 }
 
-void view_summary(FILE *f, const struct viewer *v, int json)
+char *senseplane_summary_json(const struct senseplane *v)
 {
-	json_t *j = view_summary_json(v);
+	json_t *j = summary(v);
+	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
 
-	if (json) {
-		json_dumpf(j, f, JSON_COMPACT);
-		fputc('\n', f);
-		json_decref(j);
-		return;
-	}
-#define G(k) ((unsigned long long)json_integer_value(json_object_get(j, k)))
-	fprintf(f, "senseplane-view: %llu packets (%llu heartbeats, %llu "
-		"malformed), %llu messages, %llu samples over %llu keys; %llu "
-		"feed(s), %llu session(s)%s\n  messages: %llu live, %llu late, "
-		"%llu recovered by re-request, %llu lost (%llu gone, %llu "
-		"unanswered); %llu duplicates dropped; %llu gaps\n"
-		"  history fill: %llu samples over %llu keys\n"
-		"  out of order %llu, version skips %llu, conflated %llu\n",
-		G("packets"), G("heartbeats"), G("bad_packets"), G("messages"),
-		G("samples"), G("keys"), G("feeds"), G("sessions"),
-		json_is_true(json_object_get(j, "ended")) ? ", all ended" : "",
-		G("delivered_live"), G("delivered_late"), G("recovered_rereq"),
-		G("missing"), G("lost_gone"), G("lost_noanswer"),
-		G("duplicates"), G("gaps"), G("history_samples"),
-		G("history_keys"), G("order_errors"), G("version_skips"),
-		G("conflated_skips"));
-#undef G
 	json_decref(j);
+	return s;
 }
 
+int senseplane_stats(const struct senseplane *v, struct senseplane_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	for (unsigned int i = 0; i < v->seq.n; i++) {
+		const struct spl_feed *f = &v->seq.feeds[i];
+
+		s->heartbeats += f->heartbeats;
+		s->messages += f->messages;
+		s->live += f->live;
+		s->late += f->late;
+		s->recovered += f->recovered;
+		s->lost_gone += f->lost_gone;
+		s->lost_noanswer += f->lost_noanswer;
+		s->duplicates += f->dups;
+		s->gaps += f->gaps;
+		s->rereqs += f->rereqs;
+	}
+	s->packets = v->packets;
+	s->bad_packets = v->bad_packets;
+	s->samples = v->samples;
+	s->rereq_bytes = v->rereq_bytes;
+	s->history_samples = v->fill.samples;
+	s->history_keys = v->fill.keys;
+	s->history_errors = v->fill.errors;
+	s->keys = v->keys.n;
+	s->order_errors = v->keys.order_errors;
+	s->version_skips = v->keys.version_skips;
+	s->conflated_skips = v->keys.conflated_skips;
+	s->dup_samples = v->keys.dup_samples;
+	s->unique_samples = v->digest.samples;
+	s->digest = v->digest.sum;
+	s->sensor_min = v->sensor_min;
+	s->sensor_max = v->sensor_max;
+	s->feeds = v->seq.n;
+	s->sessions = (unsigned int)v->seq.sessions_seen;
+	s->ended = spl_seq_all_ended(&v->seq);
+	return 0;
+}

@@ -1,7 +1,7 @@
 /*
- * view_table.c - open-addressing table of keys (see view_table.h).
+ * spl_keys.c - open-addressing table of keys (see spl_keys.h).
  */
-#include "view_table.h"
+#include "spl_keys.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +15,7 @@ static uint64_t hash_key(uint64_t sensor, uint16_t attr)
 	return h ^ (h >> 29);
 }
 
-int view_table_init(struct view_table *t)
+int spl_keys_init(struct spl_keys *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->cap = INIT_CAP;
@@ -23,7 +23,7 @@ int view_table_init(struct view_table *t)
 	return t->slots ? 0 : -1;
 }
 
-void view_table_free(struct view_table *t)
+void spl_keys_free(struct spl_keys *t)
 {
 	for (uint64_t i = 0; t->slots && i < t->cap; i++)
 		free(t->slots[i].seen);
@@ -31,7 +31,7 @@ void view_table_free(struct view_table *t)
 	t->slots = NULL;
 }
 
-static struct view_key *slot_for(struct view_key *slots, uint64_t cap,
+static struct spl_key *slot_for(struct spl_key *slots, uint64_t cap,
 				 uint64_t sensor, uint16_t attr)
 {
 	uint64_t i = hash_key(sensor, attr) & (cap - 1);
@@ -43,10 +43,10 @@ static struct view_key *slot_for(struct view_key *slots, uint64_t cap,
 	return &slots[i];
 }
 
-static int grow(struct view_table *t)
+static int grow(struct spl_keys *t)
 {
 	uint64_t cap = t->cap * 2;
-	struct view_key *ns = calloc(cap, sizeof(*ns));
+	struct spl_key *ns = calloc(cap, sizeof(*ns));
 
 	if (ns == NULL)
 		return -1;
@@ -61,7 +61,7 @@ static int grow(struct view_table *t)
 }
 
 /* --dedup: mark version @p v of @p k; @return 1 if it is new. */
-static int mark(struct view_key *k, uint32_t v)
+static int mark(struct spl_key *k, uint32_t v)
 {
 	uint32_t w = v / 64;
 
@@ -85,16 +85,18 @@ static int mark(struct view_key *k, uint32_t v)
 	return 1;
 }
 
-struct view_key *view_table_msg(struct view_table *t,
+struct spl_key *spl_keys_msg(struct spl_keys *t,
 				const struct sp_feed_msg *m, uint64_t now_ns,
-				struct sp_digest *d, int replay)
+				struct sp_digest *d, int replay,
+				uint32_t *skipped)
 {
 	const struct sp_record *r = &m->rec;
-	struct view_key *k;
+	struct spl_key *k;
 	uint64_t last_t = r->t0_ns + (uint64_t)(r->nsamp - 1) * r->dt_ns;
 	size_t last_off = (size_t)(r->nsamp - 1) * r->dim;
 	int32_t jump;
 
+	*skipped = 0;
 	if (t->n * 2 >= t->cap && grow(t) < 0)
 		return NULL;
 	k = slot_for(t->slots, t->cap, m->sensor_id, r->attr_id);
@@ -102,6 +104,7 @@ struct view_key *view_table_msg(struct view_table *t,
 		k->sensor = m->sensor_id;
 		k->attr = r->attr_id;
 		k->version = m->version - r->nsamp;
+		k->fresh = 1;
 		t->n++;
 	} else if (r->t0_ns < k->last_t_ns && !t->dedup && !replay) {
 		t->order_errors++;
@@ -117,7 +120,7 @@ struct view_key *view_table_msg(struct view_table *t,
 			one.dt_ns = 0;
 			one.t0_ns = r->t0_ns + (uint64_t)i * r->dt_ns;
 			one.values = r->values + (size_t)i * ss;
-			view_table_sample(t, k, m->version - r->nsamp + 1 + i,
+			spl_keys_sample(t, k, m->version - r->nsamp + 1 + i,
 					  &one, d);
 		}
 	} else {
@@ -125,6 +128,8 @@ struct view_key *view_table_msg(struct view_table *t,
 		 * key; a larger jump than the samples carried means some
 		 * were skipped: on purpose when marked CONFLATED. */
 		jump = (int32_t)(m->version - k->version);
+		if (!replay && !k->fresh && jump > (int32_t)r->nsamp)
+			*skipped = (uint32_t)jump - r->nsamp;
 		if (!replay && jump > (int32_t)r->nsamp) {
 			if (m->quality & SP_Q_CONFLATED)
 				t->conflated_skips += (uint32_t)jump - r->nsamp;
@@ -140,6 +145,7 @@ struct view_key *view_table_msg(struct view_table *t,
 			k->last[j] = sp_value_get(r->values, r->vtype,
 						  last_off + j);
 	}
+	k->fresh = 0;
 	k->vtype = r->vtype;
 	k->dim = r->dim;
 	k->samples += r->nsamp;
@@ -147,7 +153,7 @@ struct view_key *view_table_msg(struct view_table *t,
 	return k;
 }
 
-int view_table_sample(struct view_table *t, struct view_key *k,
+int spl_keys_sample(struct spl_keys *t, struct spl_key *k,
 		      uint32_t version, const struct sp_record *one,
 		      struct sp_digest *d)
 {
@@ -159,37 +165,33 @@ int view_table_sample(struct view_table *t, struct view_key *k,
 	return 1;
 }
 
-struct view_key *view_table_key(struct view_table *t, uint64_t sensor,
+struct spl_key *spl_keys_key(struct spl_keys *t, uint64_t sensor,
 				uint16_t attr)
 {
-	struct view_key *k = slot_for(t->slots, t->cap, sensor, attr);
+	struct spl_key *k = slot_for(t->slots, t->cap, sensor, attr);
 
 	return k->sensor ? k : NULL;
 }
 
-static int newer_first(const void *a, const void *b)
+static int by_key(const void *a, const void *b)
 {
-	const struct view_key *x = *(const struct view_key *const *)a;
-	const struct view_key *y = *(const struct view_key *const *)b;
+	const struct spl_key *x = *(const struct spl_key *const *)a;
+	const struct spl_key *y = *(const struct spl_key *const *)b;
 
 	if (x->sensor != y->sensor)
 		return x->sensor < y->sensor ? -1 : 1;
 	return x->attr - y->attr;
 }
 
-void view_table_print(struct view_table *t, const struct sp_catalog *cat,
-		      unsigned int rows, uint64_t now_ns, double secs,
-		      FILE *out)
+unsigned int spl_keys_top(struct spl_keys *t, struct spl_key **pick,
+			  unsigned int rows, double secs)
 {
-	struct view_key *pick[64];
 	unsigned int n = 0;
 
-	if (rows > 64)
-		rows = 64;
 	/* keep the @rows most recently updated keys (insertion into a
 	 * small array: rows is tiny next to the table) */
 	for (uint64_t i = 0; i < t->cap; i++) {
-		struct view_key *k = &t->slots[i];
+		struct spl_key *k = &t->slots[i];
 		unsigned int j;
 
 		if (!k->sensor)
@@ -214,29 +216,6 @@ void view_table_print(struct view_table *t, const struct sp_catalog *cat,
 			pick[oldest] = k;
 		}
 	}
-	qsort(pick, n, sizeof(pick[0]), newer_first);
-	fprintf(out, "%-10s %-14s %-34s %9s %8s\n", "sensor", "attribute",
-		"last value", "age ms", "rate/s");
-	for (unsigned int i = 0; i < n; i++) {
-		const struct view_key *k = pick[i];
-		const struct sp_attr *a = sp_catalog_get(cat, k->attr);
-		char val[64] = "", name[SP_CAT_NAME_LEN];
-		int len = 0;
-
-		for (unsigned int j = 0; j < 3 && j < k->dim; j++)
-			len += snprintf(val + len, sizeof(val) - (size_t)len,
-					"%s%.6g", j ? " " : "", k->last[j]);
-		if (a && a->unit[0])
-			snprintf(val + len, sizeof(val) - (size_t)len, " %s",
-				 a->unit);
-		if (a)
-			snprintf(name, sizeof(name), "%s", a->name);
-		else
-			snprintf(name, sizeof(name), "attr%u", k->attr);
-		fprintf(out, "%-10llu %-14s %-34s %9.1f %8.1f\n",
-			(unsigned long long)k->sensor, name, val,
-			now_ns > k->last_t_ns ?
-				(double)(now_ns - k->last_t_ns) / 1e6 : 0.0,
-			k->rate);
-	}
+	qsort(pick, n, sizeof(pick[0]), by_key);
+	return n;
 }

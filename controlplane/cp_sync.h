@@ -1,0 +1,31 @@
+/*
+ * cp_sync.h - a synchronous Redis connection from a URL (cp_url.h): the
+ * master a Sentinel names, a UNIX socket or TCP; authenticated and on its
+ * database, with a timeout on every command. The CLI's cluster mode and
+ * libsenseplane's cluster attention use it.
+ */
+#ifndef CP_SYNC_H
+#define CP_SYNC_H
+
+#include <stddef.h>
+#include <sys/time.h>
+
+#include <hiredis/hiredis.h>
+
+#include "cp_url.h"
+
+/**
+ * Connect to @p u, waiting at most @p tv for each step.
+ * @return the context, or NULL with @p err saying why; @p *refused is set
+ * to 1 when Redis answered but refused the credentials.
+ */
+redisContext *cp_sync_connect(const struct cp_url *u, struct timeval tv,
+			      int *refused, char *err, size_t errlen);
+
+/** Run the commands of an action (cp_actions.h) in order.
+ * @return 0, or -1 with @p err set on the first error. */
+struct cp_act;
+int cp_sync_run(redisContext *r, const struct cp_act *a, char *err,
+		size_t errlen);
+
+#endif /* CP_SYNC_H */

@@ -56,6 +56,7 @@ int main(int argc, char **argv)
 		{ "cp", suite_cp }, { "json", suite_json },
 		{ "dplink", suite_dplink }, { "allow", suite_allow },
 		{ "replay", suite_replay }, { "token", suite_token },
+		{ "spl", suite_spl },
 	};
 	unsigned int failed;
 

@@ -57,6 +57,7 @@ int main(int argc, char **argv)
 		{ "dplink", suite_dplink }, { "allow", suite_allow },
 		{ "replay", suite_replay }, { "token", suite_token },
 		{ "spl", suite_spl },
+		{ "weblens", suite_weblens },
 	};
 	unsigned int failed;
 

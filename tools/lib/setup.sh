@@ -15,6 +15,7 @@ SP_PACKAGES="meson ninja-build pkg-config gcc clang libclang-rt-14-dev
  libcunit1-dev libpcap-dev libevent-dev libjansson-dev libsystemd-dev
  redis-server redis-sentinel iproute2
  mosquitto libmosquitto-dev prometheus tshark help2man
+ libwebsockets-dev chromium nodejs
  python3
  procps iputils-ping curl"
 
@@ -37,6 +38,22 @@ sp_install_packages() {
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || return 1
 }
 
+# The page's chart library and the browser test's driver, from npm, into
+# tools/web/node_modules (pinned in tools/web/package.json and its lock).
+# npm comes with Debian's nodejs package where it is not there already.
+sp_web_deps() {
+    local web=$SP_ROOT/tools/web
+    [ -f "$web/node_modules/uplot/dist/uPlot.iife.min.js" ] &&
+        [ -d "$web/node_modules/playwright-core" ] && return 0
+    if ! command -v npm > /dev/null; then
+        [ "$(id -u)" = 0 ] || { echo "npm is missing (run as root)" >&2; return 1; }
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null || return 1
+    fi
+    sp_log "npm install (uplot, playwright-core)"
+    (cd "$web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1 ||
+        npm install --no-audit --no-fund --loglevel=error >/dev/null) || return 1
+}
+
 sp_build() {
     local opts=()
     [ "${CI:-}" = true ] && opts+=(-Dwerror=true)
@@ -57,5 +74,5 @@ print([o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"][0])')"
 }
 
 sp_setup() {
-    sp_install_packages && sp_build
+    sp_install_packages && sp_web_deps && sp_build
 }

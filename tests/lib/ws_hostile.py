@@ -1,0 +1,72 @@
+"""Hostile WebSocket frames against senseplane-web, with a minimal client
+of RFC 6455 (masked frames, no library): malformed JSON, a binary frame,
+a report naming keys that do not exist, a flood of reports, and (on a
+second connection) an oversized frame. Prints what it sent and whether
+the oversized connection was closed.
+
+    ws_hostile.py HOST PORT
+"""
+import base64
+import json
+import os
+import socket
+import struct
+import sys
+
+
+def connect(host, port):
+    s = socket.create_connection((host, port), timeout=5)
+    key = base64.b64encode(os.urandom(16)).decode()
+    s.sendall(("GET / HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\n"
+               "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
+               "Sec-WebSocket-Version: 13\r\n"
+               "Sec-WebSocket-Protocol: senseplane\r\n\r\n"
+               % (host, port, key)).encode())
+    resp = b""
+    while b"\r\n\r\n" not in resp:
+        resp += s.recv(4096)
+    assert b" 101 " in resp.split(b"\r\n")[0], resp[:80]
+    return s
+
+
+def frame(s, payload, opcode=1):
+    mask = os.urandom(4)
+    n = len(payload)
+    hdr = bytes([0x80 | opcode])
+    if n < 126:
+        hdr += bytes([0x80 | n])
+    elif n < 65536:
+        hdr += bytes([0x80 | 126]) + struct.pack(">H", n)
+    else:
+        hdr += bytes([0x80 | 127]) + struct.pack(">Q", n)
+    s.sendall(hdr + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
+
+
+def closed(s):
+    s.settimeout(3)
+    try:
+        while True:
+            d = s.recv(65536)
+            if not d:
+                return True
+            # a close frame (opcode 8) from the server counts as closed
+            if d[0] & 0x0F == 8:
+                return True
+    except (socket.timeout, ConnectionResetError):
+        return False
+
+
+host, port = sys.argv[1], int(sys.argv[2])
+s = connect(host, port)
+frame(s, b"this is not json")
+frame(s, b"\x00\x01\x02", opcode=2)
+frame(s, json.dumps({"t": "view", "loaded": ["x/y", "5/nosuchattr"]}).encode())
+frame(s, json.dumps({"t": "view", "loaded": ["1/ecg"] * 5000}).encode())
+flood = json.dumps({"t": "view", "loaded": ["1/ecg"], "visible": ["1/ecg"]}).encode()
+for _ in range(300):
+    frame(s, flood)
+big = connect(host, port)
+frame(big, b"[" + b" " * 200000 + b"]")
+print(json.dumps({"sent_bad": 4, "sent_binary": 1, "flood": 300,
+                  "oversized_closed": closed(big)}))
+s.close()

@@ -270,6 +270,25 @@ static int c_keys(const struct sp_catalog *cat, int argc, char **argv,
 	return FAIL("%s", sp_args_usage("keys"));
 }
 
+/* "join GROUP:PORT [ttl=MS]", "leave GROUP:PORT" */
+static int c_join(const struct sp_catalog *cat, int argc, char **argv,
+		  char *err, size_t errlen)
+{
+	uint32_t ip;
+	uint16_t port;
+	uint64_t ttl;
+
+	(void)cat;
+	if (sp_addr_parse(argv[1], &ip, &port, 0) < 0)
+		return FAIL("'%s': expected GROUP:PORT", argv[1]);
+	if (argc == 3 && (strcmp(argv[0], "join") != 0 ||
+			  strncmp(argv[2], "ttl=", 4) != 0 ||
+			  sp_args_u64(argv[2] + 4, &ttl) < 0 || ttl == 0 ||
+			  ttl > 600000))
+		return FAIL("'%s': expected ttl=MS, 1..600000", argv[2]);
+	return 0;
+}
+
 static const struct request {
 	const char *verb;
 	int min, max;          /* words, the verb included */
@@ -296,6 +315,9 @@ static const struct request {
 	  "[reorder=F] [burst=N] [seed=N] [feed=ID|all]" },
 	{ "watch", 1, 1, NULL, "watch" },
 	{ "keys", 1, 2, c_keys, "keys | keys reload" },
+	{ "join", 2, 3, c_join, "join GROUP:PORT [ttl=MS]" },
+	{ "leave", 2, 2, c_join, "leave GROUP:PORT" },
+	{ "joins", 1, 1, NULL, "joins" },
 };
 
 int sp_args_split(char *line, char **argv, int max)

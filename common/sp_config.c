@@ -107,6 +107,9 @@ static const struct sp_ini_key keys[] = {
 	  "demote low, then medium, when a feed cannot keep up"),
 	K("switches", "hints", SP_INI_BOOL, sw_hints, 0, 0, "true", true,
 	  "send attention hints to sensors that ask"),
+	K("switches", "consumed", SP_INI_BOOL, sw_consumed, 0, 0, "false", true,
+	  "tier and sensor feeds send only while a viewer holds a lease on "
+	  "them (join); off: always, as before"),
 	K("reliability", "retransmit_pkts", SP_INI_POW2, rtx_pkts, 0, 4096,
 	  "256", false, "packets each feed keeps for re-requests (0: none)"),
 	K("reliability", "retransmit_mbufs", SP_INI_UINT, rtx_mbufs, 0,

@@ -122,6 +122,10 @@ static void send_range(struct dp_router *r, struct dp_route *rt, uint64_t to,
 	if (to <= from)
 		return;
 	rt->cursor = to;
+	if (o->unjoined) {  /* nobody reads the feed: pass, send nothing */
+		o->st.unsent += to - from;
+		return;
+	}
 	if (oldest >= to)   /* nothing kept to send (no history memory) */
 		return;
 	if (k->mode == SP_MODE_LATEST) {
@@ -302,6 +306,10 @@ void dp_router_sample(struct dp_router *r, struct dp_key *k,
 				continue;
 			}
 			rt->cursor = k->hist.head;
+			if (o->unjoined) {
+				o->st.unsent += rec->nsamp;
+				continue;
+			}
 			if (r->emit(r->ctx, o, 0, o->shed ? SP_Q_DEGRADED : 0,
 				    k->sensor_id, (uint32_t)k->hist.head,
 				    rec) == 0) {
@@ -353,6 +361,8 @@ uint32_t dp_route_backfill(struct dp_router *r, struct dp_route *rt,
 	uint64_t i = h->head - have, end = rt->cursor;
 
 	(void)now_ns;
+	if (rt->out->unjoined)
+		return 0;
 	/* Replay what the route had not sent before it was raised: samples
 	 * newer than from_ns and older than the route's cursor. */
 	while (i < end && h->ts[i & h->mask] < from_ns)
@@ -382,6 +392,7 @@ void dp_out_stats_add(struct dp_out_stats *dst,
 	dst->msgs += src->msgs;
 	dst->samples += src->samples;
 	dst->conflated += src->conflated;
+	dst->unsent += src->unsent;
 	dst->overrun += src->overrun;
 	dst->offered += src->offered;
 	dst->offered_bytes += src->offered_bytes;

@@ -18,6 +18,11 @@
  * also sends `medium` routes at the `low` cadence; `high` is never shed.
  * Messages from a shedding out carry DEGRADED.
  *
+ * An out nobody has joined (`unjoined`, set by the worker when the
+ * `consumed` switch is on) sends nothing: its routes' cursors pass the
+ * samples (counted `unsent`), so joining later starts at the next sample
+ * and owes no backlog; the feed below keeps its heartbeats.
+ *
  * No EAL here: the router sends through a callback (the worker's feed
  * writer), so it is unit-tested with a fake one.
  */
@@ -48,6 +53,7 @@ struct dp_out_stats {
 	uint64_t msgs;             /* messages sent */
 	uint64_t samples;          /* samples sent */
 	uint64_t conflated;        /* samples skipped on purpose */
+	uint64_t unsent;           /* passed while nobody joined the feed */
 	uint64_t overrun;          /* samples the ring lost before a flush */
 	uint64_t offered;          /* samples that arrived for its routes */
 	uint64_t offered_bytes;    /* what broadcasting them would have sent */
@@ -80,6 +86,8 @@ struct dp_out {
 	uint8_t on_dirty[DP_CAD__COUNT];
 	uint8_t in_use;
 	uint8_t level;             /* a tier out's level */
+	uint8_t unjoined;          /* nobody reads it (the `consumed` switch):
+				    * its routes pass without sending */
 	uint32_t nroutes;
 	struct dp_route *dirty[DP_CAD__COUNT];
 	struct dp_out *dirty_next[DP_CAD__COUNT];

@@ -24,6 +24,7 @@
 #include <rte_ring.h>
 
 #include "dp_figures.h"
+#include "dp_joins.h"
 #include "dp_keyring.h"
 #include "dp_stats.h"
 #include "dp_requests.h"
@@ -272,6 +273,7 @@ static void *ctl_main(void *arg)
 			}
 		}
 		dp_model_tick(ctl->model, dp_ctl_now(ctl));
+		dp_joins_tick(ctl->joins, dp_ctl_now(ctl));
 		dp_link_poll(&ctl->sh->link, dp_ctl_now(ctl));
 		watchdog(ctl, dp_ctl_now(ctl));
 		forward_events(ctl, cl, &n);
@@ -342,6 +344,16 @@ static int set_group(const char *path, const char *group, int made_dir,
 	return 0;
 }
 
+/* A feed's lease began or ended: every worker hears it (a tier feed is
+ * every worker's; a sensor feed's owner is the one that has it). */
+static void joined(void *ctx, uint16_t feed_id, int on)
+{
+	struct dp_cmd c = { .op = DP_CMD_JOINED, .feed_id = feed_id,
+			    .flags = (uint32_t)on };
+
+	dp_ctl_model_send(ctx, 0, &c);
+}
+
 struct dp_ctl *dp_ctl_start(struct dp_shared *sh, char *err, size_t errlen)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -367,12 +379,15 @@ struct dp_ctl *dp_ctl_start(struct dp_shared *sh, char *err, size_t errlen)
 	mp.ctx = ctl;
 	mp.flags = dp_figures_flags(sh->workers[0]);
 	ctl->model = dp_model_create(&mp);
+	ctl->joins = malloc(sizeof(*ctl->joins));
+	if (ctl->joins)
+		dp_joins_init(ctl->joins, joined, ctl);
 	snprintf(ctl->path, sizeof(ctl->path), "%s", path);
 	strcpy(sa.sun_path, path);
 	made_dir = make_parent(path);
 	unlink(path);
 	ctl->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (!ctl->model || ctl->lfd < 0 ||
+	if (!ctl->model || !ctl->joins || ctl->lfd < 0 ||
 	    bind(ctl->lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    chmod(path, 0660) < 0 || listen(ctl->lfd, 16) < 0) {
 		snprintf(err, errlen, "control socket %s: %s", path,
@@ -380,6 +395,7 @@ struct dp_ctl *dp_ctl_start(struct dp_shared *sh, char *err, size_t errlen)
 		if (ctl->lfd >= 0)
 			close(ctl->lfd);
 		dp_model_free(ctl->model);
+		free(ctl->joins);
 		free(ctl);
 		return NULL;
 	}
@@ -387,6 +403,7 @@ struct dp_ctl *dp_ctl_start(struct dp_shared *sh, char *err, size_t errlen)
 		close(ctl->lfd);
 		unlink(path);
 		dp_model_free(ctl->model);
+		free(ctl->joins);
 		free(ctl);
 		return NULL;
 	}
@@ -400,6 +417,7 @@ struct dp_ctl *dp_ctl_start(struct dp_shared *sh, char *err, size_t errlen)
 		close(ctl->lfd);
 		unlink(path);
 		dp_model_free(ctl->model);
+		free(ctl->joins);
 		free(ctl);
 		return NULL;
 	}
@@ -415,5 +433,6 @@ void dp_ctl_stop(struct dp_ctl *ctl)
 	close(ctl->lfd);
 	unlink(ctl->path);
 	dp_model_free(ctl->model);
+	free(ctl->joins);
 	free(ctl);
 }

@@ -16,9 +16,12 @@
 #include "dp_cmd.h"
 #include "dp_model.h"
 
+struct dp_joins;
+
 struct dp_ctl {
 	struct dp_shared *sh;          /* the run, as the workers see it */
 	struct dp_model *model;
+	struct dp_joins *joins;        /* leases on tier and sensor feeds */
 	int lfd;
 	int stop;
 	char path[108];

@@ -573,12 +573,12 @@ uint32_t dp_model_flags(const struct dp_model *m)
 }
 
 static const char *const flag_names[] = {
-	"attention", "lenses", "backfill", "shedding", "hints",
+	"attention", "lenses", "backfill", "shedding", "hints", "consumed",
 };
 
 const char *dp_flag_name(uint32_t bit)
 {
-	for (uint32_t i = 0; i < 5; i++)
+	for (uint32_t i = 0; i < 6; i++)
 		if (bit == 1u << i)
 			return flag_names[i];
 	return "?";
@@ -586,7 +586,7 @@ const char *dp_flag_name(uint32_t bit)
 
 uint32_t dp_flag_parse(const char *name)
 {
-	for (uint32_t i = 0; i < 5; i++)
+	for (uint32_t i = 0; i < 6; i++)
 		if (strcmp(name, flag_names[i]) == 0)
 			return 1u << i;
 	return 0;

@@ -15,6 +15,7 @@
 
 #include "dp_feed.h"
 #include "dp_figures.h"
+#include "dp_joins.h"
 #include "dp_keyring.h"
 #include "sp_addr.h"
 #include "sp_args.h"
@@ -317,7 +318,7 @@ static json_t *flags_json(uint32_t flags)
 {
 	json_t *o = json_object();
 
-	for (uint32_t b = 1; b <= DP_F_HINTS; b <<= 1)
+	for (uint32_t b = 1; b <= DP_F_CONSUMED; b <<= 1)
 		json_object_set_new(o, dp_flag_name(b), json_boolean(flags & b));
 	return o;
 }
@@ -333,7 +334,7 @@ static json_t *h_flags(struct dp_ctl *ctl, int argc, char **argv)
 	    !(bit = dp_flag_parse(argv[2])) ||
 	    (strcmp(argv[3], "on") && strcmp(argv[3], "off")))
 		return dp_requests_usage("usage: flags | flags set attention|lenses|"
-				   "backfill|shedding|hints on|off");
+				   "backfill|shedding|hints|consumed on|off");
 	flags = strcmp(argv[3], "on") == 0 ? flags | bit : flags & ~bit;
 	dp_model_set_flags(ctl->model, flags);
 	return json_pack("{s:b, s:o}", "ok", 1, "flags", flags_json(flags));
@@ -360,12 +361,13 @@ static json_t *out_json(const struct dp_out_stats *st, uint8_t shed)
 	int64_t saved = dp_out_bytes_saved(st);
 	json_t *o;
 
-	o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:I, s:I, s:f,"
-			 " s:f, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:i}",
+	o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:I, s:I,"
+			 " s:f, s:f, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:i}",
 		"msgs", (json_int_t)st->msgs,
 		"samples", (json_int_t)st->samples,
 		"offered", (json_int_t)st->offered,
 		"conflated", (json_int_t)st->conflated,
+		"unsent", (json_int_t)st->unsent,
 		"overrun", (json_int_t)st->overrun,
 		"conflation_ratio", ratio,
 		"bytes", (json_int_t)st->bytes,
@@ -612,6 +614,76 @@ static json_t *h_keys(struct dp_ctl *ctl, int argc, char **argv)
 			 (json_int_t)sh->key_reload_errors);
 }
 
+/* The feed a viewer reads at @p dest: a tier feed (1..3) or a sensor feed
+ * (its id), which take leases; 0 for a feed that is always sent (the
+ * broadcast feed, a lens); -1 for an address no feed goes to. */
+static int lease_feed(struct dp_ctl *ctl, uint32_t ip, uint16_t port)
+{
+	const struct sp_config *cfg = ctl->sh->cfg;
+
+	if (port == cfg->feed_port) {
+		for (uint32_t l = SP_LEVEL_LOW; l <= SP_LEVEL_HIGH; l++)
+			if (ip == cfg->tier_group + l)
+				return (int)l;
+		if ((ip & 0xffff0000u) == cfg->sensor_group &&
+		    (ip & 0xffff) >= DP_FEED_FIRST_DYNAMIC)
+			return (int)(ip & 0xffff);
+		if (ip == cfg->feed_group)
+			return 0;
+	}
+	for (uint32_t i = 0; i < dp_model_viewer_slots(ctl->model); i++) {
+		const struct dp_viewer *v = dp_model_viewer_at(ctl->model, i);
+
+		if (v && v->ip == ip && v->port == port)
+			return 0;
+	}
+	return -1;
+}
+
+/* join GROUP:PORT [ttl=MS] | leave GROUP:PORT | joins */
+static json_t *h_join(struct dp_ctl *ctl, int argc, char **argv)
+{
+	uint64_t now = dp_ctl_now(ctl), ttl = 3000;
+	struct dp_joins *j = ctl->joins;
+	json_t *list;
+	uint32_t ip;
+	uint16_t port;
+	int f;
+
+	if (strcmp(argv[0], "joins") == 0) {
+		list = json_array();
+		for (uint32_t i = 0; i < j->n; i++)
+			json_array_append_new(list, json_pack("{s:i, s:I}",
+				"feed", j->lease[i].feed_id, "ttl_ms",
+				(json_int_t)dp_joins_left_ms(j,
+					j->lease[i].feed_id, now)));
+		return json_pack("{s:b, s:b, s:o, s:I, s:I, s:I}", "ok", 1,
+			"consumed", !!(dp_model_flags(ctl->model) &
+				       DP_F_CONSUMED), "joins", list,
+			"joined", (json_int_t)j->joins, "lapsed",
+			(json_int_t)j->lapses, "refused",
+			(json_int_t)j->refused);
+	}
+	sp_addr_parse(argv[1], &ip, &port, 0);   /* checked by sp_args */
+	if (argc == 3)
+		ttl = strtoull(argv[2] + 4, NULL, 10);
+	f = lease_feed(ctl, ip, port);
+	if (f < 0)
+		return dp_requests_fail("no feed goes to %s", argv[1]);
+	if (f == 0)   /* always sent: nothing to lease */
+		return json_pack("{s:b, s:n, s:b}", "ok", 1, "feed",
+				 "always", 1);
+	if (strcmp(argv[0], "leave") == 0) {
+		dp_joins_leave(j, (uint16_t)f);
+		return json_pack("{s:b, s:i}", "ok", 1, "feed", f);
+	}
+	if (dp_joins_join(j, (uint16_t)f, (uint32_t)ttl, now) < 0)
+		return dp_requests_fail("%u feeds hold leases already: no "
+					"room for %s", DP_JOINS_MAX, argv[1]);
+	return json_pack("{s:b, s:i, s:b, s:I}", "ok", 1, "feed", f,
+			 "always", 0, "ttl_ms", (json_int_t)ttl);
+}
+
 static const struct {
 	const char *verb;
 	handler_fn fn;
@@ -638,6 +710,11 @@ static const struct {
 	  "seed=N feed=ID|all: loss injection for tests" },
 	{ "keys", h_keys, "keys | keys reload: the sensors' MAC keys, "
 	  "read again from dataplane.keys_file" },
+	{ "join", h_join, "join GROUP:PORT [ttl=MS]: a viewer reads that "
+	  "feed (a lease, 3 s by default; with the consumed switch a tier "
+	  "or sensor feed sends only while it has one)" },
+	{ "leave", h_join, "leave GROUP:PORT: the lease ends now" },
+	{ "joins", h_join, "joins: feeds with a lease, and the counts" },
 };
 
 json_t *dp_requests_handle(struct dp_ctl *ctl, int argc, char **argv)

@@ -20,6 +20,7 @@ enum dp_cmd_op {
 	DP_CMD_QUERY,      /* fill q */
 	DP_CMD_LOSS,       /* loss injection: arg[] = drop, dup, reorder ppm,
 			    * burst; sensor_id = seed; flags = feed */
+	DP_CMD_JOINED,     /* feed_id has a lease (flags 1) or none (0) */
 };
 
 /* Run-time switches (DP_CMD_FLAGS, and the config's [switches]). */
@@ -29,8 +30,9 @@ enum dp_flag {
 	DP_F_BACKFILL = 1u << 2,   /* replay history when attention rises */
 	DP_F_SHEDDING = 1u << 3,   /* demote low/medium under overload */
 	DP_F_HINTS = 1u << 4,      /* attention hints to sensors */
+	DP_F_CONSUMED = 1u << 5,   /* tier and sensor feeds only while joined */
 };
-#define DP_F_ALL 0x1fu
+#define DP_F_ALL 0x3fu
 
 struct dp_query;
 

@@ -56,6 +56,8 @@ void dp_mailbox_flags(struct dp_worker *w, uint32_t flags)
 		dp_outputs_push_touched(w);
 	}
 	w->flags = flags;
+	if ((old ^ flags) & DP_F_CONSUMED)
+		dp_outputs_consumed_all(w);
 	if ((old ^ flags) & DP_F_LENSES) {
 		w->attn.lenses_on = !!(flags & DP_F_LENSES);
 		for (uint32_t i = 0; i < dp_table_nsensors(w->table); i++)
@@ -89,6 +91,9 @@ unsigned int dp_mailbox_drain(struct dp_worker *w, unsigned int max)
 			break;
 		case DP_CMD_QUERY:
 			dp_queries_answer(w, c[i].q);
+			break;
+		case DP_CMD_JOINED:
+			dp_outputs_joined(w, c[i].feed_id, (int)c[i].flags);
 			break;
 		case DP_CMD_LOSS:
 			dp_loss_set(&w->loss, c[i].arg[0], c[i].arg[1],

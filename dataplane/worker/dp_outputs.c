@@ -134,6 +134,38 @@ static void lens_release(struct dp_worker *w, struct dp_lens *l)
 	w->lenses_used--;
 }
 
+/* With the `consumed` switch, a tier or sensor feed sends only while a
+ * viewer holds a lease on it (ctl/dp_joins.h); lenses always do. */
+static void consumed_apply(struct dp_worker *w, struct dp_out *o)
+{
+	uint16_t f = o->feed_id;
+
+	o->unjoined = (w->flags & DP_F_CONSUMED) &&
+		      (o->kind == DP_OUT_TIER || o->kind == DP_OUT_SENSOR) &&
+		      !(w->joined[f / 64] & (1ull << (f % 64)));
+}
+
+void dp_outputs_joined(struct dp_worker *w, uint16_t feed_id, int joined)
+{
+	if (joined)
+		w->joined[feed_id / 64] |= 1ull << (feed_id % 64);
+	else
+		w->joined[feed_id / 64] &= ~(1ull << (feed_id % 64));
+	if (feed_id >= SP_LEVEL_LOW && feed_id <= SP_LEVEL_HIGH)
+		consumed_apply(w, &w->tier[feed_id].out);
+	else if (w->by_feed[feed_id])
+		consumed_apply(w, &w->by_feed[feed_id]->out);
+}
+
+void dp_outputs_consumed_all(struct dp_worker *w)
+{
+	for (uint8_t l = SP_LEVEL_LOW; l <= SP_LEVEL_HIGH; l++)
+		consumed_apply(w, &w->tier[l].out);
+	for (uint32_t i = 0; i < w->sh->cfg->max_outs; i++)
+		if (w->lenses[i].out.in_use)
+			consumed_apply(w, &w->lenses[i].out);
+}
+
 static struct dp_out *sensor_out(void *ctx, struct dp_sensor *s)
 {
 	struct dp_worker *w = ctx;
@@ -149,6 +181,7 @@ static struct dp_out *sensor_out(void *ctx, struct dp_sensor *s)
 		w->stats->outs_full++;
 		return NULL;
 	}
+	consumed_apply(w, &l->out);
 	return &l->out;
 }
 
@@ -203,8 +236,10 @@ int dp_outputs_init(struct dp_worker *w)
 					RTE_CACHE_LINE_SIZE, socket);
 	w->touched = rte_zmalloc_socket("dp_touched", (size_t)(cfg->max_outs +
 			8) * sizeof(void *), RTE_CACHE_LINE_SIZE, socket);
+	w->joined = rte_zmalloc_socket("dp_joined", 65536 / 8,
+				       RTE_CACHE_LINE_SIZE, socket);
 	if (!w->route_mem || !w->interest_mem || !w->lenses || !w->by_feed ||
-	    !w->touched)
+	    !w->touched || !w->joined)
 		return -ENOMEM;
 	for (uint32_t i = cfg->max_outs; i-- > 0;) {
 		w->lenses[i].next_free = w->free_lens;
@@ -237,6 +272,7 @@ int dp_outputs_init(struct dp_worker *w)
 	}
 	w->attn.lenses_on = !!(w->flags & DP_F_LENSES);
 	w->bf_tokens = cfg->backfill_rate;
+	dp_outputs_consumed_all(w);
 	return 0;
 }
 
@@ -247,6 +283,7 @@ void dp_outputs_free(struct dp_worker *w)
 	rte_free(w->lenses);
 	rte_free(w->by_feed);
 	rte_free(w->touched);
+	rte_free(w->joined);
 	rte_free(w->rtx_mem);
 }
 

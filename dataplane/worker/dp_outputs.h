@@ -32,6 +32,13 @@ int dp_outputs_lens_add(struct dp_worker *w, uint16_t feed_id, uint32_t ip,
 /** Remove lens @p feed_id: its routes and buffer go at once.
  * @return 0 or -ENOENT. */
 int dp_outputs_lens_del(struct dp_worker *w, uint16_t feed_id);
+
+/** A lease on feed @p feed_id began (@p joined) or ended: with the
+ * `consumed` switch, it sends only while it has one. */
+void dp_outputs_joined(struct dp_worker *w, uint16_t feed_id, int joined);
+
+/** The `consumed` switch changed: every tier and sensor feed again. */
+void dp_outputs_consumed_all(struct dp_worker *w);
 /** Flush pending samples and END every feed (shutdown). */
 void dp_outputs_end(struct dp_worker *w);
 /** Bytes of routing and lens state in use. */

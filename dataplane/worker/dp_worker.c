@@ -685,7 +685,8 @@ int dp_worker_init(struct dp_worker *w, char *err, size_t errlen)
 		   (cfg->sw_lenses ? DP_F_LENSES : 0) |
 		   (cfg->sw_backfill ? DP_F_BACKFILL : 0) |
 		   (cfg->sw_shedding ? DP_F_SHEDDING : 0) |
-		   (cfg->sw_hints ? DP_F_HINTS : 0);
+		   (cfg->sw_hints ? DP_F_HINTS : 0) |
+		   (cfg->sw_consumed ? DP_F_CONSUMED : 0);
 	rc = dp_outputs_init(w);
 	if (rc < 0) {
 		snprintf(err, errlen, "worker %u: cannot allocate its feeds and "

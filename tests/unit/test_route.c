@@ -377,6 +377,46 @@ static void test_pool_exhaustion(void)
 	CU_ASSERT_PTR_NOT_NULL(dp_route_add(&r, &k, &c, SP_LEVEL_LOW));
 }
 
+/* An out nobody joined passes its samples: nothing sent, nothing owed,
+ * counted; joined again, it sends from the next sample on. */
+static void test_unjoined_passes(void)
+{
+	static uint64_t mem[256], mem2[256];
+	struct dp_key k, a;
+	struct dp_out hi, med;
+
+	reset();
+	key_init(&k, 5, SP_MODE_LATEST, 64, mem);
+	key_init(&a, 6, SP_MODE_ALL, 64, mem2);
+	dp_out_init(&hi, DP_OUT_TIER, 3, NULL);
+	dp_out_init(&med, DP_OUT_TIER, 2, NULL);
+	dp_route_add(&R, &k, &hi, SP_LEVEL_HIGH);
+	dp_route_add(&R, &a, &med, SP_LEVEL_MEDIUM);
+	hi.unjoined = med.unjoined = 1;
+	arrive(&k, 1, 100, 1.0f);
+	arrive(&k, 2, 200, 2.0f);
+	arrive(&a, 5, 300, 3.0f);
+	dp_router_flush(&R, DP_CAD_MEDIUM, 400);
+	CU_ASSERT_EQUAL(nlog, 0);
+	CU_ASSERT_EQUAL(hi.st.unsent, 3);
+	CU_ASSERT_EQUAL(med.st.unsent, 5);
+	CU_ASSERT_EQUAL(hi.st.offered, 3);
+	CU_ASSERT_EQUAL(hi.st.msgs + med.st.msgs, 0);
+	/* backfill to an unjoined out sends nothing either */
+	CU_ASSERT_EQUAL(dp_route_backfill(&R, dp_route_find(&a, &med), 0,
+					  100, 500), 0);
+	hi.unjoined = med.unjoined = 0;
+	arrive(&k, 1, 500, 9.0f);
+	CU_ASSERT_EQUAL_FATAL(nlog, 1);
+	CU_ASSERT_EQUAL(log_[0].version, 4);
+	CU_ASSERT_EQUAL(log_[0].nsamp, 1);   /* nothing owed from before */
+	arrive(&a, 2, 600, 7.0f);
+	dp_router_flush(&R, DP_CAD_MEDIUM, 700);
+	CU_ASSERT_EQUAL_FATAL(nlog, 2);
+	CU_ASSERT_EQUAL(log_[1].nsamp, 2);
+	CU_ASSERT_EQUAL(log_[1].first, 7.0f);
+}
+
 void suite_route(void)
 {
 	static const CU_TestInfo tests[] = {
@@ -389,6 +429,7 @@ void suite_route(void)
 		{ "shedding: low, then medium, never high", test_shedding_order },
 		{ "levels and backfill", test_levels_and_backfill },
 		{ "route pool exhaustion", test_pool_exhaustion },
+		{ "an unjoined out passes", test_unjoined_passes },
 		CU_TEST_INFO_NULL,
 	};
 	unit_add("route", tests);

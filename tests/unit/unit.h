@@ -28,6 +28,7 @@ void suite_replay(void);
 void suite_token(void);
 void suite_spl(void);
 void suite_weblens(void);
+void suite_joins(void);
 
 /** Add a suite called @p name with @p n tests. */
 void unit_add(const char *name, const CU_TestInfo *tests);

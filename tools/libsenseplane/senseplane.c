@@ -344,10 +344,41 @@ struct senseplane *senseplane_create(const struct senseplane_params *p)
 	return v;
 }
 
+/* Tell the dataplane this handle reads @p addr (`join`, a lease it renews
+ * while it runs). @return 1 leased, 0 always sent, -1 failed. */
+static int lease(struct senseplane *v, const char *addr)
+{
+	char err[SPL_ERR];
+	json_t *r = sp_ctl_call(v->ctl, err, sizeof(err), "join %s ttl=%u",
+				addr, SPL_LEASE_MS);
+	int rc = r && !sp_ctl_error(r) ?
+		 !json_is_true(json_object_get(r, "always")) : -1;
+
+	if (rc < 0)
+		v->lease_errors++;
+	json_decref(r);
+	return rc;
+}
+
+static void leases_renew(struct senseplane *v, uint64_t now)
+{
+	if (!v->nleased || now < v->lease_ns + SPL_LEASE_RENEW_NS)
+		return;
+	v->lease_ns = now;
+	for (unsigned int i = 0; i < v->nleased; i++)
+		lease(v, v->leased[i]);
+}
+
 void senseplane_free(struct senseplane *v)
 {
 	if (v == NULL)
 		return;
+	for (unsigned int i = 0; i < v->nleased; i++) {
+		char err[SPL_ERR];
+
+		json_decref(sp_ctl_call(v->ctl, err, sizeof(err), "leave %s",
+					v->leased[i]));
+	}
 	for (unsigned int i = 0; i < v->nsocks; i++)
 		close(v->socks[i]);
 	if (v->rfd >= 0)
@@ -418,6 +449,13 @@ int senseplane_join(struct senseplane *v, const char *addr)
 		return spl_fail(v, e, "epoll: %s", strerror(e));
 	}
 	v->socks[v->nsocks++] = fd;
+	/* the dataplane may send a tier or sensor feed only while someone
+	 * reads it: say so (a lease, renewed in process()) */
+	if (v->ctl && lease(v, addr) == 1) {
+		snprintf(v->leased[v->nleased++], sizeof(v->leased[0]), "%s",
+			 addr);
+		v->lease_ns = now_ns();
+	}
 	return 0;
 }
 
@@ -436,8 +474,11 @@ int senseplane_pending(const struct senseplane *v)
 
 int senseplane_timeout_ms(const struct senseplane *v)
 {
-	/* re-requests time out in round trips: 1 ms while a gap is open */
-	return senseplane_pending(v) ? 1 : -1;
+	/* re-requests time out in round trips: 1 ms while a gap is open;
+	 * leases are renewed every second */
+	if (senseplane_pending(v))
+		return 1;
+	return v->nleased ? 1000 : -1;
 }
 
 /* Read what @p fd holds, a batch at a time, with the senders' addresses.
@@ -490,6 +531,7 @@ int senseplane_process(struct senseplane *v)
 	if (v->rfd >= 0 && (rc = read_fd(v, v->rfd)) < 0)
 		return rc;
 	spl_seq_poll(&v->seq, now_ns(), &ops);
+	leases_renew(v, now_ns());
 	return (int)(v->delivered - before);
 }
 

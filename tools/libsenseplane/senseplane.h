@@ -110,7 +110,12 @@ struct senseplane_params {
 	const char *iface_addr;  /* join groups on the interface with this
 				  * IPv4 address (NULL: the kernel's choice) */
 	const char *control;     /* the dataplane's control socket: history
-				  * after a loss, local attention (NULL) */
+				  * after a loss, local attention, and a
+				  * lease on each feed joined, renewed
+				  * every second (`join`: with the
+				  * `consumed` switch the dataplane sends
+				  * a tier or sensor feed only while
+				  * someone holds one) (NULL) */
 	const char *redis;       /* redis://[user:pass@]host:port[/db]:
 				  * attention across the cluster (NULL) */
 	const char *redis_prefix;/* its key prefix (NULL: "sp:") */

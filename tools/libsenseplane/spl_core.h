@@ -22,6 +22,8 @@
 #define SPL_BATCH 32
 #define SPL_BUF 9216
 #define SPL_ERR 256
+#define SPL_LEASE_MS 3000
+#define SPL_LEASE_RENEW_NS 1000000000ull
 
 struct spl_attn;
 
@@ -46,6 +48,12 @@ struct senseplane {
 	int epfd, rfd;
 	int socks[SPL_MAX_JOINS];
 	unsigned int nsocks;
+	/* leases on the feeds joined (control socket given): renewed every
+	 * SPL_LEASE_RENEW_NS, for SPL_LEASE_MS each */
+	char leased[SPL_MAX_JOINS][24];
+	unsigned int nleased;
+	uint64_t lease_ns;
+	uint64_t lease_errors;
 	struct sp_ctl *ctl;
 	struct spl_attn *attn;
 	uint64_t top_ns;              /* the previous keys_top() */

@@ -107,8 +107,8 @@ struct web_tab *web_tab_create(const struct web_tab_params *p, uint32_t id,
 	t->gw = gw;
 	t->out_max = p->out_max;
 	snprintf(t->name, sizeof(t->name), "web-%d-%u", (int)getpid(), id);
-	/* a group per tab: 239.78.0.0/16 */
-	snprintf(t->group, sizeof(t->group), "239.78.%u.%u:%u",
+	/* a group per tab: 239.80.0.0/16 (sensor feeds have 239.78/16) */
+	snprintf(t->group, sizeof(t->group), "239.80.%u.%u:%u",
 		 (id >> 8) & 255, id & 255, p->lens_port);
 	web_lens_init(&t->lens, p->hover_ttl_ms);
 	sp.ctx = t;

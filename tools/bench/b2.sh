@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # tools/bench/b2.sh - BENCHMARKS.md B2, the seed's load: 1 000 sensors x 5
 # attributes x 10 Hz, 100 viewers (10 % high, 30 % medium, 60 % low
-# interest, each watching 10 sensors), attention routing on, then off (the
-# old design: every sample on one broadcast feed every viewer takes), in
-# the same run. Prints messages/s delivered to viewers and sent on the wire,
-# bytes/s, and the dataplane's staleness per tier.
+# interest, each watching 10 sensors), in the same run: attention routing
+# on with every feed sent; on with only what someone joined sent (the
+# `consumed` switch: tier and sensor feeds nobody holds a lease on send
+# heartbeats only; the viewers' lenses always send); then off (the old
+# design: every sample on one broadcast feed every viewer takes). Prints
+# messages/s delivered to viewers and sent on the wire, bytes/s, and the
+# dataplane's staleness per tier.
 #
 #   tools/bench/b2.sh [--seconds S] [--sensors N] [--viewers N] [--json FILE]
 #                     [--lenses-only]   (no tier or sensor feeds)
@@ -63,14 +66,14 @@ vpids=()
 for v in 0 10 99; do
     [ "$v" -lt "$viewers" ] || continue
     ip netns exec "$NS" "$B/tools/view/senseplane-view" --iface-addr 10.99.0.2 \
-        --seconds $((2 * secs + 4)) --quiet --summary "$W/v$v.json" \
+        --seconds $((3 * secs + 5)) --quiet --summary "$W/v$v.json" \
         --until-end "239.80.$((v / 250)).$((v % 250 + 1)):7700" > /dev/null 2>&1 &
     pids+=("$!"); vpids+=("$!")
 done
 ip netns exec "$NS" "$B/tools/sim/senseplane-sim" --dest 10.99.0.1:7400 \
     --sensors "$sensors" --hz 10 \
     --attrs heartrate,temperature,humidity,battery,accelerometer \
-    --seconds $((2 * secs + 2)) --quiet --summary "$W/sim.json" &
+    --seconds $((3 * secs + 3)) --quiet --summary "$W/sim.json" &
 SIM=$!; pids+=("$SIM")
 
 python3 - "$W/dp.sock" "$ROOT/tests/lib" "$secs" "$W/result.json" <<'PY'
@@ -103,6 +106,10 @@ def phase():
 
 time.sleep(1)
 on = phase()
+assert c.call("flags set consumed on")["ok"]
+time.sleep(0.2)
+joined = phase()
+assert c.call("flags set consumed off")["ok"]
 assert c.call("flags set attention off")["ok"]
 time.sleep(0.2)
 off = phase()
@@ -111,9 +118,12 @@ nv = off["viewers"]
 # the old design: every viewer takes the one global feed, every message
 off["delivered_msgs_s"] = off["broadcast_msgs_s"] * nv
 off["delivered_bytes_s"] = off["broadcast_bytes_s"] * nv
-on["delivered_msgs_s"] = on["lens_msgs_s"]
-on["delivered_bytes_s"] = on["lens_bytes_s"]
-res = {"on": on, "off": off,
+for p in (on, joined):
+    p["delivered_msgs_s"] = p["lens_msgs_s"]
+    p["delivered_bytes_s"] = p["lens_bytes_s"]
+res = {"on": on, "joined": joined, "off": off,
+       "wire_msgs_vs_broadcast": joined["wire_msgs_s"] / max(off["wire_msgs_s"], 1),
+       "wire_bytes_vs_broadcast": joined["wire_bytes_s"] / max(off["wire_bytes_s"], 1),
        "ratio_delivered_msgs": off["delivered_msgs_s"] / max(on["delivered_msgs_s"], 1),
        "ratio_delivered_bytes": off["delivered_bytes_s"] / max(on["delivered_bytes_s"], 1),
        "ratio_wire_msgs": off["wire_msgs_s"] / max(on["wire_msgs_s"], 1)}
@@ -127,17 +137,19 @@ python3 - "$W" "$viewers" <<'PY'
 import json, os, sys
 w, nv = sys.argv[1], int(sys.argv[2])
 r = json.load(open(w + "/result.json"))
-on, off = r["on"], r["off"]
-print("B2: %d viewers, samples in %.0f/s (attention on) / %.0f/s (off)" % (nv, on["samples_in_s"], off["samples_in_s"]))
-print("%-34s %14s %14s %8s" % ("", "attention on", "off (baseline)", "ratio"))
-row = lambda n, k: print("%-34s %14.0f %14.0f %8.1f" % (n, on[k], off[k], off[k] / max(on[k], 1)))
+on, jn, off = r["on"], r["joined"], r["off"]
+print("B2: %d viewers, samples in %.0f/s (attention on) / %.0f/s (only joined) / %.0f/s (off)" % (nv, on["samples_in_s"], jn["samples_in_s"], off["samples_in_s"]))
+print("%-34s %14s %14s %14s %8s %8s" % ("", "attention on", "only joined", "off (baseline)", "off/on", "off/join"))
+row = lambda n, k: print("%-34s %14.0f %14.0f %14.0f %8.2f %8.2f" % (n, on[k], jn[k], off[k], off[k] / max(on[k], 1), off[k] / max(jn[k], 1)))
 row("messages/s delivered to viewers", "delivered_msgs_s")
 row("bytes/s delivered to viewers", "delivered_bytes_s")
 row("messages/s on the wire (all feeds)", "wire_msgs_s")
 row("bytes/s on the wire", "wire_bytes_s")
 cyc_on = on["busy_cycles_s"] / max(on["samples_in_s"], 1) * 1e6
 cyc_off = off["busy_cycles_s"] / max(off["samples_in_s"], 1) * 1e6
-print("%-34s %14.0f %14.0f" % ("busy cycles per million samples", cyc_on, cyc_off))
+cyc_jn = jn["busy_cycles_s"] / max(jn["samples_in_s"], 1) * 1e6
+print("%-34s %14.0f %14.0f %14.0f" % ("busy cycles per million samples", cyc_on, cyc_jn, cyc_off))
+print("only joined, against broadcast: wire messages %.2fx, wire bytes %.2fx (target <= 1); delivered messages %.0f/s against %.0f/s with every feed sent" % (r["wire_msgs_vs_broadcast"], r["wire_bytes_vs_broadcast"], jn["delivered_msgs_s"], on["delivered_msgs_s"]))
 for t in ("high", "medium", "low"):
     print("staleness, %-6s viewers' lenses: p50 %8.0f us  p99 %8.0f us" % (t, on["stale_p50_us"][t], on["stale_p99_us"][t]))
 for v in (0, 10, 99):

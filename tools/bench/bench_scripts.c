@@ -126,6 +126,21 @@ int bench_b2(const struct bench_opts *o, json_t *out)
 		  json_number_value(json_object_get(on, "wire_msgs_s")),
 		  json_number_value(json_object_get(off, "wire_msgs_s")),
 		  "msg/s");
+	/* only what someone joined (the consumed switch) against broadcast */
+	on = json_object_get(r, "joined");
+	bench_row(out, "wire_msgs_joined_s", "messages/s on the wire, only joined",
+		  json_number_value(json_object_get(on, "wire_msgs_s")),
+		  json_number_value(json_object_get(off, "wire_msgs_s")),
+		  "msg/s");
+	bench_row(out, "wire_bytes_joined_s", "bytes/s on the wire, only joined",
+		  json_number_value(json_object_get(on, "wire_bytes_s")),
+		  json_number_value(json_object_get(off, "wire_bytes_s")),
+		  "B/s");
+	bench_row(out, "delivered_msgs_joined_s",
+		  "messages/s delivered, only joined",
+		  json_number_value(json_object_get(on, "delivered_msgs_s")),
+		  json_number_value(json_object_get(off, "delivered_msgs_s")),
+		  "msg/s");
 	json_decref(r);
 	return 0;
 }

@@ -21,6 +21,10 @@ static const struct sp_ini_key keys[] = {
 	  "sensor MAC keys: lines 'sensor_id hex32'; empty = no keyed sensors"),
 	K("dataplane", "rx_burst", SP_INI_UINT, rx_burst, 1, 512, "32", false,
 	  "packets per RX burst"),
+	K("dataplane", "idle_sleep_us", SP_INI_UINT, idle_sleep_us, 0, 1000,
+	  "0", false, "after 64 loop turns without a packet a worker sleeps "
+	  "this long (a core shared with other work, or a quiet link); "
+	  "0 = always poll (the lowest latency)"),
 	K("dataplane", "rx_limit_pps", SP_INI_UINT, rx_limit_pps, 0, 1000000000,
 	  "0", false, "benchmarks (B3 at 80 %): take at most this many "
 	  "packets/s per worker from the port, 0 = no limit"),

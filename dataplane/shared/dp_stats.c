@@ -49,6 +49,7 @@ const char *dp_drop_name(unsigned int reason)
 	X(rtx_bytes) X(loss_dropped) X(loss_duped) X(loss_reordered) \
 	X(mac_second_key) X(replay_resets) X(sources_metered) \
 	X(source_overflow) X(source_resets) X(long_turns) X(turn_max_ns) \
+	X(idle_sleeps) \
 	X(busy_cycles) X(loops)
 
 static const struct dp_stats *g_blocks;   /* set once before telemetry runs */

@@ -92,6 +92,7 @@ struct dp_stats {
 	uint64_t source_resets;   /* full source tables emptied */
 	uint64_t long_turns;      /* loop turns longer than 100 us */
 	uint64_t turn_max_ns;     /* the longest loop turn (gauge) */
+	uint64_t idle_sleeps;     /* dataplane.idle_sleep_us naps taken */
 	uint64_t busy_cycles;     /* TSC cycles of loop turns that had work */
 	uint64_t loops;
 } __rte_cache_aligned;

@@ -11,6 +11,8 @@
 
 #include <netinet/in.h>
 
+#include <time.h>
+
 #include <rte_ethdev.h>
 #include <rte_hash.h>
 #include <rte_malloc.h>
@@ -604,6 +606,21 @@ int dp_worker_main(void *arg)
 			w->stats->long_turns++;
 			if (ns > w->stats->turn_max_ns)
 				w->stats->turn_max_ns = ns;
+		}
+		/* a quiet worker may give its core back for a moment (as
+		 * l3fwd-power does): after 64 empty turns, a nap; the
+		 * timers' deadlines are tens of ms, the nap at most 1 ms */
+		if (!n && !drained && sh->cfg->idle_sleep_us) {
+			if (++w->idle_turns >= 64) {
+				struct timespec ts = { 0,
+					(long)sh->cfg->idle_sleep_us * 1000 };
+
+				nanosleep(&ts, NULL);
+				w->stats->idle_sleeps++;
+				now = rte_rdtsc();
+			}
+		} else {
+			w->idle_turns = 0;
 		}
 	}
 	/* RX has stopped here; packets other workers already handed to us

@@ -85,6 +85,7 @@ struct dp_worker {
 	uint32_t lenses_used;
 	struct dp_lens **by_feed;      /* feed id -> lens or sensor feed */
 	uint64_t *joined;              /* feed ids with a lease: a bit each */
+	uint32_t idle_turns;           /* empty loop turns in a row */
 	struct dp_route *route_mem;
 	struct dp_interest *interest_mem;
 	uint16_t pending_sensor_feed;  /* id for the next sensor feed made */

@@ -2,11 +2,15 @@
  * test_weblens.c - a tab's screen turned into attention (web_lens): in
  * view medium, loaded low, hidden tab low, pinned high, a hover high that
  * lapses TTL after the pointer leaves and is renewed while it stays, keys
- * dropped when unloaded, and a report naming too many keys refused whole.
+ * dropped when unloaded, and a report naming too many keys refused whole;
+ * the number writers of what goes to the page (web_json).
  */
+#include <math.h>
 #include <string.h>
 
+#include "sp_wire.h"
 #include "unit.h"
+#include "web_json.h"
 #include "web_lens.h"
 
 #define MS 1000000ull
@@ -116,12 +120,54 @@ static void test_too_many_keys(void)
 	CU_ASSERT_EQUAL(L.n, WEB_LENS_MAX_KEYS);
 }
 
+static const char *disp(double v)
+{
+	static char b[40];
+
+	b[web_json_display(b, v)] = '\0';
+	return b;
+}
+
+/* The page's numbers: exact integers, 6 decimals for display, odd values
+ * as sp_json writes them. */
+static void test_numbers(void)
+{
+	char b[40];
+
+	b[web_json_u64(b, 0)] = '\0';
+	CU_ASSERT_STRING_EQUAL(b, "0");
+	b[web_json_u64(b, UINT64_MAX)] = '\0';
+	CU_ASSERT_STRING_EQUAL(b, "18446744073709551615");
+	CU_ASSERT_STRING_EQUAL(disp(72.5), "72.5");
+	CU_ASSERT_STRING_EQUAL(disp(-0.125), "-0.125");
+	CU_ASSERT_STRING_EQUAL(disp(3), "3");
+	CU_ASSERT_STRING_EQUAL(disp(1.0000004), "1");
+	CU_ASSERT_STRING_EQUAL(disp(0.0015), "0.0015");
+	CU_ASSERT_STRING_EQUAL(disp(0.001), "0.001");
+	CU_ASSERT_STRING_EQUAL(disp(999999.9999996), "1000000");
+	CU_ASSERT_STRING_EQUAL(disp(0), "0");
+	CU_ASSERT_STRING_EQUAL(disp(-0.0), "-0.0");
+	CU_ASSERT_STRING_EQUAL(disp(1e-9), "1e-09");
+	CU_ASSERT_STRING_EQUAL(disp(2e15), "2e+15");
+	CU_ASSERT_STRING_EQUAL(disp(NAN), "\"NaN\"");
+	CU_ASSERT_STRING_EQUAL(disp(-INFINITY), "\"-Infinity\"");
+	{
+		uint8_t v[8];
+		int64_t neg = INT64_MIN;
+
+		sp_values_encode(SP_VT_I64, 1, &neg, v);
+		b[web_json_value(b, v, SP_VT_I64, 0)] = '\0';
+		CU_ASSERT_STRING_EQUAL(b, "-9223372036854775808");
+	}
+}
+
 void suite_weblens(void)
 {
 	static const CU_TestInfo t[] = {
 		{ "levels from the screen", test_levels },
 		{ "hover lapses after leaving", test_hover_lapses_after_leaving },
 		{ "too many keys", test_too_many_keys },
+		{ "the page's numbers", test_numbers },
 		CU_TEST_INFO_NULL,
 	};
 	unit_add("weblens", t);

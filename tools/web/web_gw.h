@@ -19,6 +19,9 @@ uint64_t web_gw_now(const struct web_gw *g);
 /** The attribute catalogue. */
 const struct sp_catalog *web_gw_catalog(const struct web_gw *g);
 
+/** A fan-out tab's loaded keys changed: index it again. */
+void web_gw_fanout_changed(struct web_gw *g, struct web_tab *t);
+
 /** @p t has frames for its browser: write when its socket can take it. */
 void web_gw_want_write(struct web_gw *g, struct web_tab *t);
 

@@ -7,6 +7,27 @@
 
 #include <string.h>
 
+static uint32_t hash(uint64_t s, uint16_t a)
+{
+	uint64_t h = (s ^ ((uint64_t)a << 48)) * 0x9E3779B97F4A7C15ull;
+
+	return (uint32_t)(h >> 40) & (WEB_LENS_SLOTS - 1);
+}
+
+/* The index again after keys were added or moved (reports and plans:
+ * rare next to messages). */
+static void reindex(struct web_lens *l)
+{
+	memset(l->slot, 0, sizeof(l->slot));
+	for (uint32_t i = 0; i < l->n; i++) {
+		uint32_t h = hash(l->keys[i].sensor, l->keys[i].attr);
+
+		while (l->slot[h])
+			h = (h + 1) & (WEB_LENS_SLOTS - 1);
+		l->slot[h] = (uint16_t)(i + 1);
+	}
+}
+
 void web_lens_init(struct web_lens *l, uint32_t hover_ttl_ms)
 {
 	memset(l, 0, sizeof(*l));
@@ -73,14 +94,18 @@ int web_lens_report(struct web_lens *l, const struct web_report *r,
 		if (k->base == WEB_NONE)
 			k->hover_until = k->focused = 0;
 	}
+	l->dirty = 1;
+	reindex(l);
 	return 0;
 }
 
 uint8_t web_lens_level(const struct web_lens *l, uint64_t sensor,
 		       uint16_t attr, uint64_t now_ns)
 {
-	for (uint32_t i = 0; i < l->n; i++) {
-		const struct web_key *k = &l->keys[i];
+	uint32_t h = hash(sensor, attr);
+
+	for (; l->slot[h]; h = (h + 1) & (WEB_LENS_SLOTS - 1)) {
+		const struct web_key *k = &l->keys[l->slot[h] - 1];
 
 		if (k->sensor != sensor || k->attr != attr)
 			continue;
@@ -113,9 +138,20 @@ uint32_t web_lens_plan(struct web_lens *l, uint64_t now_ns,
 		k->applied = want;
 	}
 	/* keys with nothing left are forgotten once removed */
-	for (uint32_t i = 0; i < l->n; i++)
+	l->next_lapse_ns = 0;
+	for (uint32_t i = 0; i < l->n; i++) {
+		uint64_t h = l->keys[i].hover_until;
+
 		if (l->keys[i].base == WEB_NONE &&
-		    l->keys[i].applied == WEB_NONE)
+		    l->keys[i].applied == WEB_NONE) {
 			l->keys[i--] = l->keys[--l->n];
+			continue;
+		}
+		if (h > now_ns && !l->keys[i].pinned &&
+		    (!l->next_lapse_ns || h < l->next_lapse_ns))
+			l->next_lapse_ns = h;
+	}
+	l->dirty = n == max;   /* ops left over: plan again */
+	reindex(l);
 	return n;
 }

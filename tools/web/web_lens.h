@@ -31,10 +31,17 @@ struct web_key {
 	uint64_t hover_until;  /* ns; 0: not hovered */
 };
 
+#define WEB_LENS_SLOTS (2 * WEB_LENS_MAX_KEYS)
+
 struct web_lens {
 	struct web_key keys[WEB_LENS_MAX_KEYS];
 	uint32_t n;
+	/* (sensor, attr) -> keys[] index + 1, open addressing: a message's
+	 * level is looked up for every message the tab gets */
+	uint16_t slot[WEB_LENS_SLOTS];
 	uint64_t hover_ttl_ns;
+	uint64_t next_lapse_ns;   /* the earliest hover to lapse (0: none) */
+	uint8_t dirty;            /* a report since the last plan */
 };
 
 /** One change to apply: (sensor, attr) at @p level (WEB_NONE: remove);
@@ -63,6 +70,13 @@ void web_lens_init(struct web_lens *l, uint32_t hover_ttl_ms);
  * than a lens keeps (nothing taken). */
 int web_lens_report(struct web_lens *l, const struct web_report *r,
 		    uint64_t now_ns);
+
+/** 1 when web_lens_plan() may have work at @p now_ns: a report came, or
+ * a hover lapses (a tab with neither costs its timer nothing). */
+static inline int web_lens_due(const struct web_lens *l, uint64_t now_ns)
+{
+	return l->dirty || (l->next_lapse_ns && now_ns >= l->next_lapse_ns);
+}
 
 /**
  * What to change at @p now_ns (hovers that lapsed included) into @p ops

@@ -48,6 +48,12 @@ struct web_gw {
 	const char *stats_file;
 	struct web_tab **tabs;
 	uint64_t opened, closed, refused, oversized, bad_binary;
+	/* --fanout: one handle on the broadcast feed, every message to each
+	 * tab that loaded its key (B8's baseline), through an index by
+	 * sensor id */
+	struct senseplane *fan;
+	struct fan_list { struct web_tab **v; uint32_t n, cap; } *idx;
+	uint64_t idx_n;
 	struct web_tab_stats gone;      /* of the tabs closed */
 };
 
@@ -105,6 +111,71 @@ static json_t *sensor_list(struct web_gw *g)
 		json_array_append(ids, json_object_get(s, "id"));
 	json_decref(r);
 	return ids;
+}
+
+static void fan_remove(struct web_gw *g, struct web_tab *t)
+{
+	for (uint32_t i = 0; i < t->nfan; i++) {
+		struct fan_list *l = &g->idx[t->fan_sensors[i]];
+
+		for (uint32_t k = 0; k < l->n; k++)
+			if (l->v[k] == t) {
+				l->v[k] = l->v[--l->n];
+				break;
+			}
+	}
+	t->nfan = 0;
+}
+
+void web_gw_fanout_changed(struct web_gw *g, struct web_tab *t)
+{
+	fan_remove(g, t);
+	if (t->fan_sensors == NULL)
+		t->fan_sensors = calloc(WEB_LENS_MAX_KEYS,
+					sizeof(*t->fan_sensors));
+	if (t->fan_sensors == NULL)
+		return;
+	for (uint32_t i = 0; i < t->lens.n; i++) {
+		uint64_t s = t->lens.keys[i].sensor;
+		struct fan_list *l;
+		int seen = 0;
+
+		if (t->lens.keys[i].base == WEB_NONE || s >= g->idx_n)
+			continue;
+		for (uint32_t k = 0; k < t->nfan && !seen; k++)
+			seen = t->fan_sensors[k] == s;
+		if (seen)
+			continue;
+		l = &g->idx[s];
+		if (l->n == l->cap) {
+			uint32_t cap = l->cap ? l->cap * 2 : 4;
+			struct web_tab **v = realloc(l->v, cap * sizeof(*v));
+
+			if (v == NULL)
+				continue;
+			l->v = v;
+			l->cap = cap;
+		}
+		l->v[l->n++] = t;
+		t->fan_sensors[t->nfan++] = s;
+	}
+}
+
+static void fan_msg(void *ctx, const struct senseplane_msg *m)
+{
+	struct web_gw *g = ctx;
+	struct fan_list *l;
+
+	if (m->sensor_id >= g->idx_n)
+		return;
+	l = &g->idx[m->sensor_id];
+	for (uint32_t k = 0; k < l->n; k++) {
+		uint8_t lvl = web_lens_level(&l->v[k]->lens, m->sensor_id,
+					     m->attr_id, web_gw_now(g));
+
+		if (lvl != WEB_NONE)
+			web_tab_deliver(l->v[k], m, lvl);
+	}
 }
 
 static void queue_frame(struct web_tab *t, json_t *j)
@@ -173,9 +244,11 @@ static void tick(lws_sorted_usec_list_t *sul)
 	g->now = clock_ns();
 	for (uint32_t i = 0; i < g->ntabs; i++) {
 		web_tab_tick(g->tabs[i], g->now);
-		if (senseplane_pending(g->tabs[i]->sp))
+		if (g->tabs[i]->sp && senseplane_pending(g->tabs[i]->sp))
 			senseplane_process(g->tabs[i]->sp);
 	}
+	if (g->fan && senseplane_pending(g->fan))
+		senseplane_process(g->fan);
 	if (g->now >= g->next_sensors) {
 		json_decref(g->sensors);
 		g->sensors = sensor_list(g);
@@ -214,7 +287,8 @@ static int tab_open(struct web_gw *g, struct lws *wsi, struct pss *ps)
 		return -1;
 	}
 	ev.data.ptr = t;
-	epoll_ctl(g->epfd, EPOLL_CTL_ADD, senseplane_fd(t->sp), &ev);
+	if (t->sp)
+		epoll_ctl(g->epfd, EPOLL_CTL_ADD, senseplane_fd(t->sp), &ev);
 	t->wsi = wsi;
 	ps->tab = t;
 	g->tabs[g->ntabs++] = t;
@@ -249,7 +323,12 @@ static void tab_close(struct web_gw *g, struct pss *ps)
 	ps->rx = NULL;
 	if (t == NULL)
 		return;
-	epoll_ctl(g->epfd, EPOLL_CTL_DEL, senseplane_fd(t->sp), NULL);
+	if (t->sp)
+		epoll_ctl(g->epfd, EPOLL_CTL_DEL, senseplane_fd(t->sp), NULL);
+	if (t->fanout) {
+		fan_remove(g, t);
+		free(t->fan_sensors);
+	}
 	add_stats(&g->gone, &t->st);
 	for (uint32_t i = 0; i < g->ntabs; i++)
 		if (g->tabs[i] == t) {
@@ -348,7 +427,8 @@ static int cb_raw(struct lws *wsi, enum lws_callback_reasons reason,
 	G.now = clock_ns();
 	n = epoll_wait(G.epfd, ev, 64, 0);
 	for (int i = 0; i < n; i++)
-		senseplane_process(((struct web_tab *)ev[i].data.ptr)->sp);
+		senseplane_process(ev[i].data.ptr ?
+			((struct web_tab *)ev[i].data.ptr)->sp : G.fan);
 	G.now = 0;
 	return 0;
 }
@@ -400,6 +480,9 @@ static void usage(FILE *out)
 "                         shed by level, low first (262144)\n"
 "      --stats FILE       write the gateway's counters there twice a\n"
 "                         second (JSON)\n"
+"      --fanout GROUP:PORT  no attention (a benchmark's baseline): take\n"
+"                         this feed (the broadcast feed) and send each tab\n"
+"                         every message of what it has loaded\n"
 "  -t, --seconds S        stop after S seconds\n"
 "  -h, --help             this text\n", SP_WWW_DEFAULT, SP_CATALOG_DEFAULT);
 }
@@ -430,10 +513,13 @@ int main(int argc, char **argv)
 		{ "hover-ttl", 1, NULL, 'H' }, { "lens-port", 1, NULL, 'P' },
 		{ "max-tabs", 1, NULL, 'M' }, { "tab-buffer", 1, NULL, 'B' },
 		{ "stats", 1, NULL, 's' }, { "seconds", 1, NULL, 't' },
+		{ "fanout", 1, NULL, 'F' },
 		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	const char *listen = "127.0.0.1:8080", *www = SP_WWW_DEFAULT;
 	const char *vendor = NULL, *catalog = SP_CATALOG_DEFAULT;
+	const char *fanout = NULL, *control = NULL, *redis = NULL;
+	const char *prefix = NULL;
 	struct lws_context_creation_info info;
 	struct lws_http_mount mw, mv;
 	lws_sock_file_fd_type fd;
@@ -451,9 +537,9 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "l:c:i:t:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'l': listen = optarg; break;
-		case 'c': G.tp.control = optarg; break;
-		case 'R': G.tp.redis = optarg; break;
-		case 'p': G.tp.redis_prefix = optarg; break;
+		case 'c': control = optarg; break;
+		case 'R': redis = optarg; break;
+		case 'p': prefix = optarg; break;
 		case 'i': G.tp.iface = optarg; break;
 		case 'w': www = optarg; break;
 		case 'V': vendor = optarg; break;
@@ -461,6 +547,7 @@ int main(int argc, char **argv)
 		case 'A': snprintf(G.attrs, sizeof(G.attrs), "%s", optarg);
 			break;
 		case 's': G.stats_file = optarg; break;
+		case 'F': fanout = optarg; G.tp.fanout = 1; break;
 		case 'S':
 			if (sscanf(optarg, "%" SCNu64 "-%" SCNu64, &G.first,
 				   &G.last) != 2 || !G.first ||
@@ -495,7 +582,7 @@ int main(int argc, char **argv)
 			argv[optind]);
 		return 2;
 	}
-	if (!G.tp.control && !G.tp.redis) {
+	if (!control && !redis) {
 		fprintf(stderr, "senseplane-web: give --control SOCKET (this "
 			"node) or --redis URL (the cluster)\n");
 		return 2;
@@ -512,8 +599,20 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	G.tp.catalog = catalog;
-	if (G.tp.control && !G.first) {
-		G.ctl = sp_ctl_open(G.tp.control, err, sizeof(err));
+	{
+		struct senseplane_params ap = { .control = control,
+			.redis = redis, .redis_prefix = prefix,
+			.catalog = catalog, .no_rereq = 1 };
+
+		G.tp.attn = senseplane_create(&ap);
+		if (G.tp.attn == NULL) {
+			fprintf(stderr, "senseplane-web: %s\n",
+				senseplane_last_error());
+			return 2;
+		}
+	}
+	if (control && !G.first) {
+		G.ctl = sp_ctl_open(control, err, sizeof(err));
 		if (G.ctl == NULL) {
 			fprintf(stderr, "senseplane-web: %s\n", err);
 			return 2;
@@ -526,6 +625,23 @@ int main(int argc, char **argv)
 	}
 	G.tabs = calloc(G.max_tabs, sizeof(*G.tabs));
 	G.epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (fanout) {
+		struct senseplane_params fp = { .iface_addr = G.tp.iface,
+			.catalog = catalog, .on_msg = fan_msg, .ctx = &G };
+		struct epoll_event ev = { .events = EPOLLIN };
+
+		G.idx_n = G.first ? G.last + 1 : 1u << 20;
+		G.idx = calloc(G.idx_n, sizeof(*G.idx));
+		G.fan = senseplane_create(&fp);
+		if (G.idx == NULL || G.fan == NULL ||
+		    senseplane_join(G.fan, fanout) < 0) {
+			fprintf(stderr, "senseplane-web: --fanout %s: %s\n",
+				fanout, G.fan ? senseplane_errmsg(G.fan) :
+				senseplane_last_error());
+			return 2;
+		}
+		epoll_ctl(G.epfd, EPOLL_CTL_ADD, senseplane_fd(G.fan), &ev);
+	}
 	G.sensors = sensor_list(&G);
 	if (G.tabs == NULL || G.epfd < 0)
 		return 1;
@@ -567,7 +683,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	lws_sul_schedule(G.ctx, 0, &G.sul, tick, TICK_US);
 	printf("senseplane-web: http://%s/ (%s, page %s)\n", listen,
-	       G.tp.redis ? "cluster" : "local", www);
+	       fanout ? "fan-out, no attention" : redis ? "cluster" : "local",
+	       www);
 	fflush(stdout);
 	while (!g_stop)
 		if (lws_service(G.ctx, 0) < 0)
@@ -578,6 +695,8 @@ int main(int argc, char **argv)
 		write_stats(&G);
 	json_decref(G.sensors);
 	sp_ctl_close(G.ctl);
+	senseplane_free(G.fan);
+	senseplane_free(G.tp.attn);
 	free(G.tabs);
 	return 0;
 }

@@ -4,7 +4,8 @@
  * The page's frames are JSON: {"t":"view","loaded":[K...],"visible":[K...],
  * "pinned":[K...],"focus":K|null,"hidden":bool} with K "SENSOR/ATTR" (the
  * attribute by catalogue name). What goes to the page: {"t":"d","m":[[
- * sensor, "attr", t0_ms, dt_ms, dim, [values], how, quality, level], ...]} and
+ * sensor, "attr", t0_ms, dt_ms, dim, [values], how (live, late, recovered,
+ * history, backfill), quality, level], ...]} and
  * {"t":"lvl", "k": {K: level}} after each change of attention.
  */
 #include "web_tab.h"
@@ -20,7 +21,7 @@
 #include <jansson.h>
 
 #include "sp_catalog.h"
-#include "sp_json.h"
+#include "web_json.h"
 #include "web_gw.h"
 
 #define REPORT_EVERY_NS 25000000ull   /* 40 reports/s sustained ... */
@@ -48,16 +49,34 @@ static int out_add(struct web_tab *t, const char *s, size_t n)
 	return 0;
 }
 
-static void on_msg(void *ctx, const struct senseplane_msg *m)
+static size_t put(char *p, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(p, s, n);
+	return n;
+}
+
+/* ms with three decimals from ns, by integer arithmetic */
+static size_t put_ms(char *p, uint64_t ns)
+{
+	uint64_t us = ns / 1000;
+	size_t n = web_json_u64(p, us / 1000);
+
+	p[n++] = '.';
+	p[n++] = (char)('0' + us / 100 % 10);
+	p[n++] = (char)('0' + us / 10 % 10);
+	p[n++] = (char)('0' + us % 10);
+	return n;
+}
+
+void web_tab_deliver(struct web_tab *t, const struct senseplane_msg *m,
+		     uint8_t lvl)
 {
 	static const char *const how[] = { "live", "late", "recovered",
 					   "history" };
-	struct web_tab *t = ctx;
-	uint8_t lvl = web_lens_level(&t->lens, m->sensor_id, m->attr_id,
-				     web_gw_now(t->gw));
-	size_t n = (size_t)m->nsamp * m->dim;
+	size_t n = (size_t)m->nsamp * m->dim, len = 0;
 	char buf[8192];
-	int len;
 
 	t->st.msgs_in++;
 	/* shed by level: low past half the buffer, medium past it all,
@@ -68,21 +87,38 @@ static void on_msg(void *ctx, const struct senseplane_msg *m)
 		t->st.shed[lvl]++;
 		return;
 	}
-	len = snprintf(buf, sizeof(buf), "%s[%" PRIu64 ",\"%s\",%.3f,%.3f,%u,[",
-		       t->out_len ? "," : "{\"t\":\"d\",\"m\":[",
-		       m->sensor_id, m->attr_name ? m->attr_name : "?",
-		       (double)m->t0_ns / 1e6, (double)m->dt_ns / 1e6, m->dim);
-	for (size_t i = 0; i < n && len < (int)sizeof(buf) - 64; i++) {
-		char num[SP_JSON_VALUE_MAX];
-
-		sp_json_value(num, sizeof(num), m->values, m->vtype, i);
-		len += snprintf(buf + len, sizeof(buf) - (size_t)len, "%s%s",
-				i ? "," : "", num);
+	/* written by hand, not printf: formatting was most of the
+	 * gateway's time under load (perf, B8) */
+	len += put(buf, t->out_len ? ",[" : "{\"t\":\"d\",\"m\":[[");
+	len += web_json_u64(buf + len, m->sensor_id);
+	buf[len++] = ',';
+	buf[len++] = '"';
+	len += put(buf + len, m->attr_name ? m->attr_name : "?");
+	buf[len++] = '"';
+	buf[len++] = ',';
+	len += put_ms(buf + len, m->t0_ns);
+	buf[len++] = ',';
+	len += put_ms(buf + len, m->dt_ns);
+	buf[len++] = ',';
+	len += web_json_u64(buf + len, m->dim);
+	buf[len++] = ',';
+	buf[len++] = '[';
+	for (size_t i = 0; i < n && len < sizeof(buf) - 128; i++) {
+		if (i)
+			buf[len++] = ',';
+		len += web_json_value(buf + len, m->values, m->vtype, i);
 	}
-	len += snprintf(buf + len, sizeof(buf) - (size_t)len,
-			"],\"%s\",%u,\"%s\"]", how[m->how], m->quality,
-			lvl_name[lvl]);
-	if (len >= (int)sizeof(buf) || out_add(t, buf, (size_t)len) < 0) {
+	/* history replayed when a key's level rises is "backfill": older on
+	 * purpose */
+	len += put(buf + len, "],\"");
+	len += put(buf + len, m->flags & SENSEPLANE_F_BACKFILL ? "backfill" :
+			      how[m->how]);
+	len += put(buf + len, "\",");
+	len += web_json_u64(buf + len, m->quality);
+	len += put(buf + len, ",\"");
+	len += put(buf + len, lvl_name[lvl]);
+	len += put(buf + len, "\"]");
+	if (out_add(t, buf, len) < 0) {
 		t->st.shed[lvl]++;
 		return;
 	}
@@ -90,13 +126,23 @@ static void on_msg(void *ctx, const struct senseplane_msg *m)
 	web_gw_want_write(t->gw, t);
 }
 
+static void on_msg(void *ctx, const struct senseplane_msg *m)
+{
+	struct web_tab *t = ctx;
+
+	web_tab_deliver(t, m, web_lens_level(&t->lens, m->sensor_id,
+					     m->attr_id, web_gw_now(t->gw)));
+}
+
 struct web_tab *web_tab_create(const struct web_tab_params *p, uint32_t id,
 			       struct web_gw *gw, char *err, size_t errlen)
 {
+	/* the tab's own handle only receives its lens; attention goes
+	 * through the gateway's one shared handle (p->attn): a dataplane
+	 * serves a few dozen control connections, not one per tab */
 	struct senseplane_params sp = {
-		.iface_addr = p->iface, .control = p->control,
-		.redis = p->redis, .redis_prefix = p->redis_prefix,
-		.catalog = p->catalog, .on_msg = on_msg,
+		.iface_addr = p->iface, .catalog = p->catalog,
+		.on_msg = on_msg,
 	};
 	struct web_tab *t = calloc(1, sizeof(*t));
 
@@ -105,12 +151,19 @@ struct web_tab *web_tab_create(const struct web_tab_params *p, uint32_t id,
 		return NULL;
 	}
 	t->gw = gw;
+	t->attn = p->attn;
 	t->out_max = p->out_max;
 	snprintf(t->name, sizeof(t->name), "web-%d-%u", (int)getpid(), id);
 	/* a group per tab: 239.80.0.0/16 (sensor feeds have 239.78/16) */
 	snprintf(t->group, sizeof(t->group), "239.80.%u.%u:%u",
 		 (id >> 8) & 255, id & 255, p->lens_port);
 	web_lens_init(&t->lens, p->hover_ttl_ms);
+	if (p->fanout) {
+		/* the plain fan-out (B8's baseline): no viewer of its own,
+		 * the gateway hands it every message of what it loaded */
+		t->fanout = 1;
+		return t;
+	}
 	sp.ctx = t;
 	t->sp = senseplane_create(&sp);
 	if (t->sp == NULL) {
@@ -118,9 +171,14 @@ struct web_tab *web_tab_create(const struct web_tab_params *p, uint32_t id,
 		free(t);
 		return NULL;
 	}
-	if (senseplane_join(t->sp, t->group) < 0 ||
-	    senseplane_viewer_add(t->sp, t->name, t->group, "low") < 0) {
+	if (senseplane_join(t->sp, t->group) < 0) {
 		snprintf(err, errlen, "%s", senseplane_errmsg(t->sp));
+		senseplane_free(t->sp);
+		free(t);
+		return NULL;
+	}
+	if (senseplane_viewer_add(t->attn, t->name, t->group, "low") < 0) {
+		snprintf(err, errlen, "%s", senseplane_errmsg(t->attn));
 		senseplane_free(t->sp);
 		free(t);
 		return NULL;
@@ -132,7 +190,8 @@ void web_tab_free(struct web_tab *t)
 {
 	if (t == NULL)
 		return;
-	senseplane_viewer_rm(t->sp, t->name);
+	if (t->sp)
+		senseplane_viewer_rm(t->attn, t->name);
 	senseplane_free(t->sp);
 	for (unsigned int i = 0; i < t->nctrl; i++)
 		free(t->ctrl[i]);
@@ -188,6 +247,10 @@ static void apply(struct web_tab *t, uint64_t now_ns)
 
 	if (n == 0)
 		return;
+	if (t->fanout) {   /* no attention: every loaded key, as it comes */
+		web_gw_fanout_changed(t->gw, t);
+		return;
+	}
 	lv = json_object();
 	for (uint32_t i = 0; i < n; i++) {
 		const struct sp_attr *a = sp_catalog_get(cat, ops[i].attr);
@@ -199,9 +262,9 @@ static void apply(struct web_tab *t, uint64_t now_ns)
 		snprintf(key, sizeof(key), "%" PRIu64 "/%s", ops[i].sensor,
 			 a->name);
 		rc = ops[i].level == WEB_NONE ?
-		     senseplane_unsubscribe(t->sp, t->name, ops[i].sensor,
+		     senseplane_unsubscribe(t->attn, t->name, ops[i].sensor,
 					    a->name) :
-		     senseplane_subscribe(t->sp, t->name, ops[i].sensor,
+		     senseplane_subscribe(t->attn, t->name, ops[i].sensor,
 					  a->name, lvl_name[ops[i].level],
 					  ops[i].ttl_ms);
 		if (rc < 0)
@@ -274,7 +337,8 @@ int web_tab_frame(struct web_tab *t, const char *buf, size_t len,
 
 void web_tab_tick(struct web_tab *t, uint64_t now_ns)
 {
-	apply(t, now_ns);
+	if (web_lens_due(&t->lens, now_ns))
+		apply(t, now_ns);
 }
 
 char *web_tab_take(struct web_tab *t, size_t *len)

@@ -28,7 +28,8 @@ struct web_tab_stats {
 struct web_tab {
 	char name[32];
 	char group[32];                     /* its lens: GROUP:PORT */
-	struct senseplane *sp;
+	struct senseplane *sp;               /* its lens */
+	struct senseplane *attn;             /* the gateway's, for attention */
 	struct web_lens lens;
 	char *ctrl[WEB_TAB_CTRL];           /* frames of levels, to go first */
 	unsigned int nctrl;
@@ -36,16 +37,22 @@ struct web_tab {
 	size_t out_len, out_cap, out_max;
 	uint64_t tokens_ns;                 /* report rate limit: bucket */
 	struct web_tab_stats st;
+	uint8_t fanout;                     /* B8's baseline: no attention */
+	uint64_t *fan_sensors;              /* its sensors in the index */
+	uint32_t nfan;
 	struct web_gw *gw;
 	void *wsi;                          /* its WebSocket */
 };
 
 /** Parameters of every tab. */
 struct web_tab_params {
-	const char *control, *redis, *redis_prefix, *iface, *catalog;
+	const char *iface, *catalog;
+	struct senseplane *attn;            /* attention: the control socket
+					     * or Redis (shared by all tabs) */
 	uint32_t hover_ttl_ms;
 	size_t out_max;                     /* bytes waiting, at most */
 	uint16_t lens_port;
+	int fanout;                         /* no viewers: the plain fan-out */
 };
 
 /**
@@ -65,6 +72,10 @@ void web_tab_free(struct web_tab *t);
  */
 int web_tab_frame(struct web_tab *t, const char *buf, size_t len,
 		  uint64_t now_ns);
+
+/** Message @p m for the browser, at level @p lvl (shed by it). */
+void web_tab_deliver(struct web_tab *t, const struct senseplane_msg *m,
+		     uint8_t lvl);
 
 /** Timers: hovers that lapsed. */
 void web_tab_tick(struct web_tab *t, uint64_t now_ns);

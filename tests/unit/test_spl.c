@@ -250,6 +250,22 @@ static void test_refusals(void)
 				      "/nonexistent/cat"));
 }
 
+/* The strings of the params are read at create only: a binding's
+ * temporary string may be gone when join needs the interface (a bug the
+ * Python binding met: iface_addr read later from freed memory). */
+static void test_params_copied(void)
+{
+	char iface[32] = "127.0.0.1";
+	struct senseplane_params prm = { .no_rereq = 1, .iface_addr = iface,
+		.catalog = SP_SOURCE_ROOT "/config/attributes.conf" };
+	struct senseplane *v = senseplane_create(&prm);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	memset(iface, 'x', sizeof(iface) - 1);
+	CU_ASSERT_EQUAL(senseplane_join(v, "127.0.0.1:17999"), 0);
+	senseplane_free(v);
+}
+
 void suite_spl(void)
 {
 	static const CU_TestInfo t[] = {
@@ -259,6 +275,7 @@ void suite_spl(void)
 		{ "conflated skips", test_conflated_skips },
 		{ "pull mode values", test_pull_values },
 		{ "refusals", test_refusals },
+		{ "params copied", test_params_copied },
 		CU_TEST_INFO_NULL,
 	};
 	unit_add("spl", t);

@@ -298,6 +298,13 @@ struct senseplane *senseplane_create(const struct senseplane_params *p)
 	}
 	v->p = p ? *p : none;
 	v->epfd = v->rfd = -1;
+	/* the caller's strings are needed during create only: what is used
+	 * later is copied (a binding's temporary string may be gone) */
+	if (v->p.iface_addr) {
+		snprintf(v->iface, sizeof(v->iface), "%s", v->p.iface_addr);
+		v->p.iface_addr = v->iface;
+	}
+
 	if (v->p.only_first > v->p.only_last) {
 		spl_fail(v, EINVAL, "only_first %llu > only_last %llu",
 			 (unsigned long long)v->p.only_first,
@@ -341,6 +348,8 @@ struct senseplane *senseplane_create(const struct senseplane_params *p)
 		if (v->attn == NULL)
 			return create_fail(v, ECONNREFUSED);
 	}
+	/* from here on only the copies */
+	v->p.control = v->p.redis = v->p.redis_prefix = v->p.catalog = NULL;
 	return v;
 }
 

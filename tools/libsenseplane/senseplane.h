@@ -105,7 +105,8 @@ struct senseplane_loss {
 	uint64_t history_samples;
 };
 
-/** How to make a handle; zero is the default of every field. */
+/** How to make a handle; zero is the default of every field. Its strings
+ * are read during senseplane_create() only (what is kept is copied). */
 struct senseplane_params {
 	const char *iface_addr;  /* join groups on the interface with this
 				  * IPv4 address (NULL: the kernel's choice) */

@@ -60,6 +60,7 @@ struct senseplane {
 	uint64_t delivered;           /* messages, for process()'s result */
 	struct spl_queue q;
 	uint8_t (*bufs)[SPL_BUF];     /* recvmmsg's buffers */
+	char iface[64];               /* params.iface_addr, copied */
 	char err[SPL_ERR];
 };
 

@@ -14,7 +14,7 @@ D=$T_DIR/dest
 meson install -C "$T_BUILD" --destdir "$D" --quiet > "$T_DIR/install.log" 2>&1
 PFX=$(meson introspect "$T_BUILD" --buildoptions | python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"][0])')
 U=$D$PFX/lib/systemd/system
-for f in senseplane-dp@.service senseplane-ctld@.service senseplane-hugepages.service; do
+for f in senseplane-dp@.service senseplane-ctld@.service senseplane-web@.service senseplane-hugepages.service; do
     t_check "1: unit $f installed" "$(test -f "$U/$f" && echo yes || echo no)" yes
 done
 t_check "1: sysusers file installed" "$(test -f "$D$PFX/lib/sysusers.d/senseplane.conf" && echo yes || echo no)" yes
@@ -23,9 +23,11 @@ t_check "1: sysusers file installed" "$(test -f "$D$PFX/lib/sysusers.d/senseplan
 mkdir -p "$T_DIR/units"
 cp "$U/senseplane-dp@.service" "$T_DIR/units/senseplane-dp@test.service"
 cp "$U/senseplane-ctld@.service" "$T_DIR/units/senseplane-ctld@test.service"
+cp "$U/senseplane-web@.service" "$T_DIR/units/senseplane-web@test.service"
 cp "$U/senseplane-hugepages.service" "$T_DIR/units/"
 (cd "$T_DIR/units" && MANPATH=$D$PFX/share/man systemd-analyze verify --man=no \
     ./senseplane-dp@test.service ./senseplane-ctld@test.service \
+    ./senseplane-web@test.service \
     ./senseplane-hugepages.service) > "$T_DIR/verify.txt" 2>&1 && V=ok || V="failed: $(head -3 "$T_DIR/verify.txt")"
 t_check "1: systemd-analyze verify" "$V" ok
 
@@ -70,6 +72,7 @@ t_check "2: the ready lines carry a STATUS" "$(grep -c ' STATUS=' "$T_DIR/notify
 M=$D$PFX/share/man
 for page in man8/senseplane-dp.8 man8/senseplane-ctld.8 man1/senseplane.1 \
             man1/senseplane-sim.1 man1/senseplane-view.1 man1/senseplane-bench.1 \
+            man1/senseplane-web.1 \
             man5/senseplane.conf.5; do
     t_check "3: $page renders with its NAME" \
         "$(MANWIDTH=100 man -l "$M/$page" 2>/dev/null | grep -c '^NAME')" 1

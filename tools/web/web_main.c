@@ -24,6 +24,7 @@
 #include "sp_addr.h"
 #include "sp_catalog.h"
 #include "sp_ctl.h"
+#include "sp_notify.h"
 #include "web_gw.h"
 #include "web_tab.h"
 
@@ -39,7 +40,7 @@ struct web_gw {
 	struct web_tab_params tp;
 	int epfd;
 	uint32_t next_id, ntabs, max_tabs;
-	uint64_t now, start, next_sensors, next_stats, end;
+	uint64_t now, start, next_sensors, next_stats, next_wd, end;
 	lws_sorted_usec_list_t sul;
 	struct sp_ctl *ctl;             /* the sensor list */
 	uint64_t first, last;           /* --sensors */
@@ -256,6 +257,10 @@ static void tick(lws_sorted_usec_list_t *sul)
 			queue_frame(g->tabs[i], json_pack("{s:s, s:O}", "t",
 					"sensors", "ids", g->sensors));
 		g->next_sensors = g->now + 2000000000ull;
+	}
+	if (g->now >= g->next_wd) {   /* systemd's watchdog, while we turn */
+		sp_notify_watchdog();
+		g->next_wd = g->now + 1000000000ull;
 	}
 	if (g->stats_file && g->now >= g->next_stats) {
 		write_stats(g);
@@ -682,6 +687,7 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 	lws_sul_schedule(G.ctx, 0, &G.sul, tick, TICK_US);
+	sp_notify_ready("serving");
 	printf("senseplane-web: http://%s/ (%s, page %s)\n", listen,
 	       fanout ? "fan-out, no attention" : redis ? "cluster" : "local",
 	       www);
@@ -690,6 +696,7 @@ int main(int argc, char **argv)
 		if (lws_service(G.ctx, 0) < 0)
 			break;
 	/* every tab's viewer goes from the dataplane with the sockets */
+	sp_notify_stopping();
 	lws_context_destroy(G.ctx);
 	if (G.stats_file)
 		write_stats(&G);

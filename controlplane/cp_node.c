@@ -21,6 +21,7 @@
 #include "cp_registry.h"
 #include "cp_schema.h"
 #include "cp_subs.h"
+#include "sp_log.h"
 
 /* The nodes whose key still exists. */
 static const char ALIVE[] =
@@ -267,7 +268,7 @@ static void on_redis_up(void *ctx)
 	struct cp_node *n = ctx;
 	char nodes[CP_KEY_LEN];
 
-	fprintf(stderr, "senseplane-ctld: node %s: Redis up (%s:%d)\n",
+	sp_logf(stderr, LOG_INFO, "senseplane-ctld: node %s: Redis up (%s:%d)\n",
 		n->node, n->redis.host, n->redis.port);
 	cp_redis_cmd(&n->redis, on_nodes_exist, n, "EXISTS %s",
 		     cp_key_node_sensors(nodes, sizeof(nodes), n->pfx,
@@ -278,7 +279,7 @@ static void on_redis_down(void *ctx, const char *why)
 {
 	struct cp_node *n = ctx;
 
-	fprintf(stderr, "senseplane-ctld: node %s: %s; the dataplane keeps "
+	sp_logf(stderr, LOG_WARNING, "senseplane-ctld: node %s: %s; the dataplane keeps "
 		"forwarding, retrying\n", n->node, why);
 }
 
@@ -313,7 +314,7 @@ static void on_watch_event(struct bufferevent *bev, short what, void *arg)
 	struct cp_node *n = arg;
 
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
-		fprintf(stderr, "senseplane-ctld: lost the dataplane's events "
+		sp_logf(stderr, LOG_WARNING, "senseplane-ctld: lost the dataplane's events "
 			"(%s%s); reconnecting\n", what & BEV_EVENT_EOF ? "closed" :
 			"error", what & BEV_EVENT_READING ? " reading" : "");
 		bufferevent_free(bev);
@@ -333,7 +334,7 @@ static void on_ping(void *arg, json_t *p, const char *err)
 								"workers"));
 	snprintf(n->dp_session, sizeof(n->dp_session), "%s",
 		 json_string_value(json_object_get(p, "session")) ?: "");
-	fprintf(stderr, "senseplane-ctld: node %s: dataplane at %s, session "
+	sp_logf(stderr, LOG_INFO, "senseplane-ctld: node %s: dataplane at %s, session "
 		"%s\n", n->node, n->cfg->ctl_socket, n->dp_session);
 }
 
@@ -346,7 +347,7 @@ static void on_dp_state(void *ctx, const char *why)
 		return;
 	n->dp_errors++;
 	if (n->dp_retries++ % 10 == 0)
-		fprintf(stderr, "senseplane-ctld: node %s: %s; the node stays "
+		sp_logf(stderr, LOG_WARNING, "senseplane-ctld: node %s: %s; the node stays "
 			"registered, reconnecting\n", n->node, why);
 }
 
@@ -373,7 +374,7 @@ static void dp_connect(struct cp_node *n)
 	if (!cp_dplink_up(n->dp)) {
 		if (cp_dplink_connect(n->dp) < 0) {
 			if (n->dp_retries++ % 10 == 0)
-				fprintf(stderr, "senseplane-ctld: cannot connect "
+				sp_logf(stderr, LOG_WARNING, "senseplane-ctld: cannot connect "
 					"to the dataplane at %s: %s (is "
 					"senseplane-dp running? --socket)\n",
 					n->cfg->ctl_socket, strerror(errno));

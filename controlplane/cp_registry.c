@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "cp_schema.h"
+#include "sp_log.h"
 
 #define BATCH 256
 
@@ -51,7 +52,7 @@ static void on_claimed(redisAsyncContext *c, void *reply, void *priv)
 	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
 		n->registry_errors++;
 		if (r)
-			fprintf(stderr, "senseplane-ctld: registry: %s\n",
+			sp_logf(stderr, LOG_WARNING, "senseplane-ctld: registry: %s\n",
 				r->str);
 	}
 }

@@ -16,6 +16,7 @@
 #include "cp_actions.h"
 #include "cp_registry.h"
 #include "sp_args.h"
+#include "sp_log.h"
 
 /* A subscription and its viewer: {level, pttl, dest, viewer level}. */
 static const char SUBINFO[] =
@@ -42,7 +43,7 @@ static void refuse(struct cp_node *n, const char *viewer, const char *line,
 	char k[CP_KEY_LEN], msg[400];
 
 	snprintf(msg, sizeof(msg), "node %s: %s: %s", n->node, line, why);
-	fprintf(stderr, "senseplane-ctld: %s\n", msg);
+	sp_logf(stderr, LOG_WARNING, "senseplane-ctld: %s\n", msg);
 	n->refused++;
 	cp_key_viewer(k, sizeof(k), n->pfx, viewer);
 	cp_redis_cmd(&n->redis, NULL, NULL, "HSET %s error %s", k, msg);
@@ -89,7 +90,7 @@ static void on_subinfo(redisAsyncContext *c, void *reply, void *priv)
 	}
 	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 4) {
 		if (n->registry_errors++ < 5)
-			fprintf(stderr, "senseplane-ctld: subscription %s %s: "
+			sp_logf(stderr, LOG_WARNING, "senseplane-ctld: subscription %s %s: "
 				"%s\n", q->viewer, member, r && r->type ==
 				REDIS_REPLY_ERROR ? r->str : "no answer");
 		goto out;

@@ -19,6 +19,7 @@
 #include "cp_url.h"
 #include "sp_config.h"
 #include "sp_notify.h"
+#include "sp_log.h"
 
 static void usage(FILE *out)
 {
@@ -79,7 +80,7 @@ int main(int argc, char **argv)
 		case 'h': usage(stdout); return 0;
 		case 's': case 'r': case 'n': case 'S':
 			if (nsets == 32) {
-				fprintf(stderr, "senseplane-ctld: too many "
+				sp_logf(stderr, LOG_ERR, "senseplane-ctld: too many "
 					"overrides\n");
 				return 2;
 			}
@@ -97,17 +98,17 @@ int main(int argc, char **argv)
 	}
 	sp_config_defaults(&cfg);
 	if (sp_config_load(&cfg, path, err, sizeof(err)) < 0) {
-		fprintf(stderr, "senseplane-ctld: %s\n", err);
+		sp_logf(stderr, LOG_ERR, "senseplane-ctld: %s\n", err);
 		return 2;
 	}
 	for (int i = 0; i < nsets; i++) {
 		if (sp_config_set(&cfg, sets[i], err, sizeof(err)) < 0) {
-			fprintf(stderr, "senseplane-ctld: %s\n", err);
+			sp_logf(stderr, LOG_ERR, "senseplane-ctld: %s\n", err);
 			return 2;
 		}
 	}
 	if (cp_url_parse(cfg.cp_redis, &url, err, sizeof(err)) < 0) {
-		fprintf(stderr, "senseplane-ctld: controlplane.redis: %s\n",
+		sp_logf(stderr, LOG_ERR, "senseplane-ctld: controlplane.redis: %s\n",
 			err);
 		return 2;
 	}
@@ -117,7 +118,7 @@ int main(int argc, char **argv)
 		snprintf(cfg.cp_node, sizeof(cfg.cp_node), "%s", host);
 	}
 	if (strpbrk(cfg.cp_node, " :/")) {
-		fprintf(stderr, "senseplane-ctld: node id '%s': no spaces, "
+		sp_logf(stderr, LOG_ERR, "senseplane-ctld: node id '%s': no spaces, "
 			"colons or slashes\n", cfg.cp_node);
 		return 2;
 	}
@@ -126,17 +127,17 @@ int main(int argc, char **argv)
 	if (base == NULL ||
 	    cp_node_start(&node, base, &cfg, cfg.cp_node, &url, err,
 			  sizeof(err)) < 0) {
-		fprintf(stderr, "senseplane-ctld: %s\n", err);
+		sp_logf(stderr, LOG_ERR, "senseplane-ctld: %s\n", err);
 		return 1;
 	}
 	api = cp_api_start(&node, err, sizeof(err));
 	if (api == NULL) {
-		fprintf(stderr, "senseplane-ctld: %s\n", err);
+		sp_logf(stderr, LOG_ERR, "senseplane-ctld: %s\n", err);
 		cp_node_stop(&node);
 		return 1;
 	}
 	cp_url_print(&url, buf, sizeof(buf));
-	printf("senseplane-ctld %s: node %s, Redis %s, prefix %s, api %s, "
+	sp_logf(stdout, LOG_INFO, "senseplane-ctld %s: node %s, Redis %s, prefix %s, api %s, "
 	       "metrics %s\n", SP_VERSION_STR, cfg.cp_node, buf, cfg.cp_prefix,
 	       cfg.cp_api, cfg.cp_metrics[0] ? cfg.cp_metrics : "off");
 	fflush(stdout);
@@ -158,7 +159,7 @@ int main(int argc, char **argv)
 	/* credentials refused at the first connection: a clear error, out */
 	while (event_base_loop(base, EVLOOP_ONCE) == 0) {
 		if (node.redis.fatal) {
-			fprintf(stderr, "senseplane-ctld: %s\n", node.redis.err);
+			sp_logf(stderr, LOG_ERR, "senseplane-ctld: %s\n", node.redis.err);
 			cp_api_stop(api);
 			cp_node_stop(&node);
 			return 3;
@@ -166,7 +167,7 @@ int main(int argc, char **argv)
 		if (event_base_got_exit(base))
 			break;
 	}
-	printf("senseplane-ctld: stopping\n");
+	sp_logf(stdout, LOG_INFO, "senseplane-ctld: stopping\n");
 	sp_notify_stopping();
 	if (wd)
 		event_free(wd);

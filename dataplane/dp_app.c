@@ -17,6 +17,7 @@
 
 #include "dp_port.h"
 #include "dp_worker.h"
+#include "sp_log.h"
 
 #define POOL_CACHE 256
 
@@ -41,7 +42,7 @@ static int create_worker(struct dp_app *app, unsigned int idx,
 	w = rte_zmalloc_socket("dp_worker", sizeof(*w), RTE_CACHE_LINE_SIZE,
 			       socket);
 	if (w == NULL) {
-		fprintf(stderr, "senseplane-dp: worker %u: out of memory: %s\n",
+		sp_logf(stderr, LOG_ERR, "senseplane-dp: worker %u: out of memory: %s\n",
 			idx, rte_strerror(rte_errno));
 		return -1;
 	}
@@ -53,7 +54,7 @@ static int create_worker(struct dp_app *app, unsigned int idx,
 	w->sh = &app->shared;
 	w->stats = &app->stats[idx];
 	if (dp_worker_init(w, err, sizeof(err)) < 0) {
-		fprintf(stderr, "senseplane-dp: %s\n", err);
+		sp_logf(stderr, LOG_ERR, "senseplane-dp: %s\n", err);
 		return -1;
 	}
 	return 0;
@@ -70,23 +71,23 @@ int dp_app_create(struct dp_app *app, volatile int *stop,
 
 	app->cat = sp_catalog_open(app->cfg.catalog, err, sizeof(err));
 	if (app->cat == NULL) {
-		fprintf(stderr, "senseplane-dp: %s\n", err);
+		sp_logf(stderr, LOG_ERR, "senseplane-dp: %s\n", err);
 		return -1;
 	}
 	if (dp_allow_parse(&app->shared.allow, app->cfg.rereq_allow, err,
 			   sizeof(err)) < 0) {
-		fprintf(stderr, "senseplane-dp: reliability.allow: %s\n", err);
+		sp_logf(stderr, LOG_ERR, "senseplane-dp: reliability.allow: %s\n", err);
 		return -1;
 	}
 	if (app->cfg.keys_file[0]) {
 		app->keys = sp_mackeys_load(app->cfg.keys_file, err, sizeof(err));
 		if (app->keys == NULL) {
-			fprintf(stderr, "senseplane-dp: %s\n", err);
+			sp_logf(stderr, LOG_ERR, "senseplane-dp: %s\n", err);
 			return -1;
 		}
 	}
 	if (!rte_eth_dev_is_valid_port(app->port_id)) {
-		fprintf(stderr, "senseplane-dp: no DPDK port %u (%u available):"
+		sp_logf(stderr, LOG_ERR, "senseplane-dp: no DPDK port %u (%u available):"
 			" give a device with -a or --vdev\n", app->port_id,
 			rte_eth_dev_count_avail());
 		return -1;
@@ -94,7 +95,7 @@ int dp_app_create(struct dp_app *app, volatile int *stop,
 	app->main_is_worker = rte_lcore_count() == 1;
 	app->nworkers = app->main_is_worker ? 1 : rte_lcore_count() - 1;
 	if (app->nworkers > (1u << DP_FEED_WORKER_BITS)) {
-		fprintf(stderr, "senseplane-dp: at most %u workers\n",
+		sp_logf(stderr, LOG_ERR, "senseplane-dp: at most %u workers\n",
 			1u << DP_FEED_WORKER_BITS);
 		return -1;
 	}
@@ -112,7 +113,7 @@ int dp_app_create(struct dp_app *app, volatile int *stop,
 					    POOL_CACHE, 0, (uint16_t)dataroom,
 					    port_socket);
 	if (app->pool == NULL) {
-		fprintf(stderr, "senseplane-dp: cannot create a pool of %u "
+		sp_logf(stderr, LOG_ERR, "senseplane-dp: cannot create a pool of %u "
 			"mbufs: %s (raise -m or lower dataplane.mbufs)\n",
 			app->cfg.mbufs, rte_strerror(rte_errno));
 		return -1;
@@ -125,7 +126,7 @@ int dp_app_create(struct dp_app *app, volatile int *stop,
 		.promiscuous = app->cfg.promiscuous,
 		.allmulti = app->cfg.allmulti };
 	if (dp_port_init(&pp, &app->net.mac, err, sizeof(err)) < 0) {
-		fprintf(stderr, "senseplane-dp: %s\n", err);
+		sp_logf(stderr, LOG_ERR, "senseplane-dp: %s\n", err);
 		return -1;
 	}
 	app->port_up = 1;
@@ -138,7 +139,7 @@ int dp_app_create(struct dp_app *app, volatile int *stop,
 	app->workers = rte_zmalloc("dp_workers",
 				   app->nworkers * sizeof(*app->workers), 0);
 	if (!app->stats || !app->workers) {
-		fprintf(stderr, "senseplane-dp: out of memory\n");
+		sp_logf(stderr, LOG_ERR, "senseplane-dp: out of memory\n");
 		return -1;
 	}
 	struct dp_allow allow = app->shared.allow;
@@ -158,15 +159,15 @@ int dp_app_create(struct dp_app *app, volatile int *stop,
 	app->shared.rcu = rte_zmalloc("dp_rcu", rcu_size, RTE_CACHE_LINE_SIZE);
 	if (app->shared.rcu == NULL ||
 	    rte_rcu_qsbr_init(app->shared.rcu, app->nworkers) != 0) {
-		fprintf(stderr, "senseplane-dp: out of memory\n");
+		sp_logf(stderr, LOG_ERR, "senseplane-dp: out of memory\n");
 		return -1;
 	}
 	if (dp_link_start(&app->shared.link, app->port_id, pp.lsc) < 0)
-		fprintf(stderr, "senseplane-dp: port %u: link events not "
+		sp_logf(stderr, LOG_WARNING, "senseplane-dp: port %u: link events not "
 			"registered: the link is polled\n", app->port_id);
 	if (dp_policy_init(&app->shared.policy, &app->cfg,
 			   (int)rte_socket_id(), err, sizeof(err)) < 0) {
-		fprintf(stderr, "senseplane-dp: %s\n", err);
+		sp_logf(stderr, LOG_ERR, "senseplane-dp: %s\n", err);
 		return -1;
 	}
 	if (app->main_is_worker) {
@@ -179,7 +180,7 @@ int dp_app_create(struct dp_app *app, volatile int *stop,
 		}
 	}
 	if (dp_stats_telemetry_init(app->stats, app->nworkers) < 0)
-		fprintf(stderr, "senseplane-dp: telemetry commands not "
+		sp_logf(stderr, LOG_WARNING, "senseplane-dp: telemetry commands not "
 			"registered\n");
 	return 0;
 }

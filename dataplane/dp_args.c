@@ -2,6 +2,7 @@
  * dp_args.c - command-line options of senseplane-dp.
  */
 #include "dp_args.h"
+#include "sp_log.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -72,7 +73,7 @@ int dp_args_parse(int argc, char **argv, struct dp_args *a,
 			break;
 		case 's': case 'S':
 			if (nsets == MAX_SETS) {
-				fprintf(stderr, "senseplane-dp: more than %d "
+				sp_logf(stderr, LOG_ERR, "senseplane-dp: more than %d "
 					"--set options\n", MAX_SETS);
 				return -1;
 			}
@@ -87,7 +88,7 @@ int dp_args_parse(int argc, char **argv, struct dp_args *a,
 		case 'p':
 			v = strtoul(optarg, &end, 10);
 			if (*end || v > 1023) {
-				fprintf(stderr, "senseplane-dp: --port '%s': "
+				sp_logf(stderr, LOG_ERR, "senseplane-dp: --port '%s': "
 					"not a port number\n", optarg);
 				return -1;
 			}
@@ -108,18 +109,18 @@ int dp_args_parse(int argc, char **argv, struct dp_args *a,
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "senseplane-dp: unexpected argument '%s'\n",
+		sp_logf(stderr, LOG_ERR, "senseplane-dp: unexpected argument '%s'\n",
 			argv[optind]);
 		return -1;
 	}
 	sp_config_defaults(cfg);
 	if (sp_config_load(cfg, a->config_path, err, sizeof(err)) < 0) {
-		fprintf(stderr, "senseplane-dp: %s\n", err);
+		sp_logf(stderr, LOG_ERR, "senseplane-dp: %s\n", err);
 		return -1;
 	}
 	for (int i = 0; i < nsets; i++) {
 		if (sp_config_set(cfg, sets[i], err, sizeof(err)) < 0) {
-			fprintf(stderr, "senseplane-dp: --set %s\n", err);
+			sp_logf(stderr, LOG_ERR, "senseplane-dp: --set %s\n", err);
 			return -1;
 		}
 	}

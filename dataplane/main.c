@@ -4,17 +4,20 @@
  * shutdown (workers stop RX, drain, flush, send END; the port is closed and
  * every mbuf must be back in its pool).
  */
+#define _GNU_SOURCE
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_log.h>
 
 #include "dp_app.h"
 #include "dp_args.h"
 #include "dp_ctl.h"
 #include "sp_notify.h"
+#include "sp_log.h"
 
 static volatile int g_stop;
 static volatile int g_reload;
@@ -67,6 +70,32 @@ answer:
 	return 1;
 }
 
+/* DPDK's own lines (EAL, drivers) into the journal with their levels:
+ * RTE_LOG_EMERG is 1, syslog's LOG_EMERG 0. */
+static ssize_t journal_write(void *cookie, const char *buf, size_t len)
+{
+	int lvl = rte_log_cur_msg_loglevel();
+
+	(void)cookie;
+	fprintf(stderr, "<%d>%.*s", lvl >= 1 && lvl <= 8 ? lvl - 1 : LOG_INFO,
+		(int)len, buf);
+	return (ssize_t)len;
+}
+
+static void dpdk_logs_to_journal(void)
+{
+	static const cookie_io_functions_t io = { .write = journal_write };
+	FILE *f;
+
+	if (!sp_log_is_journal(stderr))
+		return;
+	f = fopencookie(NULL, "w", io);
+	if (f) {
+		setvbuf(f, NULL, _IOLBF, 0);
+		rte_openlog_stream(f);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static struct dp_app app;
@@ -80,9 +109,10 @@ int main(int argc, char **argv)
 
 	if (answer_without_eal(argc, argv, &rc))
 		return rc;
+	dpdk_logs_to_journal();
 	n = rte_eal_init(argc, argv);
 	if (n < 0) {
-		fprintf(stderr, "senseplane-dp: EAL init failed: %s\n",
+		sp_logf(stderr, LOG_ERR, "senseplane-dp: EAL init failed: %s\n",
 			rte_strerror(rte_errno));
 		return 2;
 	}
@@ -112,7 +142,7 @@ int main(int argc, char **argv)
 	snprintf(ip, sizeof(ip), "%u.%u.%u.%u", app.cfg.ip >> 24,
 		 (app.cfg.ip >> 16) & 255, (app.cfg.ip >> 8) & 255,
 		 app.cfg.ip & 255);
-	printf("senseplane-dp %s: port %u %02x:%02x:%02x:%02x:%02x:%02x ip %s "
+	sp_logf(stdout, LOG_INFO, "senseplane-dp %s: port %u %02x:%02x:%02x:%02x:%02x:%02x ip %s "
 	       "udp %u, %u worker(s), %u attributes, %zu keyed sensors, "
 	       "session %016llx\n", SP_VERSION_STR, app.port_id,
 	       app.net.mac.addr_bytes[0], app.net.mac.addr_bytes[1],
@@ -123,13 +153,13 @@ int main(int argc, char **argv)
 	       (unsigned long long)app.session);
 	ctl = dp_ctl_start(&app.shared, err, sizeof(err));
 	if (ctl == NULL) {
-		fprintf(stderr, "senseplane-dp: %s\n", err);
+		sp_logf(stderr, LOG_ERR, "senseplane-dp: %s\n", err);
 		dp_app_free(&app);
 		rte_eal_cleanup();
 		return 1;
 	}
-	printf("senseplane-dp: control socket %s\n", app.cfg.ctl_socket);
-	printf("senseplane-dp: running (wall clock %llu ns)\n",
+	sp_logf(stdout, LOG_INFO, "senseplane-dp: control socket %s\n", app.cfg.ctl_socket);
+	sp_logf(stdout, LOG_INFO, "senseplane-dp: running (wall clock %llu ns)\n",
 	       (unsigned long long)dp_clock_ns(&app.clock, rte_rdtsc()));
 	fflush(stdout);
 	sp_notify_ready("running");
@@ -139,10 +169,10 @@ int main(int argc, char **argv)
 	dp_ctl_stop(ctl);
 
 	dp_stats_sum(app.stats, app.nworkers, &total);
-	printf("senseplane-dp: stopped; totals:\n");
+	sp_logf(stdout, LOG_INFO, "senseplane-dp: stopped; totals:\n");
 	dp_stats_dump(stdout, &total);
 	in_use = dp_app_free(&app);
-	printf("senseplane-dp: mbufs in use at exit: %u\n", in_use);
+	sp_logf(stdout, LOG_INFO, "senseplane-dp: mbufs in use at exit: %u\n", in_use);
 	fflush(stdout);
 	rte_eal_cleanup();
 	return in_use ? 3 : 0;

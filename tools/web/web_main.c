@@ -24,6 +24,7 @@
 #include "sp_addr.h"
 #include "sp_catalog.h"
 #include "sp_ctl.h"
+#include "sp_log.h"
 #include "sp_notify.h"
 #include "web_gw.h"
 #include "web_tab.h"
@@ -287,7 +288,8 @@ static int tab_open(struct web_gw *g, struct lws *wsi, struct pss *ps)
 	}
 	t = web_tab_create(&g->tp, g->next_id++, g, err, sizeof(err));
 	if (t == NULL) {
-		lwsl_err("senseplane-web: a tab: %s\n", err);
+		sp_logf(stderr, LOG_WARNING, "senseplane-web: a tab refused: "
+			"%s\n", err);
 		g->refused++;
 		return -1;
 	}
@@ -499,7 +501,7 @@ static int num(const char *opt, const char *s, uint64_t lo, uint64_t hi,
 	unsigned long long v = strtoull(s, &end, 10);
 
 	if (*s == '\0' || *end || v < lo || v > hi) {
-		fprintf(stderr, "senseplane-web: --%s '%s': expected a number "
+		sp_logf(stderr, LOG_ERR, "senseplane-web: --%s '%s': expected a number "
 			"%" PRIu64 "..%" PRIu64 "\n", opt, s, lo, hi);
 		return -1;
 	}
@@ -557,7 +559,7 @@ int main(int argc, char **argv)
 			if (sscanf(optarg, "%" SCNu64 "-%" SCNu64, &G.first,
 				   &G.last) != 2 || !G.first ||
 			    G.first > G.last || G.last - G.first >= 100000) {
-				fprintf(stderr, "senseplane-web: --sensors "
+				sp_logf(stderr, LOG_ERR, "senseplane-web: --sensors "
 					"'%s': expected FIRST-LAST, at most "
 					"100 000\n", optarg);
 				return 2;
@@ -583,24 +585,24 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "senseplane-web: unexpected '%s' (see --help)\n",
+		sp_logf(stderr, LOG_ERR, "senseplane-web: unexpected '%s' (see --help)\n",
 			argv[optind]);
 		return 2;
 	}
 	if (!control && !redis) {
-		fprintf(stderr, "senseplane-web: give --control SOCKET (this "
+		sp_logf(stderr, LOG_ERR, "senseplane-web: give --control SOCKET (this "
 			"node) or --redis URL (the cluster)\n");
 		return 2;
 	}
 	if (sp_addr_parse(listen, &ip, &port, 0) < 0) {
-		fprintf(stderr, "senseplane-web: --listen '%s': expected "
+		sp_logf(stderr, LOG_ERR, "senseplane-web: --listen '%s': expected "
 			"IP:PORT\n", listen);
 		return 2;
 	}
 	snprintf(host, sizeof(host), "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255,
 		 (ip >> 8) & 255, ip & 255);
 	if (sp_catalog_load(&G.cat, catalog, err, sizeof(err)) < 0) {
-		fprintf(stderr, "senseplane-web: %s\n", err);
+		sp_logf(stderr, LOG_ERR, "senseplane-web: %s\n", err);
 		return 2;
 	}
 	G.tp.catalog = catalog;
@@ -611,7 +613,7 @@ int main(int argc, char **argv)
 
 		G.tp.attn = senseplane_create(&ap);
 		if (G.tp.attn == NULL) {
-			fprintf(stderr, "senseplane-web: %s\n",
+			sp_logf(stderr, LOG_ERR, "senseplane-web: %s\n",
 				senseplane_last_error());
 			return 2;
 		}
@@ -619,7 +621,7 @@ int main(int argc, char **argv)
 	if (control && !G.first) {
 		G.ctl = sp_ctl_open(control, err, sizeof(err));
 		if (G.ctl == NULL) {
-			fprintf(stderr, "senseplane-web: %s\n", err);
+			sp_logf(stderr, LOG_ERR, "senseplane-web: %s\n", err);
 			return 2;
 		}
 	}
@@ -640,7 +642,7 @@ int main(int argc, char **argv)
 		G.fan = senseplane_create(&fp);
 		if (G.idx == NULL || G.fan == NULL ||
 		    senseplane_join(G.fan, fanout) < 0) {
-			fprintf(stderr, "senseplane-web: --fanout %s: %s\n",
+			sp_logf(stderr, LOG_ERR, "senseplane-web: --fanout %s: %s\n",
 				fanout, G.fan ? senseplane_errmsg(G.fan) :
 				senseplane_last_error());
 			return 2;
@@ -672,7 +674,7 @@ int main(int argc, char **argv)
 	lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
 	G.ctx = lws_create_context(&info);
 	if (G.ctx == NULL) {
-		fprintf(stderr, "senseplane-web: cannot listen on %s (in use, "
+		sp_logf(stderr, LOG_ERR, "senseplane-web: cannot listen on %s (in use, "
 			"or no such address here)\n", listen);
 		return 1;
 	}
@@ -680,7 +682,7 @@ int main(int argc, char **argv)
 	if (!lws_adopt_descriptor_vhost(lws_get_vhost_by_name(G.ctx,
 			"default"), LWS_ADOPT_RAW_FILE_DESC, fd, "sp-raw",
 			NULL)) {
-		fprintf(stderr, "senseplane-web: cannot watch the feeds\n");
+		sp_logf(stderr, LOG_ERR, "senseplane-web: cannot watch the feeds\n");
 		return 1;
 	}
 	signal(SIGINT, on_signal);
@@ -688,9 +690,9 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	lws_sul_schedule(G.ctx, 0, &G.sul, tick, TICK_US);
 	sp_notify_ready("serving");
-	printf("senseplane-web: http://%s/ (%s, page %s)\n", listen,
-	       fanout ? "fan-out, no attention" : redis ? "cluster" : "local",
-	       www);
+	sp_logf(stdout, LOG_INFO, "senseplane-web: http://%s/ (%s, page %s)\n",
+		listen, fanout ? "fan-out, no attention" :
+		redis ? "cluster" : "local", www);
 	fflush(stdout);
 	while (!g_stop)
 		if (lws_service(G.ctx, 0) < 0)

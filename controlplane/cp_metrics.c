@@ -131,6 +131,8 @@ static const struct dp_family dp_families[] = {
 	  "10 Mpps holds 100 us)", 0 },
 	{ "turn_max_ns", "turn_max_seconds", "gauge",
 	  "the longest worker loop turn", 1e-9 },
+	{ "idle_sleeps", "idle_sleeps_total", "counter",
+	  "naps of a quiet worker (dataplane.idle_sleep_us)", 0 },
 	{ "busy_cycles", "busy_cycles_total", "counter",
 	  "TSC cycles of loop turns that did work", 0 },
 	{ "loops", "loops_total", "counter",

@@ -41,7 +41,7 @@ sp_veth "$NS" "$DPIF" "$NSIF"
 # every sensor's heartrate history (~3 KB at the catalogue's depth) must
 # fit, or the dataplane drops (and counts) the sensors that do not
 hist_mb=$(( sensors * 4 / 1000 + 64 ))
-"$B/dataplane/senseplane-dp" --no-huge --no-pci -l 0-1 -m $(( hist_mb + 768 )) \
+"$B/dataplane/senseplane-dp" --no-huge --no-pci -l 0-1 -m $(( hist_mb + 768 + sensors / 500 )) \
     --file-prefix spreg-$$ --vdev "net_af_packet0,iface=$DPIF,framecnt=16384" -- \
     --set dataplane.history_mb=$hist_mb --set dataplane.max_sensors=$((sensors * 2)) \
     --set dataplane.max_keys=$((sensors * 2)) --set "control.socket=$W/dp.sock" \

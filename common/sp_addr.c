@@ -4,6 +4,7 @@
 #include "sp_addr.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,5 +30,20 @@ int sp_addr_parse(const char *s, uint32_t *ip, uint16_t *port,
 		return -1;
 	*ip = ntohl(a.s_addr);
 	*port = (uint16_t)p;
+	return 0;
+}
+
+int sp_addr_sockaddr(const char *s, struct sockaddr_in *a,
+		     uint16_t default_port)
+{
+	uint32_t ip;
+	uint16_t port;
+
+	if (s == NULL || sp_addr_parse(s, &ip, &port, default_port) < 0)
+		return -1;
+	memset(a, 0, sizeof(*a));
+	a->sin_family = AF_INET;
+	a->sin_port = htons(port);
+	a->sin_addr.s_addr = htonl(ip);
 	return 0;
 }

@@ -15,4 +15,11 @@
 int sp_addr_parse(const char *s, uint32_t *ip, uint16_t *port,
 		  uint16_t default_port);
 
+struct sockaddr_in;
+
+/** The same into a socket address. @return 0, or -1 (@p s NULL or not of
+ * that form). */
+int sp_addr_sockaddr(const char *s, struct sockaddr_in *a,
+		     uint16_t default_port);
+
 #endif /* SP_ADDR_H */

@@ -40,20 +40,6 @@ struct opt {
 	unsigned int msgs, dim;
 };
 
-static int sockaddr_of(const char *s, struct sockaddr_in *a)
-{
-	uint32_t ip;
-	uint16_t port;
-
-	if (s == NULL || sp_addr_parse(s, &ip, &port, 0) < 0)
-		return -1;
-	memset(a, 0, sizeof(*a));
-	a->sin_family = AF_INET;
-	a->sin_port = htons(port);
-	a->sin_addr.s_addr = htonl(ip);
-	return 0;
-}
-
 static size_t make_pkt(uint8_t *p, uint64_t seq, unsigned int msgs,
 		       unsigned int dim, uint64_t now, uint8_t flags)
 {
@@ -101,7 +87,7 @@ static int gen(const struct opt *o)
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
 	int sndbuf = 8 << 20;
 
-	if (sockaddr_of(o->dest, &to) < 0 || fd < 0) {
+	if (sp_addr_sockaddr(o->dest, &to, 0) < 0 || fd < 0) {
 		fprintf(stderr, "feedrx gen: --dest IP:PORT\n");
 		return 2;
 	}
@@ -212,7 +198,7 @@ static int rx(const struct opt *o)
 	int lib = strcmp(o->mode, "lib") == 0, fd = -1;
 	int rcvbuf = 32 << 20, one = 1;
 
-	if (sockaddr_of(o->listen, &at) < 0) {
+	if (sp_addr_sockaddr(o->listen, &at, 0) < 0) {
 		fprintf(stderr, "feedrx rx: --listen IP:PORT\n");
 		return 2;
 	}

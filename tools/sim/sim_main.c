@@ -104,16 +104,7 @@ static void usage(FILE *out)
 
 static int parse_addr(const char *s, struct sockaddr_in *a, uint16_t dport)
 {
-	uint32_t ip;
-	uint16_t port;
-
-	if (sp_addr_parse(s, &ip, &port, dport) < 0)
-		return -1;
-	memset(a, 0, sizeof(*a));
-	a->sin_family = AF_INET;
-	a->sin_port = htons(port);
-	a->sin_addr.s_addr = htonl(ip);
-	return 0;
+	return sp_addr_sockaddr(s, a, dport);
 }
 
 static int num(const char *opt, const char *s, double lo, double hi,

@@ -180,19 +180,6 @@ static void fan_msg(void *ctx, const struct senseplane_msg *m)
 	}
 }
 
-static void queue_frame(struct web_tab *t, json_t *j)
-{
-	char *s = json_dumps(j, JSON_COMPACT);
-
-	json_decref(j);
-	if (s && t->nctrl < WEB_TAB_CTRL) {
-		t->ctrl[t->nctrl++] = s;
-		web_gw_want_write(t->gw, t);
-	} else {
-		free(s);
-	}
-}
-
 static void write_stats(struct web_gw *g)
 {
 	uint64_t in = 0, out = 0, frames = 0, bytes = 0, bad = 0, ref = 0;
@@ -255,7 +242,7 @@ static void tick(lws_sorted_usec_list_t *sul)
 		json_decref(g->sensors);
 		g->sensors = sensor_list(g);
 		for (uint32_t i = 0; i < g->ntabs; i++)
-			queue_frame(g->tabs[i], json_pack("{s:s, s:O}", "t",
+			web_tab_control(g->tabs[i], json_pack("{s:s, s:O}", "t",
 					"sensors", "ids", g->sensors));
 		g->next_sensors = g->now + 2000000000ull;
 	}
@@ -300,7 +287,7 @@ static int tab_open(struct web_gw *g, struct lws *wsi, struct pss *ps)
 	ps->tab = t;
 	g->tabs[g->ntabs++] = t;
 	g->opened++;
-	queue_frame(t, json_pack("{s:s, s:s, s:s, s:i, s:s, s:O}", "t",
+	web_tab_control(t, json_pack("{s:s, s:s, s:s, s:i, s:s, s:O}", "t",
 		"hello", "tab", t->name, "lens", t->group, "hover_ttl_ms",
 		(int)g->tp.hover_ttl_ms, "attrs", g->attrs, "sensors",
 		g->sensors));

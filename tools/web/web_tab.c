@@ -243,7 +243,6 @@ static void apply(struct web_tab *t, uint64_t now_ns)
 	const struct sp_catalog *cat = web_gw_catalog(t->gw);
 	uint32_t n = web_lens_plan(&t->lens, now_ns, ops, WEB_LENS_MAX_KEYS);
 	json_t *lv;
-	char *s;
 
 	if (n == 0)
 		return;
@@ -271,12 +270,14 @@ static void apply(struct web_tab *t, uint64_t now_ns)
 			t->st.attn_errors++;
 		json_object_set_new(lv, key, json_string(lvl_name[ops[i].level]));
 	}
-	{
-		json_t *fr = json_pack("{s:s, s:o}", "t", "lvl", "k", lv);
+	web_tab_control(t, json_pack("{s:s, s:o}", "t", "lvl", "k", lv));
+}
 
-		s = json_dumps(fr, JSON_COMPACT);
-		json_decref(fr);
-	}
+void web_tab_control(struct web_tab *t, json_t *frame)
+{
+	char *s = frame ? json_dumps(frame, JSON_COMPACT) : NULL;
+
+	json_decref(frame);
 	if (s && t->nctrl < WEB_TAB_CTRL) {
 		t->ctrl[t->nctrl++] = s;
 		web_gw_want_write(t->gw, t);

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "senseplane.h"
 #include "web_lens.h"
 
@@ -76,6 +78,11 @@ int web_tab_frame(struct web_tab *t, const char *buf, size_t len,
 /** Message @p m for the browser, at level @p lvl (shed by it). */
 void web_tab_deliver(struct web_tab *t, const struct senseplane_msg *m,
 		     uint8_t lvl);
+
+/** Frame @p frame (taken: its reference is the tab's) goes to the
+ * browser before the data waiting; past WEB_TAB_CTRL waiting, dropped
+ * and counted shed. */
+void web_tab_control(struct web_tab *t, json_t *frame);
 
 /** Timers: hovers that lapsed. */
 void web_tab_tick(struct web_tab *t, uint64_t now_ns);

@@ -17,16 +17,32 @@ RURL=redis://127.0.0.1:$RPORT/0
 N=8
 t_redis redis $RPORT
 set +m
-for i in $(seq 1 $N); do
-    ns=spt-c8$i-$$
-    t_veth_ns "$ns" "spd8$i$$" "spn8$i$$"
-    "$DP" --no-huge --no-pci --lcores "0@$(( i % 2 ))" -m 256 \
-        --file-prefix "$T_PREFIX-$i" --vdev "net_af_packet0,iface=spd8$i$$" -- \
+start_dp8() {   # start_dp8 I: one dataplane; 0 once it runs
+    "$DP" --no-huge --no-pci --lcores "0@$(( $1 % 2 ))" -m 256 \
+        --file-prefix "$T_PREFIX-$1" --vdev "net_af_packet0,iface=spd8$1$$" -- \
         --set dataplane.history_mb=8 --set dataplane.idle_sleep_us=500 \
-        --set "control.socket=$T_DIR/dp$i.sock" > "$T_DIR/dp$i.log" 2>&1 &
-    T_PIDS+=("$!")
+        --set "control.socket=$T_DIR/dp$1.sock" > "$T_DIR/dp$1.log" 2>&1 &
+    local pid=$!
+    T_PIDS+=("$pid")
+    for _ in $(seq 300); do
+        grep -q running "$T_DIR/dp$1.log" && return 0
+        kill -0 "$pid" 2>/dev/null || return 1
+        sleep 0.1
+    done
+    return 1
+}
+for i in $(seq 1 $N); do
+    t_veth_ns "spt-c8$i-$$" "spd8$i$$" "spn8$i$$"
+    # DPDK's af_packet derives its fanout group id from the process id and
+    # the interface index: two dataplanes started in a row can draw the
+    # same one (PACKET_FANOUT: EINVAL, seen once in CI); a new process
+    # draws another
+    for try in 1 2 3; do
+        start_dp8 "$i" && break
+        t_log "dataplane $i did not start (try $try): $(grep -m1 'PACKET_FANOUT\|senseplane-dp:' "$T_DIR/dp$i.log")"
+    done
 done
-for i in $(seq 1 $N); do t_wait_for "$T_DIR/dp$i.log" running 30; done
+for i in $(seq 1 $N); do t_wait_for "$T_DIR/dp$i.log" running 5; done
 for i in $(seq 1 $N); do
     "$CTLD" --node "n$i" --redis "$RURL" --socket "$T_DIR/dp$i.sock" \
         --set "controlplane.api=127.0.0.1:$(( 7500 + i ))" \

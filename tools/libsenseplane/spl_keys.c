@@ -104,7 +104,6 @@ struct spl_key *spl_keys_msg(struct spl_keys *t,
 		k->sensor = m->sensor_id;
 		k->attr = r->attr_id;
 		k->version = m->version - r->nsamp;
-		k->fresh = 1;
 		t->n++;
 	} else if (r->t0_ns < k->last_t_ns && !t->dedup && !replay) {
 		t->order_errors++;
@@ -128,7 +127,7 @@ struct spl_key *spl_keys_msg(struct spl_keys *t,
 		 * key; a larger jump than the samples carried means some
 		 * were skipped: on purpose when marked CONFLATED. */
 		jump = (int32_t)(m->version - k->version);
-		if (!replay && !k->fresh && jump > (int32_t)r->nsamp)
+		if (!replay && jump > (int32_t)r->nsamp)
 			*skipped = (uint32_t)jump - r->nsamp;
 		if (!replay && jump > (int32_t)r->nsamp) {
 			if (m->quality & SP_Q_CONFLATED)
@@ -145,7 +144,6 @@ struct spl_key *spl_keys_msg(struct spl_keys *t,
 			k->last[j] = sp_value_get(r->values, r->vtype,
 						  last_off + j);
 	}
-	k->fresh = 0;
 	k->vtype = r->vtype;
 	k->dim = r->dim;
 	k->samples += r->nsamp;

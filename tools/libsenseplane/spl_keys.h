@@ -27,7 +27,6 @@ struct spl_key {
 	uint64_t *seen;           /* --dedup: bit per version received */
 	uint32_t seen_words;
 	uint16_t feed_slot;       /* the feed it came on last */
-	uint8_t fresh;            /* no message counted yet */
 };
 
 struct spl_keys {

@@ -44,6 +44,22 @@ t_check() {
     fi
 }
 
+# t_check_within DESCRIPTION SECS EXPECTED COMMAND...: run COMMAND every
+# 0.1 s until its output is EXPECTED or SECS have passed, then t_check its
+# last output. For state that comes by itself at some moment (a periodic
+# resync, a restart), where a fixed sleep is either long or flaky.
+t_check_within() {
+    local name=$1 secs=$2 want=$3 got="" end; shift 3
+    end=$(( $(date +%s%N) + secs * 1000000000 ))
+    while :; do
+        got=$("$@" 2>/dev/null) || true
+        [ "$got" = "$want" ] && break
+        [ "$(date +%s%N)" -ge "$end" ] && break
+        sleep 0.1
+    done
+    t_check "$name" "$got" "$want"
+}
+
 # t_json FILE PATH: a value of a JSON document ("-" for standard input).
 # PATH goes in by dots: object keys, list indices ("subs.0.sensor"); a
 # final "#" gives a length ("subs.#"). Missing: 0. Booleans: true/false.
@@ -168,12 +184,13 @@ t_start_dp() {
 # t_dp_ns TAG NAME CPU: a veth pair into namespace spt-TAGNAME-$$ (the
 # dataplane's side spdNAME$$) and a dataplane on it, its one lcore on CPU,
 # control socket $T_DIR/dpNAME.sock, log $T_DIR/dpNAME.log; sets DP_NAME.
+# Further arguments go to the dataplane (--set ...).
 t_dp_ns() {
-    local n=$2
-    t_veth_ns "spt-$1$n-$$" "spd$n$$" "spn$n$$"
-    "$DP" --no-huge --no-pci --lcores "0@$3" -m 512 --file-prefix "$T_PREFIX-$n" \
+    local tag=$1 n=$2 core=$3; shift 3
+    t_veth_ns "spt-$tag$n-$$" "spd$n$$" "spn$n$$"
+    "$DP" --no-huge --no-pci --lcores "0@$core" -m 512 --file-prefix "$T_PREFIX-$n" \
         --vdev "net_af_packet0,iface=spd$n$$" -- --set dataplane.history_mb=16 \
-        --set "control.socket=$T_DIR/dp$n.sock" > "$T_DIR/dp$n.log" 2>&1 &
+        --set "control.socket=$T_DIR/dp$n.sock" "$@" > "$T_DIR/dp$n.log" 2>&1 &
     T_PIDS+=("$!"); eval "DP_$n=$!"
     t_wait_for "$T_DIR/dp$n.log" running 20
 }

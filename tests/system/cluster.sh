@@ -19,8 +19,11 @@ RURL=redis://127.0.0.1:$RPORT/0
 t_redis redis $RPORT --appendonly yes --appendfsync always
 # the test's own kills and restarts are not failures to report
 set +m
+# Two dataplanes and everything else share two cores here: they nap when
+# idle (as cluster8.sh's do) so that the daemons, Redis and the tools get
+# the CPU time they would have on their own cores in a deployment.
 setup_node() {   # setup_node NAME CORE
-    t_dp_ns cl "$1" "$2"
+    t_dp_ns cl "$1" "$2" --set dataplane.idle_sleep_us=200
 }
 start_ctld() {   # start_ctld NAME API_PORT [URL]
     "$CTLD" --node "node$1" --redis "${3:-$RURL}" --socket "$T_DIR/dp$1.sock" \
@@ -85,8 +88,8 @@ t_view "spt-clA-$$" wall --seconds 5 239.79.0.1:7601
 sleep 4.5
 wait "$VPID" || true
 t_check "2: the lens on node A carries sensor 5 only" "$(t_json "$T_DIR/wall.json" sensor_min)-$(t_json "$T_DIR/wall.json" sensor_max)" 5-5
-t_check "2: at high, every sample (about 10/s for ~4 s)" \
-    "$(t_true "$(t_json "$T_DIR/wall.json" samples) >= 35 and $(t_json "$T_DIR/wall.json" version_skips) == 0 and $(t_json "$T_DIR/wall.json" conflated_skips) == 0")" yes
+t_check "2: at high, every sample (about 10/s for ~4 s; samples, skips)" \
+    "$(t_true "$(t_json "$T_DIR/wall.json" samples) >= 35"):$(t_json "$T_DIR/wall.json" version_skips):$(t_json "$T_DIR/wall.json" conflated_skips)" yes:0:0
 "$CLI" --redis "$RURL" --json attention 5 > "$T_DIR/att5.json"
 t_check "2: node A's dataplane routes 5/heartrate to the lens at high" \
     "$(python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["attention"]; k=[k for k in a["keys"] if k["attr"]==3][0]; print(sorted(r["level"] for r in k["routes"] if r["kind"]=="lens"))' "$T_DIR/att5.json")" "['high']"
@@ -96,10 +99,12 @@ t_check "2: node A's dataplane routes 5/heartrate to the lens at high" \
 redis-cli -p $RPORT set sp:sub:wall:6 low > /dev/null
 redis-cli -p $RPORT sadd sp:viewer:wall:subs 6 > /dev/null
 redis-cli -p $RPORT sadd sp:sensor:6:subs wall > /dev/null
-sleep 3
-t_check "2: a subscription written without an event applies at resync" \
-    "$(python3 "$T_ROOT/tests/lib/spctl.py" "$T_DIR/dpA.sock" "sub ls wall" | t_eval - 'sorted((s["sensor"], s["level"]) for s in d["subs"])')" \
-    "[(5, 'high'), (6, 'low')]"
+wall_subs() {
+    python3 "$T_ROOT/tests/lib/spctl.py" "$T_DIR/dpA.sock" "sub ls wall" |
+        t_eval - 'sorted((s["sensor"], s["level"]) for s in d["subs"])'
+}
+t_check_within "2: a subscription written without an event applies at resync (2 s)" 5 \
+    "[(5, 'high'), (6, 'low')]" wall_subs
 
 # ---- 2b: one rule for viewer names on every path (issue 10, item 6)
 long=$(printf 'v%.0s' $(seq 1 40))
@@ -114,10 +119,8 @@ redis-cli -p $RPORT sadd sp:viewers "$long" > /dev/null
 redis-cli -p $RPORT set "sp:sub:$long:5" high > /dev/null
 redis-cli -p $RPORT sadd "sp:viewer:$long:subs" 5 > /dev/null
 redis-cli -p $RPORT sadd sp:sensor:5:subs "$long" > /dev/null
-sleep 3
-"$CLI" --redis "$RURL" viewer ls > "$T_DIR/vls.txt"
-t_check "2b: viewer ls shows the node's refusal" \
-    "$(grep -c "refused: node nodeA: .*1 to 31 characters" "$T_DIR/vls.txt")" 1
+refusals() { "$CLI" --redis "$RURL" viewer ls | grep -c "refused: node nodeA: .*1 to 31 characters"; }
+t_check_within "2b: viewer ls shows the node's refusal" 5 1 refusals
 t_check "2b: the daemon counts it" "$(( $(t_api 7461 ctld | t_eval - 'd["refused"]') > 0 ))" 1
 redis-cli -p $RPORT del "sp:viewer:$long" "sp:sub:$long:5" "sp:viewer:$long:subs" > /dev/null
 redis-cli -p $RPORT srem sp:viewers "$long" > /dev/null

@@ -65,11 +65,14 @@ const canvasSig = (page, key) => page.evaluate((k) => {
   const [fs, fa] = far.split("/");
   out.far_key = far;
   out.far_before = await level(fs, fa);
-  await page.evaluate((k) => {
+  const scrolledAt = await page.evaluate((k) => {
     const s = window.spStats, i = s.keys.indexOf(k), c = Math.max(1, Math.floor((document.getElementById("scroller").clientWidth - 8) / 308));
     document.getElementById("scroller").scrollTop = Math.floor(i / c) * 178;
+    return performance.now();
   }, far);
   out.scroll_medium_ms = await until(fs, fa, "medium", 1000);
+  // of which the page's own share: from the scroll to its report sent
+  out.scroll_report_ms = Math.round(await page.evaluate(() => window.spStats.reportedAt) - scrolledAt);
   out.first_after_scroll = await level(1, "ecg");   // scrolled away: no longer loaded
   // hover it: high; leave: lapses at the TTL back to medium
   await page.hover(`.tile[data-key="${far}"]`);

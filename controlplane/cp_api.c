@@ -137,6 +137,8 @@ static json_t *ctld_json(struct cp_node *n)
 							 n->dp_errors));
 	json_object_set_new(r, "last_seen_writes", json_integer((json_int_t)
 							 n->seen_writes));
+	json_object_set_new(r, "idle_writes", json_integer((json_int_t)
+							 n->idle_writes));
 	json_object_set_new(r, "auth_failures", json_integer((json_int_t)
 							 n->auth_failures));
 	return r;

@@ -368,6 +368,8 @@ void cp_metrics_write(struct evbuffer *b, const struct cp_node *n)
 	one(b, "senseplane_ctld_last_seen_writes_total", "counter",
 	    "last_seen times written for active sensors", node,
 	    (double)n->seen_writes);
+	one(b, "senseplane_ctld_idle_writes_total", "counter",
+	    "sensors marked idle in Redis", node, (double)n->idle_writes);
 	one(b, "senseplane_ctld_api_auth_failures_total", "counter",
 	    "node API requests refused for a missing or wrong token", node,
 	    (double)n->auth_failures);

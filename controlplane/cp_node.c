@@ -183,52 +183,69 @@ static void on_alive(evutil_socket_t fd, short what, void *arg)
 	cp_node_timer(n->t_alive, 500);
 }
 
-/* The full resync: SCAN every sensor key into the cache. */
-static void on_sensor_hash(redisAsyncContext *c, void *reply, void *priv)
-{
-	struct cp_node *n = cp_node_of(c);
-	redisReply *r = reply;
+/* The full resync: SCAN every sensor key into the cache, a page a script
+ * call: ARGV[1] the cursor, ARGV[2] the prefix, ARGV[3] the page's COUNT;
+ * back the next cursor, then ID, node, epoch, idle for each sensor hash
+ * (a million sensors: a thousand round trips, not a million). */
+static const char SCANPAGE[] =
+"local r = redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2] .. 'sensor:*',\n"
+"                     'COUNT', ARGV[3])\n"
+"local out = { r[1] }\n"
+"local from = #ARGV[2] + 8\n"
+"for _, k in ipairs(r[2]) do\n"
+"  local id = string.match(k, '^%d+$', from)\n"
+"  if id then\n"
+"    local h = redis.call('HMGET', k, 'node', 'epoch', 'idle')\n"
+"    if h[1] then\n"
+"      out[#out + 1] = id; out[#out + 1] = h[1]\n"
+"      out[#out + 1] = h[2] or '0'; out[#out + 1] = h[3] or '0'\n"
+"    end\n"
+"  end\n"
+"end\n"
+"return out\n";
 
-	if (n == NULL || r == NULL || r->type != REDIS_REPLY_ARRAY ||
-	    r->elements != 3 || r->element[0]->type != REDIS_REPLY_STRING)
-		return;
-	cp_cache_set(&n->cache, (uint64_t)(uintptr_t)priv,
-		     cp_cache_node(&n->cache, r->element[0]->str),
-		     r->element[1]->str ? strtoull(r->element[1]->str, NULL,
-						   10) : 0,
-		     r->element[2]->str && r->element[2]->str[0] == '1');
+static void on_scan(redisAsyncContext *c, void *reply, void *priv);
+
+static void scan_page(struct cp_node *n, const char *cursor)
+{
+	const char *argv[] = { "EVAL", SCANPAGE, "0", cursor, n->pfx, "1000" };
+
+	cp_redis_cmdargv(&n->redis, on_scan, n, 6, argv, NULL);
 }
 
 static void on_scan(redisAsyncContext *c, void *reply, void *priv)
 {
 	struct cp_node *n = priv;
-	redisReply *r = reply, *keys;
-	size_t plen = strlen(n->pfx) + 7;   /* "sp:" + "sensor:" */
+	redisReply *r = reply;
 
 	(void)c;
-	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2)
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements < 1 ||
+	    r->element[0]->type != REDIS_REPLY_STRING) {
+		if (r && r->type == REDIS_REPLY_ERROR && n->registry_errors++ < 5)
+			sp_logf(stderr, LOG_WARNING, "senseplane-ctld: cache "
+				"resync: %s\n", r->str);
 		return;
-	keys = r->element[1];
-	for (size_t i = 0; i < keys->elements; i++) {
-		const char *k = keys->element[i]->str;
-		char *end;
-		uint64_t id = strtoull(k + plen, &end, 10);
+	}
+	for (size_t i = 1; i + 3 < r->elements; i += 4) {
+		redisReply **e = r->element + i;
 
-		if (*end || id == 0)
-			continue;   /* sensor:ID:subs and the like */
-		cp_redis_cmd(&n->redis, on_sensor_hash, (void *)(uintptr_t)id,
-			     "HMGET %s node epoch idle", k);
+		if (e[0]->type != REDIS_REPLY_STRING ||
+		    e[1]->type != REDIS_REPLY_STRING ||
+		    e[2]->type != REDIS_REPLY_STRING ||
+		    e[3]->type != REDIS_REPLY_STRING)
+			continue;
+		cp_cache_set(&n->cache, strtoull(e[0]->str, NULL, 10),
+			     cp_cache_node(&n->cache, e[1]->str),
+			     strtoull(e[2]->str, NULL, 10), e[3]->str[0] == '1');
 	}
 	if (strcmp(r->element[0]->str, "0") != 0)
-		cp_redis_cmd(&n->redis, on_scan, n, "SCAN %s MATCH %ssensor:* "
-			     "COUNT 1000", r->element[0]->str, n->pfx);
+		scan_page(n, r->element[0]->str);
 }
 
 static void resync_cache(struct cp_node *n)
 {
 	n->resyncs++;
-	cp_redis_cmd(&n->redis, on_scan, n, "SCAN 0 MATCH %ssensor:* COUNT "
-		     "1000", n->pfx);
+	scan_page(n, "0");
 }
 
 static void on_resync(evutil_socket_t fd, short what, void *arg)
@@ -487,10 +504,12 @@ void cp_node_stop(struct cp_node *n)
 	cp_dplink_free(n->dp);
 	json_decref(n->dp_stats);
 	cp_cache_free(&n->cache);
-	cp_batch_clear(&n->pend);
-	free(n->pend.s);
-	cp_batch_clear(&n->seen);
-	free(n->seen.s);
+	struct cp_batch *b[] = { &n->pend, &n->seen, &n->idle, &n->subq };
+
+	for (size_t i = 0; i < sizeof(b) / sizeof(b[0]); i++) {
+		cp_batch_clear(b[i]);
+		free(b[i]->s);
+	}
 	sp_catalog_free(n->cat);
 }
 

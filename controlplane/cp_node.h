@@ -23,7 +23,9 @@
 #include "sp_ctl.h"
 #include "sp_histo.h"
 
-/** Words waiting to go to Redis as the arguments of one script per 256. */
+/** Words waiting to go to Redis as the arguments of one script per
+ * CP_BATCH. */
+#define CP_BATCH 256
 struct cp_batch {
 	char **s;
 	uint32_t n, cap;
@@ -51,7 +53,9 @@ struct cp_node {
 	/* sensors to register ("ID:LCORE") and last_seen times to write
 	 * ("ID:MS"), batched (cp_registry.c) */
 	struct cp_batch pend, seen;
-	uint64_t seen_writes;
+	struct cp_batch idle;          /* "ID:EPOCH" gone idle */
+	struct cp_batch subq;          /* sensors whose subscriptions to read */
+	uint64_t seen_writes, idle_writes;
 	uint64_t auth_failures;   /* node API requests refused: no or wrong token */
 	/* timers */
 	struct event *t_heartbeat, *t_flush, *t_resync, *t_alive, *t_dp;
@@ -83,6 +87,13 @@ int cp_node_dp_send(struct cp_node *n, cp_dplink_cb *cb, void *arg,
 
 /** Free what @p b holds (and keep it usable). */
 void cp_batch_clear(struct cp_batch *b);
+/** Queue word @p w. @return the words queued, 0 when out of memory. */
+uint32_t cp_batch_push(struct cp_batch *b, const char *w);
+/** Run @p head (EVAL, the script and its fixed arguments, @p nhead words)
+ * with the queued words after it, CP_BATCH at a time, each reply to @p cb
+ * with @p n, then clear them. @return the words sent. */
+uint64_t cp_batch_run(struct cp_node *n, struct cp_batch *b,
+		      const char **head, int nhead, redisCallbackFn *cb);
 
 /** Set up and start (Redis and dataplane connections come later). */
 int cp_node_start(struct cp_node *n, struct event_base *base,

@@ -14,30 +14,50 @@
 #include "cp_schema.h"
 #include "sp_log.h"
 
-#define BATCH 256
-
 /* Register a batch of sensors for node ARGV[1]: a sensor nobody owns gets
  * epoch 1, ours keeps its epoch, another node's moves to us with epoch + 1.
- * Then one event for what is new. Atomic: a sensor has one owner. */
+ * Then one event for what is new. Atomic: a sensor has one owner. Two
+ * calls a sensor (its owner, epoch and first_seen read, then written) and
+ * one SADD a batch: at a million sensors, after Redis came back empty,
+ * the number of calls is the time. */
 static const char CLAIM[] =
-"local out = {}\n"
+"local out, ids = {}, {}\n"
 "for i = 5, #ARGV do\n"
 "  local id, lcore = string.match(ARGV[i], '(%d+):(%d+)')\n"
 "  local key = ARGV[3] .. 'sensor:' .. id\n"
-"  local cur = redis.call('HMGET', key, 'node', 'epoch')\n"
+"  local cur = redis.call('HMGET', key, 'node', 'epoch', 'first_seen')\n"
 "  local epoch = tonumber(cur[2]) or 0\n"
 "  local ch = 's'\n"
 "  if not cur[1] then epoch = 1; ch = 'r'\n"
 "  elseif cur[1] ~= ARGV[1] then epoch = epoch + 1; ch = 'm' end\n"
 "  redis.call('HSET', key, 'node', ARGV[1], 'lcore', lcore,\n"
-"             'last_seen', ARGV[2], 'epoch', epoch, 'idle', 0)\n"
-"  redis.call('HSETNX', key, 'first_seen', ARGV[2])\n"
-"  redis.call('SADD', KEYS[1], id)\n"
+"             'last_seen', ARGV[2], 'epoch', epoch, 'idle', 0,\n"
+"             'first_seen', cur[3] or ARGV[2])\n"
+"  ids[#ids + 1] = id\n"
 "  if ch ~= 's' then out[#out + 1] = id .. ':' .. epoch .. ':' .. ch end\n"
 "end\n"
+"if #ids > 0 then redis.call('SADD', KEYS[1], unpack(ids)) end\n"
 "if #out > 0 then\n"
 "  redis.call('PUBLISH', ARGV[3] .. 'events',\n"
 "             'S ' .. ARGV[1] .. ' ' .. ARGV[4] .. ' ' .. table.concat(out, ' '))\n"
+"end\n"
+"return #out\n";
+
+/* Sensors gone idle ("ID:EPOCH" each), for node ARGV[1]: marked where the
+ * sensor is still ours, and said in one event for the batch. */
+static const char IDLE[] =
+"local out = {}\n"
+"for i = 4, #ARGV do\n"
+"  local id, epoch = string.match(ARGV[i], '(%d+):(%d+)')\n"
+"  local key = ARGV[2] .. 'sensor:' .. id\n"
+"  if redis.call('HGET', key, 'node') == ARGV[1] then\n"
+"    redis.call('HSET', key, 'idle', 1)\n"
+"    out[#out + 1] = id .. ':' .. epoch .. ':g'\n"
+"  end\n"
+"end\n"
+"if #out > 0 then\n"
+"  redis.call('PUBLISH', ARGV[2] .. 'events',\n"
+"             'S ' .. ARGV[1] .. ' ' .. ARGV[3] .. ' ' .. table.concat(out, ' '))\n"
 "end\n"
 "return #out\n";
 
@@ -64,8 +84,7 @@ void cp_batch_clear(struct cp_batch *b)
 	b->n = 0;
 }
 
-/* Queue word @p w. @return the words queued, 0 when out of memory. */
-static uint32_t batch_push(struct cp_batch *b, const char *w)
+uint32_t cp_batch_push(struct cp_batch *b, const char *w)
 {
 	if (b->n == b->cap) {
 		uint32_t cap = b->cap ? b->cap * 2 : 1024;
@@ -80,45 +99,58 @@ static uint32_t batch_push(struct cp_batch *b, const char *w)
 	return b->s[b->n] ? ++b->n : 0;
 }
 
-/* Run @p head (EVAL, the script and its fixed arguments, @p nhead words)
- * with the queued words after it, BATCH at a time, then clear them.
- * @return the words sent. */
-static uint64_t batch_run(struct cp_node *n, struct cp_batch *b,
-			  const char **head, int nhead, redisCallbackFn *cb)
+uint64_t cp_batch_run(struct cp_node *n, struct cp_batch *b,
+		      const char **head, int nhead, redisCallbackFn *cb)
 {
-	const char *argv[BATCH + 8];
+	const char *argv[CP_BATCH + 8];
 	uint64_t sent = 0;
 
-	for (uint32_t off = 0; off < b->n; off += BATCH) {
-		uint32_t k = b->n - off < BATCH ? b->n - off : BATCH;
+	for (uint32_t off = 0; off < b->n; off += CP_BATCH) {
+		uint32_t k = b->n - off < CP_BATCH ? b->n - off : CP_BATCH;
 
 		memcpy(argv, head, (size_t)nhead * sizeof(*argv));
 		memcpy(argv + nhead, b->s + off, k * sizeof(*argv));
 		if (cp_redis_cmdargv(&n->redis, cb, n, nhead + (int)k, argv,
 				     NULL) == 0) {
 			sent += k;
-			if (cb)
-				n->registry_batches++;
 		}
 	}
 	cp_batch_clear(b);
 	return sent;
 }
 
-/* Send what waits to be registered, one script call per BATCH. */
+/* Send what waits to be registered, one script call per CP_BATCH, then
+ * the idle marks. */
 void cp_registry_flush(struct cp_node *n)
 {
 	char nodes_key[CP_KEY_LEN], now_ms[24], t_ns[24];
 	const char *head[8];
 
-	if (n->pend.n == 0 || !n->redis.up)
+	if ((n->pend.n == 0 && n->idle.n == 0) || !n->redis.up)
 		return;
 	cp_key_node_sensors(nodes_key, sizeof(nodes_key), n->pfx, n->node);
 	snprintf(now_ms, sizeof(now_ms), "%" PRIu64, cp_node_wall_ns() / 1000000);
 	snprintf(t_ns, sizeof(t_ns), "%" PRIu64, cp_node_wall_ns());
-	head[0] = "EVAL"; head[1] = CLAIM; head[2] = "1"; head[3] = nodes_key;
-	head[4] = n->node; head[5] = now_ms; head[6] = n->pfx; head[7] = t_ns;
-	n->registry_writes += batch_run(n, &n->pend, head, 8, on_claimed);
+	if (n->pend.n) {
+		head[0] = "EVAL"; head[1] = CLAIM; head[2] = "1";
+		head[3] = nodes_key; head[4] = n->node; head[5] = now_ms;
+		head[6] = n->pfx; head[7] = t_ns;
+		uint64_t sent = cp_batch_run(n, &n->pend, head, 8, on_claimed);
+
+		n->registry_writes += sent;
+		n->registry_batches += (sent + CP_BATCH - 1) / CP_BATCH;
+	}
+	if (n->idle.n) {
+		head[0] = "EVAL"; head[1] = IDLE; head[2] = "0";
+		head[3] = n->node; head[4] = n->pfx; head[5] = t_ns;
+		n->idle_writes += cp_batch_run(n, &n->idle, head, 6, NULL);
+	}
+}
+
+static void flush_soon(struct cp_node *n)
+{
+	if (!evtimer_pending(n->t_flush, NULL))
+		cp_node_timer(n->t_flush, 1);   /* batch what comes within 1 ms */
 }
 
 void cp_registry_pend(struct cp_node *n, uint64_t sensor, unsigned int worker)
@@ -126,9 +158,8 @@ void cp_registry_pend(struct cp_node *n, uint64_t sensor, unsigned int worker)
 	char buf[48];
 
 	snprintf(buf, sizeof(buf), "%" PRIu64 ":%u", sensor, worker);
-	batch_push(&n->pend, buf);
-	if (!evtimer_pending(n->t_flush, NULL))
-		cp_node_timer(n->t_flush, 1);   /* batch what comes within 1 ms */
+	cp_batch_push(&n->pend, buf);
+	flush_soon(n);
 }
 
 void cp_registry_on_flush(evutil_socket_t fd, short what, void *arg)
@@ -138,18 +169,21 @@ void cp_registry_on_flush(evutil_socket_t fd, short what, void *arg)
 	cp_registry_flush(arg);
 }
 
-/* The sensor went idle: marked so, and said on the channel. */
+/* The sensor went idle: marked so, and said on the channel, batched like
+ * the registrations (a network outage upstream silences them all at once).
+ * Dropped while Redis is away: the claim after the reconnect writes idle 0
+ * for every sensor, as it was before. */
 void cp_registry_idle(struct cp_node *n, uint64_t sensor)
 {
 	const struct cp_cache_entry *e = cp_cache_get(&n->cache, sensor);
-	char key[CP_KEY_LEN], chan[CP_KEY_LEN];
+	char buf[48];
 
-	cp_key_sensor(key, sizeof(key), n->pfx, sensor);
-	cp_channel(chan, sizeof(chan), n->pfx);
-	cp_redis_cmd(&n->redis, NULL, NULL, "HSET %s idle 1", key);
-	cp_redis_cmd(&n->redis, NULL, NULL, "PUBLISH %s S %s %" PRIu64
-		     " %" PRIu64 ":%" PRIu64 ":g", chan, n->node, cp_node_wall_ns(),
-		     sensor, e ? e->epoch : 0);
+	if (!n->redis.up)
+		return;
+	snprintf(buf, sizeof(buf), "%" PRIu64 ":%" PRIu64, sensor,
+		 e ? e->epoch : 0);
+	cp_batch_push(&n->idle, buf);
+	flush_soon(n);
 }
 
 /* Each sensor the dataplane has, a page at a time, then @p done. */
@@ -229,7 +263,7 @@ static void flush_seen(struct cp_node *n)
 {
 	const char *head[] = { "EVAL", SEEN, "0", n->node, n->pfx };
 
-	n->seen_writes += batch_run(n, &n->seen, head, 5, NULL);
+	n->seen_writes += cp_batch_run(n, &n->seen, head, 5, NULL);
 }
 
 /* A sensor that sent since the last sweep gets its time written: one
@@ -245,7 +279,7 @@ static void seen_row(struct cp_node *n, const json_t *row)
 		return;
 	snprintf(buf, sizeof(buf), "%" PRIu64 ":%" PRIu64,
 		 cp_registry_row_id(row), now_ms - (uint64_t)age);
-	if (batch_push(&n->seen, buf) >= BATCH)
+	if (cp_batch_push(&n->seen, buf) >= CP_BATCH)
 		flush_seen(n);
 }
 

@@ -148,18 +148,15 @@ void cp_subs_apply(struct cp_node *n, const char *viewer, uint64_t sensor,
 }
 
 /* The members of sensor:ID:subs are "VIEWER" or "VIEWER/ATTR". */
-static void on_sensor_subs(redisAsyncContext *c, void *reply, void *priv)
+static void apply_members(struct cp_node *n, uint64_t sensor,
+			  const redisReply *r)
 {
-	struct cp_node *n = cp_node_of(c);
-	redisReply *r = reply;
-	uint64_t sensor = (uint64_t)(uintptr_t)priv;
-
-	if (n == NULL || r == NULL || r->type != REDIS_REPLY_ARRAY)
-		return;
 	for (size_t i = 0; i < r->elements; i++) {
 		char v[CP_NAME_MAX], *slash;
 		unsigned long attr = 0;
 
+		if (r->element[i]->type != REDIS_REPLY_STRING)
+			continue;
 		snprintf(v, sizeof(v), "%s", r->element[i]->str);
 		slash = strchr(v, '/');
 		if (slash) {
@@ -168,6 +165,16 @@ static void on_sensor_subs(redisAsyncContext *c, void *reply, void *priv)
 		}
 		cp_subs_apply(n, v, sensor, (uint16_t)attr);
 	}
+}
+
+static void on_sensor_subs(redisAsyncContext *c, void *reply, void *priv)
+{
+	struct cp_node *n = cp_node_of(c);
+	redisReply *r = reply;
+
+	if (n == NULL || r == NULL || r->type != REDIS_REPLY_ARRAY)
+		return;
+	apply_members(n, (uint64_t)(uintptr_t)priv, r);
 }
 
 void cp_subs_of_sensor(struct cp_node *n, uint64_t sensor)
@@ -179,9 +186,47 @@ void cp_subs_of_sensor(struct cp_node *n, uint64_t sensor)
 		     "SMEMBERS %s", key);
 }
 
+/* The subscriptions of a batch of sensors (ARGV[2]...), prefix ARGV[1]:
+ * back only those that have any, as ID, {members}. At resync every sensor
+ * of the dataplane is asked, and few have subscriptions: a script call per
+ * CP_BATCH sensors, not a SMEMBERS each. */
+static const char SUBSOF[] =
+"local out = {}\n"
+"for i = 2, #ARGV do\n"
+"  local m = redis.call('SMEMBERS', ARGV[1] .. 'sensor:' .. ARGV[i] .. ':subs')\n"
+"  if #m > 0 then out[#out + 1] = ARGV[i]; out[#out + 1] = m end\n"
+"end\n"
+"return out\n";
+
+static void on_subs_of(redisAsyncContext *c, void *reply, void *priv)
+{
+	struct cp_node *n = priv;
+	redisReply *r = reply;
+
+	(void)c;
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY)
+		return;
+	for (size_t i = 0; i + 1 < r->elements; i += 2)
+		if (r->element[i]->type == REDIS_REPLY_STRING &&
+		    r->element[i + 1]->type == REDIS_REPLY_ARRAY)
+			apply_members(n, strtoull(r->element[i]->str, NULL, 10),
+				      r->element[i + 1]);
+}
+
+static void flush_subs_of(struct cp_node *n)
+{
+	const char *head[] = { "EVAL", SUBSOF, "0", n->pfx };
+
+	cp_batch_run(n, &n->subq, head, 4, on_subs_of);
+}
+
 static void subs_of_row(struct cp_node *n, const json_t *row)
 {
-	cp_subs_of_sensor(n, cp_registry_row_id(row));
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, cp_registry_row_id(row));
+	if (cp_batch_push(&n->subq, buf) >= CP_BATCH)
+		flush_subs_of(n);
 }
 
 /* What our dataplane holds, checked against Redis: each subscription is
@@ -215,7 +260,7 @@ static void on_dp_subs(void *arg, json_t *r, const char *err)
 void cp_subs_resync(struct cp_node *n)
 {
 	cp_node_dp_send(n, on_dp_subs, n, "sub ls");
-	cp_registry_each(n, subs_of_row, NULL);
+	cp_registry_each(n, subs_of_row, flush_subs_of);
 }
 
 

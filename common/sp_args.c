@@ -236,7 +236,8 @@ static int c_sensors(const struct sp_catalog *cat, int argc, char **argv,
 
 	(void)cat;
 	for (int i = 1; i < argc; i++)
-		if (sp_args_u64(argv[i], &v) < 0 || (i == 1 && v == 0))
+		if (i == 3 ? strcmp(argv[i], "brief") != 0 :
+		    sp_args_u64(argv[i], &v) < 0 || (i == 1 && v == 0))
 			return FAIL("%s", sp_args_usage("sensors"));
 	return 0;
 }
@@ -305,7 +306,7 @@ static const struct request {
 	{ "unpin", 2, 2, c_sensor, "unpin SENSOR" },
 	{ "pins", 1, 1, NULL, "pins" },
 	{ "attention", 2, 2, c_key, "attention SENSOR[/ATTR]" },
-	{ "sensors", 1, 3, c_sensors, "sensors [LIMIT [FROM]]" },
+	{ "sensors", 1, 4, c_sensors, "sensors [LIMIT [FROM [brief]]]" },
 	{ "history", 4, 5, c_history, "history SENSOR/ATTR last N | "
 	  "since MS | range FROM_NS TO_NS" },
 	{ "flags", 1, 4, c_flags, "flags | flags set NAME on|off" },

@@ -32,6 +32,10 @@ static const struct sp_ini_key keys[] = {
 	  false, "mbufs in the packet pool"),
 	K("dataplane", "ring_size", SP_INI_POW2, ring_size, 64, 1 << 20, "4096",
 	  false, "owner hand-off ring per worker (packets)"),
+	K("dataplane", "events_ring", SP_INI_POW2, events_ring, 64, 1 << 22,
+	  "262144", false, "sensor events (first seen, gone idle) a worker "
+	  "holds for the control thread; what it refuses is counted "
+	  "events_lost and the daemon registers every sensor again"),
 	K("dataplane", "max_sensors", SP_INI_UINT, max_sensors, 16, 1 << 24,
 	  "65536", false, "sensors per worker lcore"),
 	K("dataplane", "max_keys", SP_INI_UINT, max_keys, 16, 1 << 26,

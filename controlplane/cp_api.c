@@ -139,6 +139,8 @@ static json_t *ctld_json(struct cp_node *n)
 							 n->seen_writes));
 	json_object_set_new(r, "idle_writes", json_integer((json_int_t)
 							 n->idle_writes));
+	json_object_set_new(r, "registry_catchups", json_integer((json_int_t)
+							 n->catchups));
 	json_object_set_new(r, "auth_failures", json_integer((json_int_t)
 							 n->auth_failures));
 	return r;

@@ -370,6 +370,9 @@ void cp_metrics_write(struct evbuffer *b, const struct cp_node *n)
 	    (double)n->seen_writes);
 	one(b, "senseplane_ctld_idle_writes_total", "counter",
 	    "sensors marked idle in Redis", node, (double)n->idle_writes);
+	one(b, "senseplane_ctld_registry_catchups_total", "counter",
+	    "full registrations after the dataplane lost sensor events", node,
+	    (double)n->catchups);
 	one(b, "senseplane_ctld_api_auth_failures_total", "counter",
 	    "node API requests refused for a missing or wrong token", node,
 	    (double)n->auth_failures);

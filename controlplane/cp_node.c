@@ -380,6 +380,8 @@ static void on_dp_stats(void *arg, json_t *st, const char *err)
 	json_decref(n->dp_stats);
 	n->dp_stats = json_incref(st);
 	n->dp_stats_ms = cp_node_wall_ns() / 1000000;
+	cp_registry_on_dp_lost(n, (uint64_t)json_integer_value(json_object_get(
+		json_object_get(st, "totals"), "events_lost")));
 }
 
 /* Connect to the dataplane (requests and events), or retry in a second. */

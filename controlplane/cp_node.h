@@ -53,9 +53,12 @@ struct cp_node {
 	/* sensors to register ("ID:LCORE") and last_seen times to write
 	 * ("ID:MS"), batched (cp_registry.c) */
 	struct cp_batch pend, seen;
-	struct cp_batch idle;          /* "ID:EPOCH" gone idle */
+	struct cp_batch idle;          /* IDs gone idle */
 	struct cp_batch subq;          /* sensors whose subscriptions to read */
 	uint64_t seen_writes, idle_writes;
+	/* the dataplane's lost events: caught up by a full pass */
+	uint64_t lost_handled, catchups;
+	int catching_up;
 	uint64_t auth_failures;   /* node API requests refused: no or wrong token */
 	/* timers */
 	struct event *t_heartbeat, *t_flush, *t_resync, *t_alive, *t_dp;

@@ -43,16 +43,16 @@ static const char CLAIM[] =
 "end\n"
 "return #out\n";
 
-/* Sensors gone idle ("ID:EPOCH" each), for node ARGV[1]: marked where the
- * sensor is still ours, and said in one event for the batch. */
+/* Sensors gone idle (IDs), for node ARGV[1]: marked where the sensor is
+ * still ours, and said with its epoch in one event for the batch. */
 static const char IDLE[] =
 "local out = {}\n"
 "for i = 4, #ARGV do\n"
-"  local id, epoch = string.match(ARGV[i], '(%d+):(%d+)')\n"
-"  local key = ARGV[2] .. 'sensor:' .. id\n"
-"  if redis.call('HGET', key, 'node') == ARGV[1] then\n"
+"  local key = ARGV[2] .. 'sensor:' .. ARGV[i]\n"
+"  local cur = redis.call('HMGET', key, 'node', 'epoch')\n"
+"  if cur[1] == ARGV[1] then\n"
 "    redis.call('HSET', key, 'idle', 1)\n"
-"    out[#out + 1] = id .. ':' .. epoch .. ':g'\n"
+"    out[#out + 1] = ARGV[i] .. ':' .. (cur[2] or '0') .. ':g'\n"
 "  end\n"
 "end\n"
 "if #out > 0 then\n"
@@ -175,13 +175,11 @@ void cp_registry_on_flush(evutil_socket_t fd, short what, void *arg)
  * for every sensor, as it was before. */
 void cp_registry_idle(struct cp_node *n, uint64_t sensor)
 {
-	const struct cp_cache_entry *e = cp_cache_get(&n->cache, sensor);
-	char buf[48];
+	char buf[24];
 
 	if (!n->redis.up)
 		return;
-	snprintf(buf, sizeof(buf), "%" PRIu64 ":%" PRIu64, sensor,
-		 e ? e->epoch : 0);
+	snprintf(buf, sizeof(buf), "%" PRIu64, sensor);
 	cp_batch_push(&n->idle, buf);
 	flush_soon(n);
 }
@@ -189,27 +187,40 @@ void cp_registry_idle(struct cp_node *n, uint64_t sensor)
 /* Each sensor the dataplane has, a page at a time, then @p done. */
 struct pager {
 	struct cp_node *n;
-	void (*fn)(struct cp_node *, const json_t *row);
+	void (*fn)(struct cp_node *, const struct cp_row *row);
 	void (*done)(struct cp_node *);
 };
+
+#define PAGE "sensors 10000 %" PRIu64 " brief"
 
 static void on_page(void *arg, json_t *r, const char *err)
 {
 	struct pager *pg = arg;
-	json_t *s;
-	size_t i;
+	json_t *b;
+	size_t n;
 
 	(void)err;
 	if (r == NULL) {   /* the link went down: the reconnect starts over */
 		free(pg);
 		return;
 	}
-	json_array_foreach(json_object_get(r, "sensors"), i, s)
-		pg->fn(pg->n, s);
+	b = json_object_get(r, "brief");
+	n = json_array_size(b);
+	for (size_t i = 0; i + 3 < n; i += 4) {
+		struct cp_row row = {
+			.id = (uint64_t)json_integer_value(json_array_get(b, i)),
+			.worker = (unsigned int)json_integer_value(
+				json_array_get(b, i + 1)),
+			.age_ms = (int64_t)json_integer_value(
+				json_array_get(b, i + 2)),
+			.idle = json_integer_value(json_array_get(b, i + 3)) != 0,
+		};
+
+		pg->fn(pg->n, &row);
+	}
 	if (json_is_true(json_object_get(r, "more")) &&
-	    cp_dplink_call(pg->n->dp, on_page, pg, "sensors 10000 %" PRIu64,
-			   (uint64_t)json_integer_value(json_object_get(r,
-								"next"))) == 0)
+	    cp_dplink_call(pg->n->dp, on_page, pg, PAGE, (uint64_t)
+			   json_integer_value(json_object_get(r, "next"))) == 0)
 		return;
 	if (pg->done)
 		pg->done(pg->n);
@@ -217,33 +228,60 @@ static void on_page(void *arg, json_t *r, const char *err)
 }
 
 void cp_registry_each(struct cp_node *n,
-			   void (*fn)(struct cp_node *, const json_t *row),
-			   void (*done)(struct cp_node *))
+		      void (*fn)(struct cp_node *, const struct cp_row *row),
+		      void (*done)(struct cp_node *))
 {
 	struct pager *pg = calloc(1, sizeof(*pg));
+	char line[64];
 
 	if (pg == NULL)
 		return;
 	*pg = (struct pager){ n, fn, done };
-	if (cp_node_dp_send(n, on_page, pg, "sensors 10000 0") < 0)
+	snprintf(line, sizeof(line), PAGE, (uint64_t)0);
+	if (cp_node_dp_send(n, on_page, pg, line) < 0)
 		free(pg);
 }
 
-uint64_t cp_registry_row_id(const json_t *row)
+/* Claimed, and marked idle again when it is (the claim writes idle 0;
+ * the idle mark goes after it in the same flush). */
+static void pend_row(struct cp_node *n, const struct cp_row *row)
 {
-	return (uint64_t)json_integer_value(json_object_get(row, "id"));
-}
-
-static void pend_row(struct cp_node *n, const json_t *row)
-{
-	cp_registry_pend(n, cp_registry_row_id(row), (unsigned int)json_integer_value(
-		json_object_get(row, "worker")));
+	cp_registry_pend(n, row->id, row->worker);
+	if (row->idle)
+		cp_registry_idle(n, row->id);
 }
 
 /* Every sensor the dataplane has: the start and every reconnect. */
 void cp_registry_all(struct cp_node *n)
 {
 	cp_registry_each(n, pend_row, cp_registry_flush);
+}
+
+static void caught_up(struct cp_node *n)
+{
+	cp_registry_flush(n);
+	n->catching_up = 0;
+}
+
+/* The dataplane's event ring refused `seen` or `idle` events (its
+ * events_lost counter went up: a control thread starved of CPU while a
+ * million sensors first sent): claim every sensor again, with its idle
+ * mark, once at a time. What is already ours costs Redis two calls and no
+ * event. */
+void cp_registry_on_dp_lost(struct cp_node *n, uint64_t lost)
+{
+	if (lost < n->lost_handled)
+		n->lost_handled = 0;   /* a new dataplane: its count anew */
+	/* (what was lost before our first pass costs one more pass) */
+	if (lost == n->lost_handled || n->catching_up || !n->redis.up)
+		return;
+	n->lost_handled = lost;
+	n->catching_up = 1;
+	n->catchups++;
+	sp_logf(stderr, LOG_NOTICE, "senseplane-ctld: node %s: the dataplane "
+		"lost sensor events (%" PRIu64 " so far); registering every "
+		"sensor again\n", n->node, lost);
+	cp_registry_each(n, pend_row, caught_up);
 }
 
 /* ---- last_seen ---- */
@@ -268,17 +306,16 @@ static void flush_seen(struct cp_node *n)
 
 /* A sensor that sent since the last sweep gets its time written: one
  * write per active sensor per controlplane.last_seen_s, not per packet. */
-static void seen_row(struct cp_node *n, const json_t *row)
+static void seen_row(struct cp_node *n, const struct cp_row *row)
 {
-	double age = json_number_value(json_object_get(row, "age_ms"));
 	uint64_t now_ms = cp_node_wall_ns() / 1000000;
 	char buf[48];
 
-	if (age > n->cfg->cp_last_seen_s * 1000.0 + 1000 || age < 0 ||
-	    (double)now_ms < age)
+	if (row->age_ms > (int64_t)n->cfg->cp_last_seen_s * 1000 + 1000 ||
+	    row->age_ms < 0 || (int64_t)now_ms < row->age_ms)
 		return;
-	snprintf(buf, sizeof(buf), "%" PRIu64 ":%" PRIu64,
-		 cp_registry_row_id(row), now_ms - (uint64_t)age);
+	snprintf(buf, sizeof(buf), "%" PRIu64 ":%" PRIu64, row->id,
+		 now_ms - (uint64_t)row->age_ms);
 	if (cp_batch_push(&n->seen, buf) >= CP_BATCH)
 		flush_seen(n);
 }

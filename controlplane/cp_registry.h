@@ -22,15 +22,24 @@ void cp_registry_flush(struct cp_node *n);
 void cp_registry_on_flush(evutil_socket_t fd, short what, void *arg);
 /** Sensor @p sensor went idle: marked, and said on the channel. */
 void cp_registry_idle(struct cp_node *n, uint64_t sensor);
-/** Every sensor of the dataplane, each `sensors` row to @p fn, a page at a
+/** A sensor of the dataplane, as its brief `sensors` page says. */
+struct cp_row {
+	uint64_t id;
+	unsigned int worker;   /* its owning lcore */
+	int64_t age_ms;        /* since its last packet */
+	int idle;              /* reported gone idle */
+};
+
+/** Every sensor of the dataplane to @p fn, a brief page of 10 000 at a
  * time (asynchronously), then @p done (may be NULL). */
 void cp_registry_each(struct cp_node *n,
-		      void (*fn)(struct cp_node *, const json_t *row),
+		      void (*fn)(struct cp_node *, const struct cp_row *row),
 		      void (*done)(struct cp_node *));
-/** A `sensors` row's id. */
-uint64_t cp_registry_row_id(const json_t *row);
 /** Register every sensor the dataplane has (start, reconnects). */
 void cp_registry_all(struct cp_node *n);
+/** The dataplane's events_lost counter is @p lost: when it went up since
+ * the last call, register every sensor again (one pass at a time). */
+void cp_registry_on_dp_lost(struct cp_node *n, uint64_t lost);
 /** The last_seen timer (every controlplane.last_seen_s). */
 void cp_registry_on_seen(evutil_socket_t fd, short what, void *arg);
 

@@ -220,11 +220,11 @@ static void flush_subs_of(struct cp_node *n)
 	cp_batch_run(n, &n->subq, head, 4, on_subs_of);
 }
 
-static void subs_of_row(struct cp_node *n, const json_t *row)
+static void subs_of_row(struct cp_node *n, const struct cp_row *row)
 {
 	char buf[24];
 
-	snprintf(buf, sizeof(buf), "%" PRIu64, cp_registry_row_id(row));
+	snprintf(buf, sizeof(buf), "%" PRIu64, row->id);
 	if (cp_batch_push(&n->subq, buf) >= CP_BATCH)
 		flush_subs_of(n);
 }

@@ -43,7 +43,10 @@ static const char *kind_name(uint8_t kind)
 	return kind < 4 ? n[kind] : "?";
 }
 
-static json_t *sensors(struct rd *r, uint32_t count)
+/* Brief: four integers a sensor in one flat array (id, worker, age in
+ * whole ms, idle 0/1), what the daemon's sweeps over a million sensors
+ * need. */
+static json_t *sensors(struct rd *r, uint32_t count, int brief)
 {
 	json_t *list = json_array();
 
@@ -54,6 +57,14 @@ static json_t *sensors(struct rd *r, uint32_t count)
 
 		if (s == NULL)
 			break;
+		if (brief) {
+			json_array_append_new(list, json_integer((json_int_t)s->id));
+			json_array_append_new(list, json_integer(s->worker));
+			json_array_append_new(list, json_integer((json_int_t)
+							(s->age_ns / 1000000)));
+			json_array_append_new(list, json_integer(s->idle));
+			continue;
+		}
 		a.s_addr = s->src_ip;
 		snprintf(src, sizeof(src), "%s:%u", inet_ntoa(a),
 			 ntohs(s->src_port));
@@ -165,7 +176,7 @@ json_t *dp_answers_json(const struct dp_query *q,
 	json_t *v;
 
 	switch (q->kind) {
-	case DP_Q_SENSORS: v = sensors(&r, q->count); break;
+	case DP_Q_SENSORS: v = sensors(&r, q->count, q->brief); break;
 	case DP_Q_ATTENTION: v = attention(&r, cat); break;
 	case DP_Q_HISTORY: v = history(&r, cat); break;
 	default: return NULL;

@@ -13,7 +13,8 @@
 #include "sp_catalog.h"
 
 /**
- * The JSON of answer @p q: for DP_Q_SENSORS an array of sensor objects,
+ * The JSON of answer @p q: for DP_Q_SENSORS an array of sensor objects
+ * (brief: id, worker, age_ms, idle integers, four a sensor, in one array),
  * for the others one object. @return it, or NULL when the records are cut
  * short (a buffer too small: not expected, the pages fit).
  */

@@ -253,10 +253,13 @@ static json_t *h_sensors(struct dp_ctl *ctl, int argc, char **argv)
 
 	if (argc >= 2) {
 		if (sp_args_u64(argv[1], &limit) < 0 || limit == 0 ||
-		    (argc >= 3 && sp_args_u64(argv[2], &from) < 0)) {
+		    (argc >= 3 && sp_args_u64(argv[2], &from) < 0) ||
+		    (argc >= 4 && strcmp(argv[3], "brief") != 0) || argc > 4) {
 			json_decref(flat);
-			return dp_requests_usage("usage: sensors [LIMIT [FROM]]");
+			return dp_requests_usage("usage: sensors [LIMIT [FROM "
+						 "[brief]]]");
 		}
+		q.brief = argc == 4;
 		/* a page is at most 20 000 table positions per worker */
 		q.n = (uint32_t)RTE_MIN(limit, 20000u);
 		q.from = (uint32_t)RTE_MIN(from, (uint64_t)UINT32_MAX);
@@ -269,7 +272,8 @@ static json_t *h_sensors(struct dp_ctl *ctl, int argc, char **argv)
 	json_array_foreach(r, i, part)
 		json_array_extend(flat, part);
 	json_decref(r);
-	return json_pack("{s:b, s:o, s:b, s:I}", "ok", 1, "sensors", flat,
+	return json_pack("{s:b, s:o, s:b, s:I}", "ok", 1,
+			 q.brief ? "brief" : "sensors", flat,
 			 "more", ctl->last_more, "next",
 			 (json_int_t)(q.from + q.n));
 }
@@ -698,7 +702,7 @@ static const struct {
 	{ "unpin", h_pin, "unpin SENSOR" },
 	{ "pins", h_pins, "pins: pinned sensors" },
 	{ "attention", h_attention, "attention SENSOR[/ATTR]: levels, routes" },
-	{ "sensors", h_sensors, "sensors [LIMIT [FROM]]: sensors and their "
+	{ "sensors", h_sensors, "sensors [LIMIT [FROM [brief]]]: sensors and their "
 	  "figures, a page of table positions; \"more\" and \"next\" say "
 	  "how to go on" },
 	{ "history", h_history, "history SENSOR/ATTR last N | since MS | "

@@ -72,6 +72,7 @@ struct dp_qa_sensor {
 	uint16_t worker;
 	uint8_t level;             /* enum sp_level */
 	uint8_t hint;              /* its last packet set HINT */
+	uint8_t idle;              /* reported gone idle (dataplane.idle_s) */
 };
 
 struct dp_qa_attention {
@@ -117,6 +118,7 @@ struct dp_query {
 	uint32_t count;            /* items written */
 	uint32_t from;             /* SENSORS: first table position */
 	uint8_t more;              /* SENSORS: positions past from + n */
+	uint8_t brief;             /* SENSORS: id, worker, age_ms each */
 };
 
 /* worker -> control: a sensor first seen (or back) or gone idle. */

@@ -50,6 +50,7 @@ static void q_sensors(struct dp_worker *w, struct dp_query *q)
 			.nkeys = s->nkeys, .worker = (uint16_t)w->idx,
 			.level = dp_attn_sensor_level(s),
 			.hint = !!(s->flags & SP_SFLAG_HINT),
+			.idle = s->idle ? 1 : 0,
 		};
 		q->count++;
 	}

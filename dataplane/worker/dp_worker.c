@@ -29,7 +29,6 @@
 
 #define TICK_MS 100
 #define MBOX_SIZE 4096
-#define EVENTS_SIZE 65536
 
 /* Records in the largest packet (MTU 9000): 8984 / (20 + 4). */
 #define MAX_RECS 384
@@ -672,7 +671,7 @@ int dp_worker_init(struct dp_worker *w, char *err, size_t errlen)
 				       socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	snprintf(name, sizeof(name), "sp_events%u", w->idx);
 	w->events = rte_ring_create_elem(name, sizeof(struct dp_event),
-					 EVENTS_SIZE, socket,
+					 cfg->events_ring, socket,
 					 RING_F_SP_ENQ | RING_F_SC_DEQ);
 	w->hint_cap = RTE_MIN(cfg->max_sensors, (uint32_t)DP_HINT_LIST_MAX);
 	w->hint_list = rte_zmalloc_socket("dp_hint_list", (size_t)w->hint_cap *

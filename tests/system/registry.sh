@@ -8,8 +8,10 @@
 #  3. a sensor hash another client wrote without an event is in the cache
 #     after the next resync (one script call per SCAN page), and the keys
 #     beside the hashes (sensor:ID:subs) are skipped without an error;
-#  4. Redis restarted empty: every sensor written back, and the
-#     subscriptions that name them applied again.
+#  4. Redis restarted empty: every sensor written back (idle ones idle),
+#     and the subscriptions that name them applied again;
+#  5. a dataplane whose event ring overflowed (events_lost): the daemon
+#     registers every sensor again, and none is missing.
 . "$(dirname "$0")/../lib/common.sh"
 
 set +m   # the kill -9 of Redis is the test's own
@@ -90,6 +92,7 @@ redis-cli -p $RPORT sadd sp:sensor:34:subs wall > /dev/null
 subs() { $CTL "sub ls wall" | t_eval - 'sorted((s["sensor"], s["level"]) for s in d["subs"])'; }
 t_check_within "4: the subscriptions in the dataplane (one by its event, one by the resync)" 4 \
     "[(33, 'high'), (34, 'low')]" subs
+t_check_within "4: before: every sensor idle again" 5 $N idle_count
 w1=$(ctld registry_writes); b1=$(ctld registry_batches)
 kill -9 "$(cat "$T_DIR/redis.pid")"
 rm -rf "$T_DIR/redis"
@@ -101,5 +104,26 @@ t_check "4: ... in script calls of 256 (writes, calls)" \
 t_check_within "4: the viewer and its subscriptions restored from the dataplane" 5 \
     "1 high low" bash -c "echo \$(redis-cli -p $RPORT exists sp:viewer:wall) \$(redis-cli -p $RPORT get sp:sub:wall:33/3) \$(redis-cli -p $RPORT get sp:sub:wall:34)"
 t_check "4: still one subscription each in the dataplane" "$(subs)" "[(33, 'high'), (34, 'low')]"
+t_check "4: ... and the idle ones written back idle" "$(idle_count)" $N
 t_check "4: nothing refused" "$(ctld registry_errors)" 0
+
+# ---- 5: a dataplane that lost sensor events (its ring of 64 overflows
+# when 3 000 sensors first send within 10 ms): the daemon sees
+# events_lost go up and registers every sensor again
+t_dp_ns rq Q 0 --set dataplane.events_ring=64
+"$CTLD" --node nodeQ --redis "$RURL" --socket "$T_DIR/dpQ.sock" \
+    --set controlplane.api=127.0.0.1:7474 --set controlplane.metrics= \
+    > "$T_DIR/ctldQ.log" 2>&1 &
+T_PIDS+=("$!")
+t_wait_for "$T_DIR/ctldQ.log" "Redis up" 10
+ip netns exec "spt-rqQ-$$" "$SIM" --dest 10.99.0.1:7400 --sensors 3000 \
+    --first-id 100001 --hz 100 --attrs heartrate --seconds 2 --quiet > /dev/null 2>&1
+lost=$(python3 "$T_ROOT/tests/lib/spctl.py" "$T_DIR/dpQ.sock" stats | t_eval - 'd["totals"]["events_lost"]')
+t_log "5: the dataplane lost $lost of 3000 first-seen events"
+t_check "5: (the ring did overflow)" "$(( lost > 0 ))" 1
+t_check_within "5: still every sensor registered" 10 3000 \
+    redis-cli -p $RPORT scard sp:node:nodeQ:sensors
+t_check "5: by a full pass the daemon counts" \
+    "$(( $(t_api 7474 ctld | t_eval - 'd["registry_catchups"]') >= 1 ))" 1
+t_check "5: ... and says in its log" "$(grep -c 'lost sensor events' "$T_DIR/ctldQ.log")" 1
 t_done

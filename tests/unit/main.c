@@ -59,6 +59,7 @@ int main(int argc, char **argv)
 		{ "spl", suite_spl },
 		{ "weblens", suite_weblens },
 		{ "joins", suite_joins },
+		{ "args", suite_args },
 	};
 	unsigned int failed;
 

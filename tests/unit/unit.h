@@ -29,6 +29,7 @@ void suite_token(void);
 void suite_spl(void);
 void suite_weblens(void);
 void suite_joins(void);
+void suite_args(void);
 
 /** Add a suite called @p name with @p n tests. */
 void unit_add(const char *name, const CU_TestInfo *tests);

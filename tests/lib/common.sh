@@ -28,7 +28,15 @@ t_cleanup() {
     for p in "${T_LINKS[@]}"; do ip link del "$p" 2>/dev/null || true; done
     for p in "${T_NETNS[@]}"; do ip netns del "$p" 2>/dev/null || true; done
     rm -rf "/var/run/dpdk/$T_PREFIX"* 2>/dev/null || true
+    rm -rf "/dev/shm/sp-$T_NAME-$$"
     [ "${T_KEEP:-}" = 1 ] || rm -rf "$T_DIR"
+}
+
+# t_shm_dir: a directory in memory (tmpfs) for files whose fsync must not
+# wait on this machine's disk (Redis's appendfsync always: the test is
+# about a process killed, not the machine); gone at exit.
+t_shm_dir() {
+    mkdir -p "/dev/shm/sp-$T_NAME-$$" && echo "/dev/shm/sp-$T_NAME-$$"
 }
 trap t_cleanup EXIT
 

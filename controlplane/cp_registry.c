@@ -14,7 +14,8 @@
 #include "cp_schema.h"
 #include "sp_log.h"
 
-/* Register a batch of sensors for node ARGV[1]: a sensor nobody owns gets
+/* Register a batch of sensors ("ID:LCORE", or "ID:LCORE:1" for one the
+ * dataplane has seen go idle) for node ARGV[1]: a sensor nobody owns gets
  * epoch 1, ours keeps its epoch, another node's moves to us with epoch + 1.
  * Then one event for what is new. Atomic: a sensor has one owner. Two
  * calls a sensor (its owner, epoch and first_seen read, then written) and
@@ -23,7 +24,7 @@
 static const char CLAIM[] =
 "local out, ids = {}, {}\n"
 "for i = 5, #ARGV do\n"
-"  local id, lcore = string.match(ARGV[i], '(%d+):(%d+)')\n"
+"  local id, lcore, idle = string.match(ARGV[i], '^(%d+):(%d+):?(%d*)$')\n"
 "  local key = ARGV[3] .. 'sensor:' .. id\n"
 "  local cur = redis.call('HMGET', key, 'node', 'epoch', 'first_seen')\n"
 "  local epoch = tonumber(cur[2]) or 0\n"
@@ -31,7 +32,8 @@ static const char CLAIM[] =
 "  if not cur[1] then epoch = 1; ch = 'r'\n"
 "  elseif cur[1] ~= ARGV[1] then epoch = epoch + 1; ch = 'm' end\n"
 "  redis.call('HSET', key, 'node', ARGV[1], 'lcore', lcore,\n"
-"             'last_seen', ARGV[2], 'epoch', epoch, 'idle', 0,\n"
+"             'last_seen', ARGV[2], 'epoch', epoch,\n"
+"             'idle', idle == '1' and 1 or 0,\n"
 "             'first_seen', cur[3] or ARGV[2])\n"
 "  ids[#ids + 1] = id\n"
 "  if ch ~= 's' then out[#out + 1] = id .. ':' .. epoch .. ':' .. ch end\n"
@@ -153,13 +155,24 @@ static void flush_soon(struct cp_node *n)
 		cp_node_timer(n->t_flush, 1);   /* batch what comes within 1 ms */
 }
 
-void cp_registry_pend(struct cp_node *n, uint64_t sensor, unsigned int worker)
+/* A claim after idle marks waiting: those go first (a sensor reported
+ * idle, then back within the millisecond, must end active). */
+static void pend(struct cp_node *n, uint64_t sensor, unsigned int worker,
+		 int idle)
 {
 	char buf[48];
 
-	snprintf(buf, sizeof(buf), "%" PRIu64 ":%u", sensor, worker);
+	if (n->idle.n)
+		cp_registry_flush(n);
+	snprintf(buf, sizeof(buf), "%" PRIu64 ":%u%s", sensor, worker,
+		 idle ? ":1" : "");
 	cp_batch_push(&n->pend, buf);
 	flush_soon(n);
+}
+
+void cp_registry_pend(struct cp_node *n, uint64_t sensor, unsigned int worker)
+{
+	pend(n, sensor, worker, 0);
 }
 
 void cp_registry_on_flush(evutil_socket_t fd, short what, void *arg)
@@ -242,13 +255,10 @@ void cp_registry_each(struct cp_node *n,
 		free(pg);
 }
 
-/* Claimed, and marked idle again when it is (the claim writes idle 0;
- * the idle mark goes after it in the same flush). */
+/* Claimed as the dataplane has it, idle or not. */
 static void pend_row(struct cp_node *n, const struct cp_row *row)
 {
-	cp_registry_pend(n, row->id, row->worker);
-	if (row->idle)
-		cp_registry_idle(n, row->id);
+	pend(n, row->id, row->worker, row->idle);
 }
 
 /* Every sensor the dataplane has: the start and every reconnect. */

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "cp_schema.h"
+#include "cp_subs.h"
 #include "sp_log.h"
 
 /* Register a batch of sensors ("ID:LCORE", or "ID:LCORE:1" for one the
@@ -180,6 +181,7 @@ void cp_registry_on_flush(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	cp_registry_flush(arg);
+	cp_subs_flush(arg);
 }
 
 /* The sensor went idle: marked so, and said on the channel, batched like

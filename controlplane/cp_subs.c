@@ -167,25 +167,6 @@ static void apply_members(struct cp_node *n, uint64_t sensor,
 	}
 }
 
-static void on_sensor_subs(redisAsyncContext *c, void *reply, void *priv)
-{
-	struct cp_node *n = cp_node_of(c);
-	redisReply *r = reply;
-
-	if (n == NULL || r == NULL || r->type != REDIS_REPLY_ARRAY)
-		return;
-	apply_members(n, (uint64_t)(uintptr_t)priv, r);
-}
-
-void cp_subs_of_sensor(struct cp_node *n, uint64_t sensor)
-{
-	char key[CP_KEY_LEN];
-
-	cp_key_sensor_subs(key, sizeof(key), n->pfx, sensor);
-	cp_redis_cmd(&n->redis, on_sensor_subs, (void *)(uintptr_t)sensor,
-		     "SMEMBERS %s", key);
-}
-
 /* The subscriptions of a batch of sensors (ARGV[2]...), prefix ARGV[1]:
  * back only those that have any, as ID, {members}. At resync every sensor
  * of the dataplane is asked, and few have subscriptions: a script call per
@@ -213,20 +194,31 @@ static void on_subs_of(redisAsyncContext *c, void *reply, void *priv)
 				      r->element[i + 1]);
 }
 
-static void flush_subs_of(struct cp_node *n)
+void cp_subs_flush(struct cp_node *n)
 {
 	const char *head[] = { "EVAL", SUBSOF, "0", n->pfx };
 
-	cp_batch_run(n, &n->subq, head, 4, on_subs_of);
+	if (n->subq.n)
+		cp_batch_run(n, &n->subq, head, 4, on_subs_of);
+}
+
+/* Queued, read with the others of the millisecond (the flush timer), or
+ * at once when the batch is full: a million sensors registered for the
+ * first time ask a million times. */
+void cp_subs_of_sensor(struct cp_node *n, uint64_t sensor)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, sensor);
+	if (cp_batch_push(&n->subq, buf) >= CP_BATCH)
+		cp_subs_flush(n);
+	else if (!evtimer_pending(n->t_flush, NULL))
+		cp_node_timer(n->t_flush, 1);
 }
 
 static void subs_of_row(struct cp_node *n, const struct cp_row *row)
 {
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "%" PRIu64, row->id);
-	if (cp_batch_push(&n->subq, buf) >= CP_BATCH)
-		flush_subs_of(n);
+	cp_subs_of_sensor(n, row->id);
 }
 
 /* What our dataplane holds, checked against Redis: each subscription is
@@ -260,7 +252,7 @@ static void on_dp_subs(void *arg, json_t *r, const char *err)
 void cp_subs_resync(struct cp_node *n)
 {
 	cp_node_dp_send(n, on_dp_subs, n, "sub ls");
-	cp_registry_each(n, subs_of_row, flush_subs_of);
+	cp_registry_each(n, subs_of_row, cp_subs_flush);
 }
 
 

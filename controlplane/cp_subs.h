@@ -16,8 +16,11 @@
 /** Re-read subscription (@p viewer, @p sensor, @p attr) and apply it. */
 void cp_subs_apply(struct cp_node *n, const char *viewer, uint64_t sensor,
 		   uint16_t attr);
-/** Apply every subscription in Redis that names @p sensor. */
+/** Apply every subscription in Redis that names @p sensor (read with the
+ * others queued within the millisecond, one script call per CP_BATCH). */
 void cp_subs_of_sensor(struct cp_node *n, uint64_t sensor);
+/** Read what cp_subs_of_sensor() queued. */
+void cp_subs_flush(struct cp_node *n);
 /** Both ways: the dataplane's subscriptions re-read, our sensors' ones
  * applied (resync, reconnect). */
 void cp_subs_resync(struct cp_node *n);

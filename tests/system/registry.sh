@@ -11,7 +11,8 @@
 #  4. Redis restarted empty: every sensor written back (idle ones idle),
 #     and the subscriptions that name them applied again;
 #  5. a dataplane whose event ring overflowed (events_lost): the daemon
-#     registers every sensor again, and none is missing.
+#     registers every sensor again, and none is missing; a subscription
+#     made before its sensor existed applies when the sensor registers.
 . "$(dirname "$0")/../lib/common.sh"
 
 set +m   # the kill -9 of Redis is the test's own
@@ -116,6 +117,9 @@ t_dp_ns rq Q 0 --set dataplane.events_ring=64
     > "$T_DIR/ctldQ.log" 2>&1 &
 T_PIDS+=("$!")
 t_wait_for "$T_DIR/ctldQ.log" "Redis up" 10
+# a subscription to a sensor nobody has yet: node Q's daemon (resync 30 s)
+# applies it when the sensor becomes its own, by the registration's event
+"$CLI" --redis "$RURL" sub add wall 100001/heartrate medium > /dev/null
 ip netns exec "spt-rqQ-$$" "$SIM" --dest 10.99.0.1:7400 --sensors 3000 \
     --first-id 100001 --hz 100 --attrs heartrate --seconds 2 --quiet > /dev/null 2>&1
 lost=$(python3 "$T_ROOT/tests/lib/spctl.py" "$T_DIR/dpQ.sock" stats | t_eval - 'd["totals"]["events_lost"]')
@@ -126,4 +130,8 @@ t_check_within "5: still every sensor registered" 10 3000 \
 t_check "5: by a full pass the daemon counts" \
     "$(( $(t_api 7474 ctld | t_eval - 'd["registry_catchups"]') >= 1 ))" 1
 t_check "5: ... and says in its log" "$(grep -c 'lost sensor events' "$T_DIR/ctldQ.log")" 1
+subsQ() { python3 "$T_ROOT/tests/lib/spctl.py" "$T_DIR/dpQ.sock" "sub ls wall" |
+    t_eval - 'sorted((s["sensor"], s["level"]) for s in d["subs"])'; }
+t_check_within "5: a subscription waiting for its sensor is applied when it registers" 3 \
+    "[(100001, 'medium')]" subsQ
 t_done

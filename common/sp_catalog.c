@@ -32,7 +32,7 @@ static const struct sp_ini_key keys[] = {
 	A("mode", SP_INI_ENUM, mode, 0, 0, NULL, mode_names,
 	  "delivery: latest (conflate) or all (every sample)"),
 	A("depth", SP_INI_POW2, depth, 1, 1 << 20, NULL, NULL,
-	  "history ring slots"),
+	  "history samples kept at least"),
 	A("rate", SP_INI_DOUBLE, rate, 0.001, 100000, NULL, NULL,
 	  "typical samples per second"),
 	A("batch", SP_INI_UINT, batch, 1, SP_MAX_NSAMP, "1", NULL,

@@ -26,7 +26,7 @@ struct sp_attr {
 	uint32_t vtype;         /* enum sp_vtype */
 	uint32_t dim;           /* values per sample */
 	uint32_t mode;          /* enum sp_mode */
-	uint32_t depth;         /* history ring slots, power of two */
+	uint32_t depth;         /* history samples kept at least, power of 2 */
 	double rate;            /* typical samples per second */
 	uint32_t batch;         /* typical samples per record */
 };

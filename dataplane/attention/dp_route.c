@@ -55,17 +55,17 @@ static void free_route(struct dp_router *r, struct dp_route *rt)
 	r->routes_used--;
 }
 
-/* Samples [i, i + n) of the ring go out as one record. */
+/* The run of samples from @p i (see dp_history_run) goes out as one
+ * record. */
 static void emit_run(struct dp_router *r, struct dp_route *rt, uint64_t i,
-		     uint32_t n, uint32_t dt, uint8_t q, uint8_t flags)
+		     uint32_t n, const struct dp_history_run *run, uint8_t q,
+		     uint8_t flags)
 {
 	const struct dp_key *k = rt->key;
-	const struct dp_history *h = &k->hist;
-	uint32_t slot = (uint32_t)(i & h->mask);
 	struct sp_record rec = {
 		.attr_id = k->attr_id, .vtype = k->vtype, .dim = k->dim,
-		.nsamp = (uint16_t)n, .t0_ns = h->ts[slot], .dt_ns = dt,
-		.values = h->vals + (size_t)slot * h->ssize,
+		.nsamp = (uint16_t)n, .t0_ns = run->t0_ns, .dt_ns = run->dt_ns,
+		.values = run->values,
 	};
 
 	if (r->emit(r->ctx, rt->out, flags, q, k->sensor_id,
@@ -83,31 +83,6 @@ static void emit_run(struct dp_router *r, struct dp_route *rt, uint64_t i,
 	}
 }
 
-/* The longest run from sample @p i (before @p to) that is one record:
- * contiguous in the ring, evenly spaced, at most 1024 samples. */
-static uint32_t run_length(const struct dp_history *h, uint64_t i, uint64_t to,
-			   uint32_t *dt)
-{
-	uint32_t slot = (uint32_t)(i & h->mask), depth = h->mask + 1;
-	uint64_t max = to - i, d;
-	uint32_t n = 2;
-
-	if (max > depth - slot)
-		max = depth - slot;
-	if (max > MAX_RUN)
-		max = MAX_RUN;
-	*dt = 0;
-	if (max < 2)
-		return 1;
-	d = h->ts[slot + 1] - h->ts[slot];
-	if (h->ts[slot + 1] <= h->ts[slot] || d > UINT32_MAX)
-		return 1;
-	while (n < max && h->ts[slot + n] - h->ts[slot + n - 1] == d)
-		n++;
-	*dt = (uint32_t)d;
-	return n;
-}
-
 /* Send the route's samples up to (not including) @p to. */
 static void send_range(struct dp_router *r, struct dp_route *rt, uint64_t to,
 		       uint64_t now_ns)
@@ -117,7 +92,8 @@ static void send_range(struct dp_router *r, struct dp_route *rt, uint64_t to,
 	const struct dp_history *h = &k->hist;
 	uint64_t from = rt->cursor, oldest = h->head - dp_history_count(h);
 	uint8_t q = o->shed ? SP_Q_DEGRADED : 0;
-	uint32_t dt, n;
+	struct dp_history_run run;
+	uint32_t n;
 
 	if (to <= from)
 		return;
@@ -133,15 +109,19 @@ static void send_range(struct dp_router *r, struct dp_route *rt, uint64_t to,
 			q |= SP_Q_CONFLATED;
 			o->st.conflated += to - from - 1;
 		}
-		emit_run(r, rt, to - 1, 1, 0, q, 0);
+		if (dp_history_run(h, to - 1, to, 1, &run))
+			emit_run(r, rt, to - 1, 1, &run, q, 0);
 	} else {
 		if (from < oldest) {   /* the ring wrapped before we sent */
 			o->st.overrun += oldest - from;
 			from = oldest;
 		}
 		for (; from < to; from += n) {
-			n = run_length(h, from, to, &dt);
-			emit_run(r, rt, from, n, dt, q, 0);
+			n = dp_history_span(h, from, to, MAX_RUN, &run,
+					     r->run_buf, sizeof(r->run_buf));
+			if (n == 0)
+				break;
+			emit_run(r, rt, from, n, &run, q, 0);
 		}
 	}
 	sp_histo_add(&o->st.stale, now_ns > k->rx_ns ? now_ns - k->rx_ns : 0);
@@ -357,19 +337,22 @@ uint32_t dp_route_backfill(struct dp_router *r, struct dp_route *rt,
 			   uint64_t from_ns, uint32_t max, uint64_t now_ns)
 {
 	const struct dp_history *h = &rt->key->hist;
-	uint32_t have = dp_history_count(h), sent = 0, n, dt;
+	uint32_t have = dp_history_count(h), sent = 0, n;
 	uint64_t i = h->head - have, end = rt->cursor;
+	struct dp_history_run run;
 
 	(void)now_ns;
 	if (rt->out->unjoined)
 		return 0;
 	/* Replay what the route had not sent before it was raised: samples
 	 * newer than from_ns and older than the route's cursor. */
-	while (i < end && h->ts[i & h->mask] < from_ns)
-		i++;
+	i = dp_history_seek(h, i, end, from_ns);
 	for (; i < end && sent < max; i += n, sent++) {
-		n = run_length(h, i, end, &dt);
-		emit_run(r, rt, i, n, dt, 0, SP_FF_BACKFILL);
+		n = dp_history_span(h, i, end, MAX_RUN, &run, r->run_buf,
+				     sizeof(r->run_buf));
+		if (n == 0)
+			break;
+		emit_run(r, rt, i, n, &run, 0, SP_FF_BACKFILL);
 	}
 	return sent;
 }

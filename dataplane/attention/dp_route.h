@@ -124,6 +124,9 @@ struct dp_router {
 	dp_push_fn push;
 	void *ctx;
 	uint64_t flush_walked;     /* dirty routes visited by flushes */
+	/* a run of samples that spans history chunks, gathered to go out
+	 * as one record */
+	uint8_t run_buf[16384];
 };
 
 /**

@@ -444,11 +444,11 @@ static inline void prefetch_slots(const struct dp_sensor *s)
 		return;
 	for (unsigned int j = 0; j < s->nkeys && j < DP_SENSOR_FAST_KEYS; j++) {
 		const struct dp_history *h = &s->fast_key[j]->hist;
-		uint32_t slot = (uint32_t)(h->head & h->mask);
+		const void *slot = dp_history_next_slot(h);
 
-		if (h->ts) {
-			rte_prefetch0(&h->ts[slot]);
-			rte_prefetch0(h->vals + (size_t)slot * h->ssize);
+		if (slot) {
+			rte_prefetch0(h->cur);
+			rte_prefetch0(slot);
 		}
 	}
 }

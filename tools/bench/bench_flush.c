@@ -41,7 +41,8 @@ static int run(uint32_t nkeys, uint32_t nviewers, uint64_t *cycles,
 	struct dp_route *routes = calloc(nroutes, sizeof(*routes));
 	struct dp_key *keys = calloc(nkeys, sizeof(*keys));
 	struct dp_out *outs = calloc(nviewers, sizeof(*outs));
-	uint8_t *hist = calloc(nkeys, 8 * 12);
+	size_t hsize = dp_history_mem_size(8, 4);
+	uint8_t *hist = calloc(nkeys, hsize);
 	uint64_t samples[32], w0;
 	struct dp_router r;
 	uint8_t val[4] = { 0 };
@@ -56,7 +57,7 @@ static int run(uint32_t nkeys, uint32_t nviewers, uint64_t *cycles,
 		keys[k].mode = SP_MODE_LATEST;
 		keys[k].vtype = SP_VT_F32;
 		keys[k].dim = 1;
-		dp_history_init(&keys[k].hist, hist + (size_t)k * 96, 8, 4);
+		dp_history_init(&keys[k].hist, hist + (size_t)k * hsize, 8, 4);
 	}
 	for (uint32_t v = 0; v < nviewers; v++) {
 		dp_out_init(&outs[v], DP_OUT_LENS, (uint16_t)(16 + v % 60000),

@@ -3,7 +3,9 @@
  * 1 k / 100 k / 1 M sensors x 5 attributes: the dataplane's own tables
  * (rte_hash for sensors and keys, the key and sensor arrays) are built in
  * this process under DPDK with --no-huge, filled, and measured from DPDK's
- * heap statistics. History is counted apart, per sample.
+ * heap statistics. History is counted apart, per sample: a history of
+ * each attribute's depth filled with its rate's samples in records of
+ * its batch, its memory over the samples it holds (B5h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include <rte_malloc.h>
 
 #include "bench.h"
+#include "dp_history.h"
 #include "dp_table.h"
 #include "sp_catalog.h"
 
@@ -41,6 +44,88 @@ static int eal_up(const struct bench_opts *o)
 		return -1;
 	up = 1;
 	return 0;
+}
+
+/* Bytes of history memory per sample kept, once full, for @p a's depth
+ * and samples @p batch a record at its rate; @p jitter ns of jitter a
+ * record time (0: evenly spaced). */
+static double hist_bytes(const struct sp_attr *a, unsigned int batch,
+			 uint32_t jitter)
+{
+	unsigned int ss = sp_attr_sample_size(a);
+	size_t mem = dp_history_mem_size(a->depth, ss);
+	uint64_t *buf = calloc(1, mem + 8);
+	uint8_t *vals = calloc(batch ? batch : 1, ss);
+	uint64_t dt = (uint64_t)(1e9 / (a->rate > 0 ? a->rate : 1)), seed = 1;
+	struct dp_history h;
+	double r;
+
+	if (!buf || !vals) {
+		free(buf);
+		free(vals);
+		return -1;
+	}
+	dp_history_init(&h, buf, a->depth, ss);
+	for (uint32_t i = 0; h.head < 4ull * a->depth + 4096; i++) {
+		struct sp_record rec = { .attr_id = a->id, .vtype = a->vtype,
+			.dim = a->dim, .nsamp = (uint16_t)(batch ? batch : 1),
+			.t0_ns = (uint64_t)i * batch * dt, .dt_ns =
+			(uint32_t)dt, .values = vals };
+
+		seed = seed * 6364136223846793005ull + 1;
+		if (jitter)
+			rec.t0_ns += (seed >> 33) % jitter;
+		dp_history_push_record(&h, &rec);
+	}
+	r = (double)mem / dp_history_count(&h);
+	free(buf);
+	free(vals);
+	return r;
+}
+
+/* B5h: history per sample kept for the catalogue's attributes. */
+static void b5_history(const struct sp_catalog *cat, json_t *out)
+{
+	static const char *const names[] = { "ecg", "heartrate",
+		"temperature", "accelerometer", "geolocation", "battery" };
+	const struct sp_attr *ecg = sp_catalog_find(cat, "ecg");
+	const struct sp_attr *sc = sp_catalog_find(cat, "temperature");
+	json_t *rows = json_array();
+
+	printf("  history, bytes per sample kept (the previous ring: 8 + "
+	       "sample bytes):\n  %14s %6s %6s %8s %10s %10s %8s\n",
+	       "attribute", "depth", "batch", "before", "regular",
+	       "jittered", "target");
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const struct sp_attr *a = sp_catalog_find(cat, names[i]);
+		unsigned int b;
+		double reg, jit;
+
+		if (a == NULL)
+			continue;
+		b = a->batch ? a->batch : 1;
+		reg = hist_bytes(a, b, 0);
+		jit = hist_bytes(a, b, 1000000);
+		printf("  %14s %6u %6u %8u %10.2f %10.2f %8s\n", a->name,
+		       a->depth, b, 8 + sp_attr_sample_size(a), reg, jit,
+		       a == ecg ? "<= 4.5" : a == sc ? "<= 6" : "");
+		json_array_append_new(rows, json_pack("{s:s, s:i, s:i, s:i, "
+			"s:f, s:f}", "attribute", a->name, "depth", a->depth,
+			"batch", b, "before", 8 + sp_attr_sample_size(a),
+			"regular", reg, "jittered", jit));
+	}
+	json_object_set_new(out, "history", rows);
+	if (sc)
+		json_object_set_new(out, "history_bytes_per_sample_scalar",
+			json_pack("{s:f, s:i, s:s}", "value",
+				  hist_bytes(sc, 1, 0), "baseline",
+				  8 + sp_attr_sample_size(sc), "unit", "B"));
+	if (ecg)
+		json_object_set_new(out, "history_bytes_per_sample_ecg",
+			json_pack("{s:f, s:i, s:s}", "value",
+				  hist_bytes(ecg, ecg->batch ? ecg->batch : 50,
+					     0), "baseline",
+				  8 + sp_attr_sample_size(ecg), "unit", "B"));
 }
 
 int bench_b5(const struct bench_opts *o, json_t *out)
@@ -104,10 +189,7 @@ int bench_b5(const struct bench_opts *o, json_t *out)
 			"bytes_per_key", per_key));
 		dp_table_free(t);
 	}
-	printf("  history, per sample kept:");
-	for (int i = 0; i < 5; i++)
-		printf(" %s %u B%s", a[i]->name, 8 + sp_attr_sample_size(a[i]),
-		       i < 4 ? "," : "\n");
+	b5_history(&cat, out);
 	json_object_set_new(out, "tables", rows);
 	return 0;
 }

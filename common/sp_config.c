@@ -32,6 +32,12 @@ static const struct sp_ini_key keys[] = {
 	  false, "mbufs in the packet pool"),
 	K("dataplane", "ring_size", SP_INI_POW2, ring_size, 64, 1 << 20, "4096",
 	  false, "owner hand-off ring per worker (packets)"),
+	K("dataplane", "owner_by_queue", SP_INI_BOOL, owner_by_queue, 0, 0,
+	  "true", false, "with several workers, the worker whose RX queue "
+	  "a sensor's packets first arrive on owns it (ownership follows the "
+	  "NIC's RSS: nothing crosses the hand-off ring unless a flow moves "
+	  "or carries many sensors); false = by a hash of the sensor id, "
+	  "every worker handing (N-1)/N of its packets to their owners"),
 	K("dataplane", "events_ring", SP_INI_POW2, events_ring, 64, 1 << 22,
 	  "262144", false, "sensor events (first seen, gone idle) a worker "
 	  "holds for the control thread; what it refuses is counted "

@@ -24,6 +24,7 @@ struct sp_config {
 	uint32_t idle_sleep_us;      /* nap after 64 empty turns, 0: spin */
 	uint32_t mbufs;
 	uint32_t ring_size;          /* owner hand-off ring per worker */
+	bool owner_by_queue;         /* a sensor's first RX queue owns it */
 	uint32_t events_ring;        /* sensor events ring per worker */
 	uint32_t max_sensors;        /* per worker */
 	uint32_t max_keys;           /* (sensor, attribute) per worker */

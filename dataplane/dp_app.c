@@ -15,6 +15,7 @@
 #include <rte_random.h>
 #include <rte_rcu_qsbr.h>
 
+#include "dp_owners.h"
 #include "dp_port.h"
 #include "dp_worker.h"
 #include "sp_log.h"
@@ -156,6 +157,18 @@ int dp_app_create(struct dp_app *app, volatile int *stop,
 				    rte_get_tsc_hz(),
 	};
 	app->keys = NULL;   /* the run's now: shared.keys */
+	if (app->nworkers > 1 && app->cfg.owner_by_queue) {
+		app->shared.owners = dp_owners_create("sp",
+			app->cfg.max_sensors * app->nworkers,
+			(int)rte_socket_id());
+		if (app->shared.owners == NULL) {
+			sp_logf(stderr, LOG_ERR, "senseplane-dp: cannot create the "
+				"owner directory (%u sensors): raise -m or lower "
+				"dataplane.max_sensors\n",
+				app->cfg.max_sensors * app->nworkers);
+			return -1;
+		}
+	}
 	app->shared.rcu = rte_zmalloc("dp_rcu", rcu_size, RTE_CACHE_LINE_SIZE);
 	if (app->shared.rcu == NULL ||
 	    rte_rcu_qsbr_init(app->shared.rcu, app->nworkers) != 0) {
@@ -247,6 +260,7 @@ unsigned int dp_app_free(struct dp_app *app)
 	sp_mackeys_free(app->shared.keys);
 	dp_policy_free(&app->shared.policy);
 	rte_free(app->shared.rcu);
+	dp_owners_free(app->shared.owners);
 	sp_catalog_free(app->cat);
 	return in_use;
 }

@@ -15,6 +15,7 @@
 #include "dp_answers.h"
 #include "dp_figures.h"
 #include "dp_owner.h"
+#include "dp_owners.h"
 
 #define QUERY_BUF (4u << 20)
 #define QUERY_TIMEOUT_MS 2000
@@ -45,13 +46,29 @@ void dp_ctl_post_all(struct dp_ctl *ctl, const struct dp_cmd *c)
 		post(ctl, w, c);
 }
 
+/* The worker that owns @p sensor; with ownership by queue a sensor that
+ * nobody has yet is claimed for the one its hash names (a command may
+ * name a sensor before its first packet: that worker then keeps it, and
+ * its packets reach it over the hand-off ring). A query (@p claim 0)
+ * claims nothing. */
+static unsigned int owner_of(struct dp_ctl *ctl, uint64_t sensor, int claim)
+{
+	unsigned int n = ctl->sh->nworkers, h = dp_owner(sensor, n);
+	int o;
+
+	if (ctl->sh->owners == NULL)
+		return h;
+	o = claim ? dp_owners_claim(ctl->sh->owners, sensor, h)
+		  : dp_owners_get(ctl->sh->owners, sensor);
+	return o >= 0 ? (unsigned int)o : h;
+}
+
 void dp_ctl_model_send(void *ctx, uint64_t sensor, const struct dp_cmd *c)
 {
 	struct dp_ctl *ctl = ctx;
-	unsigned int n = ctl->sh->nworkers;
 
 	if (sensor)
-		post(ctl, dp_owner(sensor, n), c);
+		post(ctl, owner_of(ctl, sensor, 1), c);
 	else
 		dp_ctl_post_all(ctl, c);
 }
@@ -65,7 +82,7 @@ json_t *dp_ctl_query(struct dp_ctl *ctl, const struct dp_query *tmpl,
 	int waited = 0, failed = 0;
 
 	if (sensor) {
-		first = dp_owner(sensor, n);
+		first = owner_of(ctl, sensor, 0);
 		last = first + 1;
 	}
 	ctl->last_more = 0;

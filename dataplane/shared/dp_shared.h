@@ -21,6 +21,7 @@
 #include "sp_config.h"
 #include "sp_mackeys.h"
 
+struct dp_owners;
 struct dp_stats;
 struct dp_worker;
 struct rte_rcu_qsbr;
@@ -41,6 +42,9 @@ struct dp_shared {
 	struct rte_mempool *pool;
 	struct dp_worker **workers;
 	unsigned int nworkers;
+	/* with several workers and dataplane.owner_by_queue: who owns each
+	 * sensor (shared/dp_owners.h); NULL: ownership by hash (dp_owner) */
+	struct dp_owners *owners;
 	uint16_t burst;
 	uint64_t session;              /* of the run; workers add their index */
 	struct dp_allow allow;         /* who may re-request */

@@ -23,6 +23,7 @@
 #include "dp_mailbox.h"
 #include "dp_notify.h"
 #include "dp_outputs.h"
+#include "dp_owners.h"
 #include "dp_rereq.h"
 #include "sp_bytes.h"
 #include "sp_rereq.h"
@@ -139,9 +140,11 @@ static int replay_check(struct dp_worker *w, struct dp_sensor *s, uint32_t seq)
 }
 
 /* Apply a sensor packet from @p info, whose source has policy @p pol
- * (DP_POL_*, its ACL already passed). */
-static void sensor_rx(struct dp_worker *w, const struct dp_rx_info *info,
-		      struct dp_sensor *hint, uint32_t pol)
+ * (DP_POL_*, its ACL already passed). @return -1 when done with it, or
+ * the worker to hand it to: with ownership by queue, another worker
+ * claimed its new sensor first. */
+static int sensor_rx(struct dp_worker *w, const struct dp_rx_info *info,
+		     struct dp_sensor *hint, uint32_t pol, int from_ring)
 {
 	struct dp_stats *st = w->stats;
 	struct dp_key *keys[MAX_RECS];
@@ -160,39 +163,52 @@ static void sensor_rx(struct dp_worker *w, const struct dp_rx_info *info,
 			      &pkt);
 	if (why != SP_OK) {
 		st->proto_drop[why]++;
-		return;
+		return -1;
 	}
-	if (hint && hint->id == pkt.sensor_id)
+	if (hint && hint->id == pkt.sensor_id) {
 		s = hint;
-	else
-		s = dp_table_sensor(w->table, pkt.sensor_id, &created);
+	} else {
+		s = w->sh->owners && !from_ring ?
+		    dp_table_sensor_find(w->table, pkt.sensor_id) : NULL;
+		if (w->sh->owners && !from_ring && s == NULL) {
+			/* new here: ours unless another worker has it (a
+			 * full directory leaves it here) */
+			int o = dp_owners_claim(w->sh->owners, pkt.sensor_id,
+						w->idx);
+
+			if (o >= 0 && (unsigned int)o != w->idx)
+				return o;
+		}
+		if (s == NULL)
+			s = dp_table_sensor(w->table, pkt.sensor_id, &created);
+	}
 	if (s == NULL) {
 		st->dp_drop[DP_DROP_TABLE_FULL]++;
-		return;
+		return -1;
 	}
 	if (w->sh->cfg->bind_source && s->bound_ip &&
 	    s->bound_ip != info->src_ip) {
 		st->dp_drop[DP_DROP_SOURCE_BOUND]++;
-		return;
+		return -1;
 	}
 	if (pkt.key_used) {
 		reason = replay_check(w, s, pkt.seq);
 		if (reason) {
 			st->dp_drop[reason]++;
-			return;
+			return -1;
 		}
 	} else if (s->have_seq && pkt.seq == s->last_seq) {
 		st->dp_drop[DP_DROP_SEQ_DUP]++;
-		return;
+		return -1;
 	}
 	if (resolve_keys(w, s, &pkt, keys, &nsamp, &drop) < 0) {
 		(*drop)++;
-		return;
+		return -1;
 	}
 	if (w->limits.factor > 0 &&
 	    dp_limits_sensor(&w->limits, w->sh->cat, s, nsamp, w->now_tsc)) {
 		st->dp_drop[DP_DROP_RATE_SENSOR]++;
-		return;
+		return -1;
 	}
 	/* accepted: nothing below drops it */
 	if (pkt.key_used) {
@@ -243,6 +259,7 @@ static void sensor_rx(struct dp_worker *w, const struct dp_rx_info *info,
 	st->sensor_pkts++;
 	if (pkt.flags & SP_SFLAG_HINT)
 		dp_notify_hint(w, s, 0);
+	return -1;
 }
 
 /* The checks by source address, before anything of the packet is read:
@@ -315,6 +332,7 @@ static void handle(struct dp_worker *w, struct rte_mbuf *m, int from_ring,
 	unsigned int why = 0;
 
 	int64_t pol;
+	int to;
 
 	switch (dp_net_classify(w->sh->net, m, &info, &why)) {
 	case DP_RX_SENSOR:
@@ -327,15 +345,25 @@ static void handle(struct dp_worker *w, struct rte_mbuf *m, int from_ring,
 			break;
 		if (!from_ring && w->sh->nworkers > 1 &&
 		    info.len >= SP_SHDR_LEN) {
-			unsigned int o = dp_owner(sp_get64(info.payload + 8),
-						  w->sh->nworkers);
+			/* by queue: a sensor in our table is ours; one that
+			 * is not may be another's (its flow moved, or came
+			 * through a gateway) */
+			uint64_t id = sp_get64(info.payload + 8);
+			int o = w->sh->owners == NULL ?
+				(int)dp_owner(id, w->sh->nworkers) :
+				hint ? (int)w->idx :
+				dp_owners_get(w->sh->owners, id);
 
-			if (o != w->idx) {
-				hand_off(w, m, o);
+			if (o >= 0 && (unsigned int)o != w->idx) {
+				hand_off(w, m, (unsigned int)o);
 				return;
 			}
 		}
-		sensor_rx(w, &info, hint, (uint32_t)pol);
+		to = sensor_rx(w, &info, hint, (uint32_t)pol, from_ring);
+		if (to >= 0) {
+			hand_off(w, m, (unsigned int)to);
+			return;
+		}
 		break;
 	case DP_RX_REREQ:
 		/* the worker whose session is asked for answers: sessions
@@ -404,7 +432,7 @@ static void lookup_burst(struct dp_worker *w, struct rte_mbuf **pkts,
 			hint[i] = NULL;
 			if (!dp_net_peek_sensor_id(net, pkts[i], &ids[m]))
 				continue;
-			if (w->sh->nworkers > 1 &&
+			if (w->sh->nworkers > 1 && w->sh->owners == NULL &&
 			    dp_owner(ids[m], w->sh->nworkers) != w->idx)
 				continue;
 			at[m++] = i;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Two worker lcores on an af_packet port with two queue pairs. Each sensor
-# is owned by one worker; packets RSS puts on the other queue are handed to
-# the owner over its ring. The viewer must still get every sample exactly
+# Two worker lcores on an af_packet port with two queue pairs, ownership
+# by hash (dataplane.owner_by_queue=false): each sensor is owned by one
+# worker; packets RSS puts on the other queue are handed to the owner over
+# its ring (the simulator is one flow: by queue, one worker would own all,
+# as rss_owners.sh checks). The viewer must still get every sample exactly
 # once and in order per key, and both workers must have owned sensors.
 . "$(dirname "$0")/../lib/common.sh"
 
@@ -10,7 +12,8 @@ t_veth_setup 2w
 # three lcores on two cores: the main thread sleeps, two workers poll
 t_start_dp --no-huge --no-pci --lcores "0@0,1@0,2@1" -m 512 \
     --vdev "net_af_packet0,iface=$DPIF,qpairs=2" \
-    -- --set dataplane.history_mb=32 --set switches.attention=false
+    -- --set dataplane.history_mb=32 --set switches.attention=false \
+    --set dataplane.owner_by_queue=false
 grep -q "2 worker(s)" "$T_DIR/dp.log" || { echo "expected 2 workers"; head "$T_DIR/dp.log"; exit 1; }
 
 t_view "$NS" view --until-end --seconds 60 239.77.0.1:7500

@@ -12,6 +12,9 @@
 #include <rte_eal.h>
 #include <rte_hash.h>
 
+#include <pthread.h>
+
+#include "dp_owners.h"
 #include "dp_table.h"
 #include "test_io.h"
 
@@ -69,6 +72,56 @@ static void test_bulk_repeats_and_partial(void)
 	CU_ASSERT_PTR_NULL(out[0]);
 }
 
+/* Two threads claim the same 20 000 sensors, each for itself: every
+ * sensor gets exactly one owner, both see the same one, and a claim never
+ * overwrites. */
+struct racer {
+	struct dp_owners *o;
+	unsigned int me;
+	int got[20000];
+};
+
+static void *race(void *arg)
+{
+	struct racer *r = arg;
+
+	for (int i = 0; i < 20000; i++)
+		r->got[i] = dp_owners_claim(r->o, 500000 + (uint64_t)i, r->me);
+	return NULL;
+}
+
+static void test_owners(void)
+{
+	static struct racer r[2];
+	struct dp_owners *o = dp_owners_create("unit", 32768, 0);
+	pthread_t t[2];
+	int same = 0, won0 = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	CU_ASSERT_EQUAL(dp_owners_get(o, 7), -1);
+	CU_ASSERT_EQUAL(dp_owners_claim(o, 7, 1), 1);
+	CU_ASSERT_EQUAL(dp_owners_claim(o, 7, 0), 1);   /* first claim wins */
+	CU_ASSERT_EQUAL(dp_owners_get(o, 7), 1);
+	CU_ASSERT_EQUAL(dp_owners_claim(o, 8, 0), 0);   /* worker 0 is 0 */
+	CU_ASSERT_EQUAL(dp_owners_get(o, 8), 0);
+	for (unsigned int i = 0; i < 2; i++) {
+		r[i].o = o;
+		r[i].me = i;
+		pthread_create(&t[i], NULL, race, &r[i]);
+	}
+	for (unsigned int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	for (int i = 0; i < 20000; i++) {
+		same += r[0].got[i] == r[1].got[i] &&
+			r[0].got[i] == dp_owners_get(o, 500000 + (uint64_t)i);
+		won0 += r[0].got[i] == 0;
+	}
+	CU_ASSERT_EQUAL(same, 20000);
+	CU_ASSERT(won0 > 0 && won0 <= 20000);
+	CU_ASSERT_EQUAL(dp_owners_count(o), 20002);
+	dp_owners_free(o);
+}
+
 int main(int argc, char **argv)
 {
 	char prefix[64];
@@ -80,6 +133,8 @@ int main(int argc, char **argv)
 		  test_bulk_known_and_unknown },
 		{ "bulk lookup: repeats, partial set, empty set",
 		  test_bulk_repeats_and_partial },
+		{ "owner directory: first claim wins, racing claims agree",
+		  test_owners },
 		CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {

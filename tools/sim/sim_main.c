@@ -49,6 +49,7 @@ struct opts {
 	const char *dest, *catalog, *keys, *pcap, *attrs, *src, *summary;
 	uint64_t sensors, first_id, count, seed;
 	double rate, seconds, bad, hz;
+	uint32_t src_ports;
 	int hint, json, quiet, src_given;
 };
 
@@ -95,6 +96,9 @@ static void usage(FILE *out)
 "      --pcap FILE        write Ethernet frames to FILE instead of sending\n"
 "      --src IP[:PORT]    source address: of pcap frames (default\n"
 "                         10.99.0.2:40000), or bound to for UDP\n"
+"      --src-ports N      pcap: sensor i sends from port PORT + i %% N, so\n"
+"                         that a NIC's RSS sees N flows (default 1: one\n"
+"                         flow, as behind a gateway)\n"
 "      --seed N           random seed (default 1)\n"
 "      --summary FILE     also write the JSON summary to FILE\n"
 "      --json             print the summary as JSON\n"
@@ -134,7 +138,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "src", 1, NULL, 'S' }, { "seed", 1, NULL, 's' },
 		{ "summary", 1, NULL, 'U' }, { "json", 0, NULL, 'J' },
 		{ "quiet", 0, NULL, 'q' }, { "help", 0, NULL, 'h' },
-		{ "hz", 1, NULL, 'z' },
+		{ "hz", 1, NULL, 'z' }, { "src-ports", 1, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	double v;
@@ -155,6 +159,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'H': o->hint = 1; break;
 		case 'J': o->json = 1; break;
 		case 'q': o->quiet = 1; break;
+		case 'p':
+			if (num("--src-ports", optarg, 1, 65535, &v))
+				return -1;
+			o->src_ports = (uint32_t)v;
+			break;
 		case 'n':
 			if (num("--sensors", optarg, 1, 1e8, &v)) return -1;
 			o->sensors = (uint64_t)v;
@@ -352,6 +361,7 @@ int main(int argc, char **argv)
 	}
 	op.pcap_path = o.pcap;
 	op.bind = o.src_given;
+	op.src_ports = o.src_ports;
 	if (o.src_given && !o.pcap && strchr(o.src, ':') == NULL)
 		op.src.sin_port = 0;   /* any port of that address */
 	rng = o.seed * 0x9E3779B97F4A7C15ull + 1;

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "sim_out.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -105,6 +106,9 @@ static void write_frame(struct sim_out *o, const uint8_t *buf, size_t len,
 	memcpy(ip + 16, &o->p.dst.sin_addr, 4);
 	sp_put16(ip + 10, ip_cksum(ip));
 	memcpy(udp, &o->p.src.sin_port, 2);
+	if (o->p.src_ports > 1 && len >= 16)
+		sp_put16(udp, (uint16_t)(ntohs(o->p.src.sin_port) +
+					 sp_get64(buf + 8) % o->p.src_ports));
 	memcpy(udp + 2, &o->p.dst.sin_port, 2);
 	sp_put16(udp + 4, (uint16_t)(8 + len));
 	sp_put16(udp + 6, 0);

@@ -18,6 +18,9 @@ struct sim_out_params {
 	struct sockaddr_in dst;    /* the dataplane's address and port */
 	struct sockaddr_in src;    /* pcap frames: source address and port */
 	int bind;                  /* UDP: send from src */
+	uint32_t src_ports;        /* pcap: sensor i's frames come from port
+				    * src + (i % src_ports), as if each
+				    * sensor were its own flow (0, 1: one) */
 	uint8_t src_mac[6], dst_mac[6];
 };
 

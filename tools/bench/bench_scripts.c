@@ -48,43 +48,96 @@ void bench_row(json_t *out, const char *key, const char *label,
 				value, "baseline", baseline, "unit", unit));
 }
 
-/* "name   Mpps   cycles" lines of pcap-rate.sh. */
-static int pcap_rate(const struct bench_opts *o, json_t *out, int broadcast)
+/* One pcap-rate.sh run with @p args: its "name   Mpps   cycles" lines. */
+struct rate {
+	double dp_pps, dp_cyc, base_pps, base_cyc;
+};
+
+static int pcap_rate(const struct bench_opts *o, const char *args,
+		     struct rate *r)
 {
 	char cmd[512], *text, *l;
-	double base_pps = 0, base_cyc = 0, dp_pps = 0, dp_cyc = 0;
 
+	memset(r, 0, sizeof(*r));
 	snprintf(cmd, sizeof(cmd), "SP_BUILD=%s %s/tools/bench/pcap-rate.sh "
 		 "--seconds %d %s 2>/dev/null", o->build, o->root,
-		 o->quick ? 5 : 10, broadcast ? "--broadcast" : "");
+		 o->quick ? 5 : 10, args);
 	text = bench_run(cmd);
 	if (text == NULL)
 		return -1;
 	l = strstr(text, "dpdk-testpmd rxonly (baseline)");
 	if (l)
 		sscanf(l + strlen("dpdk-testpmd rxonly (baseline)"), "%lf %lf",
-		       &base_pps, &base_cyc);
+		       &r->base_pps, &r->base_cyc);
 	l = strstr(text, "senseplane-dp (");
 	if (l && (l = strchr(l, ')')))
-		sscanf(l + 1, "%lf %lf", &dp_pps, &dp_cyc);
+		sscanf(l + 1, "%lf %lf", &r->dp_pps, &r->dp_cyc);
 	free(text);
-	if (base_pps == 0 || dp_pps == 0)
-		return -1;
-	printf("  %-44s %14s %14s %8s\n", "", "senseplane", "testpmd", "ratio");
-	bench_row(out, broadcast ? "mpps_broadcast" : "mpps_history",
-		  broadcast ? "Mpps, broadcast (every sample sent)" :
-			      "Mpps, history only (attention, no viewer)",
-		  dp_pps, base_pps, "Mpps");
-	bench_row(out, broadcast ? "cycles_broadcast" : "cycles_history",
-		  "cycles/packet", dp_cyc, base_cyc, "cycles");
-	return 0;
+	return r->base_pps == 0 || r->dp_pps == 0 ? -1 : 0;
 }
 
+static json_t *run_json(const struct bench_opts *o, const char *script,
+			const char *args);
+static int scale_rows(const struct bench_opts *o, json_t *out);
+
+/* B1 (BENCHMARKS.md): the simulator's mix and the smallest frame at
+ * 1 000 sensors on net_pcap, 1 000 000 sensors on the NIC-like source
+ * (not with --quick: it takes a minute), and 2 workers fed as RSS would
+ * (scale.sh), each beside its baseline from the same run. */
 int bench_b1(const struct bench_opts *o, json_t *out)
 {
-	if (pcap_rate(o, out, 0) < 0)
-		return -1;
-	return pcap_rate(o, out, 1);
+	struct rate r;
+	const char *pages = "none (--no-huge)";
+	json_t *nic = NULL;
+	int rc = 0;
+
+	printf("  %-44s %14s %14s %8s\n", "", "senseplane", "testpmd", "ratio");
+	if (pcap_rate(o, "", &r) == 0) {
+		bench_row(out, "mpps_history",
+			  "Mpps, history only (attention, no viewer)",
+			  r.dp_pps, r.base_pps, "Mpps");
+		bench_row(out, "b1_mix_1k", "cycles/packet, the mix, 1 000",
+			  r.dp_cyc, r.base_cyc, "cycles");
+	} else {
+		rc = -1;
+	}
+	if (pcap_rate(o, "--broadcast", &r) == 0) {
+		bench_row(out, "mpps_broadcast",
+			  "Mpps, broadcast (every sample sent)", r.dp_pps,
+			  r.base_pps, "Mpps");
+		bench_row(out, "cycles_broadcast", "cycles/packet", r.dp_cyc,
+			  r.base_cyc, "cycles");
+	} else {
+		rc = -1;
+	}
+	if (pcap_rate(o, "--small", &r) == 0)
+		bench_row(out, "b1_small_1k", "Mpps, smallest frame, 1 000",
+			  r.dp_pps, r.base_pps, "Mpps");
+	else
+		rc = -1;
+	if (!o->quick) {
+		nic = run_json(o, "nic.sh", "--sensors 1000000 --huge "
+			       "--seconds 20 --warmup 12 --reps 1");
+		if (nic) {
+			bench_row(out, "b1_small_1m",
+				  "Mpps, smallest frame, 1 000 000 (NIC-like)",
+				  json_number_value(json_object_get(nic,
+								    "value")),
+				  json_number_value(json_object_get(nic,
+								    "baseline")),
+				  "Mpps");
+			if (json_is_string(json_object_get(nic, "pages")))
+				pages = json_string_value(json_object_get(nic,
+								      "pages"));
+		} else {
+			rc = -1;
+		}
+	}
+	json_object_set_new(out, "pages", json_string(pages));
+	if (scale_rows(o, out) < 0)
+		rc = -1;
+	json_decref(nic);
+	return rc;
 }
 
 /* Run tools/bench/SCRIPT ARGS --json TMP; the JSON it wrote, or NULL when
@@ -245,36 +298,48 @@ int bench_b4(const struct bench_opts *o, json_t *out)
 }
 
 /* Scaling: 1 and 2 workers, and the hand-off ring (scale.sh). */
-int bench_scale(const struct bench_opts *o, json_t *out)
+static int scale_rows(const struct bench_opts *o, json_t *out)
 {
 	json_t *r = run_json(o, "scale.sh", o->quick ? "--seconds 3" :
 						     "--seconds 6");
 	json_t *rows = json_object_get(r, "rows");
-	double pps[3], cyc[3];
+	double pps[5], cyc[5], handed[5];
 
-	if (json_array_size(rows) != 3) {
+	if (json_array_size(rows) != 5) {
 		json_decref(r);
 		return -1;
 	}
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < 5; i++) {
 		json_t *row = json_array_get(rows, i);
 
 		pps[i] = json_number_value(json_object_get(row, "pps")) / 1e6;
 		cyc[i] = json_number_value(json_object_get(row,
 							   "cycles_per_pkt"));
+		handed[i] = json_number_value(json_object_get(row, "handed"));
 	}
 	printf("  %-44s %14s %14s %8s\n", "", "measured", "baseline", "ratio");
-	bench_row(out, "mpps_2_vs_1", "Mpps, 2 workers steered vs 1", pps[1],
-		  pps[0], "Mpps");
+	/* B1d and B1e: traffic spread the way RSS spreads it */
+	bench_row(out, "b1_rss_2w", "Mpps, 2 workers (RSS, by queue) vs 1",
+		  pps[1], pps[0], "Mpps");
+	json_object_set_new(out, "b1_rss_2w_handed", json_real(handed[1]));
+	bench_row(out, "mpps_2_by_hash_vs_1", "Mpps, 2 workers (by hash) vs 1",
+		  pps[2], pps[0], "Mpps");
+	bench_row(out, "b1_gateway", "Mpps, gateway: 2 workers vs 1", pps[4],
+		  pps[3], "Mpps");
 	bench_row(out, "testpmd_2_vs_1", "testpmd Mpps, 2 lcores vs 1",
 		  json_number_value(json_object_get(r, "testpmd_2_pps")) / 1e6,
 		  json_number_value(json_object_get(r, "testpmd_1_pps")) / 1e6,
 		  "Mpps");
-	bench_row(out, "cycles_crossed_vs_steered",
-		  "cycles/packet, every packet handed over", cyc[2], cyc[1],
+	bench_row(out, "cycles_by_hash_vs_queue",
+		  "cycles/packet, by hash vs by queue", cyc[2], cyc[1],
 		  "cycles");
 	json_decref(r);
 	return 0;
+}
+
+int bench_scale(const struct bench_opts *o, json_t *out)
+{
+	return scale_rows(o, out);
 }
 
 int bench_b7(const struct bench_opts *o, json_t *out)

@@ -5,6 +5,8 @@
 #
 #   tools/bench/pcap-rate.sh [--packets N] [--sensors N] [--seconds S]
 #                            [--broadcast]   (attention off: every sample sent)
+#                            [--small]       (the smallest frame: one f32
+#                                             scalar a packet, 82 bytes)
 #                            [--depth D]     (every attribute's history ring
 #                                             D slots: 1 M sensors' history
 #                                             does not fit this machine at
@@ -17,15 +19,16 @@
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=${SP_BUILD:-$ROOT/build}
-packets=4000; sensors=1000; secs=10; dp_args=(); mode="history only"; depth=""
+packets=4000; sensors=1000; secs=10; dp_args=(); sim_args=(); mode="history only"; depth=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --packets) packets=$2; shift ;;
     --sensors) sensors=$2; shift ;;
     --seconds) secs=$2; shift ;;
     --broadcast) dp_args+=(--set switches.attention=false); mode="broadcast" ;;
+    --small) sim_args+=(--attrs temperature); mode="$mode, smallest frame" ;;
     --depth) depth=$2; shift ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "pcap-rate: unknown option '$1'" >&2; exit 2 ;;
     esac
     shift
@@ -34,7 +37,7 @@ W=$(mktemp -d /tmp/sp-bench.XXXXXX)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$W"; rm -rf /var/run/dpdk/spb-*' EXIT
 
 "$B/tools/sim/senseplane-sim" --pcap "$W/in.pcap" --count "$packets" \
-    --sensors "$sensors" --quiet
+    --sensors "$sensors" --quiet "${sim_args[@]}"
 VDEV="net_pcap0,rx_pcap=$W/in.pcap,infinite_rx=1"
 if [ -n "$depth" ]; then
     sed "s/^depth = .*/depth = $depth/" "$ROOT/config/attributes.conf" > "$W/attributes.conf"

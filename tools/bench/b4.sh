@@ -6,6 +6,9 @@
 #   mosquitto  senseplane-bench-mqtt pub (the simulator's packets, a QoS 0
 #              message per record on sp/SENSOR/ATTR) -> Mosquitto on
 #              loopback -> senseplane-bench-mqtt sub (sp/#)
+#   nats       senseplane-bench-nats pub (the same, core NATS, a message per
+#              record on sp.SENSOR.ATTR) -> nats-server on loopback ->
+#              senseplane-bench-nats sub (sp.>) (B4n)
 #   kernel     senseplane-sim -> UDP loopback -> senseplane-bench-krecv
 #              (recvmmsg, validate, sendmmsg on) -> senseplane-bench-krecv
 #   senseplane senseplane-sim in a namespace -> veth -> senseplane-dp on
@@ -44,9 +47,10 @@ while [ $# -gt 0 ]; do
 done
 command -v mosquitto >/dev/null || PATH=$PATH:/usr/sbin
 command -v mosquitto >/dev/null || { echo "b4: mosquitto is not installed" >&2; exit 1; }
+command -v nats-server >/dev/null || { echo "b4: nats-server is not installed" >&2; exit 1; }
 W=$(mktemp -d /tmp/sp-b4.XXXXXX)
 NS=spb4-$$; DPIF=spb4d$$; NSIF=spb4n$$; PREFIX=spb4-$$
-MQPORT=$(( 20000 + $$ % 10000 )); KPORT=$(( MQPORT + 1 ))
+MQPORT=$(( 20000 + $$ % 10000 )); KPORT=$(( MQPORT + 1 )); NPORT=$(( MQPORT + 2 ))
 pids=()
 cleanup() {
     sp_teardown "$NS" "$DPIF" "${pids[@]}"
@@ -55,6 +59,7 @@ cleanup() {
 trap cleanup EXIT
 SIM=$B/tools/sim/senseplane-sim
 MQTT=$B/tools/bench/senseplane-bench-mqtt
+NATS=$B/tools/bench/senseplane-bench-nats
 KRECV=$B/tools/bench/senseplane-bench-krecv
 TICK=$(getconf CLK_TCK)
 cpu_of() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
@@ -74,23 +79,36 @@ printf 'listener %d 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\npers
     "$MQPORT" > "$W/mosquitto.conf"
 mosquitto -c "$W/mosquitto.conf" & MQ=$!; pids+=("$MQ")
 for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$MQPORT) 2>/dev/null && break; sleep 0.1; done
-for r in $ladder; do
-    "$MQTT" sub --port "$MQPORT" --seconds $((secs * 20)) --idle 2 > "$W/sub.json" 2> "$W/sub.err" &
-    S=$!
-    for _ in $(seq 100); do grep -q subscribed "$W/sub.err" && break; sleep 0.05; done
-    c0=$(cpu_of "$MQ")
-    "$MQTT" pub --port "$MQPORT" --pcap "$W/in.pcap" --rate "$r" --seconds "$secs" > "$W/pub.json"
-    wait "$S"
-    c1=$(cpu_of "$MQ")
-    sent=$(jget "$W/pub.json" samples); got=$(jget "$W/sub.json" samples)
-    span=$(jget "$W/sub.json" span_s)
-    cpu=$(python3 -c "print($(jget "$W/sub.json" cpu_s) + ($c1 - $c0) / $TICK)")
-    step mosquitto "$r" "$sent" "$got" "$span" "$cpu"
-    # lost, or no longer keeping up with the offered rate: the ceiling
-    [ "$sent" = "$got" ] || break
-    saturated "$span" && break
-done
-kill -TERM "$MQ" 2>/dev/null || true
+# broker NAME SERVER_PID CLIENT ADDRESS_ARGS...: the ladder through a broker,
+# its publisher and subscriber CLIENT pub/sub with ADDRESS_ARGS; the CPU is
+# the subscriber's and the server's
+broker() {
+    local name=$1 server=$2 client=$3; shift 3
+    local r S c0 c1 sent got span cpu
+    for r in $ladder; do
+        "$client" sub "$@" --seconds $((secs * 20)) --idle 2 > "$W/sub.json" 2> "$W/sub.err" &
+        S=$!
+        for _ in $(seq 100); do grep -q subscribed "$W/sub.err" && break; sleep 0.05; done
+        c0=$(cpu_of "$server")
+        "$client" pub "$@" --pcap "$W/in.pcap" --rate "$r" --seconds "$secs" > "$W/pub.json"
+        wait "$S"
+        c1=$(cpu_of "$server")
+        sent=$(jget "$W/pub.json" samples); got=$(jget "$W/sub.json" samples)
+        span=$(jget "$W/sub.json" span_s)
+        cpu=$(python3 -c "print($(jget "$W/sub.json" cpu_s) + ($c1 - $c0) / $TICK)")
+        step "$name" "$r" "$sent" "$got" "$span" "$cpu"
+        # lost, or no longer keeping up with the offered rate: the ceiling
+        [ "$sent" = "$got" ] || break
+        saturated "$span" && break
+    done
+    kill -TERM "$server" 2>/dev/null || true
+}
+broker mosquitto "$MQ" "$MQTT" --port "$MQPORT"
+
+echo "nats-server $(nats-server --version 2>&1 | sed -n 's/.*v\([0-9.]*\).*/\1/p'), core NATS, loopback"
+nats-server -a 127.0.0.1 -p "$NPORT" > "$W/nats.log" 2>&1 & NS_PID=$!; pids+=("$NS_PID")
+for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$NPORT) 2>/dev/null && break; sleep 0.1; done
+broker nats "$NS_PID" "$NATS" --url "nats://127.0.0.1:$NPORT"
 
 echo "kernel receiver: recvmmsg + validate + sendmmsg, UDP loopback"
 for r in $ladder; do
@@ -193,7 +211,7 @@ for line in open(sys.argv[1]):
         best[name] = {"samples_s": rate, "cpu_s_per_msample": cpu / got * 1e6,
                       "offered_pps": offered}
 print("\nhighest samples/s delivered with 0 loss, and CPU s per million samples:")
-for n in ("mosquitto", "kernel", "senseplane", "net_pcap"):
+for n in ("mosquitto", "nats", "kernel", "senseplane", "net_pcap"):
     b = best.get(n)
     if b:
         print("  %-10s %12.0f samples/s  %7.3f cpu-s/M  (step %s)"
@@ -201,7 +219,7 @@ for n in ("mosquitto", "kernel", "senseplane", "net_pcap"):
     else:
         print("  %-10s no step without loss" % n)
 for n in ("senseplane", "net_pcap"):
-    for base in ("mosquitto", "kernel"):
+    for base in ("mosquitto", "nats", "kernel"):
         if n in best and base in best:
             print("  %s / %s: %.1fx" % (n, base, best[n]["samples_s"] / best[base]["samples_s"]))
 if sys.argv[2]:

@@ -247,7 +247,7 @@ int bench_b3(const struct bench_opts *o, json_t *out)
 int bench_b4(const struct bench_opts *o, json_t *out)
 {
 	static const char *const sys[] = { "senseplane", "net_pcap" };
-	static const char *const base[] = { "mosquitto", "kernel" };
+	static const char *const base[] = { "mosquitto", "kernel", "nats" };
 	json_t *r = run_json(o, "b4.sh", o->quick ? "--quick" : "");
 	int rc = 0;
 
@@ -256,7 +256,7 @@ int bench_b4(const struct bench_opts *o, json_t *out)
 	printf("  %-44s %14s %14s %8s\n", "samples/s with 0 loss", "senseplane",
 	       "baseline", "ratio");
 	for (size_t i = 0; i < 2; i++)
-		for (size_t k = 0; k < 2; k++) {
+		for (size_t k = 0; k < 3; k++) {
 			json_t *a = json_object_get(r, sys[i]);
 			json_t *b = json_object_get(r, base[k]);
 			char key[64], label[80];
@@ -275,7 +275,9 @@ int bench_b4(const struct bench_opts *o, json_t *out)
 				  json_number_value(json_object_get(b, "samples_s")),
 				  "samples/s");
 		}
-	for (size_t k = 0; k < 2; k++) {
+	if (json_object_get(r, "nats"))   /* B4n: NATS's own figures */
+		json_object_set(out, "nats", json_object_get(r, "nats"));
+	for (size_t k = 0; k < 3; k++) {
 		json_t *a = json_object_get(r, "net_pcap");
 		json_t *b = json_object_get(r, base[k]);
 		char key[64], label[80];

@@ -15,7 +15,6 @@
  */
 #include <getopt.h>
 #include <inttypes.h>
-#include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +22,7 @@
 
 #include <mosquitto.h>
 
+#include "bench_capture.h"
 #include "bench_proc.h"
 #include "sp_wire.h"
 
@@ -57,141 +57,52 @@ static void usage(FILE *out)
 "  -h, --help        this text\n");
 }
 
-/* A capture's UDP payloads (Ethernet, IPv4, UDP), concatenated. */
-struct capture {
-	uint8_t *data;
-	size_t *off, *len, n, cap, used, data_cap;
-};
-
-static int load_pcap(const char *path, struct capture *c)
+/* One record as one QoS 0 message on sp/SENSOR/ATTR. */
+static int publish_record(void *ctx, uint64_t sensor, const struct sp_record *r,
+			  const uint8_t *rec, size_t len)
 {
-	char err[PCAP_ERRBUF_SIZE];
-	pcap_t *p = pcap_open_offline(path, err);
-	struct pcap_pkthdr *h;
-	const u_char *d;
-
-	if (p == NULL) {
-		fprintf(stderr, "mqtt: %s: %s\n", path, err);
-		return -1;
-	}
-	while (pcap_next_ex(p, &h, &d) == 1) {
-		size_t ihl, len;
-
-		if (h->caplen < 14 + 20 + 8 || d[12] != 0x08 || d[13] != 0)
-			continue;
-		ihl = (d[14] & 0xf) * 4u;
-		if (h->caplen < 14 + ihl + 8 || d[14 + 9] != 17)
-			continue;
-		len = h->caplen - 14 - ihl - 8;
-		if (c->n == c->cap) {
-			c->cap = c->cap ? c->cap * 2 : 1024;
-			c->off = realloc(c->off, c->cap * sizeof(*c->off));
-			c->len = realloc(c->len, c->cap * sizeof(*c->len));
-		}
-		if (c->used + len > c->data_cap) {
-			c->data_cap = (c->used + len) * 2;
-			c->data = realloc(c->data, c->data_cap);
-		}
-		if (!c->off || !c->len || !c->data) {
-			fprintf(stderr, "mqtt: out of memory reading %s\n", path);
-			pcap_close(p);
-			return -1;
-		}
-		memcpy(c->data + c->used, d + 14 + ihl + 8, len);
-		c->off[c->n] = c->used;
-		c->len[c->n++] = len;
-		c->used += len;
-	}
-	pcap_close(p);
-	if (c->n == 0) {
-		fprintf(stderr, "mqtt: %s: no UDP packets\n", path);
-		return -1;
-	}
-	return 0;
-}
-
-/* Publish the records of one sensor packet; counts into @p st. */
-static int publish_packet(struct mosquitto *m, const uint8_t *p, size_t len,
-			  uint64_t st[3])
-{
-	struct sp_sensor_pkt pkt;
-	struct sp_record r;
-	uint32_t off = 0;
 	char topic[64];
+	int rc;
 
-	if (sp_sensor_parse(p, len, NULL, NULL, 0, &pkt) != SP_OK) {
-		st[2]++;
-		return 0;
-	}
-	while (sp_sensor_next(&pkt, &off, &r)) {
-		const uint8_t *rec = r.values - 20;
-		int rc;
-
-		snprintf(topic, sizeof(topic), "sp/%" PRIu64 "/%u",
-			 pkt.sensor_id, r.attr_id);
-		rc = mosquitto_publish(m, NULL, topic,
-				       (int)(20 + sp_record_values_len(&r)),
-				       rec, 0, false);
-		if (rc != MOSQ_ERR_SUCCESS) {
-			fprintf(stderr, "mqtt: publish: %s\n",
-				mosquitto_strerror(rc));
-			return -1;
-		}
-		st[0]++;
-		st[1] += r.nsamp;
+	snprintf(topic, sizeof(topic), "sp/%" PRIu64 "/%u", sensor, r->attr_id);
+	rc = mosquitto_publish(ctx, NULL, topic, (int)len, rec, 0, false);
+	if (rc != MOSQ_ERR_SUCCESS) {
+		fprintf(stderr, "mqtt: publish: %s\n", mosquitto_strerror(rc));
+		return -1;
 	}
 	return 0;
 }
 
 static int run_pub(struct mosquitto *m, const struct opts *o)
 {
-	struct capture cap = { 0 };
-	uint64_t st[3] = { 0 }, pkts = 0;
-	double start, cpu0, end, drained;
+	struct bench_capture cap = { 0 };
+	struct bench_published st;
+	double cpu0, end, drained;
 	int rc;
 
-	if (load_pcap(o->pcap, &cap) < 0)
+	if (bench_capture_load(o->pcap, &cap, "mqtt") < 0)
 		return 1;
 	if (mosquitto_loop_start(m) != MOSQ_ERR_SUCCESS) {
 		fprintf(stderr, "mqtt: cannot start the network thread\n");
 		return 1;
 	}
-	start = bench_now_s();
 	cpu0 = bench_cpu_s();
-	while (!bench_stop) {
-		double t = bench_now_s() - start;
-		uint64_t due = (uint64_t)(t * o->rate);
-
-		if (t >= o->seconds)
-			break;
-		if (pkts >= due) {
-			usleep(200);
-			continue;
-		}
-		for (; pkts < due && !bench_stop; pkts++) {
-			size_t i = pkts % cap.n;
-
-			if (publish_packet(m, cap.data + cap.off[i],
-					   cap.len[i], st) < 0) {
-				bench_stop = 1;
-				break;
-			}
-		}
-	}
+	bench_capture_publish(&cap, o->rate, o->seconds, publish_record, m,
+			      &bench_stop, &st);
 	end = bench_now_s();
 	/* QoS 0 has no acknowledgement: done when the library has written
 	 * every queued message to the socket */
 	while (mosquitto_want_write(m) && bench_now_s() - end < 30)
 		usleep(1000);
 	drained = bench_now_s();
-	rc = bench_stop && pkts < o->rate * o->seconds ? 1 : 0;
+	rc = st.failed || (bench_stop && st.packets < o->rate * o->seconds);
 	mosquitto_disconnect(m);
 	mosquitto_loop_stop(m, false);
 	printf("{\"packets\": %" PRIu64 ", \"messages\": %" PRIu64
 	       ", \"samples\": %" PRIu64 ", \"bad\": %" PRIu64
 	       ", \"seconds\": %.3f, \"drain_s\": %.3f, \"cpu_s\": %.3f}\n",
-	       pkts, st[0], st[1], st[2], end - start, drained - end,
-	       bench_cpu_s() - cpu0);
+	       st.packets, st.messages, st.samples, st.bad, st.seconds,
+	       drained - end, bench_cpu_s() - cpu0);
 	return rc;
 }
 

@@ -14,7 +14,7 @@ SP_PACKAGES="meson ninja-build pkg-config gcc clang libclang-rt-14-dev
  libdpdk-dev dpdk dpdk-dev libinih-dev libhiredis-dev libjemalloc-dev
  libcunit1-dev libpcap-dev libevent-dev libjansson-dev libsystemd-dev
  redis-server redis-sentinel iproute2
- mosquitto libmosquitto-dev prometheus tshark help2man
+ mosquitto libmosquitto-dev nats-server libnats-dev prometheus tshark help2man
  libwebsockets-dev chromium nodejs
  python3
  procps iputils-ping curl"

@@ -1,0 +1,48 @@
+/*
+ * bench_capture.h - what B4's broker baselines (mqtt.c, nats.c) share: the
+ * simulator's sensor packets read from a pcap, and publishing their records
+ * paced to a packet rate, one message a record through a callback.
+ */
+#ifndef BENCH_CAPTURE_H
+#define BENCH_CAPTURE_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sp_wire.h"
+
+/** A capture's UDP payloads (Ethernet, IPv4, UDP), concatenated. */
+struct bench_capture {
+	uint8_t *data;
+	size_t *off, *len, n, cap, used, data_cap;
+};
+
+/** Read @p path; messages name @p who. @return 0 or -1 (printed). */
+int bench_capture_load(const char *path, struct bench_capture *c,
+		       const char *who);
+
+/** Publish one record (@p rec, @p len bytes: header and samples, as on
+ * the wire) of sensor @p sensor. @return 0, or -1 to stop. */
+typedef int (*bench_publish_fn)(void *ctx, uint64_t sensor,
+				const struct sp_record *r, const uint8_t *rec,
+				size_t len);
+
+/** What a paced publish did. */
+struct bench_published {
+	uint64_t packets, messages, samples, bad;
+	double seconds;      /* from the first packet to the last */
+	int failed;          /* the callback asked to stop */
+};
+
+/**
+ * Every record of the capture's packets, cycling, at @p rate packets/s
+ * for @p seconds (or until *@p stop is set; a failed callback sets it),
+ * through @p fn.
+ */
+void bench_capture_publish(const struct bench_capture *c, double rate,
+			   double seconds, bench_publish_fn fn, void *ctx,
+			   volatile sig_atomic_t *stop,
+			   struct bench_published *out);
+
+#endif /* BENCH_CAPTURE_H */

@@ -32,6 +32,7 @@ static void geometry(uint32_t depth, unsigned int ssize, uint32_t *cap,
 		     uint32_t *csize, uint32_t *nchunks)
 {
 	uint32_t c = depth / 8, most = PAYLOAD_AIM / (ssize ? ssize : 1);
+	uint32_t explicit;
 
 	if (ssize == 0)
 		ssize = 1;
@@ -45,9 +46,12 @@ static void geometry(uint32_t depth, unsigned int ssize, uint32_t *cap,
 	*cap = (*csize - (uint32_t)HDR) / ssize;
 	if (*cap > UINT16_MAX)
 		*cap = UINT16_MAX;
-	/* the newest chunk may hold a single sample: one more than the
-	 * depth's worth of full ones */
-	*nchunks = (depth + *cap - 1) / *cap + 1;
+	/* enough chunks for the depth even if every one is EXPLICIT (a
+	 * sensor stamping each sample with its own jittering clock), and one
+	 * more: the newest may hold a single sample. Evenly spaced samples
+	 * then fill up to about (ssize + 4) / ssize times the depth. */
+	explicit = (*csize - (uint32_t)HDR) / (ssize + 4);
+	*nchunks = (depth + explicit - 1) / explicit + 1;
 }
 
 size_t dp_history_mem_size(uint32_t depth, unsigned int ssize)

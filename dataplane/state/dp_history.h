@@ -19,10 +19,10 @@
  *
  * Samples are numbered from 0 (the first ever pushed); head counts those
  * pushed, tail is the oldest still held. A history of depth D holds at
- * least D evenly spaced samples (more while its newest chunk fills), and
- * about D * ssize / (ssize + 4) jittered ones; samples whose times are
- * neither (more than 2.1 s from where a spacing puts them) fewer, down
- * to one a chunk.
+ * least D samples, evenly spaced or jittered (its memory is sized for D
+ * jittered ones), evenly spaced ones up to about D * (ssize + 4) / ssize;
+ * samples whose times are neither (more than 2.1 s from where a spacing
+ * puts them) fewer, down to one a chunk.
  *
  * Written by the owning lcore only; it does no allocation (the caller
  * hands in the memory) and needs no EAL, so it is unit-tested on its own.

@@ -315,13 +315,34 @@ static void test_bytes_per_sample(void)
 	CU_ASSERT((double)mem / dp_history_count(&h) < 8.0);
 	check_all(&h, slow, 200);
 	CU_ASSERT_EQUAL(dp_history_run(&h, h.tail, h.head, 99, &run), 1);
-	/* jittered f32 scalars: still under the old 12 B */
+	/* jittered f32 scalars: the depth kept all the same, under the old
+	 * 12 B a sample (link_flap.sh reads a depth of them back) */
 	mem = dp_history_mem_size(1024, 4);
 	setup(&h, 1024, 4);
 	for (int i = 0; i < 10000; i++)
 		push_dt(&h, (uint64_t)i * 100000000 + (i * 7919) % 1000, 0, 1,
 			0);
+	CU_ASSERT(dp_history_count(&h) >= 1024);
 	CU_ASSERT((double)mem / dp_history_count(&h) < 12.0);
+	/* and at the catalogue's other depths and shapes */
+	for (uint32_t d = 1; d <= 8192; d *= 2)
+		for (unsigned int ss = 4; ss <= 24; ss += 20) {
+			CU_ASSERT_FATAL(dp_history_mem_size(d, ss) <=
+					sizeof(arena));
+			setup(&h, d, ss);
+			for (uint32_t i = 0; i < 3 * d + 100; i++) {
+				uint8_t v[24] = { 0 };
+				struct sp_record r = { .attr_id = 1,
+					.vtype = SP_VT_F32,
+					.dim = (uint8_t)(ss / 4), .nsamp = 1,
+					.t0_ns = (uint64_t)i * 1000000 +
+						 (i * 7919) % 997,
+					.values = v };
+
+				dp_history_push_record(&h, &r);
+			}
+			CU_ASSERT(dp_history_count(&h) >= d);
+		}
 }
 
 void suite_hist(void)

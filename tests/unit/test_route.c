@@ -56,9 +56,10 @@ static void reset(void)
 }
 
 /* A key with a history ring of @p depth f32 scalars. */
-static void key_init(struct dp_key *k, uint64_t sensor, uint8_t mode,
-		     uint32_t depth, void *mem)
+static void key_init_sized(struct dp_key *k, uint64_t sensor, uint8_t mode,
+			   uint32_t depth, void *mem, size_t len)
 {
+	CU_ASSERT_FATAL(dp_history_mem_size(depth, 4) <= len);
 	memset(k, 0, sizeof(*k));
 	k->sensor_id = sensor;
 	k->attr_id = 7;
@@ -67,6 +68,10 @@ static void key_init(struct dp_key *k, uint64_t sensor, uint8_t mode,
 	k->dim = 1;
 	dp_history_init(&k->hist, mem, depth, 4);
 }
+
+/* @p mem an array: its size checked against what the depth needs */
+#define key_init(k, sensor, mode, depth, mem) \
+	key_init_sized(k, sensor, mode, depth, mem, sizeof(mem))
 
 /* A record of @p n samples, values v, v+1, ..., arrives at key @p k. */
 static void arrive(struct dp_key *k, uint16_t n, uint64_t t0, float v)
@@ -187,13 +192,13 @@ static void test_all_overrun_counted(void)
 	key_init(&k, 9, SP_MODE_ALL, 16, mem);
 	dp_out_init(&o, DP_OUT_LENS, 20, NULL);
 	dp_route_add(&R, &k, &o, SP_LEVEL_LOW);
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 10; i++)
 		arrive(&k, 10, (uint64_t)i * 10000, 0);
 	dp_router_flush(&R, DP_CAD_LOW, 1);
-	/* 30 arrived, at least the depth (16) kept: the rest overran */
+	/* 100 arrived, at least the depth (16) kept: the rest overran */
 	CU_ASSERT(dp_history_count(&k.hist) >= 16);
-	CU_ASSERT(dp_history_count(&k.hist) < 30);
-	CU_ASSERT_EQUAL(o.st.overrun, 30 - dp_history_count(&k.hist));
+	CU_ASSERT(dp_history_count(&k.hist) < 100);
+	CU_ASSERT_EQUAL(o.st.overrun, 100 - dp_history_count(&k.hist));
 	CU_ASSERT_EQUAL(o.st.samples, dp_history_count(&k.hist));
 }
 
@@ -203,7 +208,7 @@ static void test_flush_is_o_dirty(void)
 {
 	enum { NKEYS = 1000, NOUTS = 1000 };
 	static struct dp_key keys[NKEYS];
-	static uint64_t mem[NKEYS][16];
+	static uint64_t mem[NKEYS][32];
 	static struct dp_out outs[NOUTS];
 	uint64_t walked0;
 

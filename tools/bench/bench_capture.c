@@ -114,3 +114,42 @@ void bench_capture_publish(const struct bench_capture *c, double rate,
 	}
 	out->seconds = bench_now_s() - start;
 }
+
+int bench_pubsub_args(int argc, char **argv, const struct option *lo,
+		      const char *shortopts,
+		      int (*own)(int c, const char *arg, void *ctx), void *ctx,
+		      void (*usage)(FILE *out), struct bench_pubsub *o)
+{
+	int c;
+
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc < 2 || (strcmp(argv[1], "pub") && strcmp(argv[1], "sub"))) {
+		usage(stderr);
+		return 2;
+	}
+	o->pub = argv[1][0] == 'p';
+	optind = 2;
+	while ((c = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
+		switch (c) {
+		case 'P': o->pcap = optarg; break;
+		case 'r': o->rate = atof(optarg); break;
+		case 't': o->seconds = atof(optarg); break;
+		case 'i': o->idle = atof(optarg); break;
+		case 'h': usage(stdout); return 0;
+		default:
+			if (c == '?' || own(c, optarg, ctx) < 0) {
+				usage(stderr);
+				return 2;
+			}
+		}
+	}
+	if (o->rate <= 0 || o->seconds <= 0 || o->idle <= 0 ||
+	    (o->pub && o->pcap == NULL)) {
+		usage(stderr);
+		return 2;
+	}
+	return -1;
+}

@@ -6,8 +6,10 @@
 #ifndef BENCH_CAPTURE_H
 #define BENCH_CAPTURE_H
 
+#include <getopt.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "sp_wire.h"
@@ -44,5 +46,24 @@ void bench_capture_publish(const struct bench_capture *c, double rate,
 			   double seconds, bench_publish_fn fn, void *ctx,
 			   volatile sig_atomic_t *stop,
 			   struct bench_published *out);
+
+/** The options both clients take. */
+struct bench_pubsub {
+	int pub;                       /* "pub" (1) or "sub" (0) */
+	const char *pcap;              /* -P, --pcap */
+	double rate, seconds, idle;    /* -r, -t, -i */
+};
+
+/**
+ * Parse "pub|sub [options]" with getopt_long over @p lo (@p shortopts):
+ * the shared codes P r t i h here, any other through @p own (0, or -1 for
+ * a bad value). @p o holds the defaults on entry.
+ * @return -1 to go on, else the exit code (0 after --help, 2 on misuse:
+ * @p usage printed).
+ */
+int bench_pubsub_args(int argc, char **argv, const struct option *lo,
+		      const char *shortopts,
+		      int (*own)(int c, const char *arg, void *ctx), void *ctx,
+		      void (*usage)(FILE *out), struct bench_pubsub *o);
 
 #endif /* BENCH_CAPTURE_H */

@@ -27,9 +27,9 @@
 #include "sp_wire.h"
 
 struct opts {
-	const char *host, *pcap;
+	struct bench_pubsub c;
+	const char *host;
 	int port;
-	double rate, seconds, idle;
 };
 
 struct sub_state {
@@ -80,14 +80,14 @@ static int run_pub(struct mosquitto *m, const struct opts *o)
 	double cpu0, end, drained;
 	int rc;
 
-	if (bench_capture_load(o->pcap, &cap, "mqtt") < 0)
+	if (bench_capture_load(o->c.pcap, &cap, "mqtt") < 0)
 		return 1;
 	if (mosquitto_loop_start(m) != MOSQ_ERR_SUCCESS) {
 		fprintf(stderr, "mqtt: cannot start the network thread\n");
 		return 1;
 	}
 	cpu0 = bench_cpu_s();
-	bench_capture_publish(&cap, o->rate, o->seconds, publish_record, m,
+	bench_capture_publish(&cap, o->c.rate, o->c.seconds, publish_record, m,
 			      &bench_stop, &st);
 	end = bench_now_s();
 	/* QoS 0 has no acknowledgement: done when the library has written
@@ -95,7 +95,7 @@ static int run_pub(struct mosquitto *m, const struct opts *o)
 	while (mosquitto_want_write(m) && bench_now_s() - end < 30)
 		usleep(1000);
 	drained = bench_now_s();
-	rc = st.failed || (bench_stop && st.packets < o->rate * o->seconds);
+	rc = st.failed || (bench_stop && st.packets < o->c.rate * o->c.seconds);
 	mosquitto_disconnect(m);
 	mosquitto_loop_stop(m, false);
 	printf("{\"packets\": %" PRIu64 ", \"messages\": %" PRIu64
@@ -151,7 +151,7 @@ static int run_sub(struct mosquitto *m, const struct opts *o,
 				mosquitto_strerror(rc));
 			return 1;
 		}
-		if (t - start > o->seconds || (s->msgs && t - s->last > o->idle))
+		if (t - start > o->c.seconds || (s->msgs && t - s->last > o->c.idle))
 			break;
 	}
 	printf("{\"messages\": %" PRIu64 ", \"samples\": %" PRIu64
@@ -159,6 +159,19 @@ static int run_sub(struct mosquitto *m, const struct opts *o,
 	       s->msgs, s->samples, s->bad, s->msgs ? s->last - s->first : 0.0,
 	       bench_cpu_s() - cpu0);
 	return 0;
+}
+
+static int own_opt(int c, const char *arg, void *ctx)
+{
+	struct opts *o = ctx;
+
+	if (c == 'H')
+		o->host = arg;
+	else if (c == 'p')
+		o->port = atoi(arg);
+	else
+		return -1;
+	return o->port >= 1 && o->port <= 65535 ? 0 : -1;
 }
 
 int main(int argc, char **argv)
@@ -169,40 +182,16 @@ int main(int argc, char **argv)
 		{ "seconds", 1, NULL, 't' }, { "idle", 1, NULL, 'i' },
 		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
-	struct opts o = { .host = "127.0.0.1", .port = 1883, .rate = 10000,
-			  .seconds = 10, .idle = 2 };
+	struct opts o = { .host = "127.0.0.1", .port = 1883, .c = {
+			  .rate = 10000, .seconds = 10, .idle = 2 } };
 	struct sub_state s = { 0 };
 	struct mosquitto *m;
-	const char *mode;
-	int c, rc;
+	int rc;
 
-	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		usage(stdout);
-		return 0;
-	}
-	if (argc < 2 || (strcmp(argv[1], "pub") && strcmp(argv[1], "sub"))) {
-		usage(stderr);
-		return 2;
-	}
-	mode = argv[1];
-	optind = 2;
-	while ((c = getopt_long(argc, argv, "p:r:t:h", lo, NULL)) != -1) {
-		switch (c) {
-		case 'H': o.host = optarg; break;
-		case 'p': o.port = atoi(optarg); break;
-		case 'P': o.pcap = optarg; break;
-		case 'r': o.rate = atof(optarg); break;
-		case 't': o.seconds = atof(optarg); break;
-		case 'i': o.idle = atof(optarg); break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (o.port < 1 || o.port > 65535 || o.rate <= 0 || o.seconds <= 0 ||
-	    o.idle <= 0 || (mode[0] == 'p' && o.pcap == NULL)) {
-		usage(stderr);
-		return 2;
-	}
+	rc = bench_pubsub_args(argc, argv, lo, "p:r:t:h", own_opt, &o, usage,
+			       &o.c);
+	if (rc >= 0)
+		return rc;
 	bench_catch_signals();
 	mosquitto_lib_init();
 	m = mosquitto_new(NULL, true, &s);
@@ -218,7 +207,7 @@ int main(int argc, char **argv)
 			o.port, mosquitto_strerror(rc));
 		return 1;
 	}
-	rc = mode[0] == 'p' ? run_pub(m, &o) : run_sub(m, &o, &s);
+	rc = o.c.pub ? run_pub(m, &o) : run_sub(m, &o, &s);
 	mosquitto_destroy(m);
 	mosquitto_lib_cleanup();
 	return rc;

@@ -29,8 +29,8 @@
 #include "sp_wire.h"
 
 struct opts {
-	const char *url, *pcap;
-	double rate, seconds, idle;
+	struct bench_pubsub c;
+	const char *url;
 };
 
 /* written by the library's delivery thread, read by main */
@@ -79,10 +79,10 @@ static int run_pub(natsConnection *nc, const struct opts *o)
 	double cpu0, end, drained;
 	natsStatus s;
 
-	if (bench_capture_load(o->pcap, &cap, "nats") < 0)
+	if (bench_capture_load(o->c.pcap, &cap, "nats") < 0)
 		return 1;
 	cpu0 = bench_cpu_s();
-	bench_capture_publish(&cap, o->rate, o->seconds, publish_record, nc,
+	bench_capture_publish(&cap, o->c.rate, o->c.seconds, publish_record, nc,
 			      &bench_stop, &st);
 	end = bench_now_s();
 	s = natsConnection_FlushTimeout(nc, 30000);
@@ -141,7 +141,7 @@ static int run_sub(natsConnection *nc, const struct opts *o)
 		uint64_t n = __atomic_load_n(&st.msgs, __ATOMIC_ACQUIRE);
 
 		__atomic_load(&st.last, &last, __ATOMIC_RELAXED);
-		if (t - start > o->seconds || (n && t - last > o->idle))
+		if (t - start > o->c.seconds || (n && t - last > o->c.idle))
 			break;
 		usleep(20000);
 	}
@@ -156,6 +156,14 @@ static int run_sub(natsConnection *nc, const struct opts *o)
 	return 0;
 }
 
+static int own_opt(int c, const char *arg, void *ctx)
+{
+	if (c != 'u')
+		return -1;
+	((struct opts *)ctx)->url = arg;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -164,39 +172,16 @@ int main(int argc, char **argv)
 		{ "idle", 1, NULL, 'i' }, { "help", 0, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = { .url = "nats://127.0.0.1:4222", .rate = 10000,
-			  .seconds = 10, .idle = 2 };
+	struct opts o = { .url = "nats://127.0.0.1:4222", .c = { .rate = 10000,
+			  .seconds = 10, .idle = 2 } };
 	natsConnection *nc = NULL;
-	const char *mode;
 	natsStatus s;
-	int c, rc;
+	int rc;
 
-	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		usage(stdout);
-		return 0;
-	}
-	if (argc < 2 || (strcmp(argv[1], "pub") && strcmp(argv[1], "sub"))) {
-		usage(stderr);
-		return 2;
-	}
-	mode = argv[1];
-	optind = 2;
-	while ((c = getopt_long(argc, argv, "r:t:h", lo, NULL)) != -1) {
-		switch (c) {
-		case 'u': o.url = optarg; break;
-		case 'P': o.pcap = optarg; break;
-		case 'r': o.rate = atof(optarg); break;
-		case 't': o.seconds = atof(optarg); break;
-		case 'i': o.idle = atof(optarg); break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (o.rate <= 0 || o.seconds <= 0 || o.idle <= 0 ||
-	    (mode[0] == 'p' && o.pcap == NULL)) {
-		usage(stderr);
-		return 2;
-	}
+	rc = bench_pubsub_args(argc, argv, lo, "r:t:h", own_opt, &o, usage,
+			       &o.c);
+	if (rc >= 0)
+		return rc;
 	bench_catch_signals();
 	s = natsConnection_ConnectTo(&nc, o.url);
 	if (s != NATS_OK) {
@@ -204,7 +189,7 @@ int main(int argc, char **argv)
 			natsStatus_GetText(s));
 		return 1;
 	}
-	rc = mode[0] == 'p' ? run_pub(nc, &o) : run_sub(nc, &o);
+	rc = o.c.pub ? run_pub(nc, &o) : run_sub(nc, &o);
 	natsConnection_Destroy(nc);
 	nats_Close();
 	return rc;

@@ -47,6 +47,14 @@ void bench_capture_publish(const struct bench_capture *c, double rate,
 			   volatile sig_atomic_t *stop,
 			   struct bench_published *out);
 
+/** The --help lines of the options both clients take. */
+#define BENCH_PUBSUB_HELP \
+"      --pcap FILE   (pub) the sensor packets to publish\n" \
+"  -r, --rate PPS    (pub) sensor packets per second (default 10000)\n" \
+"  -t, --seconds S   pub: how long to publish; sub: longest wait (default 10)\n" \
+"      --idle S      (sub) stop S seconds after the last message (default 2)\n" \
+"  -h, --help        this text\n"
+
 /** The options both clients take. */
 struct bench_pubsub {
 	int pub;                       /* "pub" (1) or "sub" (0) */

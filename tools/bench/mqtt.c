@@ -50,11 +50,7 @@ static void usage(FILE *out)
 "\n"
 "      --host H      broker address (default 127.0.0.1)\n"
 "  -p, --port N      broker port (default 1883)\n"
-"      --pcap FILE   (pub) the sensor packets to publish\n"
-"  -r, --rate PPS    (pub) sensor packets per second (default 10000)\n"
-"  -t, --seconds S   pub: how long to publish; sub: longest wait (default 10)\n"
-"      --idle S      (sub) stop S seconds after the last message (default 2)\n"
-"  -h, --help        this text\n");
+BENCH_PUBSUB_HELP);
 }
 
 /* One record as one QoS 0 message on sp/SENSOR/ATTR. */

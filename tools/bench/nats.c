@@ -50,11 +50,7 @@ static void usage(FILE *out)
 "all of them and counts; a JSON summary at the end.\n"
 "\n"
 "      --url URL     server (default nats://127.0.0.1:4222)\n"
-"      --pcap FILE   (pub) the sensor packets to publish\n"
-"  -r, --rate PPS    (pub) sensor packets per second (default 10000)\n"
-"  -t, --seconds S   pub: how long to publish; sub: longest wait (default 10)\n"
-"      --idle S      (sub) stop S seconds after the last message (default 2)\n"
-"  -h, --help        this text\n");
+BENCH_PUBSUB_HELP);
 }
 
 static int publish_record(void *ctx, uint64_t sensor, const struct sp_record *r,

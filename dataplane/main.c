@@ -16,6 +16,7 @@
 #include "dp_app.h"
 #include "dp_args.h"
 #include "dp_ctl.h"
+#include "dp_pages.h"
 #include "sp_notify.h"
 #include "sp_log.h"
 
@@ -151,6 +152,14 @@ int main(int argc, char **argv)
 	       app.cfg.sensor_port, app.nworkers, app.cat->n,
 	       sp_mackeys_count(app.shared.keys),
 	       (unsigned long long)app.session);
+	{
+		struct dp_pages pg;
+		char what[96];
+
+		dp_pages_get(&pg);
+		sp_logf(stdout, LOG_INFO, "senseplane-dp: memory on %s\n",
+			dp_pages_describe(&pg, what, sizeof(what)));
+	}
 	ctl = dp_ctl_start(&app.shared, err, sizeof(err));
 	if (ctl == NULL) {
 		sp_logf(stderr, LOG_ERR, "senseplane-dp: %s\n", err);

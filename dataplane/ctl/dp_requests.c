@@ -17,6 +17,7 @@
 #include "dp_figures.h"
 #include "dp_joins.h"
 #include "dp_keyring.h"
+#include "dp_pages.h"
 #include "sp_addr.h"
 #include "sp_args.h"
 #include "sp_level.h"
@@ -83,7 +84,8 @@ static const char *attr_name(const struct dp_ctl *ctl, uint16_t id)
 static json_t *h_ping(struct dp_ctl *ctl, int argc, char **argv)
 {
 	json_t *sessions = json_array();
-	char session[20];
+	struct dp_pages pg;
+	char session[20], pages[96];
 
 	(void)argc;
 	(void)argv;
@@ -95,10 +97,14 @@ static json_t *h_ping(struct dp_ctl *ctl, int argc, char **argv)
 	}
 	snprintf(session, sizeof(session), "%016" PRIx64,
 		 dp_feed_session(ctl->sh->session, 0));
-	return json_pack("{s:b, s:s, s:s, s:o, s:i, s:i}", "ok", 1, "version",
-			 SP_VERSION_STR, "session", session, "sessions",
-			 sessions, "workers", ctl->sh->nworkers, "port",
-			 ctl->sh->port_id);
+	dp_pages_get(&pg);
+	return json_pack("{s:b, s:s, s:s, s:o, s:i, s:i, s:{s:s, s:I, s:I}}",
+			 "ok", 1, "version", SP_VERSION_STR, "session", session,
+			 "sessions", sessions, "workers", ctl->sh->nworkers,
+			 "port", ctl->sh->port_id, "memory", "pages",
+			 dp_pages_describe(&pg, pages, sizeof(pages)),
+			 "page_bytes", (json_int_t)pg.page_sz,
+			 "bytes", (json_int_t)pg.total);
 }
 
 static json_t *viewer_json(const struct dp_viewer *v)

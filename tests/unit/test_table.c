@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
@@ -15,6 +16,7 @@
 #include <pthread.h>
 
 #include "dp_owners.h"
+#include "dp_pages.h"
 #include "dp_table.h"
 #include "test_io.h"
 
@@ -122,6 +124,32 @@ static void test_owners(void)
 	dp_owners_free(o);
 }
 
+/* Which pages the memory is on: these tests run under --no-huge, so the
+ * answer must say so and count the memory EAL mapped (-m). */
+static void test_pages(void)
+{
+	struct dp_pages p;
+	char buf[96];
+
+	dp_pages_get(&p);
+	CU_ASSERT_EQUAL(p.huge, 0);
+	CU_ASSERT(p.total >= (64ull << 20));
+	CU_ASSERT(p.bytes > 0 && p.bytes <= p.total);
+	dp_pages_describe(&p, buf, sizeof(buf));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "--no-huge"));
+	/* the descriptions of the other page sizes */
+	p.huge = 1;
+	p.page_sz = 1ull << 30;
+	p.bytes = p.total = 2ull << 30;
+	CU_ASSERT_STRING_EQUAL(dp_pages_describe(&p, buf, sizeof(buf)),
+			       "1 GB hugepages (2048 MB)");
+	p.page_sz = 2ull << 20;
+	p.total = p.bytes + (4ull << 20);
+	CU_ASSERT_STRING_EQUAL(dp_pages_describe(&p, buf, sizeof(buf)),
+			       "2 MB hugepages (2048 MB) and 4 MB on smaller "
+			       "pages");
+}
+
 int main(int argc, char **argv)
 {
 	char prefix[64];
@@ -135,6 +163,7 @@ int main(int argc, char **argv)
 		  test_bulk_repeats_and_partial },
 		{ "owner directory: first claim wins, racing claims agree",
 		  test_owners },
+		{ "pages: --no-huge said, sizes described", test_pages },
 		CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {

@@ -27,20 +27,24 @@
 # from first to last delivery, or the simulator's send time) and the CPU
 # seconds the system (not the sender) spent per million samples there.
 #
-#   tools/bench/b4.sh [--quick] [--seconds S] [--json FILE]
+# The dataplane runs on hugepages when the machine can give them (1 GB,
+# else 2 MB: tools/lib/hugepages.sh), else --no-huge (or with --no-huge).
+#
+#   tools/bench/b4.sh [--quick] [--seconds S] [--no-huge] [--json FILE]
 #
 # Needs root (a namespace and a veth pair, cleaned up at exit).
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=${SP_BUILD:-$ROOT/build}
 . "$ROOT/tools/lib/veth.sh"
-secs=3; json=""; ladder="50000 70000 100000 140000 200000 280000 400000 560000 800000 1120000 1600000"
+secs=3; json=""; nohuge=""; ladder="50000 70000 100000 140000 200000 280000 400000 560000 800000 1120000 1600000"
 while [ $# -gt 0 ]; do
     case "$1" in
     --quick) secs=1; ladder="25000 100000" ;;
     --seconds) secs=$2; shift ;;
     --json) json=$2; shift ;;
-    -h|--help) sed -n "2,27p" "$0"; exit 0 ;;
+    --no-huge) nohuge=--no-huge ;;
+    -h|--help) sed -n "2,30p" "$0"; exit 0 ;;
     *) echo "b4: unknown option '$1'" >&2; exit 2 ;;
     esac
     shift
@@ -55,8 +59,12 @@ pids=()
 cleanup() {
     sp_teardown "$NS" "$DPIF" "${pids[@]}"
     rm -rf "$W" "/var/run/dpdk/$PREFIX" "/var/run/dpdk/$PREFIX-pcap"
+    sp_hugepages_release
 }
+. "$ROOT/tools/lib/hugepages.sh"
 trap cleanup EXIT
+sp_hugepages 1024 $nohuge
+echo "senseplane-dp's pages: $SP_PAGES"
 SIM=$B/tools/sim/senseplane-sim
 MQTT=$B/tools/bench/senseplane-bench-mqtt
 NATS=$B/tools/bench/senseplane-bench-nats
@@ -129,7 +137,7 @@ done
 
 echo "senseplane: sim -> veth -> senseplane-dp (net_af_packet) -> high tier feed -> senseplane-view"
 sp_veth "$NS" "$DPIF" "$NSIF"
-"$B/dataplane/senseplane-dp" --no-huge --no-pci -l 0-1 -m 1024 \
+"$B/dataplane/senseplane-dp" $SP_MEM --no-pci -l 0-1 \
     --file-prefix "$PREFIX" --vdev "net_af_packet0,iface=$DPIF,framecnt=8192" -- \
     --set dataplane.history_mb=256 --set "control.socket=$W/dp.sock" \
     --set attention.sensor_feeds=false > "$W/dp.log" 2>&1 &
@@ -167,7 +175,7 @@ kill -INT "$DP" 2>/dev/null || true
 wait "$DP" || true
 
 echo "senseplane-dp on net_pcap (infinite_rx): the same capture, every sensor pinned high"
-"$B/dataplane/senseplane-dp" --no-huge --no-pci -l 0-1 -m 1024 \
+"$B/dataplane/senseplane-dp" $SP_MEM --no-pci -l 0-1 \
     --file-prefix "$PREFIX-pcap" --vdev "net_pcap0,rx_pcap=$W/in.pcap,infinite_rx=1" -- \
     --set dataplane.mbufs=32768 --set "control.socket=$W/dpp.sock" \
     --set attention.sensor_feeds=false > "$W/dpp.log" 2>&1 &
@@ -198,7 +206,7 @@ kill -INT "$DP" 2>/dev/null || true
 wait "$DP" || true
 step net_pcap "replay" "$sent" "$got" "$span" "$cpu"
 
-python3 - "$W/steps" "$json" <<'PY'
+python3 - "$W/steps" "$json" "$SP_PAGES" <<'PY'
 import json, sys
 best = {}
 for line in open(sys.argv[1]):
@@ -222,6 +230,8 @@ for n in ("senseplane", "net_pcap"):
     for base in ("mosquitto", "nats", "kernel"):
         if n in best and base in best:
             print("  %s / %s: %.1fx" % (n, base, best[n]["samples_s"] / best[base]["samples_s"]))
+print("  (senseplane-dp on %s)" % sys.argv[3])
 if sys.argv[2]:
+    best["pages"] = sys.argv[3]
     json.dump(best, open(sys.argv[2], "w"), indent=1)
 PY

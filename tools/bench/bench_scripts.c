@@ -275,8 +275,17 @@ int bench_b4(const struct bench_opts *o, json_t *out)
 				  json_number_value(json_object_get(b, "samples_s")),
 				  "samples/s");
 		}
-	if (json_object_get(r, "nats"))   /* B4n: NATS's own figures */
-		json_object_set(out, "nats", json_object_get(r, "nats"));
+	if (json_object_get(r, "nats") && json_object_get(r, "net_pcap"))
+		/* B4n: the dataplane against NATS (its own figures are under
+		 * "systems") */
+		bench_row(out, "nats", "B4n: dp on net_pcap vs NATS",
+			  json_number_value(json_object_get(json_object_get(r,
+					"net_pcap"), "samples_s")),
+			  json_number_value(json_object_get(json_object_get(r,
+					"nats"), "samples_s")),
+			  "samples/s");
+	if (json_is_string(json_object_get(r, "pages")))
+		json_object_set(out, "pages", json_object_get(r, "pages"));
 	for (size_t k = 0; k < 3; k++) {
 		json_t *a = json_object_get(r, "net_pcap");
 		json_t *b = json_object_get(r, base[k]);

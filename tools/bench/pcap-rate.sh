@@ -11,7 +11,11 @@
 #                                             D slots: 1 M sensors' history
 #                                             does not fit this machine at
 #                                             the catalogue's depths)
+#                            [--no-huge]     (ordinary pages even where
+#                                             hugepages can be had)
 #
+# Both sides run on hugepages when the machine can give them (1 GB, else
+# 2 MB: tools/lib/hugepages.sh), else --no-huge; the pages used are printed.
 # net_pcap with infinite_rx holds the whole capture in mbufs: both sides get
 # a pool and memory sized for N (about 5 KB of memory per packet in --no-huge, so the
 # 1 M-sensor run, --packets 1000000 --sensors 1000000, needs ~7 GB each).
@@ -19,7 +23,7 @@
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=${SP_BUILD:-$ROOT/build}
-packets=4000; sensors=1000; secs=10; dp_args=(); sim_args=(); mode="history only"; depth=""
+packets=4000; sensors=1000; secs=10; dp_args=(); sim_args=(); mode="history only"; depth=""; nohuge=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --packets) packets=$2; shift ;;
@@ -28,13 +32,15 @@ while [ $# -gt 0 ]; do
     --broadcast) dp_args+=(--set switches.attention=false); mode="broadcast" ;;
     --small) sim_args+=(--attrs temperature); mode="$mode, smallest frame" ;;
     --depth) depth=$2; shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    --no-huge) nohuge=--no-huge ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "pcap-rate: unknown option '$1'" >&2; exit 2 ;;
     esac
     shift
 done
 W=$(mktemp -d /tmp/sp-bench.XXXXXX)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$W"; rm -rf /var/run/dpdk/spb-*' EXIT
+. "$ROOT/tools/lib/hugepages.sh"
+trap '[ -n "${KEEP:-}" ] || rm -rf "$W"; rm -rf /var/run/dpdk/spb-*; sp_hugepages_release' EXIT
 
 "$B/tools/sim/senseplane-sim" --pcap "$W/in.pcap" --count "$packets" \
     --sensors "$sensors" --quiet "${sim_args[@]}"
@@ -52,7 +58,9 @@ tables=(--set dataplane.mbufs=$((mbufs > 16384 ? mbufs : 16384)))
     --set dataplane.max_keys=$((8 * sensors)))
 
 # testpmd spends its first seconds loading the capture: give it 3 more
-timeout -s INT $((secs + 3)) dpdk-testpmd --no-huge -m "$mem" --no-pci -l 0-1 \
+# both on the same pages, sized for the larger (the dataplane's tables)
+sp_hugepages $(( mem + ${hist_mb:-64} )) $nohuge
+timeout -s INT $((secs + 3)) dpdk-testpmd $SP_MEM --no-pci -l 0-1 \
     --file-prefix=spb-base --vdev="$VDEV" -- --total-num-mbufs=$mbufs -a \
     --stats-period 1 --record-core-cycles --no-flush-rx \
     --forward-mode=rxonly < /dev/null > "$W/testpmd.log" 2>&1 || true
@@ -62,7 +70,7 @@ base_pps=$(awk '/Rx-pps:/ && $2 > 0 { print $2 }' "$W/testpmd.log" | sort -n | \
     awk '{ a[NR] = $1 } END { print NR ? a[int((NR + 1) / 2)] : 0 }')
 base_cyc=$(sed -n 's/.*CPU cycles\/packet=\([0-9.]*\).*/\1/p' "$W/testpmd.log" | tail -1)
 
-timeout -s INT "$secs" "$B/dataplane/senseplane-dp" --no-huge -m $(( mem + ${hist_mb:-64} )) \
+timeout -s INT "$secs" "$B/dataplane/senseplane-dp" $SP_MEM \
     --no-pci -l 0-1 --file-prefix=spb-dp --vdev="$VDEV" -- --stats-ms 1000 \
     "${tables[@]}" "${dp_args[@]}" \
     > "$W/dp.log" 2>&1 || true
@@ -72,10 +80,11 @@ read -r dp_pps dp_cyc < <(grep '^rx ' "$W/dp.log" | tail -n +2 | \
     sort -n | awk '{ a[NR] = $1; c[NR] = $2 } END { m = int((NR + 1) / 2); print a[m], c[m] }')
 
 awk -v mode="$mode" -v bp="$base_pps" -v bc="${base_cyc:-0}" -v dp="$dp_pps" -v dc="$dp_cyc" \
-    -v n="$packets" -v s="$sensors" -v t="$secs" 'BEGIN {
+    -v n="$packets" -v s="$sensors" -v t="$secs" -v pg="$SP_PAGES" 'BEGIN {
     printf "%-36s %8s %12s\n", "", "Mpps", "cycles/pkt"
     printf "%-36s %8.2f %12.1f\n", "dpdk-testpmd rxonly (baseline)", bp / 1e6, bc
     printf "%-36s %8.2f %12.1f\n", "senseplane-dp (" mode ")", dp / 1e6, dc
     printf "%-36s %8.3f %+12.1f\n", "dp / baseline, extra cycles", dp / bp, dc - bc
     printf "(%d packets from %d simulated sensors, one worker lcore, %d s each)\n", n, s, t
+    printf "pages: %s\n", pg
 }'

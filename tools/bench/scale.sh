@@ -19,25 +19,33 @@
 # sleeps) shares core 0 with worker 1 (--lcores 0@0,1@1,2@0); worker 0,
 # whose queue gets the gateway's flow, has core 1 as one worker has.
 #
-#   tools/bench/scale.sh [--seconds S] [--packets N] [--sensors N] [--json FILE]
+# Every process runs on hugepages when the machine can give them (1 GB,
+# else 2 MB: tools/lib/hugepages.sh), else --no-huge (or with --no-huge).
+#
+#   tools/bench/scale.sh [--seconds S] [--packets N] [--sensors N]
+#                        [--no-huge] [--json FILE]
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=${SP_BUILD:-$ROOT/build}
 . "$ROOT/tools/lib/veth.sh"
-secs=6; packets=4000; sensors=1000; json=""
+secs=6; packets=4000; sensors=1000; json=""; nohuge=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --seconds) secs=$2; shift ;;
     --packets) packets=$2; shift ;;
     --sensors) sensors=$2; shift ;;
     --json) json=$2; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --no-huge) nohuge=--no-huge ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "scale: unknown option '$1'" >&2; exit 2 ;;
     esac
     shift
 done
 W=$(mktemp -d /tmp/sp-scale.XXXXXX)
-trap 'rm -rf "$W" /var/run/dpdk/spsc-$$-*' EXIT
+. "$ROOT/tools/lib/hugepages.sh"
+trap 'rm -rf "$W" /var/run/dpdk/spsc-$$-*; sp_hugepages_release' EXIT
+sp_hugepages 1024 $nohuge
+echo "pages: $SP_PAGES"
 "$B/tools/sim/senseplane-sim" --pcap "$W/all.pcap" --count "$packets" \
     --sensors "$sensors" --src-ports "$sensors" --quiet 2>/dev/null
 
@@ -54,7 +62,7 @@ testpmd() {   # NAME LCORES... -- VDEV RXQ
     local name=$1; shift
     local lc=(); while [ "$1" != -- ]; do lc+=("$1"); shift; done; shift
     local vdev=$1 q=$2
-    timeout -s INT $((secs + 3)) dpdk-testpmd --no-huge -m 1024 --no-pci "${lc[@]}" \
+    timeout -s INT $((secs + 3)) dpdk-testpmd $SP_MEM --no-pci "${lc[@]}" \
         --file-prefix="spsc-$$-$name" --vdev="$vdev" -- --total-num-mbufs=32768 -a \
         --stats-period 1 --no-flush-rx --forward-mode=rxonly --rxq="$q" --txq="$q" \
         --nb-cores="$q" < /dev/null > "$W/$name.log" 2>&1 || true
@@ -65,7 +73,7 @@ dp() {        # NAME LCORES... -- VDEV [DATAPLANE ARGS...]
     local name=$1; shift
     local lc=(); while [ "$1" != -- ]; do lc+=("$1"); shift; done; shift
     local vdev=$1; shift
-    "$B/dataplane/senseplane-dp" --no-huge -m 1024 --no-pci "${lc[@]}" \
+    "$B/dataplane/senseplane-dp" $SP_MEM --no-pci "${lc[@]}" \
         --file-prefix="spsc-$$-$name" --vdev="$vdev" -- --set dataplane.mbufs=32768 \
         --set "control.socket=$W/$name.sock" "$@" > "$W/$name.log" 2>&1 &
     local pid=$!

@@ -156,6 +156,21 @@ int dp_feed_add(struct dp_feed *f, uint8_t flags, uint8_t quality,
 
 	if (f->cur && f->cur_flags != flags)
 		close_pkt(f, now);
+	/* The common case, a whole record into the open packet: no split,
+	 * no copy of the record (a one-sample record's dt goes out as 0, as
+	 * below). */
+	if (likely(f->cur != NULL && (r->nsamp > 1 || r->dt_ns == 0) &&
+		   (uint32_t)f->cur_len + MSG_MIN + (uint32_t)r->nsamp * ssize <=
+		   f->max_payload)) {
+		f->cur_len += (uint16_t)sp_feed_msg_write(
+			cur_payload(f) + f->cur_len, quality, sensor_id, version,
+			r, r->values, (size_t)r->nsamp * ssize);
+		f->cur_count++;
+		if ((unsigned int)(f->max_payload - f->cur_len) <
+		    MSG_MIN + MIN_SAMPLE)
+			close_pkt(f, now);
+		return 1;
+	}
 	while (left) {
 		uint32_t room, k;
 

@@ -405,7 +405,17 @@ static void handle(struct dp_worker *w, struct rte_mbuf *m, int from_ring,
 		st->dp_drop[why]++;
 		break;
 	}
-	rte_pktmbuf_free(m);
+	/* nothing of it is read after this burst: freed with the rest */
+	w->to_free[w->nfree++] = m;
+}
+
+/* Free what the burst is done with, in one call (one mempool put). */
+static inline void free_done(struct dp_worker *w)
+{
+	if (w->nfree) {
+		rte_pktmbuf_free_bulk(w->to_free, w->nfree);
+		w->nfree = 0;
+	}
 }
 
 /*
@@ -493,6 +503,7 @@ static unsigned int drain_ring(struct dp_worker *w, struct rte_mbuf **pkts,
 	lookup_burst(w, pkts, (uint16_t)n, hint);
 	for (unsigned int i = 0; i < n; i++)
 		handle(w, pkts[i], 1, hint[i]);
+	free_done(w);
 	return n;
 }
 
@@ -604,6 +615,7 @@ int dp_worker_main(void *arg)
 			w->stats->rx_bytes += pkts[i]->pkt_len;
 			handle(w, pkts[i], 0, hint[i]);
 		}
+		free_done(w);
 		if (sh->nworkers > 1) {
 			flush_handoff(w);
 			drained = drain_ring(w, pkts, hint);

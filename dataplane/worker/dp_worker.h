@@ -106,6 +106,9 @@ struct dp_worker {
 	struct rte_mbuf *ho_pkts[DP_MAX_BURST];
 	uint8_t ho_dst[DP_MAX_BURST];
 	uint16_t ho_n;
+	/* what this burst is done with, freed together at its end */
+	uint16_t nfree;
+	struct rte_mbuf *to_free[DP_MAX_BURST];
 	/* dataplane.rx_limit_pps: packets this worker may still take */
 	double rx_tokens;
 	uint64_t rx_last_tsc;

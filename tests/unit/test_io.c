@@ -234,6 +234,71 @@ static void test_feed(void)
 	CU_ASSERT_EQUAL(h[1].flags & SP_FF_END, SP_FF_END);
 }
 
+/* Records that fit the open packet whole (the fast path) and records
+ * that do not (split, or sent on in the next packet) must go out as the
+ * same messages: a one-sample record's dt as 0, each message's version
+ * its last sample's, every value in order. */
+static void test_feed_shapes(void)
+{
+	static uint8_t v[400 * 4];
+	struct sp_record r = { .attr_id = 3, .vtype = SP_VT_F32, .dim = 1,
+			       .t0_ns = 1000, .values = v };
+	struct sp_feed_hdr h[8];
+	struct rte_mbuf *m[8];
+	struct sp_feed_msg msg;
+	struct dp_feed f;
+	uint32_t samples = 0, next = 0, msgs = 0;
+	unsigned int n;
+
+	for (unsigned int i = 0; i < 400; i++) {
+		float x = (float)i;
+
+		sp_values_encode(SP_VT_F32, 1, &x, v + 4 * i);
+	}
+	feed_up(&f, 0);
+	r.nsamp = 1;   /* whole, into a fresh packet; its dt must not show */
+	r.dt_ns = 777;
+	CU_ASSERT_EQUAL(dp_feed_add(&f, 0, 0, 9, 1, &r, rte_rdtsc()), 1);
+	r.nsamp = 300; /* 1200 bytes: fits the rest of the packet whole */
+	r.dt_ns = 10;
+	r.values = v + 4;
+	CU_ASSERT_EQUAL(dp_feed_add(&f, 0, 0, 9, 301, &r, rte_rdtsc()), 1);
+	r.nsamp = 99;  /* no longer fits: the next packet */
+	r.values = v + 4 * 301;
+	r.t0_ns = 1000 + 300 * 10;
+	CU_ASSERT_EQUAL(dp_feed_add(&f, 0, 0, 9, 400, &r, rte_rdtsc()), 1);
+	dp_feed_flush(&f, rte_rdtsc());
+	n = sent(h, m, 8);
+	CU_ASSERT_EQUAL_FATAL(n, 2);
+	CU_ASSERT_EQUAL(h[0].count, 2);
+	CU_ASSERT_EQUAL(h[1].count, 1);
+	for (unsigned int i = 0; i < n; i++) {
+		const uint8_t *p = rte_pktmbuf_mtod(m[i], const uint8_t *) +
+				   DP_NET_HDR_LEN;
+		size_t len = m[i]->pkt_len - DP_NET_HDR_LEN, off = 0;
+
+		while (sp_feed_next(p, len, &off, &msg)) {
+			msgs++;
+			CU_ASSERT_EQUAL(msg.sensor_id, 9);
+			CU_ASSERT_EQUAL(msg.version, samples + msg.rec.nsamp);
+			if (msg.rec.nsamp == 1)
+				CU_ASSERT_EQUAL(msg.rec.dt_ns, 0);
+			for (unsigned int j = 0; j < msg.rec.nsamp; j++) {
+				uint32_t u = sp_get32(msg.rec.values + 4 * j);
+				float x;
+
+				memcpy(&x, &u, 4);
+				CU_ASSERT_EQUAL(x, (float)next);
+				next++;
+			}
+			samples += msg.rec.nsamp;
+		}
+		rte_pktmbuf_free(m[i]);
+	}
+	CU_ASSERT_EQUAL(msgs, 3);
+	CU_ASSERT_EQUAL(samples, 400);
+}
+
 /* Six one-message packets through a buffer of four: a re-request for the
  * first is the count-0 answer naming the first held; one for held ones
  * gets them back with RETRANS; another session's gets count 0 too. */
@@ -320,6 +385,7 @@ const CU_TestInfo io_tests[] = {
 	{ "classify: sensor, rereq, ignore, csum, frag, ip/udp length, "
 	  "options, runt; and the burst peek", test_classify },
 	{ "feed: messages in one packet, heartbeat, END", test_feed },
+	{ "feed: whole records and split ones go out alike", test_feed_shapes },
 	{ "rtx: count-0 for what is gone, RETRANS for what is held, other "
 	  "sessions",
 	  test_rtx },

@@ -426,7 +426,9 @@ int dp_model_sub_add(struct dp_model *m, const char *viewer,
 				 "(at most %u)", m->p.max_subs);
 			return -ENOSPC;
 		}
-		feed = sfeed_ref(m, sensor, &made);
+		feed = made = 0;
+		if (m->p.sensor_feeds)
+			feed = sfeed_ref(m, sensor, &made);
 		if (feed < 0) {
 			snprintf(err, errlen, "no feed id left for sensor %llu",
 				 (unsigned long long)sensor);

@@ -13,6 +13,7 @@
 #define DP_MODEL_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "dp_cmd.h"
@@ -50,6 +51,10 @@ struct dp_model_params {
 	uint32_t max_viewers;
 	uint32_t max_subs;
 	uint32_t flags;            /* initial switches */
+	/* per-sensor feeds are sent (attention.sensor_feeds): without them
+	 * a subscription takes no feed id, so the 16-bit ids are left to
+	 * the viewers' lenses */
+	bool sensor_feeds;
 	dp_model_send_fn send;
 	void *ctx;
 };

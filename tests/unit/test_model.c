@@ -26,10 +26,56 @@ static void fake_send(void *ctx, uint64_t sensor, const struct dp_cmd *c)
 static struct dp_model *mk(uint32_t viewers, uint32_t subs)
 {
 	struct dp_model_params p = { .max_viewers = viewers,
-		.max_subs = subs, .flags = DP_F_ALL, .send = fake_send };
+		.max_subs = subs, .flags = DP_F_ALL, .sensor_feeds = true,
+		.send = fake_send };
 
 	ncmds = 0;
 	return dp_model_create(&p);
+}
+
+/* Without per-sensor feeds a subscription takes no feed id: 70 000
+ * distinct sensors (more than the 16-bit ids) and 100 lenses all fit
+ * (B2 x100 watches ~63 000 sensors from 10 000 viewers); with them the
+ * ids run out, said as such. */
+static void test_no_sensor_feeds(void)
+{
+	struct dp_model_params p = { .max_viewers = 128, .max_subs = 1 << 17,
+		.flags = DP_F_ALL, .send = fake_send };
+	struct dp_model *m = dp_model_create(&p);
+	char err[200], name[16];
+	int rc = 0, lens;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	for (int v = 0; v < 100; v++) {
+		snprintf(name, sizeof(name), "v%d", v);
+		lens = dp_model_viewer_add(m, name, 0xef000001u + (uint32_t)v,
+					   7600, NULL, SP_LEVEL_LOW, 0, err,
+					   sizeof(err));
+		CU_ASSERT(lens >= DP_FEED_FIRST_DYNAMIC);
+	}
+	for (uint64_t s = 1; s <= 70000 && rc == 0; s++) {
+		ncmds = 0;
+		rc = dp_model_sub_add(m, "v7", s, 0, SP_LEVEL_NONE, 0, 0, err,
+				      sizeof(err));
+		if (rc == 0 && ncmds)
+			CU_ASSERT_EQUAL(cmds[0].sensor_feed_id, 0);
+	}
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_EQUAL(dp_model_sensor_feed(m, 69999), 0);
+	dp_model_free(m);
+
+	p.sensor_feeds = true;
+	m = dp_model_create(&p);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT(dp_model_viewer_add(m, "v", 0xef000001u, 7600, NULL,
+				      SP_LEVEL_LOW, 0, err, sizeof(err)) > 0);
+	rc = 0;
+	for (uint64_t s = 1; s <= 70000 && rc == 0; s++)
+		rc = dp_model_sub_add(m, "v", s, 0, SP_LEVEL_NONE, 0, 0, err,
+				      sizeof(err));
+	CU_ASSERT(rc < 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "no feed id left"));
+	dp_model_free(m);
 }
 
 #define MS 1000000ull
@@ -192,6 +238,8 @@ void suite_model(void)
 	static const CU_TestInfo tests[] = {
 		{ "viewers and lens ids", test_viewers },
 		{ "subscriptions and sensor feeds", test_subs_and_sensor_feeds },
+		{ "no sensor feeds: subscriptions take no feed id",
+		  test_no_sensor_feeds },
 		{ "TTL lapse and renewal", test_ttl },
 		{ "pins and switches", test_pins_flags },
 		{ "churn and limits", test_churn },

@@ -51,6 +51,7 @@ void bench_row(json_t *out, const char *key, const char *label,
 /* One pcap-rate.sh run with @p args: its "name   Mpps   cycles" lines. */
 struct rate {
 	double dp_pps, dp_cyc, base_pps, base_cyc;
+	char pages[64];   /* "pages: ..." of the run */
 };
 
 static int pcap_rate(const struct bench_opts *o, const char *args,
@@ -72,6 +73,9 @@ static int pcap_rate(const struct bench_opts *o, const char *args,
 	l = strstr(text, "senseplane-dp (");
 	if (l && (l = strchr(l, ')')))
 		sscanf(l + 1, "%lf %lf", &r->dp_pps, &r->dp_cyc);
+	l = strstr(text, "\npages: ");
+	if (l)
+		sscanf(l + 8, "%63[^\n]", r->pages);
 	free(text);
 	return r->base_pps == 0 || r->dp_pps == 0 ? -1 : 0;
 }
@@ -87,12 +91,13 @@ static int scale_rows(const struct bench_opts *o, json_t *out);
 int bench_b1(const struct bench_opts *o, json_t *out)
 {
 	struct rate r;
-	const char *pages = "none (--no-huge)";
+	char pages[64] = "";
 	json_t *nic = NULL;
 	int rc = 0;
 
 	printf("  %-44s %14s %14s %8s\n", "", "senseplane", "testpmd", "ratio");
 	if (pcap_rate(o, "", &r) == 0) {
+		snprintf(pages, sizeof(pages), "%s", r.pages);
 		bench_row(out, "mpps_history",
 			  "Mpps, history only (attention, no viewer)",
 			  r.dp_pps, r.base_pps, "Mpps");
@@ -127,13 +132,16 @@ int bench_b1(const struct bench_opts *o, json_t *out)
 								    "baseline")),
 				  "Mpps");
 			if (json_is_string(json_object_get(nic, "pages")))
-				pages = json_string_value(json_object_get(nic,
-								      "pages"));
+				snprintf(pages, sizeof(pages), "%s; 1 000 000 "
+					 "sensors: %s", r.pages,
+					 json_string_value(json_object_get(nic,
+								"pages")));
 		} else {
 			rc = -1;
 		}
 	}
-	json_object_set_new(out, "pages", json_string(pages));
+	json_object_set_new(out, "pages", json_string(pages[0] ? pages :
+						      "unknown"));
 	if (scale_rows(o, out) < 0)
 		rc = -1;
 	json_decref(nic);
@@ -194,6 +202,25 @@ int bench_b2(const struct bench_opts *o, json_t *out)
 		  json_number_value(json_object_get(on, "delivered_msgs_s")),
 		  json_number_value(json_object_get(off, "delivered_msgs_s")),
 		  "msg/s");
+	json_decref(r);
+	if (o->quick)
+		return 0;
+	/* B2 x100 (b2.sh --help): delivered messages against broadcast,
+	 * and whether the load was taken and every tier kept its time */
+	r = run_json(o, "b2.sh", "--x100 --seconds 5");
+	if (r == NULL || json_object_get(r, "x100") == NULL) {
+		json_decref(r);
+		return -1;
+	}
+	on = json_object_get(r, "x100");
+	bench_row(out, "x100", "x100: messages/s delivered (vs broadcast)",
+		  json_number_value(json_object_get(on, "value")),
+		  json_number_value(json_object_get(on, "baseline")), "msg/s");
+	json_object_set(json_object_get(out, "x100"), "detail", on);
+	printf("  %-44s %14.0f %14.0f %8s\n", "x100: samples/s taken (offered)",
+	       json_number_value(json_object_get(on, "samples_in_s")),
+	       json_number_value(json_object_get(on, "offered_samples_s")),
+	       json_is_true(json_object_get(on, "met")) ? "met" : "NOT met");
 	json_decref(r);
 	return 0;
 }

@@ -140,10 +140,14 @@ enum sp_drop sp_sensor_parse(const uint8_t *p, size_t len, sp_key_fn key_of,
 	}
 	/* Walk every record before anything is applied: all or nothing. */
 	for (off = 0; off < body_len; nrec++) {
-		why = sp_record_check(p + SP_SHDR_LEN + off, body_len - off, &r);
+		struct sp_record *rp = nrec < SP_PKT_RECS ? &out->rec[nrec] : &r;
+
+		why = sp_record_check(p + SP_SHDR_LEN + off, body_len - off, rp);
 		if (why != SP_OK)
 			return why;
-		off += SP_REC_HDR_LEN + sp_record_values_len(&r);
+		off += SP_REC_HDR_LEN + sp_record_values_len(rp);
+		if (nrec < SP_PKT_RECS)
+			out->kept_len = (uint32_t)off;
 	}
 	nkeys = key_of ? key_of(key_ctx, out->sensor_id, keys) : 0;
 	out->key_used = 0;

@@ -119,7 +119,11 @@ typedef unsigned int (*sp_key_fn)(void *ctx, uint64_t sensor_id,
 /* sp_sensor_parse() policy bits. */
 #define SP_PARSE_REQUIRE_MAC 0x1u /* a sensor without a key is dropped */
 
-/** A validated sensor packet; records are read with sp_sensor_next(). */
+/* Records whose headers the check keeps decoded (sp_sensor_rec). */
+#define SP_PKT_RECS 8
+
+/** A validated sensor packet; records are read with sp_sensor_next() or
+ *  sp_sensor_rec(). */
 struct sp_sensor_pkt {
 	uint64_t sensor_id;
 	uint32_t seq;
@@ -128,6 +132,9 @@ struct sp_sensor_pkt {
 	uint8_t key_used;     /* 0: no key; 1: the first verified; 2: the second */
 	const uint8_t *body;  /* first record */
 	uint32_t body_len;    /* bytes of records (MAC trailer excluded) */
+	uint32_t kept_len;    /* bytes of the records in rec[] */
+	/* the first SP_PKT_RECS records as the check decoded them */
+	struct sp_record rec[SP_PKT_RECS];
 };
 
 /**
@@ -148,6 +155,23 @@ enum sp_drop sp_sensor_parse(const uint8_t *p, size_t len, sp_key_fn key_of,
  */
 int sp_sensor_next(const struct sp_sensor_pkt *pkt, uint32_t *off,
 		   struct sp_record *r);
+
+/**
+ * Record @p i of an accepted packet, read in order (i = 0, 1, ... nrec-1)
+ * without decoding its header again: the first SP_PKT_RECS from what the
+ * check kept, later ones decoded into @p tmp from cursor @p off.
+ */
+static inline const struct sp_record *
+sp_sensor_rec(const struct sp_sensor_pkt *pkt, unsigned int i, uint32_t *off,
+	      struct sp_record *tmp)
+{
+	if (i < SP_PKT_RECS)
+		return &pkt->rec[i];
+	if (i == SP_PKT_RECS)
+		*off = pkt->kept_len;
+	sp_sensor_next(pkt, off, tmp);
+	return tmp;
+}
 
 /* ---- building ---- */
 

@@ -31,6 +31,17 @@ struct dp_table {
 	const struct sp_catalog *cat;
 };
 
+/* Key equality for 8-byte keys, as rte_hash wants it: 0 when equal. */
+static int key8_cmp(const void *a, const void *b, size_t len)
+{
+	uint64_t x, y;
+
+	(void)len;
+	memcpy(&x, a, sizeof(x));
+	memcpy(&y, b, sizeof(y));
+	return x != y;
+}
+
 static struct rte_hash *make_hash(const char *base, const char *what,
 				  uint32_t entries, uint32_t key_len,
 				  int socket)
@@ -44,8 +55,15 @@ static struct rte_hash *make_hash(const char *base, const char *what,
 		.socket_id = socket,
 	};
 
+	struct rte_hash *h;
+
 	snprintf(name, sizeof(name), "%s_%s", base, what);
-	return rte_hash_create(&hp);
+	h = rte_hash_create(&hp);
+	/* rte_hash compares keys of 16 bytes and more with vector code and
+	 * any other length with memcmp(): a sensor id is one word */
+	if (h && key_len == sizeof(uint64_t))
+		rte_hash_set_cmp_func(h, key8_cmp);
+	return h;
 }
 
 struct dp_table *dp_table_create(const struct dp_table_params *p)

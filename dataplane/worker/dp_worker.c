@@ -50,32 +50,33 @@ static int resolve_keys(struct dp_worker *w, struct dp_sensor *s,
 {
 	const struct sp_catalog *cat = w->sh->cat;
 	struct dp_stats *st = w->stats;
-	struct sp_record r;
+	struct sp_record tmp;
 	uint32_t off = 0;
 	unsigned int i = 0;
 	int created;
 
-	while (sp_sensor_next(pkt, &off, &r)) {
-		const struct sp_attr *a = sp_catalog_get(cat, r.attr_id);
+	for (; i < pkt->nrec;) {
+		const struct sp_record *r = sp_sensor_rec(pkt, i, &off, &tmp);
+		const struct sp_attr *a = sp_catalog_get(cat, r->attr_id);
 
 		if (a == NULL) {
 			*drop = &st->dp_drop[DP_DROP_ATTR_UNKNOWN];
 			return -1;
 		}
-		if (a->vtype != r.vtype || a->dim != r.dim) {
+		if (a->vtype != r->vtype || a->dim != r->dim) {
 			*drop = &st->dp_drop[DP_DROP_ATTR_SHAPE];
 			return -1;
 		}
 		if (i == MAX_RECS)
 			goto full;
-		*nsamp += r.nsamp;
+		*nsamp += r->nsamp;
 		/* A sensor's first keys are in its first cache line; the rest
 		 * on its own list, which beats a second hash lookup per record
 		 * (measured: B1 in RESULTS.md). */
 		keys[i] = NULL;
 		for (unsigned int j = 0; j < s->nkeys &&
 		     j < DP_SENSOR_FAST_KEYS; j++) {
-			if (s->fast_attr[j] == r.attr_id) {
+			if (s->fast_attr[j] == r->attr_id) {
 				keys[i] = s->fast_key[j];
 				break;
 			}
@@ -87,7 +88,7 @@ static int resolve_keys(struct dp_worker *w, struct dp_sensor *s,
 
 			for (unsigned int j = DP_SENSOR_FAST_KEYS; j < s->nkeys;
 			     j++, k = k->sensor_next) {
-				if (k->attr_id == r.attr_id) {
+				if (k->attr_id == r->attr_id) {
 					keys[i] = k;
 					break;
 				}
@@ -150,7 +151,7 @@ static int sensor_rx(struct dp_worker *w, const struct dp_rx_info *info,
 	struct dp_key *keys[MAX_RECS];
 	struct sp_sensor_pkt pkt;
 	struct dp_sensor *s;
-	struct sp_record r;
+	struct sp_record tmp;
 	uint64_t *drop;
 	enum sp_drop why;
 	uint32_t off = 0, nsamp = 0;
@@ -241,21 +242,23 @@ static int sensor_rx(struct dp_worker *w, const struct dp_rx_info *info,
 	s->src_ip = info->src_ip;
 	s->src_port = info->src_port;
 	memcpy(s->src_mac, info->src_mac, 6);
-	while (sp_sensor_next(&pkt, &off, &r)) {
-		struct dp_key *k = keys[i++];
+	for (; i < pkt.nrec; i++) {
+		const struct sp_record *r = sp_sensor_rec(&pkt, i, &off, &tmp);
+		struct dp_key *k = keys[i];
 
-		k->version += r.nsamp;
-		k->last_t_ns = r.t0_ns + (uint64_t)(r.nsamp - 1) * r.dt_ns;
+		k->version += r->nsamp;
+		k->last_t_ns = r->t0_ns + (uint64_t)(r->nsamp - 1) * r->dt_ns;
 		k->rx_ns = w->now_ns;
-		dp_history_push_record(&k->hist, &r);
+		dp_history_push_record(&k->hist, r);
 		if (w->flags & DP_F_ATTENTION)
-			dp_router_sample(&w->router, k, &r, w->now_ns);
+			dp_router_sample(&w->router, k, r, w->now_ns);
 		else
-			dp_outputs_broadcast(w, pkt.sensor_id, k->version, &r);
-		st->records_in++;
-		st->samples_in += r.nsamp;
-		s->samples += r.nsamp;
+			dp_outputs_broadcast(w, pkt.sensor_id, k->version, r);
 	}
+	/* counted once a packet: resolve_keys summed its samples */
+	st->records_in += pkt.nrec;
+	st->samples_in += nsamp;
+	s->samples += nsamp;
 	st->sensor_pkts++;
 	if (pkt.flags & SP_SFLAG_HINT)
 		dp_notify_hint(w, s, 0);

@@ -152,14 +152,17 @@ static int sensor_rx(struct dp_worker *w, const struct dp_rx_info *info,
 	struct sp_sensor_pkt pkt;
 	struct dp_sensor *s;
 	struct sp_record tmp;
+	struct sp_mackeys *keyring;
 	uint64_t *drop;
 	enum sp_drop why;
 	uint32_t off = 0, nsamp = 0;
 	unsigned int i = 0;
 	int created, reason;
 
-	why = sp_sensor_parse(info->payload, info->len, sp_mackeys_lookup,
-			      __atomic_load_n(&w->sh->keys, __ATOMIC_ACQUIRE),
+	keyring = __atomic_load_n(&w->sh->keys, __ATOMIC_ACQUIRE);
+	/* no keys file: no key lookup at all */
+	why = sp_sensor_parse(info->payload, info->len,
+			      keyring ? sp_mackeys_lookup : NULL, keyring,
 			      (pol & DP_POL_MAC) ? SP_PARSE_REQUIRE_MAC : 0,
 			      &pkt);
 	if (why != SP_OK) {
@@ -250,10 +253,12 @@ static int sensor_rx(struct dp_worker *w, const struct dp_rx_info *info,
 		k->last_t_ns = r->t0_ns + (uint64_t)(r->nsamp - 1) * r->dt_ns;
 		k->rx_ns = w->now_ns;
 		dp_history_push_record(&k->hist, r);
-		if (w->flags & DP_F_ATTENTION)
-			dp_router_sample(&w->router, k, r, w->now_ns);
-		else
+		if (w->flags & DP_F_ATTENTION) {
+			if (k->routes)   /* a key nobody routes: history only */
+				dp_router_sample(&w->router, k, r, w->now_ns);
+		} else {
 			dp_outputs_broadcast(w, pkt.sensor_id, k->version, r);
+		}
 	}
 	/* counted once a packet: resolve_keys summed its samples */
 	st->records_in += pkt.nrec;

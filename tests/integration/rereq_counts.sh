@@ -16,6 +16,9 @@ ip netns exec "$NS" "$SIM" --dest 10.99.0.1:7400 --sensors 3 --hz 50 \
 T_PIDS+=("$!")
 sleep 1
 session=$($CTL ping | t_eval - 'd["session"]')
+# ping says which pages the memory is on: this run's -m 512 of --no-huge
+t_check "ping: memory on ordinary pages (--no-huge)" \
+    "$($CTL ping | t_eval - '"--no-huge" in d["memory"]["pages"] and d["memory"]["page_bytes"] == 4096 and d["memory"]["bytes"] >= 512 << 20')" True
 ip netns exec "$NS" python3 - "$session" > "$T_DIR/rq.txt" <<'PY'
 import socket, struct, sys
 session = int(sys.argv[1], 16)

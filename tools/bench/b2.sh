@@ -51,7 +51,7 @@ pids=()
 . "$ROOT/tools/lib/hugepages.sh"
 cleanup() {
     [ -n "$x100" ] || sp_teardown "$NS" "$DPIF" "${pids[@]}"
-    [ -z "$x100" ] || { kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; }
+    [ -z "$x100" ] || { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
     rm -rf "$W" "/var/run/dpdk/$PREFIX"
     sp_hugepages_release
 }

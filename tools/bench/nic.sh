@@ -10,9 +10,9 @@
 #   nic.sh [--sensors N] [--mix small|sim] [--seconds S] [--warmup W]
 #          [--reps R] [--huge] [--json FILE]
 #
-# --huge reserves 2 MB hugepages (and mounts hugetlbfs) when it can and
-# runs both subjects on them (--in-memory: no files left); otherwise
-# --no-huge, and it says which.
+# --huge runs both subjects on hugepages when it can reserve them (1 GB,
+# else 2 MB: tools/lib/hugepages.sh; page files unlinked, pages given
+# back); otherwise --no-huge, and it says which.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -33,20 +33,13 @@ while [ $# -gt 0 ]; do
     shift
 done
 W=$(mktemp -d /tmp/sp-nic.XXXXXX)
-trap 'pkill -f "sp-nic-$$" 2>/dev/null || true; [ -n "${SP_NIC_KEEP:-}" ] || rm -rf "$W"' EXIT
+. "$ROOT/tools/lib/hugepages.sh"
+trap 'pkill -f "sp-nic-$$" 2>/dev/null || true; [ -n "${SP_NIC_KEEP:-}" ] || rm -rf "$W"; sp_hugepages_release' EXIT
 MEM="--no-huge -m 2048"; PAGES="none (--no-huge)"
 if [ "$HUGE" = 1 ]; then
-    need=$(( (N > 100000 ? 6144 : 1536) / 2 ))
-    have=$(cat /proc/sys/vm/nr_hugepages 2>/dev/null || echo 0)
-    [ "$have" -ge "$need" ] || echo "$need" > /proc/sys/vm/nr_hugepages 2>/dev/null || true
-    mkdir -p /dev/hugepages
-    mountpoint -q /dev/hugepages || mount -t hugetlbfs nodev /dev/hugepages 2>/dev/null || true
-    have=$(cat /proc/sys/vm/nr_hugepages 2>/dev/null || echo 0)
-    if [ "$have" -ge "$need" ] && mountpoint -q /dev/hugepages; then
-        MEM="--in-memory -m $(( need * 2 - 256 ))"; PAGES="2 MB hugepages ($have reserved)"
-    else
-        echo "nic.sh: hugepages not available here: --no-huge" >&2
-    fi
+    # the dataplane and testpmd run in turn, each on the same pages
+    sp_hugepages $(( N > 100000 ? 6144 : 1536 ))
+    MEM=$SP_MEM; PAGES=$SP_PAGES
 fi
 [ "$N" -gt 100000 ] && [ "$HUGE" = 0 ] && MEM="--no-huge -m 6144"
 HIST=$(( N > 100000 ? 4096 : 256 ))

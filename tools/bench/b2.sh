@@ -59,6 +59,7 @@ trap cleanup EXIT
 ATTRS=heartrate,temperature,humidity,battery,accelerometer
 
 if [ -z "$x100" ]; then
+SP_PAGES="4 KB pages (--no-huge)"
 sp_veth "$NS" "$DPIF" "$NSIF"
 "$B/dataplane/senseplane-dp" --no-huge --no-pci -l 0-1 -m 1024 \
     --file-prefix "$PREFIX" --vdev "net_af_packet0,iface=$DPIF" -- \

@@ -499,6 +499,34 @@ static inline void prefetch_slots(const struct dp_sensor *s)
 	}
 }
 
+/* The first routes of the fast keys of @p s, two packets ahead (the keys
+ * came four ahead). */
+static inline void prefetch_routes(const struct dp_sensor *s)
+{
+	if (s == NULL)
+		return;
+	for (unsigned int j = 0; j < s->nkeys && j < DP_SENSOR_FAST_KEYS; j++)
+		if (s->fast_key[j]->routes)
+			rte_prefetch0(s->fast_key[j]->routes);
+}
+
+/* The outs that the fast keys' first routes lead to, one packet ahead:
+ * the route came with prefetch_slots(); the router counts on the out's
+ * first two lines (its dirty lists, its offered counters). */
+static inline void prefetch_outs(const struct dp_sensor *s)
+{
+	if (s == NULL)
+		return;
+	for (unsigned int j = 0; j < s->nkeys && j < DP_SENSOR_FAST_KEYS; j++) {
+		const struct dp_route *rt = s->fast_key[j]->routes;
+
+		if (rt) {
+			rte_prefetch0(rt->out);
+			rte_prefetch0((const char *)rt->out + 64);
+		}
+	}
+}
+
 static unsigned int drain_ring(struct dp_worker *w, struct rte_mbuf **pkts,
 			       struct dp_sensor **hint)
 {
@@ -591,7 +619,7 @@ int dp_worker_main(void *arg)
 	while (!*sh->stop) {
 		uint64_t start = now;
 		unsigned int drained = 0;
-		int slots;
+		int slots, routed;
 		uint32_t pushed;
 		uint16_t n;
 
@@ -610,6 +638,7 @@ int dp_worker_main(void *arg)
 		/* slot prefetch pays while the history is a few hundred MB
 		 * and costs beyond (measured: RESULTS.md, B1) */
 		slots = dp_table_history_used(w->table) < SLOTS_MAX_HISTORY;
+		routed = (w->flags & DP_F_ATTENTION) && w->router.routes_used;
 		for (uint16_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
 			prefetch_keys(hint[i]);
 		for (uint16_t i = 0; i < n; i++) {
@@ -620,6 +649,10 @@ int dp_worker_main(void *arg)
 			}
 			if (slots && i + SLOTS_AHEAD < n)
 				prefetch_slots(hint[i + SLOTS_AHEAD]);
+			if (routed && i + SLOTS_AHEAD < n)
+				prefetch_routes(hint[i + SLOTS_AHEAD]);
+			if (routed && i + 1 < n)
+				prefetch_outs(hint[i + 1]);
 			w->stats->rx_bytes += pkts[i]->pkt_len;
 			handle(w, pkts[i], 0, hint[i]);
 		}

@@ -516,7 +516,7 @@ static inline void prefetch_routes(const struct dp_sensor *s)
 }
 
 /* The outs that the fast keys' first routes lead to, one packet ahead:
- * the route came with prefetch_slots(); the router counts on the out's
+ * the route came with prefetch_routes(); the router counts on the out's
  * first two lines (its dirty lists, its offered counters). */
 static inline void prefetch_outs(const struct dp_sensor *s)
 {
@@ -625,6 +625,7 @@ int dp_worker_main(void *arg)
 		uint64_t start = now;
 		unsigned int drained = 0;
 		int slots, routed;
+		size_t hist;
 		uint32_t pushed;
 		uint16_t n;
 
@@ -642,9 +643,10 @@ int dp_worker_main(void *arg)
 		lookup_burst(w, pkts, n, hint);
 		/* slot prefetch pays while the history is a few hundred MB
 		 * and costs beyond (measured: RESULTS.md, B1) */
-		slots = dp_table_history_used(w->table) < SLOTS_MAX_HISTORY;
+		hist = dp_table_history_used(w->table);
+		slots = hist < SLOTS_MAX_HISTORY;
 		routed = (w->flags & DP_F_ATTENTION) && w->router.routes_used &&
-			 dp_table_history_used(w->table) >= ROUTES_MIN_HISTORY;
+			 hist >= ROUTES_MIN_HISTORY;
 		for (uint16_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
 			prefetch_keys(hint[i]);
 		for (uint16_t i = 0; i < n; i++) {

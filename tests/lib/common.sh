@@ -205,9 +205,10 @@ t_dp_ns() {
 
 # t_view NS NAME ARGS...: a quiet viewer in namespace NS joined on
 # 10.99.0.2, its JSON summary in $T_DIR/NAME.json; sets VPID.
+# With T_CPUS set (a taskset list), viewers run only on those CPUs.
 t_view() {
     local ns=$1 name=$2; shift 2
-    ip netns exec "$ns" "$VIEW" --iface-addr 10.99.0.2 --quiet \
+    ip netns exec "$ns" ${T_CPUS:+taskset -c "$T_CPUS"} "$VIEW" --iface-addr 10.99.0.2 --quiet \
         --summary "$T_DIR/$name.json" "$@" > "$T_DIR/$name.log" 2>&1 &
     VPID=$!; T_PIDS+=("$VPID")
 }

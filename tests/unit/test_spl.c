@@ -6,10 +6,15 @@
  * values (NaN), malformed packets counted, and refusals that name the
  * input.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "senseplane.h"
 #include "sp_feed.h"
@@ -266,6 +271,59 @@ static void test_params_copied(void)
 	senseplane_free(v);
 }
 
+static uint64_t wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* A message's recv_ns is when it reached the host (the kernel's stamp),
+ * not when the program got round to reading it: a packet read 30 ms after
+ * it came is stamped at its sending, and the handle's read lag says 30. */
+static void test_arrival_stamp(void)
+{
+	struct senseplane *v = mk(0);
+	struct sockaddr_in to = { .sin_family = AF_INET,
+				  .sin_port = htons(17997),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct timespec pause = { 0, 30000000 };
+	uint64_t before, after, read_at;
+	uint8_t b[2048];
+	size_t n;
+	char *j;
+	int fd;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	CU_ASSERT_EQUAL_FATAL(senseplane_join(v, "127.0.0.1:17997"), 0);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	CU_ASSERT_FATAL(fd >= 0);
+	n = pkt(b, 1, 1, 0, 1, 0, 0);
+	before = wall_ns();
+	CU_ASSERT_EQUAL(sendto(fd, b, n, 0, (struct sockaddr *)&to,
+			       sizeof(to)), (ssize_t)n);
+	after = wall_ns();
+	nanosleep(&pause, NULL);
+	read_at = wall_ns();
+	CU_ASSERT_EQUAL(senseplane_poll(v, 1000), 1);
+	CU_ASSERT_EQUAL_FATAL(ngot, 1);
+	CU_ASSERT(got[0].recv_ns >= before);
+	CU_ASSERT(got[0].recv_ns <= after);
+	CU_ASSERT(read_at - got[0].recv_ns >= 30000000);
+	j = senseplane_summary_json(v);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	CU_ASSERT_PTR_NOT_NULL(strstr(j, "\"read_lag_max_ms\":"));
+	{
+		double lag = atof(strstr(j, "\"read_lag_max_ms\":") + 18);
+
+		CU_ASSERT(lag >= 30.0);
+	}
+	free(j);
+	close(fd);
+	senseplane_free(v);
+}
+
 void suite_spl(void)
 {
 	static const CU_TestInfo t[] = {
@@ -276,6 +334,7 @@ void suite_spl(void)
 		{ "pull mode values", test_pull_values },
 		{ "refusals", test_refusals },
 		{ "params copied", test_params_copied },
+		{ "recv_ns is the arrival", test_arrival_stamp },
 		CU_TEST_INFO_NULL,
 	};
 	unit_add("spl", t);

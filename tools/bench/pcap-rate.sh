@@ -40,6 +40,7 @@ while [ $# -gt 0 ]; do
 done
 W=$(mktemp -d /tmp/sp-bench.XXXXXX)
 . "$ROOT/tools/lib/hugepages.sh"
+. "$ROOT/tools/lib/runfor.sh"
 trap '[ -n "${KEEP:-}" ] || rm -rf "$W"; rm -rf /var/run/dpdk/spb-*; sp_hugepages_release' EXIT
 
 "$B/tools/sim/senseplane-sim" --pcap "$W/in.pcap" --count "$packets" \
@@ -57,23 +58,23 @@ tables=(--set dataplane.mbufs=$((mbufs > 16384 ? mbufs : 16384)))
 [ "$sensors" -gt 65536 ] && tables+=(--set dataplane.max_sensors=$((sensors + sensors / 4)) \
     --set dataplane.max_keys=$((8 * sensors)))
 
-# testpmd spends its first seconds loading the capture: give it 3 more
-# both on the same pages, sized for the larger (the dataplane's tables)
+# both on the same pages, sized for the larger (the dataplane's tables);
+# each is timed from when it forwards (tools/lib/runfor.sh)
 sp_hugepages $(( mem + ${hist_mb:-64} )) $nohuge
-timeout -s INT $((secs + 3)) dpdk-testpmd $SP_MEM --no-pci -l 0-1 \
+sp_run_for "$secs" "$W/testpmd.log" "packet forwarding - ports=" \
+    dpdk-testpmd $SP_MEM --no-pci -l 0-1 \
     --file-prefix=spb-base --vdev="$VDEV" -- --total-num-mbufs=$mbufs -a \
     --stats-period 1 --record-core-cycles --no-flush-rx \
-    --forward-mode=rxonly < /dev/null > "$W/testpmd.log" 2>&1 || true
+    --forward-mode=rxonly || true
 # median of testpmd's non-zero per-second figures (its last line, printed
 # on the way out, can read 0)
 base_pps=$(awk '/Rx-pps:/ && $2 > 0 { print $2 }' "$W/testpmd.log" | sort -n | \
     awk '{ a[NR] = $1 } END { print NR ? a[int((NR + 1) / 2)] : 0 }')
 base_cyc=$(sed -n 's/.*CPU cycles\/packet=\([0-9.]*\).*/\1/p' "$W/testpmd.log" | tail -1)
 
-timeout -s INT "$secs" "$B/dataplane/senseplane-dp" $SP_MEM \
+sp_run_for "$secs" "$W/dp.log" running "$B/dataplane/senseplane-dp" $SP_MEM \
     --no-pci -l 0-1 --file-prefix=spb-dp --vdev="$VDEV" -- --stats-ms 1000 \
-    "${tables[@]}" "${dp_args[@]}" \
-    > "$W/dp.log" 2>&1 || true
+    "${tables[@]}" "${dp_args[@]}" || true
 # median of the per-second lines after the first
 read -r dp_pps dp_cyc < <(grep '^rx ' "$W/dp.log" | tail -n +2 | \
     sed 's/.*pkts (\([0-9]*\)\/s).* \([0-9]*\) cyc\/pkt.*/\1 \2/' | \

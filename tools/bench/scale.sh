@@ -43,6 +43,7 @@ while [ $# -gt 0 ]; do
 done
 W=$(mktemp -d /tmp/sp-scale.XXXXXX)
 . "$ROOT/tools/lib/hugepages.sh"
+. "$ROOT/tools/lib/runfor.sh"
 trap 'rm -rf "$W" /var/run/dpdk/spsc-$$-*; sp_hugepages_release' EXIT
 sp_hugepages 1024 $nohuge
 echo "pages: $SP_PAGES"
@@ -62,10 +63,11 @@ testpmd() {   # NAME LCORES... -- VDEV RXQ
     local name=$1; shift
     local lc=(); while [ "$1" != -- ]; do lc+=("$1"); shift; done; shift
     local vdev=$1 q=$2
-    timeout -s INT $((secs + 3)) dpdk-testpmd $SP_MEM --no-pci "${lc[@]}" \
+    sp_run_for "$secs" "$W/$name.log" "packet forwarding - ports=" \
+        dpdk-testpmd $SP_MEM --no-pci "${lc[@]}" \
         --file-prefix="spsc-$$-$name" --vdev="$vdev" -- --total-num-mbufs=32768 -a \
         --stats-period 1 --no-flush-rx --forward-mode=rxonly --rxq="$q" --txq="$q" \
-        --nb-cores="$q" < /dev/null > "$W/$name.log" 2>&1 || true
+        --nb-cores="$q" || true
     awk '/Rx-pps:/ && $2 > 0 { print $2 }' "$W/$name.log" | sort -n | \
         awk '{ a[NR] = $1 } END { print NR ? a[int((NR + 1) / 2)] : 0 }'
 }
@@ -95,6 +97,11 @@ print(kept / dt, d["busy_cycles"] / kept, d["handoff_out"] / rx, d["drop.ring_fu
 PY
     kill -INT "$pid"; wait "$pid" || true
 }
+# Each row reads dp()'s line from a command substitution, which waits for
+# dp() to end: the dataplane has exited and given its pages back before
+# the next row starts. (Read from a process substitution, the next one
+# started while this one was still exiting, and on 1 GB pages it found
+# none free: "b1 failed" in CI.)
 
 P="net_pcap0"
 one="$P,rx_pcap=$W/all.pcap,infinite_rx=1"
@@ -102,15 +109,15 @@ rss="$P,rx_pcap=$W/q0.pcap,rx_pcap=$W/q1.pcap,infinite_rx=1"
 
 t1=$(testpmd tp1 "${L1[@]}" -- "$one" 1)
 t2=$(testpmd tp2 "${L2[@]}" -- "$rss" 2)
-read -r d1 c1 h1 f1 < <(dp dp1 "${L1[@]}" -- "$one")
-read -r d2 c2 h2 f2 < <(dp dp2q "${L2[@]}" -- "$rss")
-read -r d3 c3 h3 f3 < <(dp dp2h "${L2[@]}" -- "$rss" --set dataplane.owner_by_queue=false)
+read -r d1 c1 h1 f1 <<< "$(dp dp1 "${L1[@]}" -- "$one")"
+read -r d2 c2 h2 f2 <<< "$(dp dp2q "${L2[@]}" -- "$rss")"
+read -r d3 c3 h3 f3 <<< "$(dp dp2h "${L2[@]}" -- "$rss" --set dataplane.owner_by_queue=false)"
 # the gateway's rows: a worker with nothing to do naps (idle_sleep_us) so
 # that its polling does not slow the one that works (the cores of a VM
 # share more than they say)
 nap=(--set dataplane.idle_sleep_us=100)
-read -r d4 c4 h4 f4 < <(dp dpg1 "${L1[@]}" -- "$P,rx_pcap=$W/gw.pcap,infinite_rx=1" "${nap[@]}")
-read -r d5 c5 h5 f5 < <(dp dpg2 "${L2[@]}" -- "$P,rx_pcap=$W/g0.pcap,rx_pcap=$W/g1.pcap,infinite_rx=1" "${nap[@]}")
+read -r d4 c4 h4 f4 <<< "$(dp dpg1 "${L1[@]}" -- "$P,rx_pcap=$W/gw.pcap,infinite_rx=1" "${nap[@]}")"
+read -r d5 c5 h5 f5 <<< "$(dp dpg2 "${L2[@]}" -- "$P,rx_pcap=$W/g0.pcap,rx_pcap=$W/g1.pcap,infinite_rx=1" "${nap[@]}")"
 
 python3 - "$json" "$t1" "$t2" "$d1" "$c1" "$h1" "$f1" "$d2" "$c2" "$h2" "$f2" \
     "$d3" "$c3" "$h3" "$f3" "$d4" "$c4" "$h4" "$f4" "$d5" "$c5" "$h5" "$f5" <<'PY'

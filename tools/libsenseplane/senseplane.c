@@ -328,9 +328,14 @@ struct senseplane *senseplane_create(const struct senseplane_params *p)
 	}
 	v->keys.dedup = v->p.dedup;
 	if (!v->p.no_rereq) {
+		int one = 1;
+
 		/* re-requests go out, and their answers come back, here */
 		v->rfd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC |
 				SOCK_NONBLOCK, 0);
+		if (v->rfd >= 0)
+			setsockopt(v->rfd, SOL_SOCKET, SO_TIMESTAMPNS, &one,
+				   sizeof(one));
 		if (v->rfd < 0 || epoll_add(v, v->rfd) < 0) {
 			spl_fail(v, errno, "re-request socket: %s",
 				 strerror(errno));
@@ -426,6 +431,7 @@ int senseplane_join(struct senseplane *v, const char *addr)
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
+	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
 	if (bind(fd, (const struct sockaddr *)&a, sizeof(a)) < 0) {
 		int e = errno;
 
@@ -490,10 +496,36 @@ int senseplane_timeout_ms(const struct senseplane *v)
 	return v->nleased ? 1000 : -1;
 }
 
-/* Read what @p fd holds, a batch at a time, with the senders' addresses.
+/* When @p m reached this host: the kernel's receive stamp
+ * (SO_TIMESTAMPNS, CLOCK_REALTIME) when the socket gives one, so that ages
+ * and gap timers do not carry this program's own scheduling; else, or if
+ * the stamp is not before @p read_ns, the time it was read. */
+static uint64_t arrival_ns(struct msghdr *m, uint64_t read_ns)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
+		struct timespec ts;
+		uint64_t t;
+
+		if (c->cmsg_level != SOL_SOCKET ||
+		    c->cmsg_type != SCM_TIMESTAMPNS ||
+		    c->cmsg_len < CMSG_LEN(sizeof(ts)))
+			continue;
+		memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+		t = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+		return t && t <= read_ns ? t : read_ns;
+	}
+	return read_ns;
+}
+
+/* Read what @p fd holds, a batch at a time, with the senders' addresses
+ * and arrival times.
  * @return 0, or -errno on a socket error. */
 static int read_fd(struct senseplane *v, int fd)
 {
+	union {
+		char buf[CMSG_SPACE(sizeof(struct timespec))];
+		struct cmsghdr align;
+	} ctl[SPL_BATCH];
 	struct sockaddr_in from[SPL_BATCH];
 	struct mmsghdr msgs[SPL_BATCH];
 	struct iovec iov[SPL_BATCH];
@@ -509,6 +541,8 @@ static int read_fd(struct senseplane *v, int fd)
 			msgs[i].msg_hdr.msg_iovlen = 1;
 			msgs[i].msg_hdr.msg_name = &from[i];
 			msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
+			msgs[i].msg_hdr.msg_control = ctl[i].buf;
+			msgs[i].msg_hdr.msg_controllen = sizeof(ctl[i].buf);
 		}
 		n = recvmmsg(fd, msgs, SPL_BATCH, MSG_DONTWAIT, NULL);
 		if (n < 0) {
@@ -518,10 +552,14 @@ static int read_fd(struct senseplane *v, int fd)
 					strerror(errno));
 		}
 		now = now_ns();
-		for (int i = 0; i < n; i++)
+		for (int i = 0; i < n; i++) {
+			uint64_t t = arrival_ns(&msgs[i].msg_hdr, now);
+
+			sp_histo_add(&v->read_lag, now - t);
 			senseplane_input(v, v->bufs[i], msgs[i].msg_len,
 					 from[i].sin_addr.s_addr,
-					 from[i].sin_port, now);
+					 from[i].sin_port, t);
+		}
 		if (n < SPL_BATCH)
 			return 0;
 	}

@@ -84,7 +84,9 @@ struct senseplane_msg {
 	uint64_t t0_ns;        /* first sample's time, ns since the epoch */
 	uint32_t dt_ns;        /* between samples */
 	const uint8_t *values; /* nsamp * dim values, big-endian (wire) */
-	uint64_t recv_ns;      /* local time of receipt */
+	/* when it reached this host, ns since the epoch: the kernel's
+	 * receive stamp where the socket gives one, else when it was read */
+	uint64_t recv_ns;
 };
 
 /** Why a range of messages was given up. */

@@ -60,6 +60,9 @@ struct senseplane {
 	uint64_t delivered;           /* messages, for process()'s result */
 	struct spl_queue q;
 	uint8_t (*bufs)[SPL_BUF];     /* recvmmsg's buffers */
+	/* packets read: from the kernel's arrival stamp to the read, i.e.
+	 * how late this program reads (its own scheduling, not the feed's) */
+	struct sp_histo read_lag;
 	char iface[64];               /* params.iface_addr, copied */
 	char err[SPL_ERR];
 };

@@ -120,6 +120,12 @@ static json_t *summary(const struct senseplane *v)
 			    json_real(ms(sp_histo_pct(&recover, 99))));
 	json_object_set_new(j, "recover_max_ms",
 			    json_real(ms(recover.max_ns)));
+	json_object_set_new(j, "read_lag_p50_ms",
+			    json_real(ms(sp_histo_pct(&v->read_lag, 50))));
+	json_object_set_new(j, "read_lag_p99_ms",
+			    json_real(ms(sp_histo_pct(&v->read_lag, 99))));
+	json_object_set_new(j, "read_lag_max_ms",
+			    json_real(ms(v->read_lag.max_ns)));
 	json_object_set_new(j, "history_samples",
 			    json_integer((json_int_t)v->fill.samples));
 	json_object_set_new(j, "history_keys",

@@ -392,6 +392,11 @@ static void summary_text(FILE *f, const char *js)
 		G("history_keys"), G("order_errors"), G("version_skips"),
 		G("conflated_skips"));
 #undef G
+#define R(k) json_real_value(json_object_get(j, k))
+	fprintf(f, "  read lag (arrival at this host -> read): p50 %.2f ms, "
+		"p99 %.2f ms, max %.2f ms\n", R("read_lag_p50_ms"),
+		R("read_lag_p99_ms"), R("read_lag_max_ms"));
+#undef R
 	json_decref(j);
 }
 

@@ -49,10 +49,15 @@ t_expect "view missing pcap" 1 "nosuch.pcap" "$VIEW" --pcap "$T_DIR/nosuch.pcap"
 # issue 10, item 15
 t_expect "view --iface-addr not on this host" 1 "no interface of this host has the address 1.2.3.4" \
     "$VIEW" --iface-addr 1.2.3.4 --seconds 1 239.1.2.3:7999
-python3 -c 'import socket,time
+# the port is held before ctld starts: the listener says so in a file (a
+# fixed 0.3 s was not always enough for python to start under load, and
+# ctld took the port itself)
+python3 -c 'import socket,sys,time
 s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 17931)); s.listen(); time.sleep(5)' &
-T_PIDS+=("$!"); sleep 0.3
+s.bind(("127.0.0.1", 17931)); s.listen(); open(sys.argv[1], "w").close(); time.sleep(10)' \
+    "$T_DIR/held" &
+T_PIDS+=("$!")
+for i in $(seq 100); do [ -e "$T_DIR/held" ] && break; sleep 0.1; done
 t_expect "ctld api port in use: says why" 1 "127.0.0.1:17931: cannot listen: Address already in use" \
     timeout 5 "$T_BUILD/controlplane/senseplane-ctld" --set controlplane.api=127.0.0.1:17931 \
     --redis redis://127.0.0.1:1 --socket "$T_DIR/nosuch.sock"

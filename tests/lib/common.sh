@@ -6,6 +6,8 @@
 # whatever it started, even when an assertion fails.
 
 set -eu
+# a test that set -e stops says where and on what, not just its exit code
+trap 'rc=$?; echo "[${T_NAME:-test}] stopped at line $LINENO: $BASH_COMMAND (exit $rc)" >&2' ERR
 T_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$T_ROOT/tools/lib/veth.sh"
 T_BUILD=${SP_BUILD:-$T_ROOT/build}

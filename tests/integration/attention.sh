@@ -13,11 +13,12 @@ t_veth_setup att
 
 # The worker has CPU 1 to itself, as a deployment gives its workers their
 # own cores: the simulator and the six viewers run on CPU 0 (T_CPUS), with
-# the control thread. It naps when idle (100 us): a polling worker made
-# the host take more CPU from the VM (3-13 s of a run, against 0.2-4 s
-# napping), which the viewers' ages then carry; and a napping worker that
+# the control thread. It naps when idle (100 us), leaving the VM's CPU to
+# the host between packets; whether that makes the host take less is not
+# settled (polling: 7.4-12.8 s stolen in three runs, napping 0.2-4 s in
+# three, but napping CI runs later lost 6.6-14.8 s). A napping worker that
 # shared its CPU waited for the viewers to yield it (a 5.4 ms late medium
-# flush with 140 ms stolen).
+# flush with 140 ms stolen): hence the CPU of its own.
 T_CPUS=0
 t_start_dp --no-huge --no-pci -l 0-1 -m 512 \
     --vdev "net_af_packet0,iface=$DPIF" -- --set dataplane.history_mb=32 \

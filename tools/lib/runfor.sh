@@ -11,19 +11,14 @@
 # fixed timeout left testpmd no second to measure (its figure read 0).
 # Returns 1, with the end of LOG on stderr, if PATTERN did not come within
 # 60 s or the process ended before it did.
+. "$(dirname "${BASH_SOURCE[0]}")/veth.sh"    # sp_wait_log
+
 sp_run_for() {
-    local secs=$1 log=$2 pat=$3 pid i; shift 3
+    local secs=$1 log=$2 pat=$3 pid; shift 3
     "$@" < /dev/null > "$log" 2>&1 &
     pid=$!
-    for i in $(seq 600); do
-        grep -qE "$pat" "$log" 2>/dev/null && break
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    if ! grep -qE "$pat" "$log" 2>/dev/null; then
+    if ! sp_wait_log "$log" "$pat" 60 "$pid"; then
         kill -INT "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
-        echo "$log: no '$pat' after $((i / 10)) s:" >&2
-        tail -20 "$log" >&2
         return 1
     fi
     sleep "$secs"

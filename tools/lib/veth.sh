@@ -1,5 +1,5 @@
 # tools/lib/veth.sh - the network every veth-based tool and test builds:
-# source it; it defines sp_veth and sp_wait_running.
+# source it; it defines sp_veth, sp_wait_log and sp_wait_running.
 
 # sp_veth NS DPIF NSIF: a veth pair, DPIF in this namespace (up, no
 # address: the dataplane owns it through af_packet), NSIF in a new
@@ -17,18 +17,26 @@ sp_veth() {
     ip netns exec "$1" ip route add 224.0.0.0/4 dev "$3"
 }
 
-# sp_wait_running LOG [SECONDS]: wait (10 s by default) until a dataplane
-# or daemon writes "running" to LOG; if it never does, show the end of LOG
-# on stderr and return 1.
-sp_wait_running() {
+# sp_wait_log LOG PATTERN SECONDS [PID]: wait until LOG holds PATTERN (grep
+# -E), for at most SECONDS, or until process PID (if given) has ended; if
+# PATTERN never comes, show the end of LOG on stderr and return 1.
+sp_wait_log() {
     local i
-    for i in $(seq 1 $(( ${2:-10} * 10 ))); do
-        grep -q running "$1" 2>/dev/null && return 0
+    for i in $(seq 1 $(( $3 * 10 ))); do
+        grep -qE "$2" "$1" 2>/dev/null && return 0
+        [ -z "${4:-}" ] || kill -0 "$4" 2>/dev/null || break
         sleep 0.1
     done
-    echo "$1: not running after ${2:-10} s:" >&2
+    grep -qE "$2" "$1" 2>/dev/null && return 0
+    echo "$1: no '$2' after $(( i / 10 )) s:" >&2
     tail -20 "$1" >&2 2>/dev/null
     return 1
+}
+
+# sp_wait_running LOG [SECONDS]: wait (10 s by default) until a dataplane
+# or daemon writes "running" to LOG.
+sp_wait_running() {
+    sp_wait_log "$1" running "${2:-10}"
 }
 
 # sp_teardown NS DPIF PID...: stop the processes (TERM, then KILL what is

@@ -88,16 +88,37 @@ t_check "B: history samples iterated as such" \
 t_check "B: nothing missing at the end (distinct samples)" "$(t_json "$T_DIR/pyB.json" unique_samples)" "$(t_json "$T_DIR/simB.json" samples)"
 t_check "B: digest" "$(t_json "$T_DIR/pyB.json" digest)" "$(t_json "$T_DIR/simB.json" digest)"
 
-# ---- C: attention from Python, locally
+# ---- C: attention from Python, locally. The levels are read on the
+# control socket from the same process, right after the calls, and the
+# lapse is timed from the subscribe: no second process's start-up (which
+# has taken seconds on a loaded machine) races the TTL.
 sim simC 3 10 &
 SIMPID=$!
-sleep 1
-python3 - "$SOCK" "$CAT" > "$T_DIR/attn.log" 2>&1 <<'PY' || true
-import sys, time, senseplane
+python3 - "$SOCK" "$CAT" "$T_ROOT/tests/lib" > "$T_DIR/attn.log" 2>&1 <<'PY' || true
+import sys, time
+sys.path.insert(0, sys.argv[3])
+import senseplane
+from spctl import Ctl
+ctl = Ctl(sys.argv[1])
+def lvl(sensor, name):
+    a = ctl.call("attention %d" % sensor)["attention"]
+    return [k["level"] for k in a["keys"] if k["name"] == name][0]
+# the simulator's sensor 3 is known before its key is asked about
+end = time.monotonic() + 10
+while time.monotonic() < end and not ctl.call("attention 3")["attention"]["seen"]:
+    time.sleep(0.05)
 f = senseplane.Feed(control=sys.argv[1], catalog=sys.argv[2], no_rereq=True)
 f.viewer_add("tab1", "239.77.1.9:7600", "low")
-f.subscribe("tab1", 3, "heartrate", "high", ttl_ms=400)
+# long enough for the reads below on a machine that stalls (a TTL under
+# test outlasts the test's own steps); the lapse is timed from t0
+TTL = 2000
+t0 = time.monotonic()
+f.subscribe("tab1", 3, "heartrate", "high", ttl_ms=TTL)
 print("subscribed")
+hovered = lvl(3, "heartrate")
+read_ms = (time.monotonic() - t0) * 1000
+# what was read counts only if it was read within the TTL
+print("hovered", hovered if read_ms < TTL else "read-too-late-%dms" % read_ms)
 for bad in (lambda: f.subscribe("tab 1", 3), lambda: f.subscribe("tab1", 3, "nosuchattr"),
             lambda: f.subscribe("nosuchviewer", 3, None, "high")):
     try:
@@ -105,15 +126,25 @@ for bad in (lambda: f.subscribe("tab 1", 3), lambda: f.subscribe("tab1", 3, "nos
     except senseplane.SenseplaneError as e:
         print("refused:", e.strerror)
 f.pin(5)
+print("pinned", lvl(5, "heartrate"))
+# the lapse: none at some moment after the TTL, within a generous bound
+end = t0 + 10
+while time.monotonic() < end and lvl(3, "heartrate") != "none":
+    time.sleep(0.02)
+lapsed_ms = (time.monotonic() - t0) * 1000
+print("lapsed", "yes" if lvl(3, "heartrate") == "none" else "no",
+      "after_ttl", "yes" if lapsed_ms >= TTL else "no (%d ms)" % lapsed_ms)
+print("lapse_ms %d" % lapsed_ms)
 PY
-lvl() { $CTL "attention $1" | t_eval - "[k['level'] for k in d['attention']['keys'] if k['name'] == '$2'][0]"; }
+cat "$T_DIR/attn.log"
+word() { awk -v k="$1" '$1 == k { print $2 }' "$T_DIR/attn.log"; }
 t_check "C: the calls went through" "$(grep -c '^subscribed' "$T_DIR/attn.log")" 1
-t_check "C: hovered key high" "$(lvl 3 heartrate)" high
-t_check "C: pinned sensor high" "$(lvl 5 heartrate)" high
+t_check "C: hovered key high" "$(word hovered)" high
+t_check "C: pinned sensor high" "$(word pinned)" high
 t_check "C: three refusals, each naming its cause" "$(grep -c '^refused: ' "$T_DIR/attn.log")" 3
 t_check "C: a word with a space named" "$(grep -c "refused: 'tab 1': not a word" "$T_DIR/attn.log")" 1
-sleep 0.6
-t_check "C: the hover lapsed at its TTL (no other subscription: none)" "$(lvl 3 heartrate)" none
+t_check "C: the hover lapsed (no other subscription: none)" "$(word lapsed)" yes
+t_check "C: not before its TTL" "$(awk '$1 == "lapsed" { print $4 }' "$T_DIR/attn.log")" yes
 wait "$SIMPID"
 t_stop "$DPPID" 20 || true
 t_check_mbufs

@@ -10,7 +10,9 @@ set -eu
 trap 'rc=$?; echo "[${T_NAME:-test}] stopped at line $LINENO: $BASH_COMMAND (exit $rc)" >&2' ERR
 T_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$T_ROOT/tools/lib/veth.sh"
+. "$T_ROOT/tools/lib/python.sh"
 T_BUILD=${SP_BUILD:-$T_ROOT/build}
+sp_python_path "$T_BUILD"
 DP=$T_BUILD/dataplane/senseplane-dp
 SIM=$T_BUILD/tools/sim/senseplane-sim
 VIEW=$T_BUILD/tools/view/senseplane-view

@@ -8,6 +8,7 @@ SP_BUILD=${SP_BUILD:-$SP_ROOT/build}
 # the binaries find their configuration where an installed senseplane does:
 # PREFIX/etc/senseplane/ (docs: README, "Install")
 SP_STAGE=$SP_BUILD/stage
+. "$SP_ROOT/tools/lib/python.sh"
 
 # Build and run-time packages (Debian 12).
 SP_PACKAGES="meson ninja-build pkg-config gcc clang libclang-rt-14-dev
@@ -74,5 +75,5 @@ print([o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"][0])')"
 }
 
 sp_setup() {
-    sp_install_packages && sp_web_deps && sp_build
+    sp_install_packages && sp_web_deps && sp_build && sp_python_path "$SP_BUILD"
 }

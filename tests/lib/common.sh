@@ -208,13 +208,16 @@ t_dp_ns() {
 }
 
 # t_view NS NAME ARGS...: a quiet viewer in namespace NS joined on
-# 10.99.0.2, its JSON summary in $T_DIR/NAME.json; sets VPID.
+# 10.99.0.2, its JSON summary in $T_DIR/NAME.json; sets VPID once the
+# viewer says it has joined its feeds.
 # With T_CPUS set (a taskset list), viewers run only on those CPUs.
 t_view() {
     local ns=$1 name=$2; shift 2
     ip netns exec "$ns" ${T_CPUS:+taskset -c "$T_CPUS"} "$VIEW" --iface-addr 10.99.0.2 --quiet \
         --summary "$T_DIR/$name.json" "$@" > "$T_DIR/$name.log" 2>&1 &
     VPID=$!; T_PIDS+=("$VPID")
+    # joined before anything is sent: a sample sent earlier is not its
+    t_wait_for "$T_DIR/$name.log" "senseplane-view: joined" 20
 }
 
 # t_check_mbufs: the dataplane returned every mbuf to its pool.

@@ -334,6 +334,10 @@ static int receive(struct viewer *v)
 				senseplane_errmsg(v->sp));
 			return -1;
 		}
+	/* one line once every group is joined: a script that starts the
+	 * viewer before the senders waits for it instead of guessing */
+	fprintf(stderr, "senseplane-view: joined %d feed(s)\n", v->o.nfeeds);
+	fflush(stderr);
 	v->last_pkt_ns = start;
 	while (!g_stop) {
 		uint64_t now = now_ns();

@@ -34,16 +34,19 @@ py() {    # py NAME SECONDS ARGS...: the binding in the namespace
         PYTHONPATH="$PYTHONPATH" python3 "$T_ROOT/tests/lib/spl_feed.py" \
         "$T_DIR/$name.json" "$@" --iface 10.99.0.2 > "$T_DIR/$name.log" 2>&1 &
     PYPID=$!; T_PIDS+=("$PYPID")
+    t_wait_for "$T_DIR/$name.log" joined 30
 }
 
 # ---- A: loss and reordering
 start_dp --set reliability.retransmit_pkts=4096
 $CTL "loss set drop=0.05 reorder=0.25 seed=7 feed=0" > /dev/null
-py pyA 9 239.77.0.1:7500
-ip netns exec "$NS" "$LIBDIR/senseplane-example" -t 9 239.77.0.1:7500 \
+# both readers joined before the simulator starts; their windows outlast
+# its 6 s with room for the last re-requests
+py pyA 14 239.77.0.1:7500
+ip netns exec "$NS" "$LIBDIR/senseplane-example" -t 14 239.77.0.1:7500 \
     > "$T_DIR/exA.log" 2>&1 &
 EXPID=$!; T_PIDS+=("$EXPID")
-sleep 1
+t_wait_for "$T_DIR/exA.log" joined 30
 sim simA 6 100
 wait "$PYPID"; wait "$EXPID" || true
 $CTL "loss set" > /dev/null
@@ -70,8 +73,7 @@ t_check_mbufs
 
 # ---- B: a gap the retransmit buffer no longer has: history fills it
 start_dp --set reliability.retransmit_pkts=8
-py pyB 7 239.77.0.1:7500 --control "$SOCK" --dedup
-sleep 1
+py pyB 10 239.77.0.1:7500 --control "$SOCK" --dedup
 sim simB 4 100 &
 SIMPID=$!
 sleep 1.5

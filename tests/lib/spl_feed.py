@@ -27,6 +27,8 @@ how = {"live": 0, "late": 0, "recovered": 0, "history": 0}
 samples = backwards = 0
 last = {}
 with senseplane.Feed(*addrs, seconds=secs, **kw) as f:
+    # the feeds are joined: a test starts its senders after this line
+    print("joined", file=sys.stderr, flush=True)
     for s in f:
         how[s.how] += 1
         samples += s.nsamp

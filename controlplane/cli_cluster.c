@@ -312,8 +312,7 @@ static int viewer(struct cl *c, int argc, char **argv)
 		printf("viewer %s -> %s at %s\n", argv[2], argv[3], level);
 		return 0;
 	}
-	fprintf(stderr, "usage: senseplane --redis URL viewer add NAME "
-		"IP:PORT [LEVEL] | viewer rm NAME | viewer ls\n");
+	fprintf(stderr, "senseplane --redis URL: %s\n", sp_args_usage("viewer"));
 	return 2;
 }
 

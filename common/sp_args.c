@@ -290,35 +290,56 @@ static int c_join(const struct sp_catalog *cat, int argc, char **argv,
 	return 0;
 }
 
+/* The one table of the protocol's requests (CONTROL.md), in the order of
+ * enum sp_verb: every path a request takes checks its words here, the
+ * dataplane's help lists it, the CLI's usage errors quote it. */
 static const struct request {
 	const char *verb;
 	int min, max;          /* words, the verb included */
 	check_fn check;        /* NULL: the count is all */
 	const char *usage;
-} requests[] = {
-	{ "ping", 1, 1, NULL, "ping" },
-	{ "help", 1, 1, NULL, "help" },
-	{ "viewer", 2, 6, c_viewer, "viewer add NAME IP:PORT [LEVEL] "
-	  "[mac=MAC] | viewer rm NAME | viewer ls" },
-	{ "sub", 2, 6, c_sub, "sub add VIEWER SENSOR[/ATTR] [LEVEL] "
-	  "[ttl=MS] | sub rm VIEWER SENSOR[/ATTR] | sub ls [VIEWER]" },
-	{ "pin", 2, 2, c_sensor, "pin SENSOR" },
-	{ "unpin", 2, 2, c_sensor, "unpin SENSOR" },
-	{ "pins", 1, 1, NULL, "pins" },
-	{ "attention", 2, 2, c_key, "attention SENSOR[/ATTR]" },
-	{ "sensors", 1, 4, c_sensors, "sensors [LIMIT [FROM [brief]]]" },
-	{ "history", 4, 5, c_history, "history SENSOR/ATTR last N | "
-	  "since MS | range FROM_NS TO_NS" },
-	{ "flags", 1, 4, c_flags, "flags | flags set NAME on|off" },
-	{ "feeds", 1, 1, NULL, "feeds" },
-	{ "stats", 1, 1, NULL, "stats" },
-	{ "loss", 1, 8, c_loss, "loss | loss set [drop=F] [dup=F] "
-	  "[reorder=F] [burst=N] [seed=N] [feed=ID|all]" },
-	{ "watch", 1, 1, NULL, "watch" },
-	{ "keys", 1, 2, c_keys, "keys | keys reload" },
-	{ "join", 2, 3, c_join, "join GROUP:PORT [ttl=MS]" },
-	{ "leave", 2, 2, c_join, "leave GROUP:PORT" },
-	{ "joins", 1, 1, NULL, "joins" },
+	const char *help;
+} requests[SP_VERB_N] = {
+	[SP_VERB_PING] = { "ping", 1, 1, NULL, "ping",
+	  "version, session, workers" },
+	[SP_VERB_HELP] = { "help", 1, 1, NULL, "help", "every request" },
+	[SP_VERB_VIEWER] = { "viewer", 2, 6, c_viewer, "viewer add NAME "
+	  "IP:PORT [LEVEL] [mac=MAC] | viewer rm NAME | viewer ls",
+	  "a viewer and its lens feed" },
+	[SP_VERB_SUB] = { "sub", 2, 6, c_sub, "sub add VIEWER SENSOR[/ATTR] "
+	  "[LEVEL] [ttl=MS] | sub rm VIEWER SENSOR[/ATTR] | sub ls [VIEWER]",
+	  "subscribe (again: renew)" },
+	[SP_VERB_PIN] = { "pin", 2, 2, c_sensor, "pin SENSOR",
+	  "high for everyone" },
+	[SP_VERB_UNPIN] = { "unpin", 2, 2, c_sensor, "unpin SENSOR", "" },
+	[SP_VERB_PINS] = { "pins", 1, 1, NULL, "pins", "pinned sensors" },
+	[SP_VERB_ATTENTION] = { "attention", 2, 2, c_key,
+	  "attention SENSOR[/ATTR]", "levels and routes of its keys" },
+	[SP_VERB_SENSORS] = { "sensors", 1, 4, c_sensors,
+	  "sensors [LIMIT [FROM [brief]]]", "sensors and their figures, "
+	  "a page" },
+	[SP_VERB_HISTORY] = { "history", 4, 5, c_history, "history "
+	  "SENSOR/ATTR last N | since MS | range FROM_NS TO_NS", "" },
+	[SP_VERB_FLAGS] = { "flags", 1, 4, c_flags, "flags | flags set "
+	  "attention|lenses|backfill|shedding|hints|consumed on|off",
+	  "the switches" },
+	[SP_VERB_FEEDS] = { "feeds", 1, 1, NULL, "feeds",
+	  "every feed and where it goes" },
+	[SP_VERB_STATS] = { "stats", 1, 1, NULL, "stats",
+	  "counters, tiers, viewers, tables" },
+	[SP_VERB_LOSS] = { "loss", 1, 8, c_loss, "loss | loss set [drop=F] "
+	  "[dup=F] [reorder=F] [burst=N] [seed=N] [feed=ID|all]",
+	  "loss injection for tests" },
+	[SP_VERB_WATCH] = { "watch", 1, 1, NULL, "watch",
+	  "the sensor events, as they come" },
+	[SP_VERB_KEYS] = { "keys", 1, 2, c_keys, "keys | keys reload",
+	  "the sensors' MAC keys (reload: the file)" },
+	[SP_VERB_JOIN] = { "join", 2, 3, c_join, "join GROUP:PORT [ttl=MS]",
+	  "a viewer reads that feed (a lease)" },
+	[SP_VERB_LEAVE] = { "leave", 2, 2, c_join, "leave GROUP:PORT",
+	  "the lease ends now" },
+	[SP_VERB_JOINS] = { "joins", 1, 1, NULL, "joins",
+	  "feeds with a lease, and the counts" },
 };
 
 int sp_args_split(char *line, char **argv, int max)
@@ -335,12 +356,29 @@ int sp_args_split(char *line, char **argv, int max)
 	return argc;
 }
 
+int sp_args_verb(const char *word)
+{
+	for (int i = 0; i < SP_VERB_N; i++)
+		if (strcmp(requests[i].verb, word) == 0)
+			return i;
+	return -1;
+}
+
 static const struct request *find(const char *verb)
 {
-	for (size_t i = 0; i < sizeof(requests) / sizeof(requests[0]); i++)
-		if (strcmp(requests[i].verb, verb) == 0)
-			return &requests[i];
-	return NULL;
+	int i = sp_args_verb(verb);
+
+	return i < 0 ? NULL : &requests[i];
+}
+
+const char *sp_args_verb_usage(enum sp_verb v)
+{
+	return requests[v].usage;
+}
+
+const char *sp_args_verb_help(enum sp_verb v)
+{
+	return requests[v].help;
 }
 
 const char *sp_args_usage(const char *verb)

@@ -19,6 +19,30 @@
 /** A subscription's TTL: 1 ms to a day. */
 #define SP_TTL_MAX_MS 86400000u
 
+/**
+ * The protocol's requests: one table in sp_args.c holds each one's word,
+ * the number of its words, the check of its arguments, its usage and what
+ * it does. The dataplane serves them by this index (dp_requests.c), the
+ * CLI prints their usage from it.
+ */
+enum sp_verb {
+	SP_VERB_PING, SP_VERB_HELP, SP_VERB_VIEWER, SP_VERB_SUB, SP_VERB_PIN,
+	SP_VERB_UNPIN, SP_VERB_PINS, SP_VERB_ATTENTION, SP_VERB_SENSORS,
+	SP_VERB_HISTORY, SP_VERB_FLAGS, SP_VERB_FEEDS, SP_VERB_STATS,
+	SP_VERB_LOSS, SP_VERB_WATCH, SP_VERB_KEYS, SP_VERB_JOIN,
+	SP_VERB_LEAVE, SP_VERB_JOINS,
+	SP_VERB_N
+};
+
+/** The request whose first word is @p word, or -1. */
+int sp_args_verb(const char *word);
+
+/** Its usage, without "usage: " ("pin SENSOR"). */
+const char *sp_args_verb_usage(enum sp_verb v);
+
+/** What it does, in a few words ("" when the usage says it). */
+const char *sp_args_verb_help(enum sp_verb v);
+
 /** Why a request was refused; the protocol's "code" field. */
 enum sp_args_code {
 	SP_ARGS_OK = 0,
@@ -26,7 +50,7 @@ enum sp_args_code {
 	SP_ARGS_REFUSED = 1,    /* well-formed, and refused: "refused" */
 };
 
-/** "viewer add NAME IP:PORT [LEVEL] [mac=MAC]" */
+/** "viewer add ..." (its usage: sp_args_usage("viewer")) */
 struct sp_viewer_args {
 	const char *name;
 	uint32_t ip;
@@ -36,7 +60,7 @@ struct sp_viewer_args {
 	uint8_t mac[6];
 };
 
-/** "sub add|rm VIEWER SENSOR[/ATTR] [LEVEL] [ttl=MS]" */
+/** "sub add|rm ..." (its usage: sp_args_usage("sub")) */
 struct sp_sub_args {
 	const char *viewer;
 	uint64_t sensor;
@@ -91,7 +115,8 @@ enum sp_args_code sp_args_check(const struct sp_catalog *cat, int argc,
  */
 int sp_args_split(char *line, char **argv, int max);
 
-/** The usage line of request @p verb ("viewer", "sub", ...), or NULL. */
+/** "usage: " and the usage of request @p verb ("viewer", "sub", ...), or
+ * NULL. */
 const char *sp_args_usage(const char *verb);
 
 #endif /* SP_ARGS_H */

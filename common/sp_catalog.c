@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sp_ini.h"
 #include "sp_wire.h"
@@ -114,10 +115,17 @@ static int on_key(void *user, const char *section, const char *name,
 	return 1;
 }
 
+const char *sp_catalog_default(const char *dflt)
+{
+	return access(dflt, F_OK) == 0 || errno != ENOENT ? dflt : "";
+}
+
 int sp_catalog_load(struct sp_catalog *cat, const char *path, char *err,
 		    size_t errlen)
 {
-	FILE *f = fopen(path, "r");
+	const char *text = sp_catalog_builtin();
+	FILE *f = path[0] ? fopen(path, "r") :
+		  fmemopen((void *)text, strlen(text), "r");
 	int rc;
 
 	if (f == NULL) {
@@ -126,7 +134,8 @@ int sp_catalog_load(struct sp_catalog *cat, const char *path, char *err,
 			 strerror(errno));
 		return -1;
 	}
-	rc = sp_catalog_read(cat, f, path, err, errlen);
+	rc = sp_catalog_read(cat, f, path[0] ? path : "(built-in catalogue)",
+			     err, errlen);
 	fclose(f);
 	return rc;
 }

@@ -7,6 +7,7 @@
 #include <ini.h>
 #include <libgen.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sp_ini.h"
 
@@ -16,7 +17,8 @@
 
 static const struct sp_ini_key keys[] = {
 	K("dataplane", "catalog", SP_INI_STR, catalog, 0, 0, "attributes.conf",
-	  false, "attribute catalogue file (relative to this file)"),
+	  false, "attribute catalogue file (relative to this file); empty: "
+	  "the copy of config/attributes.conf built into the programs"),
 	K("dataplane", "keys_file", SP_INI_STR, keys_file, 0, 0, "", false,
 	  "sensor MAC keys: lines 'sensor_id hex32'; empty = no keyed sensors"),
 	K("dataplane", "rx_burst", SP_INI_UINT, rx_burst, 1, 512, "32", false,
@@ -273,6 +275,16 @@ int sp_config_load(struct sp_config *cfg, const char *path, char *err,
 	rc = sp_config_read(cfg, f, path, err, errlen);
 	fclose(f);
 	return rc;
+}
+
+int sp_config_load_default(struct sp_config *cfg, const char *path,
+			   char *err, size_t errlen)
+{
+	if (access(path, F_OK) < 0 && errno == ENOENT) {
+		cfg->catalog[0] = '\0';
+		return 1;
+	}
+	return sp_config_load(cfg, path, err, errlen);
 }
 
 int sp_config_read(struct sp_config *cfg, FILE *f, const char *path,

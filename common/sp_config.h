@@ -114,6 +114,16 @@ void sp_config_defaults(struct sp_config *cfg);
 int sp_config_load(struct sp_config *cfg, const char *path, char *err,
 		   size_t errlen);
 
+/**
+ * Load the default configuration file @p path (none named on the command
+ * line): as sp_config_load(), but a file that is not there leaves the
+ * built-in defaults with the built-in catalogue (catalog "").
+ * @return 0, 1 when there was no file (the caller says so, in one line),
+ * or -1 with @p err set.
+ */
+int sp_config_load_default(struct sp_config *cfg, const char *path,
+			   char *err, size_t errlen);
+
 /** The same from an open file (@p path names it in errors and is the
  * folder relative paths are taken from). */
 int sp_config_read(struct sp_config *cfg, FILE *f, const char *path,

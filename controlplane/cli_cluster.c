@@ -78,17 +78,16 @@ static int fail(const char *fmt, const char *a)
 	return 1;
 }
 
-/* Run an operation's commands (cp_actions.h) in order; the first error
- * Redis gives is said and ends it. @return 0 or -1. */
+/* Run an operation (cp_actions.h), one script: all of it or nothing.
+ * An error from Redis is said. @return its enum cp_act_result, or -1. */
 static int run(struct cl *c, const struct cp_act *a)
 {
 	char err[512];
+	int rc = cp_sync_run(c->r, a, err, sizeof(err));
 
-	if (cp_sync_run(c->r, a, err, sizeof(err)) < 0) {
+	if (rc < 0)
 		fprintf(stderr, "senseplane: %s\n", err);
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 static int nodes(struct cl *c)
@@ -240,9 +239,9 @@ static int whereis(struct cl *c, const char *arg)
 
 static int viewer(struct cl *c, int argc, char **argv)
 {
-	static struct cp_act act;   /* 12 KiB: off the stack */
-	char k[CP_KEY_LEN], k2[CP_KEY_LEN], msg[160];
-	redisReply *r;
+	static struct cp_act act;   /* 3 KiB: off the stack */
+	char k[CP_KEY_LEN], msg[160];
+	int rc;
 
 	if (argc >= 2 && strcmp(argv[1], "ls") == 0) {
 		redisReply *m = cmd(c, "SMEMBERS %s", cp_key_viewers(k,
@@ -277,29 +276,12 @@ static int viewer(struct cl *c, int argc, char **argv)
 		return 0;
 	}
 	if (argc == 3 && strcmp(argv[1], "rm") == 0) {
-		redisReply *m = cmd(c, "SMEMBERS %s", cp_key_viewer_subs(k,
-						sizeof(k), c->pfx, argv[2]));
-		redisReply *e = cmd(c, "EXISTS %s", cp_key_viewer(k2,
-						sizeof(k2), c->pfx, argv[2]));
-
-		if (e == NULL || e->integer == 0) {
-			freeReplyObject(m);
-			freeReplyObject(e);
-			return fail("no viewer '%s'", argv[2]);
-		}
-		freeReplyObject(e);
-		for (size_t i = 0; m && i < m->elements; i++) {
-			uint64_t s;
-			uint16_t a;
-
-			if (cp_sub_member_parse(m->element[i]->str, &s, &a) < 0)
-				continue;
-			cp_act_sub_del(&act, c->pfx, argv[2], s, a, now_ns());
-			run(c, &act);
-		}
-		freeReplyObject(m);
+		/* the viewer and its subscriptions, in one script */
 		cp_act_viewer_del(&act, c->pfx, argv[2], now_ns());
-		if (run(c, &act) < 0)
+		rc = run(c, &act);
+		if (rc == CP_ACT_NO_VIEWER)
+			return fail("no viewer '%s'", argv[2]);
+		if (rc != CP_ACT_DONE)
 			return 1;
 		printf("ok\n");
 		return 0;
@@ -320,34 +302,29 @@ static int viewer(struct cl *c, int argc, char **argv)
 			return 2;
 		}
 		level = sp_level_name(va.level);
-		r = cmd(c, "EXISTS %s", cp_key_viewer(k, sizeof(k), c->pfx,
-						      argv[2]));
-		if (r && r->integer == 1) {
-			freeReplyObject(r);
-			return fail("viewer '%s' exists", argv[2]);
-		}
-		freeReplyObject(r);
-		cp_act_viewer_put(&act, c->pfx, argv[2], argv[3], level,
+		cp_act_viewer_put(&act, c->pfx, argv[2], argv[3], level, 1,
 				  now_ns());
-		if (run(c, &act) < 0)
+		rc = run(c, &act);
+		if (rc == CP_ACT_EXISTS)
+			return fail("viewer '%s' exists", argv[2]);
+		if (rc != CP_ACT_DONE)
 			return 1;
 		printf("viewer %s -> %s at %s\n", argv[2], argv[3], level);
 		return 0;
 	}
-	fprintf(stderr, "usage: senseplane --redis URL viewer add NAME "
-		"IP:PORT [LEVEL] | viewer rm NAME | viewer ls\n");
+	fprintf(stderr, "senseplane --redis URL: %s\n", sp_args_usage("viewer"));
 	return 2;
 }
 
 static int sub(struct cl *c, int argc, char **argv)
 {
-	static struct cp_act act;   /* 12 KiB: off the stack */
+	static struct cp_act act;   /* 3 KiB: off the stack */
 	char k[CP_KEY_LEN], k2[CP_KEY_LEN], msg[200];
 	const char *level = NULL;
 	long ttl = 0;
 	uint64_t s;
 	uint16_t a;
-	redisReply *r;
+	int rc;
 
 	if (argc >= 2 && strcmp(argv[1], "ls") == 0) {
 		redisReply *vs = cmd(c, "SMEMBERS %s", cp_key_viewers(k,
@@ -415,32 +392,18 @@ static int sub(struct cl *c, int argc, char **argv)
 		ttl = sa.ttl_ms;
 		level = sa.level ? sp_level_name(sa.level) : NULL;
 	}
-	r = cmd(c, "HGET %s level", cp_key_viewer(k, sizeof(k), c->pfx,
-						  argv[2]));
-	if (r == NULL || r->type != REDIS_REPLY_STRING) {
-		freeReplyObject(r);
-		return fail("no viewer '%s'", argv[2]);
-	}
-	if (level == NULL)
-		level = r->str;
-	if (strcmp(argv[1], "rm") == 0) {
-		redisReply *d = cmd(c, "EXISTS %s", cp_key_sub(k, sizeof(k),
-				    c->pfx, argv[2], s, a));
-
-		if (d == NULL || d->integer == 0) {
-			freeReplyObject(d);
-			freeReplyObject(r);
-			return fail("viewer '%s' has no such subscription",
-				    argv[2]);
-		}
-		freeReplyObject(d);
+	/* one script: it reads the viewer's default level itself */
+	if (strcmp(argv[1], "rm") == 0)
 		cp_act_sub_del(&act, c->pfx, argv[2], s, a, now_ns());
-	} else {
+	else
 		cp_act_sub_put(&act, c->pfx, argv[2], s, a, level,
 			       (uint64_t)ttl, now_ns());
-	}
-	freeReplyObject(r);
-	if (run(c, &act) < 0)
+	rc = run(c, &act);
+	if (rc == CP_ACT_NO_VIEWER)
+		return fail("no viewer '%s'", argv[2]);
+	if (rc == CP_ACT_NO_SUB)
+		return fail("viewer '%s' has no such subscription", argv[2]);
+	if (rc != CP_ACT_DONE)
 		return 1;
 	printf("ok\n");
 	return 0;
@@ -448,10 +411,11 @@ static int sub(struct cl *c, int argc, char **argv)
 
 static int pin(struct cl *c, int argc, char **argv)
 {
-	static struct cp_act act;   /* 12 KiB: off the stack */
+	static struct cp_act act;   /* 3 KiB: off the stack */
 	char k[CP_KEY_LEN], *end;
 	uint64_t s;
 	redisReply *r;
+	int rc;
 
 	cp_key_pins(k, sizeof(k), c->pfx);
 	if (strcmp(argv[0], "pins") == 0) {
@@ -467,15 +431,12 @@ static int pin(struct cl *c, int argc, char **argv)
 	}
 	if (argc != 2 || (s = strtoull(argv[1], &end, 10)) == 0 || *end)
 		return 2;
-	r = cmd(c, "SISMEMBER %s %" PRIu64, k, s);
-	if (r == NULL || r->integer == !strcmp(argv[0], "pin")) {
-		freeReplyObject(r);
+	cp_act_pin(&act, c->pfx, s, !strcmp(argv[0], "pin"), now_ns());
+	rc = run(c, &act);
+	if (rc == CP_ACT_UNCHANGED)
 		return fail(strcmp(argv[0], "pin") ? "sensor %s is not pinned"
 			    : "sensor %s is pinned already", argv[1]);
-	}
-	freeReplyObject(r);
-	cp_act_pin(&act, c->pfx, s, !strcmp(argv[0], "pin"), now_ns());
-	if (run(c, &act) < 0)
+	if (rc != CP_ACT_DONE)
 		return 1;
 	printf("ok\n");
 	return 0;
@@ -605,6 +566,7 @@ int cli_cluster(const char *url, const char *prefix, const char *token_file,
 	static struct cl c;
 	struct timeval tv = { 2, 0 };
 	struct cp_url u;
+	const char *catalog;
 	char err[512];
 	int rc, refused;
 
@@ -619,7 +581,12 @@ int cli_cluster(const char *url, const char *prefix, const char *token_file,
 		fprintf(stderr, "senseplane: --redis: %s\n", err);
 		return 2;
 	}
-	if (sp_catalog_load(&c.cat, SP_CATALOG_DEFAULT, err, sizeof(err)) < 0) {
+	/* not installed (run from build/): the catalogue built in */
+	catalog = sp_catalog_default(SP_CATALOG_DEFAULT);
+	if (catalog[0] == '\0')
+		fprintf(stderr, "senseplane: no %s: the built-in attribute "
+			"catalogue\n", SP_CATALOG_DEFAULT);
+	if (sp_catalog_load(&c.cat, catalog, err, sizeof(err)) < 0) {
 		fprintf(stderr, "senseplane: %s\n", err);
 		return 2;
 	}

@@ -28,6 +28,51 @@ static void on_signal(int sig)
 	g_stop = 1;
 }
 
+/* The protocol's requests from their one table (common/sp_args.c), as
+ * the CLI takes them: "status" for ping, "--ttl MS" for ttl=MS (as
+ * build_line turns them back); alternatives that do not fit on a line go
+ * on the next, and what the request does after them. */
+static void print_requests(FILE *out)
+{
+	for (int v = 0; v < SP_VERB_N; v++) {
+		const char *help = sp_args_verb_help((enum sp_verb)v);
+		const char *u = v == SP_VERB_PING ? "status" :
+				sp_args_verb_usage((enum sp_verb)v);
+		char line[256];
+		size_t n = 0;
+
+		if (v == SP_VERB_HELP || v == SP_VERB_WATCH)
+			continue;
+		while (*u) {
+			const char *bar = strstr(u, " | ");
+			size_t len = bar ? (size_t)(bar - u) : strlen(u);
+			const char *ttl = strstr(u, "ttl=MS");
+			char alt[160];
+
+			if (ttl && (size_t)(ttl - u) < len)
+				snprintf(alt, sizeof(alt), "%.*s--ttl MS%.*s",
+					 (int)(ttl - u), u,
+					 (int)(len - (size_t)(ttl - u) - 6),
+					 ttl + 6);
+			else
+				snprintf(alt, sizeof(alt), "%.*s", (int)len, u);
+			if (n && n + 3 + strlen(alt) > 74) {
+				fprintf(out, "  %s\n", line);
+				n = 0;
+			}
+			n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s",
+					      n ? " | " : "", alt);
+			u += len + (bar ? 3 : 0);
+		}
+		if (help[0] == '\0')
+			fprintf(out, "  %s\n", line);
+		else if (n <= 36)
+			fprintf(out, "  %-36s %s\n", line, help);
+		else
+			fprintf(out, "  %s\n  %-36s %s\n", line, "", help);
+	}
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -35,22 +80,9 @@ static void usage(FILE *out)
 "\n"
 "Manage a senseplane dataplane through its control socket.\n"
 "\n"
-"commands:\n"
-"  status                               version, session, workers\n"
-"  viewer add NAME IP:PORT [LEVEL] [mac=MAC]\n"
-"                                       a viewer and its lens feed\n"
-"  viewer rm NAME | viewer ls\n"
-"  sub add VIEWER SENSOR[/ATTR] [LEVEL] [--ttl MS]\n"
-"                                       subscribe (again: renew)\n"
-"  sub rm VIEWER SENSOR[/ATTR] | sub ls [VIEWER]\n"
-"  pin SENSOR | unpin SENSOR | pins     high for everyone\n"
-"  attention SENSOR[/ATTR]              levels and routes of its keys\n"
-"  sensors [LIMIT]                      sensors with their figures\n"
-"  history SENSOR/ATTR last N | since MS | range FROM_NS TO_NS\n"
-"  flags | flags set NAME on|off        attention lenses backfill\n"
-"                                       shedding hints\n"
-"  feeds                                every feed and its group\n"
-"  stats                                counters, tiers, viewers, tables\n"
+"commands:\n");
+	print_requests(out);
+	fprintf(out,
 "  top [--interval MS] [--count N]      live figures\n"
 "\n"
 "cluster mode (--redis URL or $SENSEPLANE_REDIS): the same through Redis,\n"

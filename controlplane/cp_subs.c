@@ -287,12 +287,11 @@ static void on_viewer(redisAsyncContext *c, void *reply, void *priv)
 
 /* Redis came back without our data (restarted empty): what our dataplane
  * holds - its viewers and subscriptions - is written back. */
-/* An operation's commands (cp_actions.h) on our connection, in order. */
+/* An operation (cp_actions.h) on our connection: one script. */
 static void run(struct cp_node *n, const struct cp_act *a)
 {
-	for (unsigned int i = 0; i < a->n; i++)
-		cp_redis_cmdargv(&n->redis, NULL, NULL, a->cmd[i].argc,
-				 (const char **)a->cmd[i].argv, NULL);
+	cp_redis_cmdargv(&n->redis, NULL, NULL, a->argc,
+			 (const char **)a->argv, NULL);
 }
 
 static void on_restore_viewers(void *arg, json_t *v, const char *err)
@@ -310,7 +309,7 @@ static void on_restore_viewers(void *arg, json_t *v, const char *err)
 
 		if (name == NULL || dest == NULL || lvl == NULL)
 			continue;
-		cp_act_viewer_put(&act, n->pfx, name, dest, lvl,
+		cp_act_viewer_put(&act, n->pfx, name, dest, lvl, 0,
 				  cp_node_wall_ns());
 		run(n, &act);
 	}

@@ -69,18 +69,18 @@ redisContext *cp_sync_connect(const struct cp_url *u, struct timeval tv,
 int cp_sync_run(redisContext *c, const struct cp_act *a, char *err,
 		size_t errlen)
 {
-	for (unsigned int i = 0; i < a->n; i++) {
-		redisReply *r = redisCommandArgv(c, a->cmd[i].argc,
-						 (const char **)a->cmd[i].argv,
-						 NULL);
+	redisReply *r = redisCommandArgv(c, a->argc,
+					  (const char **)a->argv, NULL);
+	int rc;
 
-		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
-			snprintf(err, errlen, "Redis: %s", r ? r->str :
-				 c->errstr);
-			freeReplyObject(r);
-			return -1;
-		}
+	if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
+		snprintf(err, errlen, "Redis: %s", r == NULL ? c->errstr :
+			 r->type == REDIS_REPLY_ERROR ? r->str :
+			 "unexpected answer to a script");
 		freeReplyObject(r);
+		return -1;
 	}
-	return 0;
+	rc = (int)r->integer;
+	freeReplyObject(r);
+	return rc;
 }

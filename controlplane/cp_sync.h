@@ -22,8 +22,10 @@
 redisContext *cp_sync_connect(const struct cp_url *u, struct timeval tv,
 			      int *refused, char *err, size_t errlen);
 
-/** Run the commands of an action (cp_actions.h) in order.
- * @return 0, or -1 with @p err set on the first error. */
+/** Run an operation (cp_actions.h): one command, one round trip, all of
+ * it or nothing in Redis.
+ * @return its enum cp_act_result (0: done), or -1 with @p err set when
+ * Redis refused it or did not answer (then it may or may not have run). */
 struct cp_act;
 int cp_sync_run(redisContext *r, const struct cp_act *a, char *err,
 		size_t errlen);

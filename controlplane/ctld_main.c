@@ -30,7 +30,8 @@ static void usage(FILE *out)
 "sees in Redis, follows the other nodes' sensors, and applies the\n"
 "subscriptions in Redis to its dataplane (controlplane/SCHEMA.md).\n"
 "\n"
-"  -c, --config FILE    configuration (default %s)\n"
+"  -c, --config FILE    configuration (default %s;\n"
+"                       without it, the built-in defaults)\n"
 "  -s, --set SEC.KEY=V  override a key (repeatable)\n"
 "  -r, --redis URL      controlplane.redis: redis://[user:pass@]host:port/db,\n"
 "                       unix:///path, sentinel://host:port,.../master\n"
@@ -65,14 +66,14 @@ int main(int argc, char **argv)
 	};
 	static struct sp_config cfg;
 	static struct cp_node node;
-	const char *path = SP_CONFIG_DEFAULT, *sets[32];
+	const char *path = NULL, *sets[32];
 	char err[512], buf[300], host[64];
 	struct event_base *base;
 	struct event *sint, *sterm, *wd = NULL;
 	uint64_t wd_usec;
 	struct cp_api *api;
 	struct cp_url url;
-	int nsets = 0, c;
+	int nsets = 0, c, rc;
 
 	while ((c = getopt_long(argc, argv, "c:s:r:n:h", lo, NULL)) != -1) {
 		switch (c) {
@@ -97,10 +98,17 @@ int main(int argc, char **argv)
 		}
 	}
 	sp_config_defaults(&cfg);
-	if (sp_config_load(&cfg, path, err, sizeof(err)) < 0) {
+	/* a file named with -c must be there; the default one need not be */
+	rc = path ? sp_config_load(&cfg, path, err, sizeof(err)) :
+	     sp_config_load_default(&cfg, SP_CONFIG_DEFAULT, err, sizeof(err));
+	if (rc < 0) {
 		sp_logf(stderr, LOG_ERR, "senseplane-ctld: %s\n", err);
 		return 2;
 	}
+	if (rc == 1)
+		sp_logf(stdout, LOG_NOTICE, "senseplane-ctld: no %s: built-in "
+			"defaults and attribute catalogue\n",
+			SP_CONFIG_DEFAULT);
 	for (int i = 0; i < nsets; i++) {
 		if (sp_config_set(&cfg, sets[i], err, sizeof(err)) < 0) {
 			sp_logf(stderr, LOG_ERR, "senseplane-ctld: %s\n", err);

@@ -27,7 +27,8 @@ static void usage(FILE *out)
 "--no-huge, -m MB, --file-prefix P, ... (DPDK's EAL documentation).\n"
 "\n"
 "options:\n"
-"  -c, --config FILE     configuration file (default %s)\n"
+"  -c, --config FILE     configuration file (default %s;\n"
+"                        without it, the built-in defaults)\n"
 "  -s, --set SEC.KEY=V   override one configuration key (repeatable)\n"
 "  -p, --port N          DPDK port to use (default 0)\n"
 "      --stats-ms N      print a figures line every N ms (feed.stats_ms)\n"
@@ -61,10 +62,10 @@ int dp_args_parse(int argc, char **argv, struct dp_args *a,
 	static char stats_set[64];
 	char err[512], *end;
 	unsigned long v;
-	int nsets = 0, c;
+	int nsets = 0, c, rc;
 
 	memset(a, 0, sizeof(*a));
-	a->config_path = SP_CONFIG_DEFAULT;
+	a->config_path = NULL;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "c:s:p:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -114,10 +115,19 @@ int dp_args_parse(int argc, char **argv, struct dp_args *a,
 		return -1;
 	}
 	sp_config_defaults(cfg);
-	if (sp_config_load(cfg, a->config_path, err, sizeof(err)) < 0) {
+	/* a file named with -c must be there; the default one need not be
+	 * (a binary run from build/, not installed) */
+	rc = a->config_path ?
+	     sp_config_load(cfg, a->config_path, err, sizeof(err)) :
+	     sp_config_load_default(cfg, SP_CONFIG_DEFAULT, err, sizeof(err));
+	if (rc < 0) {
 		sp_logf(stderr, LOG_ERR, "senseplane-dp: %s\n", err);
 		return -1;
 	}
+	if (rc == 1)   /* stderr: --print-config's stdout stays INI */
+		sp_logf(stderr, LOG_NOTICE, "senseplane-dp: no %s: built-in "
+			"defaults and attribute catalogue\n",
+			SP_CONFIG_DEFAULT);
 	for (int i = 0; i < nsets; i++) {
 		if (sp_config_set(cfg, sets[i], err, sizeof(err)) < 0) {
 			sp_logf(stderr, LOG_ERR, "senseplane-dp: --set %s\n", err);

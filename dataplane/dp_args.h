@@ -7,7 +7,7 @@
 #include "sp_config.h"
 
 struct dp_args {
-	const char *config_path;
+	const char *config_path;    /* -c FILE, NULL: the default one */
 	int print_config;
 	uint16_t port_id;
 };

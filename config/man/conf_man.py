@@ -18,7 +18,10 @@ lines = [
     ".SH NAME", "senseplane.conf \\- the senseplane configuration file",
     ".SH DESCRIPTION",
     "One INI file read by senseplane-dp and senseplane-ctld (-c FILE; the "
-    "default is the installed etc/senseplane/senseplane.conf). Every key "
+    "default is the installed etc/senseplane/senseplane.conf; when there "
+    "is none, as for a program run from its build tree, the built-in "
+    "defaults and catalogue, said in one line; a file named with -c must "
+    "be there). Every key "
     "can be set on the command line with --set section.key=value. An error "
     "names the file, the line, the key and the value.",
     ".SH KEYS", ".nf"]

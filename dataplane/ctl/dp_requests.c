@@ -207,7 +207,7 @@ static json_t *h_pin(struct dp_ctl *ctl, int argc, char **argv)
 	uint64_t sensor;
 
 	if (argc != 2 || sp_args_u64(argv[1], &sensor) < 0 || sensor == 0)
-		return dp_requests_usage("usage: %s SENSOR", argv[0]);
+		return dp_requests_usage("%s", sp_args_usage(argv[0]));
 	rc = dp_model_pin(ctl->model, sensor, on);
 	if (rc == -EEXIST)
 		return dp_requests_fail("sensor %s is pinned already", argv[1]);
@@ -240,7 +240,7 @@ static json_t *h_attention(struct dp_ctl *ctl, int argc, char **argv)
 	json_t *e, *r;
 
 	if (argc != 2)
-		return dp_requests_usage("usage: attention SENSOR[/ATTR]");
+		return dp_requests_usage("%s", sp_args_usage(argv[0]));
 	e = parse_key(ctl, argv[1], &q.sensor_id, &q.attr_id, 0);
 	if (e)
 		return e;
@@ -265,8 +265,8 @@ static json_t *h_sensors(struct dp_ctl *ctl, int argc, char **argv)
 		    (argc >= 3 && sp_args_u64(argv[2], &from) < 0) ||
 		    (argc >= 4 && strcmp(argv[3], "brief") != 0) || argc > 4) {
 			json_decref(flat);
-			return dp_requests_usage("usage: sensors [LIMIT [FROM "
-						 "[brief]]]");
+			return dp_requests_usage("%s",
+						 sp_args_usage(argv[0]));
 		}
 		q.brief = argc == 4;
 		/* a page is at most 20 000 table positions per worker */
@@ -323,8 +323,7 @@ static json_t *h_history(struct dp_ctl *ctl, int argc, char **argv)
 	json_decref(r);
 	return res;
 usage:
-	return dp_requests_usage("usage: history SENSOR/ATTR last N | since MS | "
-			   "range FROM_NS TO_NS");
+	return dp_requests_usage("%s", sp_args_usage(argv[0]));
 }
 
 static json_t *flags_json(uint32_t flags)
@@ -346,8 +345,7 @@ static json_t *h_flags(struct dp_ctl *ctl, int argc, char **argv)
 	if (argc != 4 || strcmp(argv[1], "set") != 0 ||
 	    !(bit = dp_flag_parse(argv[2])) ||
 	    (strcmp(argv[3], "on") && strcmp(argv[3], "off")))
-		return dp_requests_usage("usage: flags | flags set attention|lenses|"
-				   "backfill|shedding|hints|consumed on|off");
+		return dp_requests_usage("%s", sp_args_usage(argv[0]));
 	flags = strcmp(argv[3], "on") == 0 ? flags | bit : flags & ~bit;
 	dp_model_set_flags(ctl->model, flags);
 	return json_pack("{s:b, s:o}", "ok", 1, "flags", flags_json(flags));
@@ -513,6 +511,7 @@ static json_t *h_feeds(struct dp_ctl *ctl, int argc, char **argv)
 	const struct sp_config *cfg = ctl->sh->cfg;
 	json_t *list = json_array();
 	struct in_addr a;
+	uint64_t *seen;
 	char dest[40];
 
 	(void)argc;
@@ -528,6 +527,14 @@ static json_t *h_feeds(struct dp_ctl *ctl, int argc, char **argv)
 	FEED(1, "tier", cfg->tier_group + 1, "low");
 	FEED(2, "tier", cfg->tier_group + 2, "medium");
 	FEED(3, "tier", cfg->tier_group + 3, "high");
+	/* one entry per sensor feed, however many subscriptions share it:
+	 * feed ids are 16 bits, so a bit per id marks those listed (one
+	 * pass over the subscriptions, whatever the list holds) */
+	seen = calloc(65536 / 64, sizeof(*seen));
+	if (seen == NULL) {
+		json_decref(list);
+		return dp_requests_fail("out of memory");
+	}
 	for (uint32_t i = 0; i < dp_model_sub_slots(ctl->model); i++) {
 		const struct dp_sub *s = dp_model_sub_at(ctl->model, i);
 		uint16_t f;
@@ -536,20 +543,13 @@ static json_t *h_feeds(struct dp_ctl *ctl, int argc, char **argv)
 		if (!s)
 			continue;
 		f = dp_model_sensor_feed(ctl->model, s->sensor_id);
+		if (f == 0 || (seen[f / 64] >> (f % 64) & 1))
+			continue;
+		seen[f / 64] |= 1ull << (f % 64);
 		snprintf(name, sizeof(name), "sensor %" PRIu64, s->sensor_id);
-		/* one entry per sensor feed: the first subscription names it */
-		if (f && s == dp_model_sub_at(ctl->model, i)) {
-			size_t k;
-			json_t *e;
-			int dup = 0;
-
-			json_array_foreach(list, k, e)
-				dup |= json_integer_value(json_object_get(e,
-							  "feed")) == f;
-			if (!dup)
-				FEED(f, "sensor", cfg->sensor_group | f, name);
-		}
+		FEED(f, "sensor", cfg->sensor_group | f, name);
 	}
+	free(seen);
 #undef FEED
 	for (uint32_t i = 0; i < dp_model_viewer_slots(ctl->model); i++) {
 		const struct dp_viewer *v = dp_model_viewer_at(ctl->model, i);
@@ -630,8 +630,7 @@ static json_t *h_loss(struct dp_ctl *ctl, int argc, char **argv)
 	usleep(2000);   /* applied within a loop turn; report after it */
 	return loss_json(ctl);
 usage:
-	return dp_requests_usage("usage: loss | loss set [drop=F] [dup=F] "
-			   "[reorder=F] [burst=N] [seed=N] [feed=ID|all]");
+	return dp_requests_usage("%s", sp_args_usage(argv[0]));
 }
 
 /* keys: what is loaded; keys reload: the file again (dp_keyring). */
@@ -721,54 +720,57 @@ static json_t *h_join(struct dp_ctl *ctl, int argc, char **argv)
 			 "always", 0, "ttl_ms", (json_int_t)ttl);
 }
 
-static const struct {
-	const char *verb;
-	handler_fn fn;
-	const char *help;
-} handlers[] = {
-	{ "ping", h_ping, "ping: version, session, workers" },
-	{ "viewer", h_viewer, "viewer add NAME IP:PORT [LEVEL] [mac=MAC] | "
-	  "viewer rm NAME | viewer ls" },
-	{ "sub", h_sub, "sub add VIEWER SENSOR[/ATTR] [LEVEL] [ttl=MS] | "
-	  "sub rm VIEWER SENSOR[/ATTR] | sub ls [VIEWER]" },
-	{ "pin", h_pin, "pin SENSOR: high for everyone" },
-	{ "unpin", h_pin, "unpin SENSOR" },
-	{ "pins", h_pins, "pins: pinned sensors" },
-	{ "attention", h_attention, "attention SENSOR[/ATTR]: levels, routes" },
-	{ "sensors", h_sensors, "sensors [LIMIT [FROM [brief]]]: sensors and their "
-	  "figures, a page of table positions; \"more\" and \"next\" say "
-	  "how to go on" },
-	{ "history", h_history, "history SENSOR/ATTR last N | since MS | "
-	  "range FROM_NS TO_NS" },
-	{ "flags", h_flags, "flags | flags set NAME on|off" },
-	{ "stats", h_stats, "stats: counters, tiers, viewers, tables" },
-	{ "feeds", h_feeds, "feeds: every feed and where it goes" },
-	{ "loss", h_loss, "loss | loss set drop=F dup=F reorder=F burst=N "
-	  "seed=N feed=ID|all: loss injection for tests" },
-	{ "keys", h_keys, "keys | keys reload: the sensors' MAC keys, "
-	  "read again from dataplane.keys_file" },
-	{ "join", h_join, "join GROUP:PORT [ttl=MS]: a viewer reads that "
-	  "feed (a lease, 3 s by default; with the consumed switch a tier "
-	  "or sensor feed sends only while it has one)" },
-	{ "leave", h_join, "leave GROUP:PORT: the lease ends now" },
-	{ "joins", h_join, "joins: feeds with a lease, and the counts" },
+/* What serves each request of the protocol's one table (common/sp_args.c,
+ * where their words, checks, usage and help are): "watch" is the control
+ * socket's own (dp_ctl.c), "help" lists the table. */
+static const handler_fn handlers[SP_VERB_N] = {
+	[SP_VERB_PING] = h_ping,
+	[SP_VERB_VIEWER] = h_viewer,
+	[SP_VERB_SUB] = h_sub,
+	[SP_VERB_PIN] = h_pin,
+	[SP_VERB_UNPIN] = h_pin,
+	[SP_VERB_PINS] = h_pins,
+	[SP_VERB_ATTENTION] = h_attention,
+	[SP_VERB_SENSORS] = h_sensors,
+	[SP_VERB_HISTORY] = h_history,
+	[SP_VERB_FLAGS] = h_flags,
+	[SP_VERB_STATS] = h_stats,
+	[SP_VERB_FEEDS] = h_feeds,
+	[SP_VERB_LOSS] = h_loss,
+	[SP_VERB_KEYS] = h_keys,
+	[SP_VERB_JOIN] = h_join,
+	[SP_VERB_LEAVE] = h_join,
+	[SP_VERB_JOINS] = h_join,
 };
+
+/* help: every request, its usage and what it does */
+static json_t *help(void)
+{
+	json_t *list = json_array();
+	char line[512];
+
+	for (int i = 0; i < SP_VERB_N; i++) {
+		const char *h = sp_args_verb_help((enum sp_verb)i);
+
+		snprintf(line, sizeof(line), "%s%s%s",
+			 sp_args_verb_usage((enum sp_verb)i), h[0] ? ": " : "",
+			 h);
+		json_array_append_new(list, json_string(line));
+	}
+	return json_pack("{s:b, s:o}", "ok", 1, "requests", list);
+}
 
 json_t *dp_requests_handle(struct dp_ctl *ctl, int argc, char **argv)
 {
-	json_t *list;
-
 	char err[256];
+	int v;
 
 	/* one check of the words for every path (common/sp_args.h) */
 	if (sp_args_check(ctl->sh->cat, argc, argv, err, sizeof(err)) !=
 	    SP_ARGS_OK)
 		return dp_requests_usage("%s", err);
-	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
-		if (strcmp(argv[0], handlers[i].verb) == 0)
-			return handlers[i].fn(ctl, argc, argv);
-	list = json_array();
-	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
-		json_array_append_new(list, json_string(handlers[i].help));
-	return json_pack("{s:b, s:o}", "ok", 1, "requests", list);
+	v = sp_args_verb(argv[0]);   /* known: sp_args_check said so */
+	if (v >= 0 && handlers[v])
+		return handlers[v](ctl, argc, argv);
+	return help();
 }

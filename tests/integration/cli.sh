@@ -54,6 +54,11 @@ t_check "flags set backfill off" "$(json flags.backfill)" false
 run 2 flags set turbo on
 run 0 feeds
 t_check "feeds lists the tiers" "$(grep -c tier "$T_DIR/out")" 3
+run 0 --json feeds
+t_check "feeds: sensor 42's two subscriptions share one feed, listed once" \
+    "$(t_eval "$T_DIR/out" 'sum(1 for f in d["feeds"] if f["kind"] == "sensor")')" 1
+t_check "help: the protocol's 19 requests, from the one table" \
+    "$(python3 "$T_ROOT/tests/lib/spctl.py" "$SOCK" help | t_eval - 'len(d["requests"])')" 19
 run 0 --json stats
 t_check "stats --json: two viewers" "$(json viewers.#)" 2
 run 0 stats

@@ -311,9 +311,10 @@ struct senseplane *senseplane_create(const struct senseplane_params *p)
 			 (unsigned long long)v->p.only_last);
 		return create_fail(v, EINVAL);
 	}
-	/* the installed catalogue is optional (names only); one asked for
-	 * must load */
-	cat = v->p.catalog ? v->p.catalog : SP_CATALOG_DEFAULT;
+	/* the installed catalogue is optional (names only; not installed,
+	 * the built-in one); one asked for must load */
+	cat = v->p.catalog ? v->p.catalog :
+	      sp_catalog_default(SP_CATALOG_DEFAULT);
 	if (sp_catalog_load(&v->cat, cat, v->err, sizeof(v->err)) < 0) {
 		if (v->p.catalog)
 			return create_fail(v, ENOENT);

@@ -115,13 +115,14 @@ static int local(struct senseplane *v, int argc, char **argv)
 	return 0;
 }
 
+/* The operation built in v->attn->act, one script: all of it or nothing.
+ * @return its enum cp_act_result, or -EIO. */
 static int cluster_run(struct senseplane *v)
 {
 	char err[SPL_ERR];
+	int rc = cp_sync_run(v->attn->r, &v->attn->act, err, sizeof(err));
 
-	if (cp_sync_run(v->attn->r, &v->attn->act, err, sizeof(err)) < 0)
-		return spl_fail(v, EIO, "%s", err);
-	return 0;
+	return rc < 0 ? spl_fail(v, EIO, "%s", err) : rc;
 }
 
 static int check_words(struct senseplane *v, const char *const *w, int n)
@@ -155,32 +156,21 @@ int senseplane_viewer_add(struct senseplane *v, const char *name,
 			       sizeof(err)) < 0)
 		return spl_fail(v, EINVAL, "%s", err);
 	cp_act_viewer_put(&v->attn->act, v->attn->pfx, name, dest,
-			  sp_level_name(va.level), now_ns());
-	return cluster_run(v);
+			  sp_level_name(va.level), 0, now_ns());
+	rc = cluster_run(v);
+	return rc > 0 ? 0 : rc;
 }
 
-/* The subscriptions of @p viewer in Redis go first, then the viewer. */
+/* The viewer and its subscriptions in Redis, in one script. */
 static int cluster_viewer_rm(struct senseplane *v, const char *name)
 {
-	char k[CP_KEY_LEN];
-	redisReply *m = redisCommand(v->attn->r, "SMEMBERS %s",
-		cp_key_viewer_subs(k, sizeof(k), v->attn->pfx, name));
+	int rc;
 
-	for (size_t i = 0; m && m->type == REDIS_REPLY_ARRAY &&
-			   i < m->elements; i++) {
-		uint64_t s;
-		uint16_t at;
-
-		if (cp_sub_member_parse(m->element[i]->str, &s, &at) < 0)
-			continue;
-		cp_act_sub_del(&v->attn->act, v->attn->pfx, name, s, at,
-			       now_ns());
-		if (cluster_run(v) < 0)
-			break;
-	}
-	freeReplyObject(m);
 	cp_act_viewer_del(&v->attn->act, v->attn->pfx, name, now_ns());
-	return cluster_run(v);
+	rc = cluster_run(v);
+	if (rc == CP_ACT_NO_VIEWER)
+		return spl_fail(v, ENOENT, "no viewer '%s' in Redis", name);
+	return rc;
 }
 
 int senseplane_viewer_rm(struct senseplane *v, const char *name)
@@ -224,30 +214,14 @@ static int sub_words(struct senseplane *v, const char *verb,
 	return n;
 }
 
-/* The viewer's default level, from Redis. */
-static int cluster_level(struct senseplane *v, const char *viewer,
-			 char *out, size_t len)
-{
-	char k[CP_KEY_LEN];
-	redisReply *r = redisCommand(v->attn->r, "HGET %s level",
-		cp_key_viewer(k, sizeof(k), v->attn->pfx, viewer));
-	int ok = r && r->type == REDIS_REPLY_STRING;
-
-	if (ok)
-		snprintf(out, len, "%s", r->str);
-	freeReplyObject(r);
-	return ok ? 0 : spl_fail(v, ENOENT, "no viewer '%s' in Redis",
-				 viewer);
-}
-
 static int sub(struct senseplane *v, const char *verb, const char *viewer,
 	       uint64_t sensor, const char *attr, const char *level,
 	       unsigned int ttl_ms)
 {
-	char key[96], ttlw[32], err[SPL_ERR], lv[16];
+	char key[96], ttlw[32], err[SPL_ERR];
 	struct sp_sub_args sa;
 	char *argv[8];
-	int n = sub_words(v, verb, viewer, sensor, attr, level, ttl_ms, key,
+	int rc, n = sub_words(v, verb, viewer, sensor, attr, level, ttl_ms, key,
 			  ttlw, argv);
 
 	if (n < 0)
@@ -256,16 +230,21 @@ static int sub(struct senseplane *v, const char *verb, const char *viewer,
 		return local(v, n, argv);
 	if (sp_args_sub(&v->cat, n, argv, &sa, err, sizeof(err)) < 0)
 		return spl_fail(v, EINVAL, "%s", err);
-	if (cluster_level(v, viewer, lv, sizeof(lv)) < 0)
-		return -ENOENT;
+	/* one script, which reads the viewer's default level itself */
 	if (strcmp(verb, "rm") == 0)
 		cp_act_sub_del(&v->attn->act, v->attn->pfx, viewer, sa.sensor,
 			       sa.attr, now_ns());
 	else
 		cp_act_sub_put(&v->attn->act, v->attn->pfx, viewer, sa.sensor,
-			       sa.attr, sa.level ? sp_level_name(sa.level) : lv,
-			       sa.ttl_ms, now_ns());
-	return cluster_run(v);
+			       sa.attr, sa.level ? sp_level_name(sa.level) :
+			       NULL, sa.ttl_ms, now_ns());
+	rc = cluster_run(v);
+	if (rc == CP_ACT_NO_VIEWER)
+		return spl_fail(v, ENOENT, "no viewer '%s' in Redis", viewer);
+	if (rc == CP_ACT_NO_SUB)
+		return spl_fail(v, ENOENT, "viewer '%s' has no such "
+				"subscription", viewer);
+	return rc;
 }
 
 int senseplane_subscribe(struct senseplane *v, const char *viewer,
@@ -285,10 +264,12 @@ int senseplane_pin(struct senseplane *v, uint64_t sensor, int on)
 {
 	char id[24];
 	char *argv[2] = { on ? "pin" : "unpin", id };
+	int rc;
 
 	snprintf(id, sizeof(id), "%" PRIu64, sensor);
 	if (v->attn == NULL)
 		return local(v, 2, argv);
 	cp_act_pin(&v->attn->act, v->attn->pfx, sensor, on, now_ns());
-	return cluster_run(v);
+	rc = cluster_run(v);
+	return rc > 0 ? 0 : rc;   /* pinned (unpinned) already: done */
 }

@@ -145,7 +145,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	int c;
 
 	*o = (struct opts){ .dest = "10.99.0.1:7400",
-		.catalog = SP_CATALOG_DEFAULT, .src = "10.99.0.2:40000",
+		.catalog = NULL, .src = "10.99.0.2:40000",
 		.sensors = 1000, .first_id = 1, .seed = 1 };
 	while ((c = getopt_long(argc, argv, "d:n:a:r:t:c:qh", lo, NULL)) != -1) {
 		switch (c) {
@@ -345,6 +345,10 @@ int main(int argc, char **argv)
 
 	if (parse_opts(argc, argv, &o) < 0)
 		return 2;
+	/* not installed (run from build/): the catalogue built in */
+	if (o.catalog == NULL && !*(o.catalog = sp_catalog_default(SP_CATALOG_DEFAULT)))
+		fprintf(stderr, "senseplane-sim: no %s: the built-in attribute "
+			"catalogue\n", SP_CATALOG_DEFAULT);
 	if (sp_catalog_load(&cat, o.catalog, err, sizeof(err)) < 0) {
 		fprintf(stderr, "senseplane-sim: %s\n", err);
 		return 2;

@@ -114,7 +114,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	char *end;
 	int c;
 
-	*o = (struct opts){ .catalog = SP_CATALOG_DEFAULT, .rows = 20,
+	*o = (struct opts){ .catalog = NULL, .rows = 20,
 			    .rereq_port = SP_REREQ_PORT };
 	while ((c = getopt_long(argc, argv, "i:t:qh", lo, NULL)) != -1) {
 		switch (c) {
@@ -439,6 +439,10 @@ int main(int argc, char **argv)
 
 	if (parse_opts(argc, argv, &v.o) < 0)
 		return 2;
+	/* not installed (run from build/): the catalogue built in */
+	if (v.o.catalog == NULL && !*(v.o.catalog = sp_catalog_default(SP_CATALOG_DEFAULT)))
+		fprintf(stderr, "senseplane-view: no %s: the built-in attribute "
+			"catalogue\n", SP_CATALOG_DEFAULT);
 	if (sp_catalog_load(&v.cat, v.o.catalog, err, sizeof(err)) < 0) {
 		fprintf(stderr, "senseplane-view: %s\n", err);
 		return 2;

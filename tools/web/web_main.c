@@ -511,7 +511,7 @@ int main(int argc, char **argv)
 		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	const char *listen = "127.0.0.1:8080", *www = SP_WWW_DEFAULT;
-	const char *vendor = NULL, *catalog = SP_CATALOG_DEFAULT;
+	const char *vendor = NULL, *catalog = NULL;
 	const char *fanout = NULL, *control = NULL, *redis = NULL;
 	const char *prefix = NULL;
 	struct lws_context_creation_info info;
@@ -588,6 +588,10 @@ int main(int argc, char **argv)
 	}
 	snprintf(host, sizeof(host), "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255,
 		 (ip >> 8) & 255, ip & 255);
+	/* not installed (run from build/): the catalogue built in */
+	if (catalog == NULL && !*(catalog = sp_catalog_default(SP_CATALOG_DEFAULT)))
+		sp_logf(stderr, LOG_NOTICE, "senseplane-web: no %s: the built-in attribute "
+			"catalogue\n", SP_CATALOG_DEFAULT);
 	if (sp_catalog_load(&G.cat, catalog, err, sizeof(err)) < 0) {
 		sp_logf(stderr, LOG_ERR, "senseplane-web: %s\n", err);
 		return 2;

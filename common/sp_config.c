@@ -45,9 +45,11 @@ static const struct sp_ini_key keys[] = {
 	  "holds for the control thread; what it refuses is counted "
 	  "events_lost and the daemon registers every sensor again"),
 	K("dataplane", "max_sensors", SP_INI_UINT, max_sensors, 16, 1 << 24,
-	  "65536", false, "sensors per worker lcore"),
+	  "65536", false, "sensors per worker lcore (what it refuses: "
+	  "refused_sensors in stats)"),
 	K("dataplane", "max_keys", SP_INI_UINT, max_keys, 16, 1 << 26,
-	  "262144", false, "(sensor, attribute) keys per worker lcore"),
+	  "262144", false, "(sensor, attribute) keys per worker lcore "
+	  "(refused_keys)"),
 	K("dataplane", "history_mb", SP_INI_UINT, history_mb, 1, 1 << 16, "64",
 	  false, "history memory per worker lcore, MiB"),
 	K("dataplane", "stats_ms", SP_INI_UINT, stats_ms, 0, 3600000, "0",
@@ -101,13 +103,16 @@ static const struct sp_ini_key keys[] = {
 	K("attention", "hint_period_s", SP_INI_UINT, hint_period_s, 1, 3600,
 	  "10", false, "attention hints repeat at least this often"),
 	K("attention", "max_viewers", SP_INI_UINT, max_viewers, 1, 60000,
-	  "1024", false, "viewers (lenses)"),
+	  "1024", false, "viewers (lenses); one more is refused by name"),
 	K("attention", "max_subs", SP_INI_UINT, max_subs, 16, 1 << 24,
-	  "65536", false, "subscriptions in all"),
+	  "65536", false, "subscriptions in all; one more is refused by name"),
 	K("attention", "max_outs", SP_INI_UINT, max_outs, 16, 65536, "1024",
-	  false, "lenses and sensor feeds per worker"),
+	  false, "lenses and sensor feeds per worker (refused_outs; a viewer "
+	  "past it is refused by name)"),
 	K("attention", "max_routes", SP_INI_UINT, max_routes, 16, 1 << 26,
-	  "262144", false, "routes (key x feed) per worker"),
+	  "262144", false, "routes (key x feed) per worker: a subscribed key "
+	  "takes one to its tier feed, its sensor's feed and each lens "
+	  "(refused_routes; `sub ls` marks what lacks one)"),
 	K("attention", "tier_feeds", SP_INI_BOOL, tier_feeds, 0, 0, "true",
 	  false, "send the low/medium/high tier feeds (off: lenses and "
 	  "sensor feeds only)"),

@@ -47,12 +47,20 @@ static void print_subs(FILE *out, json_t *list)
 	size_t i;
 	json_t *s;
 
-	fprintf(out, "%-16s %12s %-14s %-7s %8s\n", "VIEWER", "SENSOR",
-		"ATTRIBUTE", "LEVEL", "TTL_MS");
-	json_array_foreach(list, i, s)
-		fprintf(out, "%-16s %12lld %-14s %-7s %8lld\n", S(s, "viewer"),
-			I(s, "sensor"), S(s, "attr"), S(s, "level"),
-			I(s, "ttl_ms"));
+	fprintf(out, "%-16s %12s %-14s %-7s %8s %s\n", "VIEWER", "SENSOR",
+		"ATTRIBUTE", "LEVEL", "TTL_MS", "ROUTED");
+	json_array_foreach(list, i, s) {
+		json_t *r = json_object_get(s, "routed");
+
+		/* a dataplane's answer says whether its workers could route
+		 * it (the pool that refused, when not); Redis's does not */
+		fprintf(out, "%-16s %12lld %-14s %-7s %8lld %s%s%s\n",
+			S(s, "viewer"), I(s, "sensor"), S(s, "attr"),
+			S(s, "level"), I(s, "ttl_ms"),
+			!r ? "-" : json_is_true(r) ? "yes" : "no: ",
+			r && !json_is_true(r) ? S(s, "refused") : "",
+			r && !json_is_true(r) ? " pool full" : "");
+	}
 }
 
 static void print_sensors(FILE *out, json_t *list)
@@ -124,7 +132,17 @@ static void print_attention(FILE *out, json_t *a)
 		json_array_foreach(json_object_get(k, "routes"), j, rt)
 			fprintf(out, " %s %lld@%s", S(rt, "kind"), I(rt, "feed"),
 				S(rt, "level"));
+		if (json_is_false(json_object_get(k, "routed")))
+			fprintf(out, " (not routed: %s pool full)",
+				S(k, "refused"));
 		fputc('\n', out);
+	}
+	json_array_foreach(json_object_get(a, "subs"), i, k) {
+		if (json_is_false(json_object_get(k, "routed")))
+			fprintf(out, "  %s%s: not routed (%s pool full)\n",
+				json_object_get(k, "pin") ? "the pin" :
+				"viewer ", json_object_get(k, "pin") ? "" :
+				S(k, "viewer"), S(k, "refused"));
 	}
 }
 
@@ -167,6 +185,11 @@ static void print_stats(FILE *out, json_t *r)
 		I(tb, "subs"), I(tb, "routes"), I(tb, "outs"),
 		I(tb, "routing_bytes"), I(tb, "history_bytes"),
 		F(tb, "history_bytes_per_key"), I(tb, "key_bytes"));
+	/* a full pool is never silent: say which refused what */
+	json_object_foreach(json_object_get(r, "totals"), key, v)
+		if (strncmp(key, "refused_", 8) == 0 && json_integer_value(v))
+			fprintf(out, "REFUSED: the %s pool refused %lld "
+				"request(s)\n", key + 8, json_integer_value(v));
 }
 
 static void print_flags(FILE *out, json_t *f)

@@ -63,10 +63,6 @@ static const struct dp_family dp_families[] = {
 	  "packets the port's TX queue refused", 0 },
 	{ "feed_lost", "feed_lost_samples_total", "counter",
 	  "samples that could not be queued on a feed", 0 },
-	{ "outs_full", "outs_full_total", "counter",
-	  "feeds refused: the out table was full", 0 },
-	{ "routes_full", "routes_full_total", "counter",
-	  "routes refused: the route table was full", 0 },
 	{ "backfills", "backfills_total", "counter",
 	  "history replays after attention rose", 0 },
 	{ "backfill_limited", "backfill_limited_total", "counter",
@@ -330,6 +326,18 @@ static void dataplane(struct evbuffer *b, const char *node, const json_t *st)
 			continue;
 		snprintf(lab, sizeof(lab), "reason=\"%s\"", key + 5);
 		sample(b, "senseplane_dp_drops_total", node, lab,
+		       json_number_value(v));
+	}
+	/* "refused_POOL": what each pool that can run out refused
+	 * (common/CONTROL.md, stats) */
+	family(b, "senseplane_dp_pool_refusals_total", "counter", "requests a "
+	       "full pool refused (routes, outs, subs, interests, keys, "
+	       "sensors, viewers, feed_ids, pins)");
+	json_object_foreach((json_t *)t, key, v) {
+		if (strncmp(key, "refused_", 8) != 0)
+			continue;
+		snprintf(lab, sizeof(lab), "pool=\"%s\"", key + 8);
+		sample(b, "senseplane_dp_pool_refusals_total", node, lab,
 		       json_number_value(v));
 	}
 	family(b, "senseplane_dp_rx_tx_seconds", "summary", "RX burst to the "

@@ -177,8 +177,10 @@ int dp_attn_set(struct dp_attn *a, struct dp_sensor *s, struct dp_out *lens,
 			break;
 	if (i == NULL) {
 		i = a->free;
-		if (i == NULL)
+		if (i == NULL) {
+			a->refused++;
 			return -ENOSPC;
+		}
 		a->free = i->next;
 		a->interests_used++;
 		i->lens = lens;
@@ -208,12 +210,70 @@ int dp_attn_unset(struct dp_attn *a, struct dp_sensor *s,
 	a->free = i;
 	a->interests_used--;
 	dp_attn_sensor(a, s, now_ns);
-	if (s->sensor_out && !has_lens_interest(s)) {
-		dp_out_clear(a->router, s->sensor_out);
-		if (a->ops.sensor_out_free)
-			a->ops.sensor_out_free(a->ctx, s);
-		s->sensor_out = NULL;
+	if (!has_lens_interest(s)) {
+		if (s->sensor_out) {
+			dp_out_clear(a->router, s->sensor_out);
+			if (a->ops.sensor_out_free)
+				a->ops.sensor_out_free(a->ctx, s);
+			s->sensor_out = NULL;
+		}
+		s->out_refused = 0;
 	}
+	return 0;
+}
+
+/* The pool that kept key @p k from a route interest @p i implies, 0 when
+ * it has them all (what dp_attn_key() makes): the tier feed of the key's
+ * level, and for a subscription its sensor's feed and its lens. */
+static int key_refused(const struct dp_attn *a, const struct dp_sensor *s,
+		       const struct dp_key *k, const struct dp_interest *i)
+{
+	const struct dp_out *tier = k->level <= SP_LEVEL_HIGH ?
+				    a->tier[k->level] : NULL;
+
+	if (!matches(i, k->attr_id))
+		return 0;
+	if (k->level && tier && !dp_route_find(k, tier))
+		return DP_POOL_ROUTES;
+	if (i->lens == NULL)
+		return 0;
+	if (s->out_refused)
+		return DP_POOL_OUTS;
+	if (s->sensor_out && k->sub_level && !dp_route_find(k, s->sensor_out))
+		return DP_POOL_ROUTES;
+	if (a->lenses_on && !dp_route_find(k, i->lens))
+		return DP_POOL_ROUTES;
+	return 0;
+}
+
+int dp_attn_refused(const struct dp_attn *a, const struct dp_sensor *s,
+		    const struct dp_out *lens, uint16_t attr_id)
+{
+	const struct dp_interest *i;
+	int p;
+
+	for (i = s->interests; i; i = i->next)
+		if (i->lens == lens && i->attr_id == attr_id)
+			break;
+	if (i == NULL)
+		return -ENOENT;
+	/* a sensor feed refused before any key came */
+	if (lens && s->out_refused)
+		return DP_POOL_OUTS;
+	for (const struct dp_key *k = s->keys; k; k = k->sensor_next)
+		if ((p = key_refused(a, s, k, i)) != 0)
+			return p;
+	return 0;
+}
+
+int dp_attn_key_refused(const struct dp_attn *a, const struct dp_sensor *s,
+			const struct dp_key *k)
+{
+	int p;
+
+	for (const struct dp_interest *i = s->interests; i; i = i->next)
+		if ((p = key_refused(a, s, k, i)) != 0)
+			return p;
 	return 0;
 }
 

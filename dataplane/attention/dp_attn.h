@@ -14,6 +14,11 @@
  * A route that is new or rises from none/low to medium/high is reported
  * through the backfill callback.
  *
+ * A route the router's pool refuses is counted there (router->refused)
+ * and left missing; dp_attn_refused() finds what a subscription lacks.
+ * It is made when the sensor's attention is next recomputed with room in
+ * the pool (a subscription renewed, a switch flipped), not before.
+ *
  * EAL-free (unit-tested): the worker supplies outs through callbacks.
  */
 #ifndef DP_ATTN_H
@@ -21,6 +26,7 @@
 
 #include <stdint.h>
 
+#include "dp_cmd.h"
 #include "dp_key.h"
 #include "dp_route.h"
 #include "sp_level.h"
@@ -50,6 +56,7 @@ struct dp_attn {
 	struct dp_attn_ops ops;
 	void *ctx;
 	uint64_t recomputes;
+	uint64_t refused;          /* interests asked for when none was free */
 };
 
 /** Set up @p a over @p pool (@p n interests, owned by the caller). */
@@ -60,7 +67,8 @@ void dp_attn_init(struct dp_attn *a, struct dp_router *router,
 /**
  * Add or update the interest of @p lens (NULL: a pin) in @p s / @p attr_id
  * (0: all) at @p level, and apply it to the sensor's keys.
- * @return 0, or -ENOSPC when the interest pool is empty.
+ * @return 0, or -ENOSPC when the interest pool is empty (counted in
+ * a->refused).
  */
 int dp_attn_set(struct dp_attn *a, struct dp_sensor *s, struct dp_out *lens,
 		uint16_t attr_id, uint8_t level, uint64_t now_ns);
@@ -75,6 +83,22 @@ void dp_attn_key(struct dp_attn *a, struct dp_sensor *s, struct dp_key *k,
 
 /** Recompute every key of @p s. */
 void dp_attn_sensor(struct dp_attn *a, struct dp_sensor *s, uint64_t now_ns);
+
+/**
+ * What keeps the interest of @p lens (NULL: a pin) in @p s / @p attr_id
+ * from reaching its viewer: a route it implies on one of the keys it
+ * names is missing (DP_POOL_ROUTES: the tier feed of the key's level, the
+ * sensor's feed, the lens), or the sensor's feed could not be made
+ * (DP_POOL_OUTS, s->out_refused, set by the sensor_out callback).
+ * @return 0 when nothing is missing, the pool (enum dp_pool), or -ENOENT
+ * when there is no such interest.
+ */
+int dp_attn_refused(const struct dp_attn *a, const struct dp_sensor *s,
+		    const struct dp_out *lens, uint16_t attr_id);
+
+/** As dp_attn_refused(), over every interest naming key @p k of @p s. */
+int dp_attn_key_refused(const struct dp_attn *a, const struct dp_sensor *s,
+			const struct dp_key *k);
 
 /** The highest attention over the keys of @p s (for attention hints). */
 uint8_t dp_attn_sensor_level(const struct dp_sensor *s);

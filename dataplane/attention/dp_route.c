@@ -132,8 +132,10 @@ struct dp_route *dp_route_add(struct dp_router *r, struct dp_key *k,
 {
 	struct dp_route *rt = r->free_routes;
 
-	if (rt == NULL)
+	if (rt == NULL) {
+		r->refused++;
 		return NULL;
+	}
 	r->free_routes = rt->key_next;
 	r->routes_used++;
 	memset(rt, 0, sizeof(*rt));

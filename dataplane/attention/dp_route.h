@@ -120,6 +120,7 @@ struct dp_router {
 	struct dp_out *dirty_outs[DP_CAD__COUNT];
 	struct dp_route *free_routes;
 	uint32_t nroutes, routes_used;
+	uint64_t refused;          /* routes asked for when none was free */
 	dp_emit_fn emit;
 	dp_push_fn push;
 	void *ctx;
@@ -142,7 +143,8 @@ void dp_out_init(struct dp_out *o, enum dp_out_kind kind, uint16_t feed_id,
 /**
  * Route @p k to @p o at @p level, starting from the key's current sample
  * (nothing old is resent; backfill is separate).
- * @return the route, or NULL when the route pool is empty.
+ * @return the route, or NULL when the route pool is empty (counted in
+ * r->refused).
  */
 struct dp_route *dp_route_add(struct dp_router *r, struct dp_key *k,
 			      struct dp_out *o, uint8_t level);

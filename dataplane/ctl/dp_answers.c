@@ -81,10 +81,18 @@ static json_t *sensors(struct rd *r, uint32_t count, int brief)
 	return list;
 }
 
+/* "refused": the pool's name, when there is one. */
+static void refused(json_t *o, uint8_t pool)
+{
+	if (pool)
+		json_object_set_new(o, "refused",
+				    json_string(dp_pool_name(pool)));
+}
+
 static json_t *attention(struct rd *r, const struct sp_catalog *cat)
 {
 	const struct dp_qa_attention *a = take(r, sizeof(*a));
-	json_t *keys, *o;
+	json_t *keys, *subs, *o;
 
 	if (a == NULL)
 		return NULL;
@@ -106,17 +114,49 @@ static json_t *attention(struct rd *r, const struct sp_catalog *cat)
 				"kind", kind_name(rt->kind),
 				"level", sp_level_name(rt->level)));
 		}
-		json_array_append_new(keys, json_pack(
-			"{s:i, s:s, s:s, s:s, s:o}", "attr", k->attr,
-			"name", attr_name(cat, k->attr),
-			"level", sp_level_name(k->level),
-			"sub_level", sp_level_name(k->sub_level),
-			"routes", routes));
+		o = json_pack("{s:i, s:s, s:s, s:s, s:o, s:b}", "attr",
+			      k->attr, "name", attr_name(cat, k->attr),
+			      "level", sp_level_name(k->level),
+			      "sub_level", sp_level_name(k->sub_level),
+			      "routes", routes, "routed", !k->refused);
+		refused(o, k->refused);
+		json_array_append_new(keys, o);
 	}
-	o = json_pack("{s:I, s:b, s:s, s:o}", "sensor", (json_int_t)a->sensor,
-		      "seen", a->seen, "level", sp_level_name(a->level),
-		      "keys", keys);
+	subs = json_array();
+	for (uint16_t i = 0; i < a->ninterests; i++) {
+		const struct dp_qa_interest *in = take(r, sizeof(*in));
+
+		if (in == NULL)
+			break;
+		o = json_pack("{s:i, s:s, s:s, s:b}", "feed", in->feed,
+			      "attr", in->attr ? attr_name(cat, in->attr) : "*",
+			      "level", sp_level_name(in->level),
+			      "routed", !in->refused);
+		if (in->feed == 0)
+			json_object_set_new(o, "pin", json_true());
+		refused(o, in->refused);
+		json_array_append_new(subs, o);
+	}
+	o = json_pack("{s:I, s:b, s:s, s:o, s:o}", "sensor",
+		      (json_int_t)a->sensor, "seen", a->seen, "level",
+		      sp_level_name(a->level), "keys", keys, "subs", subs);
 	return o;
+}
+
+/* [[index, pool], ...]: pool 0 when routed (enum dp_pool). */
+static json_t *routed(struct rd *r, uint32_t count)
+{
+	json_t *list = json_array();
+
+	for (uint32_t i = 0; i < count; i++) {
+		const struct dp_qa_routed *a = take(r, sizeof(*a));
+
+		if (a == NULL)
+			break;
+		json_array_append_new(list, json_pack("[I, i]",
+					(json_int_t)a->idx, a->refused));
+	}
+	return list;
 }
 
 /* One value as JSON: integers exact, floats exact, NaN and infinities
@@ -179,6 +219,7 @@ json_t *dp_answers_json(const struct dp_query *q,
 	case DP_Q_SENSORS: v = sensors(&r, q->count, q->brief); break;
 	case DP_Q_ATTENTION: v = attention(&r, cat); break;
 	case DP_Q_HISTORY: v = history(&r, cat); break;
+	case DP_Q_ROUTED: v = routed(&r, q->count); break;
 	default: return NULL;
 	}
 	if (r.p == NULL) {   /* cut short */

@@ -361,6 +361,7 @@ struct dp_ctl *dp_ctl_start(struct dp_shared *sh, char *err, size_t errlen)
 	struct dp_model_params mp = {
 		.max_viewers = sh->cfg->max_viewers,
 		.max_subs = sh->cfg->max_subs,
+		.max_outs = sh->cfg->max_outs,
 		.sensor_feeds = sh->cfg->sensor_feeds,
 		.send = dp_ctl_model_send,
 	};

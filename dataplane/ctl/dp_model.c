@@ -15,7 +15,7 @@
 #include "sp_level.h"
 
 #define TOMB UINT32_MAX
-#define MAX_PINS 4096
+#define MAX_PINS DP_MODEL_MAX_PINS
 
 struct sfeed {
 	uint64_t sensor;
@@ -44,6 +44,7 @@ struct dp_model {
 	uint32_t flags;
 	uint64_t next_expiry;      /* earliest TTL, 0: none */
 	uint32_t next_feed;
+	uint64_t refused[DP_POOL__COUNT];
 	uint8_t feed_used[65536];
 };
 
@@ -187,6 +188,7 @@ void dp_model_free(struct dp_model *m)
 	free(m);
 }
 
+/* A lens or sensor feed id; -ENOSPC (counted) when every id is taken. */
 static int feed_alloc(struct dp_model *m)
 {
 	for (uint32_t n = 0; n < 65536 - DP_FEED_FIRST_DYNAMIC; n++) {
@@ -199,6 +201,7 @@ static int feed_alloc(struct dp_model *m)
 			return (int)id;
 		}
 	}
+	m->refused[DP_POOL_FEED_IDS]++;
 	return -ENOSPC;
 }
 
@@ -247,10 +250,28 @@ int dp_model_viewer_add(struct dp_model *m, const char *name, uint32_t ip,
 	for (uint32_t i = 0; i < m->p.max_viewers && !v; i++)
 		if (!m->viewers[i].used)
 			v = &m->viewers[i];
-	feed = v ? feed_alloc(m) : -ENOSPC;
+	if (v == NULL) {
+		m->refused[DP_POOL_VIEWERS]++;
+		snprintf(err, errlen, "viewer '%s': viewers pool full (%u "
+			 "viewers; raise attention.max_viewers)", name,
+			 m->p.max_viewers);
+		return -ENOSPC;
+	}
+	/* a lens is an out on every worker: past max_outs no worker could
+	 * make it (sensor feeds take outs too; what a worker then refuses
+	 * is counted there) */
+	if (m->p.max_outs && m->nviewers >= m->p.max_outs) {
+		m->refused[DP_POOL_OUTS]++;
+		snprintf(err, errlen, "viewer '%s': outs pool full (%u outs a "
+			 "worker, a lens takes one on each; raise "
+			 "attention.max_outs)", name, m->p.max_outs);
+		return -ENOSPC;
+	}
+	feed = feed_alloc(m);
 	if (feed < 0) {
-		snprintf(err, errlen, "viewer '%s': no room (at most %u "
-			 "viewers)", name, m->p.max_viewers);
+		snprintf(err, errlen, "viewer '%s': feed ids pool full (%u "
+			 "ids for lenses and sensor feeds)", name,
+			 65536 - DP_FEED_FIRST_DYNAMIC);
 		return -ENOSPC;
 	}
 	memset(v, 0, sizeof(*v));
@@ -422,16 +443,21 @@ int dp_model_sub_add(struct dp_model *m, const char *viewer,
 			}
 		}
 		if (s == NULL) {
-			snprintf(err, errlen, "no room for more subscriptions "
-				 "(at most %u)", m->p.max_subs);
+			m->refused[DP_POOL_SUBS]++;
+			snprintf(err, errlen, "subs pool full (%u "
+				 "subscriptions; raise attention.max_subs)",
+				 m->p.max_subs);
 			return -ENOSPC;
 		}
 		feed = made = 0;
 		if (m->p.sensor_feeds)
 			feed = sfeed_ref(m, sensor, &made);
 		if (feed < 0) {
-			snprintf(err, errlen, "no feed id left for sensor %llu",
-				 (unsigned long long)sensor);
+			snprintf(err, errlen, "sensor %llu: feed ids pool full "
+				 "(%u ids for lenses and sensor feeds; or "
+				 "attention.sensor_feeds=false)",
+				 (unsigned long long)sensor,
+				 65536 - DP_FEED_FIRST_DYNAMIC);
 			return feed;
 		}
 		if (made)
@@ -512,8 +538,12 @@ int dp_model_pin(struct dp_model *m, uint64_t sensor, int on)
 	}
 	if (!on)
 		return -ENOENT;
-	if (free_slot == NULL || sensor == 0)
-		return sensor ? -ENOSPC : -EINVAL;
+	if (sensor == 0)
+		return -EINVAL;
+	if (free_slot == NULL) {
+		m->refused[DP_POOL_PINS]++;
+		return -ENOSPC;
+	}
 	*free_slot = sensor;
 	send(m, sensor, &c);
 	return 0;
@@ -528,6 +558,11 @@ uint32_t dp_model_pin_slots(const struct dp_model *m)
 {
 	(void)m;
 	return MAX_PINS;
+}
+
+uint64_t dp_model_refused(const struct dp_model *m, unsigned int pool)
+{
+	return pool < DP_POOL__COUNT ? m->refused[pool] : 0;
 }
 
 uint32_t dp_model_tick(struct dp_model *m, uint64_t now_ns)

@@ -21,6 +21,7 @@
 
 #define DP_VIEWER_NAME_LEN SP_NAME_MAX
 #define DP_FEED_FIRST_DYNAMIC 16   /* 0 broadcast, 1..3 tiers */
+#define DP_MODEL_MAX_PINS 4096
 
 struct dp_viewer {
 	char name[DP_VIEWER_NAME_LEN];
@@ -50,6 +51,9 @@ typedef void (*dp_model_send_fn)(void *ctx, uint64_t sensor_id,
 struct dp_model_params {
 	uint32_t max_viewers;
 	uint32_t max_subs;
+	/* outs a worker has (attention.max_outs): every viewer's lens takes
+	 * one on every worker, so no more viewers than that; 0: unchecked */
+	uint32_t max_outs;
 	uint32_t flags;            /* initial switches */
 	/* per-sensor feeds are sent (attention.sensor_feeds): without them
 	 * a subscription takes no feed id, so the 16-bit ids are left to
@@ -68,7 +72,9 @@ void dp_model_free(struct dp_model *m);
 /**
  * Add viewer @p name with its lens to @p ip:@p port (host order); @p mac
  * may be NULL for a multicast destination.
- * @return the lens feed id, or -EEXIST, -ENOSPC, -EINVAL with @p err set.
+ * @return the lens feed id, or -EEXIST, -ENOSPC, -EINVAL with @p err set;
+ * -ENOSPC names the pool that is full (viewers, outs, feed ids) and its
+ * size, and is counted (dp_model_refused()).
  */
 int dp_model_viewer_add(struct dp_model *m, const char *name, uint32_t ip,
 			uint16_t port, const uint8_t *mac, uint8_t level,
@@ -92,7 +98,8 @@ uint32_t dp_model_nviewers(const struct dp_model *m);
  * Subscribe @p viewer to @p sensor / @p attr (0: all) at @p level (0: the
  * viewer's level); @p ttl_ms 0 means no TTL. Subscribing again updates the
  * level and restarts the TTL (a hover that is renewed).
- * @return 0, or -ENOENT (no viewer), -ENOSPC, -EINVAL with @p err set.
+ * @return 0, or -ENOENT (no viewer), -ENOSPC, -EINVAL with @p err set;
+ * -ENOSPC names the pool (subs, feed ids) and its size, and is counted.
  */
 int dp_model_sub_add(struct dp_model *m, const char *viewer,
 		     uint64_t sensor, uint16_t attr, uint8_t level,
@@ -108,11 +115,16 @@ const struct dp_sub *dp_model_sub_at(const struct dp_model *m, uint32_t i);
 uint32_t dp_model_sub_slots(const struct dp_model *m);
 uint32_t dp_model_nsubs(const struct dp_model *m);
 
-/** Pin (@p on) or unpin a sensor. @return 0, -EEXIST/-ENOENT, -ENOSPC. */
+/** Pin (@p on) or unpin a sensor. @return 0, -EEXIST/-ENOENT, -ENOSPC
+ * (DP_MODEL_MAX_PINS pinned already: counted). */
 int dp_model_pin(struct dp_model *m, uint64_t sensor, int on);
 /** Pinned sensors: slot @p i, 0 when unused. */
 uint64_t dp_model_pin_at(const struct dp_model *m, uint32_t i);
 uint32_t dp_model_pin_slots(const struct dp_model *m);
+
+/** Requests pool @p pool (enum dp_pool: viewers, outs, subs, feed ids,
+ * pins) refused. */
+uint64_t dp_model_refused(const struct dp_model *m, unsigned int pool);
 
 /** Lapse subscriptions whose TTL ran out. @return how many lapsed. */
 uint32_t dp_model_tick(struct dp_model *m, uint64_t now_ns);

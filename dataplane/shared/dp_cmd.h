@@ -34,6 +34,38 @@ enum dp_flag {
 };
 #define DP_F_ALL 0x3fu
 
+/*
+ * The pools a request can find empty. What a pool refuses is counted as
+ * `refused_NAME` in `stats` (common/CONTROL.md); the control thread's own
+ * pools also refuse the request with an error naming the pool and its
+ * size. A subscription a worker's pool refused is `"routed": false` in
+ * `sub ls` and `attention`, with the pool as `"refused"`. 0: none.
+ */
+enum dp_pool {
+	DP_POOL_NONE,
+	DP_POOL_SENSORS,     /* dataplane.max_sensors, a worker */
+	DP_POOL_KEYS,        /* dataplane.max_keys, a worker */
+	DP_POOL_ROUTES,      /* attention.max_routes, a worker */
+	DP_POOL_OUTS,        /* attention.max_outs, a worker */
+	DP_POOL_INTERESTS,   /* attention.max_subs + the pins, a worker */
+	DP_POOL_VIEWERS,     /* attention.max_viewers */
+	DP_POOL_SUBS,        /* attention.max_subs */
+	DP_POOL_FEED_IDS,    /* the 16-bit ids of lenses and sensor feeds */
+	DP_POOL_PINS,        /* DP_MODEL_MAX_PINS */
+	DP_POOL__COUNT
+};
+
+/** The name of pool @p p ("routes"), "?" when out of range. */
+static inline const char *dp_pool_name(unsigned int p)
+{
+	static const char *const n[DP_POOL__COUNT] = {
+		"none", "sensors", "keys", "routes", "outs", "interests",
+		"viewers", "subs", "feed_ids", "pins",
+	};
+
+	return p < DP_POOL__COUNT ? n[p] : "?";
+}
+
 struct dp_query;
 
 struct dp_cmd {
@@ -55,7 +87,10 @@ struct dp_cmd {
 enum dp_query_kind {
 	DP_Q_SENSORS,      /* the worker's sensors: dp_qa_sensor each */
 	DP_Q_HISTORY,      /* samples of one key: dp_qa_history, samples */
-	DP_Q_ATTENTION,    /* a sensor's keys: dp_qa_attention, keys, routes */
+	DP_Q_ATTENTION,    /* a sensor's keys: dp_qa_attention, keys, routes,
+			    * then its interests */
+	DP_Q_ROUTED,       /* of the subscriptions in `subs`, those whose
+			    * sensor this worker has: dp_qa_routed each */
 };
 
 /*
@@ -79,12 +114,34 @@ struct dp_qa_attention {
 	uint64_t sensor;
 	uint8_t seen, level;
 	uint16_t nkeys;            /* dp_qa_key records follow */
+	uint16_t ninterests;       /* then dp_qa_interest records */
 };
 
 struct dp_qa_key {
 	uint16_t attr;
 	uint8_t level, sub_level;
 	uint16_t nroutes;          /* dp_qa_route records follow */
+	uint8_t refused;           /* a route it should have is missing:
+				    * the pool (enum dp_pool), 0 none */
+};
+
+struct dp_qa_interest {
+	uint16_t feed;             /* the lens, 0 for a pin */
+	uint16_t attr;             /* 0: every attribute */
+	uint8_t level;
+	uint8_t refused;           /* enum dp_pool, 0: routed */
+};
+
+/* A subscription asked about by DP_Q_ROUTED. */
+struct dp_sub_ref {
+	uint64_t sensor;
+	uint16_t feed;             /* the viewer's lens */
+	uint16_t attr;
+};
+
+struct dp_qa_routed {
+	uint32_t idx;              /* in the query's subs */
+	uint8_t refused;           /* enum dp_pool, 0: routed */
 };
 
 struct dp_qa_route {
@@ -108,7 +165,8 @@ struct dp_query {
 	uint8_t kind;
 	uint8_t by_range;          /* HISTORY: time range, else last n */
 	uint16_t attr_id;
-	uint32_t n;                /* HISTORY last n; SENSORS n positions */
+	uint32_t n;                /* HISTORY last n; SENSORS n positions;
+				    * ROUTED n subs */
 	uint64_t sensor_id;
 	uint64_t from_ns, to_ns;
 	uint32_t done;             /* set by the worker (release) */
@@ -119,6 +177,7 @@ struct dp_query {
 	uint32_t from;             /* SENSORS: first table position */
 	uint8_t more;              /* SENSORS: positions past from + n */
 	uint8_t brief;             /* SENSORS: id, worker, age_ms each */
+	const struct dp_sub_ref *subs;   /* ROUTED: n of them, read only */
 };
 
 /* worker -> control: a sensor first seen (or back) or gone idle. */

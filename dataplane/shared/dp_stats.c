@@ -40,7 +40,7 @@ const char *dp_drop_name(unsigned int reason)
 	X(ignored) X(arp_replies) X(icmp_replies) X(handoff_out) \
 	X(handoff_in) X(seq_gaps) X(sensors) X(keys) X(history_full) \
 	X(feed_pkts) X(feed_msgs) X(feed_bytes) X(feed_splits) \
-	X(heartbeats) X(tx_drops) X(feed_lost) X(outs_full) X(routes_full) \
+	X(heartbeats) X(tx_drops) X(feed_lost) X(refused_outs) \
 	X(backfills) X(backfill_limited) X(demotions) X(flushes) \
 	X(flush_cycles) X(cmds) X(hints) X(hint_list_full) X(rereq_in) X(rereq_denied) \
 	X(rereq_bad) X(rereq_limited) X(rereq_unavail) X(rereq_served) \

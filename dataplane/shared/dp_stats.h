@@ -61,8 +61,9 @@ struct dp_stats {
 	uint64_t heartbeats;
 	uint64_t tx_drops;        /* packets the TX queue would not take */
 	uint64_t feed_lost;       /* samples not sent: packet pool empty */
-	uint64_t outs_full;       /* lenses/sensor feeds refused: pool full */
-	uint64_t routes_full;     /* routes refused: pool full */
+	uint64_t refused_outs;    /* lenses/sensor feeds refused: pool full
+				   * (the other pools count in their own
+				   * structs: dp_figures_tables) */
 	uint64_t backfills;       /* backfills run */
 	uint64_t backfill_limited; /* backfills skipped by the rate limit */
 	uint64_t demotions;       /* shedding steps taken */

@@ -62,6 +62,7 @@ struct dp_sensor {
 	uint16_t src_port;      /* network order */
 	uint8_t src_mac[6];
 	uint8_t hint_level;     /* level last hinted to the sensor */
+	uint8_t out_refused;    /* its sensor feed was refused (outs full) */
 	uint64_t hint_tsc;      /* when the last hint went out */
 	struct dp_interest *interests; /* subscriptions and pins naming it */
 	struct dp_out *sensor_out;     /* its sensor feed, while subscribed */

@@ -26,6 +26,7 @@ struct dp_table {
 	struct dp_key *keys;
 	uint32_t nsensors, max_sensors;
 	uint32_t nkeys, max_keys;
+	uint64_t refused_sensors, refused_keys;
 	uint8_t *arena;
 	size_t arena_len, arena_used;
 	const struct sp_catalog *cat;
@@ -122,13 +123,17 @@ struct dp_sensor *dp_table_sensor(struct dp_table *t, uint64_t id,
 	*created = 0;
 	if (rte_hash_lookup_data(t->sensor_hash, &id, &data) >= 0)
 		return data;
-	if (t->nsensors == t->max_sensors)
+	if (t->nsensors == t->max_sensors) {
+		t->refused_sensors++;
 		return NULL;
+	}
 	s = &t->sensors[t->nsensors];
 	memset(s, 0, sizeof(*s));
 	s->id = id;
-	if (rte_hash_add_key_data(t->sensor_hash, &id, s) < 0)
+	if (rte_hash_add_key_data(t->sensor_hash, &id, s) < 0) {
+		t->refused_sensors++;
 		return NULL;
+	}
 	t->nsensors++;
 	*created = 1;
 	return s;
@@ -174,8 +179,10 @@ struct dp_key *dp_table_key(struct dp_table *t, struct dp_sensor *s,
 	*created = DP_KEY_FOUND;
 	if (rte_hash_lookup_data(t->key_hash, &id, &data) >= 0)
 		return data;
-	if (t->nkeys == t->max_keys)
+	if (t->nkeys == t->max_keys) {
+		t->refused_keys++;
 		return NULL;
+	}
 	/* The history ring is also the conflation buffer: a key without
 	 * one could not be delivered at medium or low, so it is not made. */
 	if (t->arena_len - t->arena_used < need) {
@@ -190,8 +197,10 @@ struct dp_key *dp_table_key(struct dp_table *t, struct dp_sensor *s,
 	k->mode = (uint8_t)a->mode;
 	k->vtype = (uint8_t)a->vtype;
 	k->dim = (uint8_t)a->dim;
-	if (rte_hash_add_key_data(t->key_hash, &id, k) < 0)
+	if (rte_hash_add_key_data(t->key_hash, &id, k) < 0) {
+		t->refused_keys++;
 		return NULL;
+	}
 	dp_history_init(&k->hist, t->arena + t->arena_used, a->depth, ssize);
 	t->arena_used += need;
 	k->sensor_next = s->keys;
@@ -233,4 +242,9 @@ uint32_t dp_table_nkeys(const struct dp_table *t)
 size_t dp_table_history_used(const struct dp_table *t)
 {
 	return t->arena_used;
+}
+
+uint64_t dp_table_refused(const struct dp_table *t, int keys)
+{
+	return keys ? t->refused_keys : t->refused_sensors;
 }

@@ -35,7 +35,7 @@ void dp_table_free(struct dp_table *t);
 
 /**
  * The sensor @p id, added if new (@p *created set to 1).
- * @return the entry, or NULL when the table is full.
+ * @return the entry, or NULL when the table is full (counted: refused).
  */
 struct dp_sensor *dp_table_sensor(struct dp_table *t, uint64_t id,
 				  int *created);
@@ -51,8 +51,8 @@ enum dp_key_made {
  * The key (@p s, @p a), added if new with a history ring of the
  * catalogue's depth and linked into the sensor's keys; *@p made says
  * which (enum dp_key_made).
- * @return the entry, or NULL when the key table (DP_KEY_FOUND) or the
- * history arena (DP_KEY_NO_HISTORY) is full.
+ * @return the entry, or NULL when the key table (DP_KEY_FOUND, counted:
+ * refused) or the history arena (DP_KEY_NO_HISTORY) is full.
  */
 struct dp_key *dp_table_key(struct dp_table *t, struct dp_sensor *s,
 			    const struct sp_attr *a, int *made);
@@ -76,6 +76,9 @@ struct dp_key *dp_table_key_find(const struct dp_table *t, uint64_t sensor_id,
 
 uint32_t dp_table_nsensors(const struct dp_table *t);
 uint32_t dp_table_nkeys(const struct dp_table *t);
+/** Sensors (@p keys 0) or keys (1) the table had no room for: each
+ * request counts, so a sensor that keeps sending counts each packet. */
+uint64_t dp_table_refused(const struct dp_table *t, int keys);
 /** Arena bytes used by history rings. */
 size_t dp_table_history_used(const struct dp_table *t);
 

@@ -55,6 +55,13 @@ void dp_figures_tables(struct dp_worker *const *ws, unsigned int n,
 		out->outs += ws[w]->lenses_used;
 		out->rtx_mbufs += __atomic_load_n(&ws[w]->rtx_held,
 						  __ATOMIC_RELAXED);
+		out->refused[DP_POOL_SENSORS] +=
+			dp_table_refused(ws[w]->table, 0);
+		out->refused[DP_POOL_KEYS] += dp_table_refused(ws[w]->table, 1);
+		out->refused[DP_POOL_ROUTES] += ws[w]->router.refused;
+		out->refused[DP_POOL_INTERESTS] += ws[w]->attn.refused;
+		out->refused[DP_POOL_OUTS] += __atomic_load_n(
+				&ws[w]->stats->refused_outs, __ATOMIC_RELAXED);
 	}
 }
 

@@ -15,6 +15,7 @@
 
 #include <rte_ring.h>
 
+#include "dp_cmd.h"
 #include "dp_loss.h"
 #include "dp_route.h"
 #include "sp_histo.h"
@@ -39,6 +40,9 @@ int dp_figures_lens(struct dp_worker *const *ws, unsigned int n,
 struct dp_table_figures {
 	uint64_t routes, route_bytes, history_bytes, outs;
 	uint64_t rtx_mbufs;     /* held by the retransmit buffers */
+	/* what the workers' pools refused (enum dp_pool: sensors, keys,
+	 * routes, outs, interests; the others are the model's) */
+	uint64_t refused[DP_POOL__COUNT];
 };
 void dp_figures_tables(struct dp_worker *const *ws, unsigned int n,
 		       struct dp_table_figures *out);

@@ -16,32 +16,35 @@ static void interest(struct dp_worker *w, const struct dp_cmd *c)
 	struct dp_sensor *s;
 	int created;
 
+	if (c->op == DP_CMD_UNSET) {
+		s = dp_table_sensor_find(w->table, c->sensor_id);
+	} else {
+		/* a subscription may name a sensor not seen yet; one the
+		 * table has no room for is counted there (refused_sensors)
+		 * and `sub ls` finds it on no worker */
+		s = dp_table_sensor(w->table, c->sensor_id, &created);
+	}
+	if (s == NULL)
+		return;
 	if (c->feed_id) {
 		struct dp_lens *l = w->by_feed[c->feed_id];
 
+		/* the lens could not be made (counted refused_outs): the
+		 * sensor is known here, so `sub ls` says what was missing */
 		if (l == NULL || l->out.kind != DP_OUT_LENS)
-			return;   /* the lens could not be made: counted */
+			return;
 		lens = &l->out;
 	}
 	if (c->op == DP_CMD_UNSET) {
-		s = dp_table_sensor_find(w->table, c->sensor_id);
-		if (s)
-			dp_attn_unset(&w->attn, s, lens, c->attr_id, w->now_ns);
+		dp_attn_unset(&w->attn, s, lens, c->attr_id, w->now_ns);
 	} else {
-		/* a subscription may name a sensor not seen yet */
-		s = dp_table_sensor(w->table, c->sensor_id, &created);
-		if (s == NULL) {
-			w->stats->dp_drop[DP_DROP_TABLE_FULL]++;
-			return;
-		}
 		w->pending_sensor_feed = c->sensor_feed_id;
-		if (dp_attn_set(&w->attn, s, lens, c->attr_id, c->level,
-				w->now_ns) < 0)
-			w->stats->routes_full++;
+		/* an interest refused is counted in w->attn.refused */
+		dp_attn_set(&w->attn, s, lens, c->attr_id, c->level,
+			    w->now_ns);
 		w->pending_sensor_feed = 0;
 	}
-	if (s)
-		dp_notify_hint(w, s, 0);
+	dp_notify_hint(w, s, 0);
 }
 
 void dp_mailbox_flags(struct dp_worker *w, uint32_t flags)

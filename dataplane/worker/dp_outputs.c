@@ -172,13 +172,13 @@ static struct dp_out *sensor_out(void *ctx, struct dp_sensor *s)
 	uint16_t id = w->pending_sensor_feed;
 	struct dp_lens *l;
 
-	(void)s;
 	if (id == 0 || !w->sh->cfg->sensor_feeds)
 		return NULL;
 	l = lens_alloc(w, DP_OUT_SENSOR, id, w->sh->cfg->sensor_group | id,
 		       (uint16_t)w->sh->cfg->feed_port, NULL);
 	if (l == NULL) {
-		w->stats->outs_full++;
+		w->stats->refused_outs++;
+		s->out_refused = 1;   /* its subscriptions are not routed */
 		return NULL;
 	}
 	consumed_apply(w, &l->out);
@@ -365,7 +365,7 @@ int dp_outputs_lens_add(struct dp_worker *w, uint16_t feed_id, uint32_t ip,
 {
 	if (feed_id < DP_FEED_FIRST_DYNAMIC_ID ||
 	    !lens_alloc(w, DP_OUT_LENS, feed_id, ip, port, mac)) {
-		w->stats->outs_full++;
+		w->stats->refused_outs++;
 		return -ENOSPC;
 	}
 	return 0;

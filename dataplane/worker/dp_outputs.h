@@ -26,7 +26,7 @@ void dp_outputs_tick(struct dp_worker *w);
 /** Shedding: compare each feed's rate with the limit (every medium flush). */
 void dp_outputs_shed_check(struct dp_worker *w, uint64_t interval_tsc);
 /** Add lens @p feed_id to @p ip:port (mac NULL: multicast).
- * @return 0 or -ENOSPC (counted outs_full). */
+ * @return 0 or -ENOSPC (counted refused_outs). */
 int dp_outputs_lens_add(struct dp_worker *w, uint16_t feed_id, uint32_t ip,
 			uint16_t port, const uint8_t *mac);
 /** Remove lens @p feed_id: its routes and buffer go at once.

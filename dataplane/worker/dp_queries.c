@@ -79,7 +79,9 @@ static void q_attention(struct dp_worker *w, struct dp_query *q)
 		if (qk == NULL)
 			return;
 		*qk = (struct dp_qa_key){ .attr = k->attr_id, .level = k->level,
-					  .sub_level = k->sub_level };
+					  .sub_level = k->sub_level,
+					  .refused = (uint8_t)dp_attn_key_refused(
+						&w->attn, s, k) };
 		a->nkeys++;
 		for (const struct dp_route *rt = k->routes; rt;
 		     rt = rt->key_next) {
@@ -94,6 +96,52 @@ static void q_attention(struct dp_worker *w, struct dp_query *q)
 		}
 	}
 	q->count = a->nkeys;
+	/* its subscriptions and pins, each with what it lacks */
+	for (const struct dp_interest *i = s->interests; i; i = i->next) {
+		struct dp_qa_interest *qi;
+
+		if (q->attr_id && i->attr_id && i->attr_id != q->attr_id)
+			continue;
+		qi = qput(q, sizeof(*qi));
+		if (qi == NULL)
+			return;
+		*qi = (struct dp_qa_interest){
+			.feed = i->lens ? i->lens->feed_id : 0,
+			.attr = i->attr_id, .level = i->level,
+			.refused = (uint8_t)dp_attn_refused(&w->attn, s,
+						i->lens, i->attr_id) };
+		a->ninterests++;
+	}
+}
+
+/* Of the subscriptions asked about, those whose sensor is in this
+ * worker's table: routed, or the pool that refused what they need (a
+ * sensor in no worker's table was refused by the sensors pool). One hash
+ * lookup and a walk of the sensor's short lists each: the control thread
+ * asks a few thousand at a time. */
+static void q_routed(struct dp_worker *w, struct dp_query *q)
+{
+	for (uint32_t n = 0; n < q->n; n++) {
+		const struct dp_sub_ref *r = &q->subs[n];
+		const struct dp_sensor *s = dp_table_sensor_find(w->table,
+								 r->sensor);
+		const struct dp_lens *l = w->by_feed[r->feed];
+		struct dp_qa_routed *a;
+		int p;
+
+		if (s == NULL)
+			continue;
+		a = qput(q, sizeof(*a));
+		if (a == NULL)
+			return;
+		if (l == NULL || l->out.kind != DP_OUT_LENS)
+			p = DP_POOL_OUTS;        /* its lens was refused */
+		else if ((p = dp_attn_refused(&w->attn, s, &l->out,
+					      r->attr)) < 0)
+			p = DP_POOL_INTERESTS;   /* no interest was made */
+		*a = (struct dp_qa_routed){ .idx = n, .refused = (uint8_t)p };
+		q->count++;
+	}
 }
 
 static void q_history(struct dp_worker *w, struct dp_query *q)
@@ -146,6 +194,7 @@ void dp_queries_answer(struct dp_worker *w, struct dp_query *q)
 	case DP_Q_SENSORS: q_sensors(w, q); break;
 	case DP_Q_ATTENTION: q_attention(w, q); break;
 	case DP_Q_HISTORY: q_history(w, q); break;
+	case DP_Q_ROUTED: q_routed(w, q); break;
 	default: q->rc = -EINVAL; break;
 	}
 	__atomic_store_n(&q->done, 1, __ATOMIC_RELEASE);

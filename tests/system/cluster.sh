@@ -83,8 +83,10 @@ t_check "1: no generic help text" "$(grep -c 'dataplane counter (README)' "$T_DI
 t_check "1: every dataplane counter has its family" \
     "$(python3 "$T_ROOT/tests/lib/spctl.py" "$T_DIR/dpB.sock" stats | python3 -c 'import json,sys
 t = json.load(sys.stdin)["totals"]
-print(len([k for k in t if not k.startswith(("drop.", "rx_tx_")) and k != "drops"]))')" \
-    "$(grep '^# TYPE senseplane_dp_' "$T_DIR/metrics.txt" | awk '{print $3}' | grep -cvE '^senseplane_dp_(up|drops_total|rx_tx_seconds|tier_|viewer_)')"
+print(len([k for k in t if not k.startswith(("drop.", "rx_tx_", "refused_")) and k != "drops"]))')" \
+    "$(grep '^# TYPE senseplane_dp_' "$T_DIR/metrics.txt" | awk '{print $3}' | grep -cvE '^senseplane_dp_(up|drops_total|pool_refusals_total|rx_tx_seconds|tier_|viewer_)')"
+t_check "1: every pool's refusals, one series each" \
+    "$(grep -c '^senseplane_dp_pool_refusals_total{node="nodeB",pool="[a-z_]*"} 0$' "$T_DIR/metrics.txt")" 9
 
 # ---- 2: a viewer through the CLI in cluster mode, on node A's sensor 5
 t_view "spt-clA-$$" wall --seconds 5 239.79.0.1:7601

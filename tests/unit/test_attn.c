@@ -201,8 +201,106 @@ static void test_pool_full(void)
 	setup();
 	dp_attn_init(&a, &R, one, 1, &ops, NULL);
 	CU_ASSERT_EQUAL(dp_attn_set(&a, &S, &lens1, 0, SP_LEVEL_LOW, 0), 0);
+	CU_ASSERT_EQUAL(a.refused, 0);
 	CU_ASSERT_EQUAL(dp_attn_set(&a, &S, &lens2, 0, SP_LEVEL_LOW, 0),
 			-ENOSPC);
+	CU_ASSERT_EQUAL(a.refused, 1);
+	/* what was refused is no interest: the worker says "interests" */
+	CU_ASSERT_EQUAL(dp_attn_refused(&a, &S, &lens2, 0), -ENOENT);
+	CU_ASSERT_EQUAL(dp_attn_refused(&a, &S, &lens1, 0), 0);
+}
+
+/* Issue 27: with 16 routes, a viewer that subscribes to 40 keys gets 16
+ * routes; the other 24 are counted and their subscriptions say the
+ * routes pool refused them, key by key too. A renewal once there is
+ * room makes the route. */
+static void test_routes_refused_marked(void)
+{
+	static struct dp_route few[16];
+	static struct dp_sensor ss[40];
+	static struct dp_key kk[40];
+	static uint64_t kmem[40][16];
+	static const struct dp_attn_ops none = { NULL, NULL, NULL };
+	struct dp_router r;
+	struct dp_attn a;
+	int routed = 0, refused = 0, keys_refused = 0;
+
+	setup();
+	dp_router_init(&r, few, 16, emit, NULL, NULL);
+	dp_attn_init(&a, &r, interests, 100, &none, NULL);  /* no tiers */
+	for (int i = 0; i < 40; i++) {
+		memset(&ss[i], 0, sizeof(ss[i]));
+		memset(&kk[i], 0, sizeof(kk[i]));
+		ss[i].id = (uint64_t)i + 1;
+		kk[i].sensor_id = ss[i].id;
+		kk[i].attr_id = 3;
+		kk[i].mode = SP_MODE_LATEST;
+		kk[i].vtype = SP_VT_F32;
+		kk[i].dim = 1;
+		dp_history_init(&kk[i].hist, kmem[i], 16, 4);
+		ss[i].keys = &kk[i];
+		CU_ASSERT_EQUAL(dp_attn_set(&a, &ss[i], &lens1, 0,
+					    SP_LEVEL_HIGH, 0), 0);
+	}
+	CU_ASSERT_EQUAL(r.routes_used, 16);
+	CU_ASSERT_EQUAL(r.refused, 24);
+	for (int i = 0; i < 40; i++) {
+		int p = dp_attn_refused(&a, &ss[i], &lens1, 0);
+
+		routed += p == 0;
+		refused += p == DP_POOL_ROUTES;
+		keys_refused += dp_attn_key_refused(&a, &ss[i], &kk[i]) ==
+				DP_POOL_ROUTES;
+	}
+	CU_ASSERT_EQUAL(routed, 16);
+	CU_ASSERT_EQUAL(refused, 24);
+	CU_ASSERT_EQUAL(keys_refused, 24);
+	/* the key is high, its route missing: what `attention` showed */
+	CU_ASSERT_EQUAL(kk[39].level, SP_LEVEL_HIGH);
+	CU_ASSERT_PTR_NULL(kk[39].routes);
+	/* room: sensor 1 goes; sensor 40 renewed gets its route */
+	CU_ASSERT_EQUAL(dp_attn_unset(&a, &ss[0], &lens1, 0, 0), 0);
+	CU_ASSERT_EQUAL(dp_attn_set(&a, &ss[39], &lens1, 0, SP_LEVEL_HIGH, 0),
+			0);
+	CU_ASSERT_EQUAL(dp_attn_refused(&a, &ss[39], &lens1, 0), 0);
+	CU_ASSERT_EQUAL(r.refused, 24);
+}
+
+/* The tier route of a key is part of every interest in it, a pin's too;
+ * a sensor feed the outs pool refused marks its subscriptions even before
+ * the sensor has a key, and is forgotten with its last subscription. */
+static struct dp_out *refuse_sensor_out(void *ctx, struct dp_sensor *s)
+{
+	(void)ctx;
+	s->out_refused = 1;
+	return NULL;
+}
+
+static void test_tier_and_sensor_feed_refused(void)
+{
+	static struct dp_route two[2];
+	static const struct dp_attn_ops refusing = { refuse_sensor_out, NULL,
+						     NULL };
+	struct dp_router r;
+	struct dp_attn a;
+	struct dp_sensor bare = { .id = 7 };
+
+	setup();
+	/* one route for two keys' tier routes */
+	dp_router_init(&r, two, 1, emit, NULL, NULL);
+	dp_attn_init(&a, &r, interests, 100, &refusing, NULL);
+	for (int l = 1; l <= 3; l++)
+		a.tier[l] = &tiers[l];
+	CU_ASSERT_EQUAL(dp_attn_set(&a, &S, NULL, 0, SP_LEVEL_HIGH, 0), 0);
+	CU_ASSERT_EQUAL(r.refused, 1);
+	CU_ASSERT_EQUAL(dp_attn_refused(&a, &S, NULL, 0), DP_POOL_ROUTES);
+	CU_ASSERT_EQUAL(dp_attn_key_refused(&a, &S, &K[0]) +
+			dp_attn_key_refused(&a, &S, &K[1]), DP_POOL_ROUTES);
+
+	CU_ASSERT_EQUAL(dp_attn_set(&a, &bare, &lens1, 0, SP_LEVEL_LOW, 0), 0);
+	CU_ASSERT_EQUAL(dp_attn_refused(&a, &bare, &lens1, 0), DP_POOL_OUTS);
+	CU_ASSERT_EQUAL(dp_attn_unset(&a, &bare, &lens1, 0, 0), 0);
+	CU_ASSERT_EQUAL(bare.out_refused, 0);
 }
 
 void suite_attn(void)
@@ -215,6 +313,9 @@ void suite_attn(void)
 		{ "lenses switch", test_lenses_switch },
 		{ "level change moves the tier route", test_level_change_moves_tier },
 		{ "interest pool full", test_pool_full },
+		{ "routes refused: counted, marked", test_routes_refused_marked },
+		{ "tier route and sensor feed refused",
+		  test_tier_and_sensor_feed_refused },
 		CU_TEST_INFO_NULL,
 	};
 	unit_add("attn", tests);

@@ -3,6 +3,7 @@
  * commands per change, lens and sensor-feed ids, TTL lapse and renewal,
  * pins, switches, errors, and heavy churn.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -74,7 +75,76 @@ static void test_no_sensor_feeds(void)
 		rc = dp_model_sub_add(m, "v", s, 0, SP_LEVEL_NONE, 0, 0, err,
 				      sizeof(err));
 	CU_ASSERT(rc < 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "no feed id left"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "feed ids pool full (65520 ids"));
+	CU_ASSERT_EQUAL(dp_model_refused(m, DP_POOL_FEED_IDS), 1);
+	dp_model_free(m);
+}
+
+/* Every pool of the model refuses with an error that names the pool, its
+ * size and the key that sets it, and counts the refusal; what was
+ * refused sends nothing to the workers. */
+static void test_pools_refuse_and_count(void)
+{
+	struct dp_model_params p = { .max_viewers = 3, .max_subs = 16,
+		.max_outs = 2, .flags = DP_F_ALL, .send = fake_send };
+	struct dp_model *m = dp_model_create(&p);
+	char err[200] = "";
+	unsigned int before;
+	int rc = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT(dp_model_viewer_add(m, "a", 0xef000001u, 7600, NULL,
+				      SP_LEVEL_LOW, 0, err, sizeof(err)) > 0);
+	CU_ASSERT(dp_model_viewer_add(m, "b", 0xef000002u, 7600, NULL,
+				      SP_LEVEL_LOW, 0, err, sizeof(err)) > 0);
+	/* outs: two lenses fill a worker's two outs */
+	before = ncmds;
+	CU_ASSERT_EQUAL(dp_model_viewer_add(m, "c", 0xef000003u, 7600, NULL,
+					    SP_LEVEL_LOW, 0, err, sizeof(err)),
+			-ENOSPC);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "outs pool full (2 outs"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "attention.max_outs"));
+	CU_ASSERT_EQUAL(dp_model_refused(m, DP_POOL_OUTS), 1);
+	CU_ASSERT_EQUAL(ncmds, before);
+	CU_ASSERT_EQUAL(dp_model_nviewers(m), 2);
+	dp_model_free(m);
+
+	/* viewers: max_viewers before max_outs */
+	p.max_viewers = 2;
+	p.max_outs = 0;
+	m = dp_model_create(&p);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	dp_model_viewer_add(m, "a", 0xef000001u, 7600, NULL, SP_LEVEL_LOW, 0,
+			    err, sizeof(err));
+	dp_model_viewer_add(m, "b", 0xef000002u, 7600, NULL, SP_LEVEL_LOW, 0,
+			    err, sizeof(err));
+	CU_ASSERT_EQUAL(dp_model_viewer_add(m, "c", 0xef000003u, 7600, NULL,
+					    SP_LEVEL_LOW, 0, err, sizeof(err)),
+			-ENOSPC);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "viewers pool full (2 viewers; "
+				      "raise attention.max_viewers)"));
+	CU_ASSERT_EQUAL(dp_model_refused(m, DP_POOL_VIEWERS), 1);
+
+	/* subs: 16, the 17th refused; a renewal takes no slot */
+	for (uint64_t s = 1; s <= 17 && rc == 0; s++)
+		rc = dp_model_sub_add(m, "a", s, 0, SP_LEVEL_NONE, 0, 0, err,
+				      sizeof(err));
+	CU_ASSERT_EQUAL(rc, -ENOSPC);
+	CU_ASSERT_EQUAL(dp_model_nsubs(m), 16);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "subs pool full (16 subscriptions;"
+				      " raise attention.max_subs)"));
+	CU_ASSERT_EQUAL(dp_model_refused(m, DP_POOL_SUBS), 1);
+	CU_ASSERT_EQUAL(dp_model_sub_add(m, "a", 3, 0, SP_LEVEL_HIGH, 0, 0,
+					 err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(dp_model_refused(m, DP_POOL_SUBS), 1);
+
+	/* pins: DP_MODEL_MAX_PINS */
+	rc = 0;
+	for (uint64_t s = 1; s <= DP_MODEL_MAX_PINS + 1 && rc == 0; s++)
+		rc = dp_model_pin(m, s, 1);
+	CU_ASSERT_EQUAL(rc, -ENOSPC);
+	CU_ASSERT_EQUAL(dp_model_refused(m, DP_POOL_PINS), 1);
+	CU_ASSERT_EQUAL(dp_model_refused(m, DP_POOL_FEED_IDS), 0);
 	dp_model_free(m);
 }
 
@@ -240,6 +310,7 @@ void suite_model(void)
 		{ "subscriptions and sensor feeds", test_subs_and_sensor_feeds },
 		{ "no sensor feeds: subscriptions take no feed id",
 		  test_no_sensor_feeds },
+		{ "pools refuse, named, and count", test_pools_refuse_and_count },
 		{ "TTL lapse and renewal", test_ttl },
 		{ "pins and switches", test_pins_flags },
 		{ "churn and limits", test_churn },

@@ -380,9 +380,13 @@ static void test_pool_exhaustion(void)
 	dp_out_init(&c, DP_OUT_LENS, 22, NULL);
 	CU_ASSERT_PTR_NOT_NULL(dp_route_add(&r, &k, &a, SP_LEVEL_LOW));
 	CU_ASSERT_PTR_NOT_NULL(dp_route_add(&r, &k, &b, SP_LEVEL_LOW));
+	CU_ASSERT_EQUAL(r.refused, 0);
 	CU_ASSERT_PTR_NULL(dp_route_add(&r, &k, &c, SP_LEVEL_LOW));
+	CU_ASSERT_PTR_NULL(dp_route_add_from(&r, &k, &c, SP_LEVEL_HIGH, 0, 0));
+	CU_ASSERT_EQUAL(r.refused, 2);   /* each refusal counts */
 	dp_out_clear(&r, &a);
 	CU_ASSERT_PTR_NOT_NULL(dp_route_add(&r, &k, &c, SP_LEVEL_LOW));
+	CU_ASSERT_EQUAL(r.refused, 2);
 }
 
 /* An out nobody joined passes its samples: nothing sent, nothing owed,

@@ -124,6 +124,43 @@ static void test_owners(void)
 	dp_owners_free(o);
 }
 
+/* The sensor and key pools: a small table of its own (16 sensors, 16
+ * keys) refuses the 17th of each, counts every refusal apart, and still
+ * finds what it has. */
+static void test_pools_refuse_and_count(void)
+{
+	struct dp_table_params p = { .name = "pools", .socket = 0,
+				     .max_sensors = 16, .max_keys = 16,
+				     .history_bytes = 1 << 20, .cat = &cat };
+	struct dp_table *t = dp_table_create(&p);
+	const struct sp_attr *a = &cat.attrs[0], *b = &cat.attrs[1];
+	struct dp_sensor *s[17];
+	int made;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	for (unsigned int i = 0; i < 17; i++)
+		s[i] = dp_table_sensor(t, 100 + i, &made);
+	CU_ASSERT_PTR_NOT_NULL(s[15]);
+	CU_ASSERT_PTR_NULL(s[16]);
+	CU_ASSERT_PTR_NULL(dp_table_sensor(t, 200, &made));
+	CU_ASSERT_EQUAL(dp_table_refused(t, 0), 2);
+	CU_ASSERT_EQUAL(dp_table_refused(t, 1), 0);
+	CU_ASSERT_PTR_EQUAL(dp_table_sensor(t, 100, &made), s[0]);
+	CU_ASSERT_EQUAL(dp_table_refused(t, 0), 2);
+	/* 16 keys: two attributes of 8 sensors; the 9th sensor's refused */
+	for (unsigned int i = 0; i < 8; i++) {
+		CU_ASSERT_PTR_NOT_NULL(dp_table_key(t, s[i], a, &made));
+		CU_ASSERT_PTR_NOT_NULL(dp_table_key(t, s[i], b, &made));
+	}
+	CU_ASSERT_PTR_NULL(dp_table_key(t, s[8], a, &made));
+	CU_ASSERT_EQUAL(made, DP_KEY_FOUND);   /* not the history arena */
+	CU_ASSERT_EQUAL(dp_table_refused(t, 1), 1);
+	CU_ASSERT_PTR_NOT_NULL(dp_table_key(t, s[0], a, &made));
+	CU_ASSERT_EQUAL(dp_table_refused(t, 1), 1);
+	CU_ASSERT_EQUAL(dp_table_nkeys(t), 16);
+	dp_table_free(t);
+}
+
 /* Which pages the memory is on: these tests run under --no-huge, so the
  * answer must say so and count the memory EAL mapped (-m). */
 static void test_pages(void)
@@ -164,6 +201,8 @@ int main(int argc, char **argv)
 		{ "owner directory: first claim wins, racing claims agree",
 		  test_owners },
 		{ "pages: --no-huge said, sizes described", test_pages },
+		{ "sensor and key pools refuse and count",
+		  test_pools_refuse_and_count },
 		CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {

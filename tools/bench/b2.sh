@@ -26,6 +26,11 @@
 # messages delivered than broadcast, every view's p99 staleness within
 # its tier's interval + 5 ms (high 5, medium 55, low 205 ms).
 #
+# The route pool is sized for what the run asks: a route from each
+# subscribed key to its viewer's lens, one to its tier feed and one to its
+# sensor's feed (when those are sent). Any pool that refused anything
+# (`refused_*` in the dataplane's stats) fails the run, naming the pool.
+#
 # Needs root (a namespace and a veth pair, cleaned up at exit).
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -56,6 +61,30 @@ cleanup() {
     sp_hugepages_release
 }
 trap cleanup EXIT
+# The subscriptions, drawn before the dataplane starts so that its route
+# pool can be sized for them: viewers 10 % high, 30 % medium, 60 % low;
+# each watches 10 sensors. Prints the distinct sensors watched.
+distinct=$(python3 - "$sensors" "$viewers" "$W/plan" <<'PY'
+import random, sys
+n, nv = int(sys.argv[1]), int(sys.argv[2])
+rnd = random.Random(2)
+seen = set()
+with open(sys.argv[3], "w") as f:
+    for v in range(nv):
+        lvl = "high" if v < nv // 10 else "medium" if v < nv * 4 // 10 else "low"
+        ss = rnd.sample(range(1, n + 1), 10)
+        seen.update(ss)
+        f.write("%d %s %s\n" % (v, lvl, " ".join(map(str, ss))))
+print(len(seen))
+PY
+)
+NATTRS=5   # ATTRS below
+# routes: lens (viewers x 10 x attributes) + tier feed and sensor feed
+# (distinct sensors x attributes each, when sent) + 64 k to spare
+tier_on=1; sfeed_on=1
+[ ${#extra[@]} -eq 0 ] || { tier_on=0; sfeed_on=0; }
+[ -z "$x100" ] || sfeed_on=0
+routes=$(( viewers * 10 * NATTRS + distinct * NATTRS * (tier_on + sfeed_on) + 65536 ))
 ATTRS=heartrate,temperature,humidity,battery,accelerometer
 
 if [ -z "$x100" ]; then
@@ -64,14 +93,14 @@ sp_veth "$NS" "$DPIF" "$NSIF"
 "$B/dataplane/senseplane-dp" --no-huge --no-pci -l 0-1 -m 1024 \
     --file-prefix "$PREFIX" --vdev "net_af_packet0,iface=$DPIF" -- \
     --set dataplane.history_mb=256 --set "control.socket=$W/dp.sock" \
-    "${extra[@]}" > "$W/dp.log" 2>&1 &
+    --set attention.max_routes=$routes "${extra[@]}" > "$W/dp.log" 2>&1 &
 else
 "$B/tools/sim/senseplane-sim" --pcap "$W/in.pcap" --sensors "$sensors" --hz 10 \
     --attrs "$ATTRS" --seconds 0.1 --quiet 2>/dev/null
 pkts=$((sensors * 5))
 sed "s/^depth = .*/depth = 64/" "$ROOT/config/attributes.conf" > "$W/attributes.conf"
-sp_hugepages $(( pkts * 3 / 1000 + sensors / 40 + 1536 ))
-echo "B2 x100: $sensors sensors, $viewers viewers, $((pkts * 10)) packets/s offered; senseplane-dp on $SP_PAGES"
+sp_hugepages $(( pkts * 3 / 1000 + sensors / 40 + 1536 + (routes * 64 >> 20) ))
+echo "B2 x100: $sensors sensors, $viewers viewers, $((pkts * 10)) packets/s offered; $routes routes for $((viewers * 10)) subscriptions of $distinct sensors; senseplane-dp on $SP_PAGES"
 "$B/dataplane/senseplane-dp" $SP_MEM --no-pci -l 0-1 --file-prefix "$PREFIX" \
     --vdev "net_pcap0,rx_pcap=$W/in.pcap,infinite_rx=1" -- \
     --set "control.socket=$W/dp.sock" --set "dataplane.catalog=$W/attributes.conf" \
@@ -81,27 +110,30 @@ echo "B2 x100: $sensors sensors, $viewers viewers, $((pkts * 10)) packets/s offe
     --set dataplane.history_mb=${B2_HISTORY_MB:-$((sensors / 200 + 64))} \
     --set attention.max_viewers=$((viewers + 16)) --set attention.max_outs=$((viewers + 64)) \
     --set attention.max_subs=$((viewers * 10 + 1024)) \
-    --set attention.max_routes=$((viewers * 60 + 65536)) \
+    --set attention.max_routes=$routes \
     --set attention.sensor_feeds=false \
     "${extra[@]}" > "$W/dp.log" 2>&1 &
 fi
 DPPID=$!; pids+=("$DPPID")
 sp_wait_running "$W/dp.log" 60 || exit 1
 
-# viewers: 10 % high, 30 % medium, 60 % low; each watches 10 sensors
-python3 - "$W/dp.sock" "$ROOT/tests/lib" "$sensors" "$viewers" <<'PY'
-import random, sys
+# the viewers and their subscriptions, as drawn above (a refusal names
+# its pool: the run stops on it)
+python3 - "$W/dp.sock" "$ROOT/tests/lib" "$W/plan" <<'PY'
+import sys
 sys.path.insert(0, sys.argv[2])
 from spctl import Ctl
-c = Ctl(sys.argv[1]); n, nv = int(sys.argv[3]), int(sys.argv[4])
-rnd = random.Random(2)
-for v in range(nv):
-    lvl = "high" if v < nv // 10 else "medium" if v < nv * 4 // 10 else "low"
+c = Ctl(sys.argv[1])
+for line in open(sys.argv[3]):
+    v, lvl, *ss = line.split()
+    v = int(v)
     r = c.call("viewer add v%d 239.80.%d.%d:7700 %s" % (v, v // 250, v % 250 + 1, lvl))
-    assert r["ok"], r
-    for s in rnd.sample(range(1, n + 1), 10):
-        r = c.call("sub add v%d %d" % (v, s))
-        assert r["ok"], (v, s, r)
+    if not r["ok"]:
+        sys.exit("b2: viewer v%d refused: %s" % (v, r["error"]))
+    for s in ss:
+        r = c.call("sub add v%d %s" % (v, s))
+        if not r["ok"]:
+            sys.exit("b2: subscription v%d -> %s refused: %s" % (v, s, r["error"]))
 PY
 # one real viewer of each level checks what it receives (x1)
 vpids=()
@@ -165,7 +197,10 @@ off["delivered_bytes_s"] = off["broadcast_bytes_s"] * nv
 for p in (on, joined):
     p["delivered_msgs_s"] = p["lens_msgs_s"]
     p["delivered_bytes_s"] = p["lens_bytes_s"]
-res = {"on": on, "joined": joined, "off": off,
+# what any pool refused over the run (the subscriptions' routes among it)
+tot = c.call("stats")["totals"]
+refused = {k[8:]: v for k, v in tot.items() if k.startswith("refused_") and v}
+res = {"on": on, "joined": joined, "off": off, "refused": refused,
        "wire_msgs_vs_broadcast": joined["wire_msgs_s"] / max(off["wire_msgs_s"], 1),
        "wire_bytes_vs_broadcast": joined["wire_bytes_s"] / max(off["wire_bytes_s"], 1),
        "ratio_delivered_msgs": off["delivered_msgs_s"] / max(on["delivered_msgs_s"], 1),
@@ -256,6 +291,20 @@ if x100:
                  "offered_samples_s": offered,
                  "pages": sys.argv[4], "sensors": on.get("sensors", 0), "viewers": nv}
 json.dump(r, open(w + "/result.json", "w"), indent=1)
+# a pool that refused anything: the run measured less than it asked for
+fix = {"routes": "raise attention.max_routes", "outs": "raise attention.max_outs",
+       "subs": "raise attention.max_subs", "interests": "raise attention.max_subs",
+       "viewers": "raise attention.max_viewers", "sensors": "raise dataplane.max_sensors",
+       "keys": "raise dataplane.max_keys", "pins": "fewer pins",
+       "feed_ids": "fewer viewers, or attention.sensor_feeds=false"}
+with open(w + "/refused", "w") as f:
+    for p, n in sorted(r["refused"].items()):
+        f.write("b2: FAILED: the %s pool refused %d request(s) (%s)\n"
+                % (p, n, fix.get(p, "a larger pool")))
 PY
 [ -n "$json" ] && cp "$W/result.json" "$json"
+if [ -s "$W/refused" ]; then
+    cat "$W/refused" >&2
+    exit 1
+fi
 exit 0

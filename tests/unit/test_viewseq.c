@@ -174,9 +174,14 @@ static void test_retries_then_silence(void)
 	CU_ASSERT_EQUAL(nreq, 1);
 	spl_seq_poll(&S, t + 3 * MS, &OPS);
 	CU_ASSERT_EQUAL(nreq, 2);
-	for (t = 3 * MS; t < 200 * MS && nlost == 0; t += MS)
+	/* five tries and the backoff (capped at 200 ms) do not give up a gap
+	 * before a second has passed since it was seen: a stalled host only
+	 * delays answers */
+	for (t = 3 * MS; t < 3000 * MS && nlost == 0; t += MS)
 		spl_seq_poll(&S, t, &OPS);
-	CU_ASSERT_EQUAL(nreq, 5);
+	CU_ASSERT_TRUE(t - MS >= 1000 * MS);
+	CU_ASSERT_TRUE(t - MS <= 1201 * MS);
+	CU_ASSERT_TRUE(nreq >= 5 && nreq <= 12);
 	CU_ASSERT_EQUAL(nlost, 1);
 	CU_ASSERT_EQUAL(f->lost_noanswer, 1);
 	CU_ASSERT_TRUE(in_order(2, 1) == 0);   /* 2 was never delivered */

@@ -13,13 +13,17 @@ t_start_dp --no-huge --no-pci -l 0-1 -m 512 \
     --vdev "net_af_packet0,iface=$DPIF" -- --set dataplane.history_mb=8 \
     --set "control.socket=$SOCK"
 $CTL "pin 9999" > /dev/null
-ip netns exec "$NS" "$VIEW" --iface-addr 10.99.0.2 --json --seconds 4 \
+# the viewer joins before the sensor sends, and is stopped once its six
+# values have arrived (or after a deadline, and the checks say what came)
+ip netns exec "$NS" "$VIEW" --iface-addr 10.99.0.2 --json --seconds 60 \
     239.77.1.3:7500 > "$T_DIR/view.jsonl" 2> "$T_DIR/view.err" &
 VPID=$!; T_PIDS+=("$VPID")
-sleep 0.5
+t_wait_for "$T_DIR/view.err" "senseplane-view: joined" 20
 ip netns exec "$NS" $SENSOR send 10.99.0.1:7400 9999 3 f32 inf,nan,-inf,1.5 4 0.05
 ip netns exec "$NS" $SENSOR send 10.99.0.1:7400 9999 10 i32 -2147483648,2147483647 2 0.05
-wait "$VPID" || true
+values_seen() { grep -c '"values"' "$T_DIR/view.jsonl" || true; }
+t_check_within "the viewer printed the six values" 10 6 values_seen
+kill -TERM "$VPID"; wait "$VPID" || true
 
 # strict JSON: Python's json accepts bare NaN/Infinity unless told not to
 strict='import json,sys
@@ -64,7 +68,8 @@ t_check "attention (text): attribute names" \
 # that is not what live samples cost: the high tier still saves >= 0 bytes
 ip netns exec "$NS" $SENSOR send 10.99.0.1:7400 7777 3 f32 1,2,3 30 0.01
 $CTL "pin 7777" > /dev/null
-sleep 0.3
+backfilled() { $CTL stats | t_eval - 'd["tiers"]["high"]["backfill_bytes"] > 0'; }
+t_check_within "the pin's backfill sent" 10 True backfilled
 "$CLI" --socket "$SOCK" --json stats > "$T_DIR/stats.json"
 t_check "high tier: backfill bytes counted" \
     "$(( $(t_json "$T_DIR/stats.json" tiers.high.backfill_bytes) > 0 ))" 1

@@ -328,6 +328,12 @@ static int receive(struct viewer *v)
 	uint64_t ended_ns = 0;
 	int live = !v->o.json && !v->o.quiet, tty = isatty(1);
 
+	/* JSON lines go out as they come, also into a pipe or a file: a
+	 * reader (jq, a test) sees each message when it arrives, not when a
+	 * 4 KiB buffer fills or the viewer exits */
+	if (v->o.json)
+		setvbuf(stdout, NULL, _IOLBF, 0);
+
 	for (int i = 0; i < v->o.nfeeds; i++)
 		if (senseplane_join(v->sp, v->o.feeds[i]) < 0) {
 			fprintf(stderr, "senseplane-view: %s\n",

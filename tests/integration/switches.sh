@@ -18,7 +18,6 @@ for s in $(seq 1 20); do reqs+=("sub add V $s high"); done
 python3 "$T_ROOT/tests/lib/spctl.py" "$SOCK" "${reqs[@]}" > "$T_DIR/setup.log"
 
 t_view "$NS" view --until-end --seconds 90 --dedup 239.77.0.1:7500 239.77.1.1:7500 239.77.1.2:7500 239.77.1.3:7500 239.79.0.1:7601
-sleep 0.5
 
 t_log "20 sensors x 3 attributes at 50 Hz for 12 s; 6 switches x 100 flips"
 ip netns exec "$NS" "$SIM" --dest 10.99.0.1:7400 --sensors 20 --hz 50 \
@@ -42,15 +41,23 @@ for i in range(100):
 print(flips, c.call("flags")["flags"])
 PY
 wait "$SIMPID" || true
-sleep 0.5
+KD=$(t_kernel_drops "$SOCK")
 t_stop "$DPPID" 20 || true
 wait "$VPID" || true
 
 t_log "flips: $(cat "$T_DIR/flips.txt")"
-t_check "distinct samples received = sent" \
-    "$(t_json "$T_DIR/view.json" unique_samples)" "$(t_json "$T_DIR/sim.json" samples)"
-t_check "digest of distinct samples" "$(t_json "$T_DIR/view.json" digest)" \
-    "$(t_json "$T_DIR/sim.json" digest)"
+# exact unless the kernel dropped packets before the dataplane saw them
+# (counted: a machine whose CPU is shared), when only a bound holds
+t_log "packets the kernel dropped before the dataplane: $KD"
+if [ "$KD" -eq 0 ]; then
+    t_check "distinct samples received = sent" \
+        "$(t_json "$T_DIR/view.json" unique_samples)" "$(t_json "$T_DIR/sim.json" samples)"
+    t_check "digest of distinct samples" "$(t_json "$T_DIR/view.json" digest)" \
+        "$(t_json "$T_DIR/sim.json" digest)"
+else
+    t_check "distinct samples received <= sent" \
+        "$(( $(t_json "$T_DIR/view.json" unique_samples) <= $(t_json "$T_DIR/sim.json" samples) ))" 1
+fi
 t_check "no gaps on any feed" "$(t_json "$T_DIR/view.json" missing)" 0
 t_log "copies seen on more than one feed: $(t_json "$T_DIR/view.json" dup_samples)"
 t_check_mbufs

@@ -220,6 +220,16 @@ t_view() {
     t_wait_for "$T_DIR/$name.log" "senseplane-view: joined" 20
 }
 
+# t_kernel_drops SOCKET: packets the kernel dropped on the dataplane's
+# af_packet sockets before a worker saw them (stats port_kernel_drops). On
+# a machine whose CPU is shared the ring can overflow; a test that counts
+# every packet reads this before stopping the dataplane and checks
+# received + dropped = sent instead of failing for the host.
+t_kernel_drops() {
+    python3 "$T_ROOT/tests/lib/spctl.py" "$1" stats |
+        t_eval - 'd["totals"].get("port_kernel_drops", 0)'
+}
+
 # t_check_mbufs: the dataplane returned every mbuf to its pool.
 t_check_mbufs() {
     t_check "mbufs in use at exit" \

@@ -589,8 +589,12 @@ static json_t *h_stats(struct dp_ctl *ctl, int argc, char **argv)
 		static struct dp_sockdrops kd;   /* control thread only */
 
 		dp_sockdrops_read(&kd);
-		json_object_update_new(totals, json_pack("{s:I, s:I}",
+		json_object_update_new(totals, json_pack("{s:I, s:I, s:I}",
 			"port_kernel_drops", (json_int_t)kd.drops,
+			/* what the kernel queued to the port's rings (the
+			 * dropped included): a test knows the rings are
+			 * drained when the port has read all the rest */
+			"port_kernel_packets", (json_int_t)kd.packets,
 			"port_kernel_sockets", (json_int_t)kd.sockets));
 	}
 	/* two answers give the percentiles of the time between (latency.sh) */

@@ -16,7 +16,8 @@
 
 struct dp_sockdrops {
 	uint64_t drops;     /* packets the kernel dropped, since start */
-	uint64_t packets;   /* packets the kernel queued, since start */
+	uint64_t packets;   /* packets that reached the rings, dropped
+			     * included (as PACKET_STATISTICS counts) */
 	uint32_t sockets;   /* packet sockets found at the last read */
 };
 

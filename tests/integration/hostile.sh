@@ -44,7 +44,7 @@ D=10.99.0.1:7400
 # ---- 1. replay
 t_log "replay: 10 000 live, 10 000 more live each followed by a recorded one, 1 000 repeated"
 inns $H replay $D 500 10000 $K500 --dups 1000 --pps 8000 > "$T_DIR/replay.json"
-sleep 0.3
+t_settle "$SOCK"
 $CTL stats > "$T_DIR/s1.json"
 drop() { t_eval "$1" "d['totals'].get('drop.$2')"; }
 t_check "replay: recorded packets older than the window, refused" "$(drop "$T_DIR/s1.json" replay_old)" 10000
@@ -64,7 +64,7 @@ inns $H send $D 501 100 --seq 201 > /dev/null                         # keyed, u
 inns $H send $D 501 50 --key $K501 --seq 301 > /dev/null              # right key: taken
 inns $H send $D 603 100 --bind 10.99.0.4 > /dev/null                  # denied source
 inns $H send $D 602 100 --bind 10.99.0.5 --seq 101 > /dev/null        # bound elsewhere
-sleep 0.3
+t_settle "$SOCK"
 $CTL stats > "$T_DIR/s2.json"
 t_check "require_mac_from: unsigned dropped (mac_missing, with the keyed sensor's 100)" \
     "$(drop "$T_DIR/s2.json" mac_missing)" 200
@@ -90,14 +90,14 @@ wait $RPID
 t_wait_for "$T_DIR/dp.log" "SIGHUP: 3 keys loaded" 5
 SAMPLES=$(t_json "$T_DIR/rot.json" samples)
 NEXT=$(t_json "$T_DIR/rot.json" next_seq)
-sleep 0.3
+t_settle "$SOCK"
 $CTL stats > "$T_DIR/s3.json"
 t_check "rotation: every sample taken" \
     "$(t_eval "$T_DIR/s3.json" "d['totals']['samples_in'] - $(t_json "$T_DIR/s2.json" totals.samples_in)")" "$SAMPLES"
 t_check "rotation: packets signed with the outgoing key were counted" \
     "$(t_true "$(t_json "$T_DIR/s3.json" totals.mac_second_key) > 0")" yes
 inns $H send $D 502 100 --key $KOLD --seq "$NEXT" > /dev/null
-sleep 0.3
+t_settle "$SOCK"
 $CTL keys > "$T_DIR/keys.json"
 $CTL stats > "$T_DIR/s4.json"
 t_check "rotation over: the old key refused" \
@@ -126,7 +126,7 @@ inns $H send $D 500 100 --key $KRANDOM > /dev/null           # wrongly signed
 inns $H send $D 500 100 --key $K501 --seq 101 > /dev/null    # another sensor's key
 inns $H send $D 500 100 --seq 201 > /dev/null                # keyed, unsigned
 inns $H send $D 500 100 --key $K500 --seq 301 > /dev/null    # right: taken
-sleep 0.3
+t_settle "$SOCK"
 $CTL stats > "$T_DIR/s5.json"
 t_check "require_mac: unsigned packets dropped" "$(drop "$T_DIR/s5.json" mac_missing)" 200
 t_check "require_mac: a sensor with no key" "$(drop "$T_DIR/s5.json" mac_no_key)" 100

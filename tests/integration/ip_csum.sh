@@ -13,7 +13,7 @@ ip netns exec "$NS" python3 "$T_ROOT/tests/lib/sensor.py" raw "$NSIF" \
     10.99.0.2 10.99.0.1 77 3 200 --bad-csum
 ip netns exec "$NS" python3 "$T_ROOT/tests/lib/sensor.py" raw "$NSIF" \
     10.99.0.2 10.99.0.1 78 3 150 --good-csum
-sleep 0.3
+t_settle "$SOCK"
 $CTL stats > "$T_DIR/stats.json"
 t_stop "$DPPID" 20 || true
 t_check "bad header checksum: dropped and counted" \

@@ -38,7 +38,7 @@ phase() {   # phase NAME [hostile]: the simulator for SECS s, stats around
     inns "$SIM" --dest 10.99.0.1:7400 --sensors 1000 --seconds $SECS \
         --quiet --summary "$T_DIR/$1.sim.json"
     [ "${2:-}" = hostile ] && wait $HPID
-    sleep 0.5
+    t_settle "$SOCK"
     $CTL stats > "$T_DIR/$1.b.json"
 }
 delta() { t_eval "$T_DIR/$1.b.json" "d['totals'].get('$2', 0) - $(t_eval "$T_DIR/$1.a.json" "d['totals'].get('$2', 0)")"; }
@@ -81,7 +81,7 @@ FPID=$!
 inns "$SIM" --dest 10.99.0.1:7400 --sensors 1000 --seconds 3 --quiet \
     --summary "$T_DIR/honest.sim.json"
 wait $FPID
-sleep 0.5
+t_settle "$SOCK"
 $CTL stats > "$T_DIR/flood.b.json"
 FSENT=$(t_json "$T_DIR/flood.sim.json" packets)
 FSECS=$(t_json "$T_DIR/flood.sim.json" seconds)

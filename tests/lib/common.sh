@@ -230,6 +230,36 @@ t_kernel_drops() {
         t_eval - 'd["totals"].get("port_kernel_drops", 0)'
 }
 
+# t_settle SOCKET: wait until the dataplane has read every packet that
+# reached its port, once the senders are done: on af_packet, until the
+# port has read what the kernel queued less what it dropped; elsewhere,
+# until the packets read stop changing for 0.3 s. A deadline of 20 s, then
+# it says what it last saw (and the test's counts will show the rest).
+t_settle() {
+    python3 - "$1" "$T_ROOT/tests/lib" <<'PY'
+import sys, time
+sys.path.insert(0, sys.argv[2])
+from spctl import Ctl
+c = Ctl(sys.argv[1])
+end = time.monotonic() + 20
+last, still = None, 0.0
+while time.monotonic() < end:
+    t = c.call("stats")["totals"]
+    if t.get("port_kernel_sockets", 0) > 0:
+        if t["port_ipackets"] == t["port_kernel_packets"] - t["port_kernel_drops"]:
+            # read by the port; one more answer for the workers' counters
+            time.sleep(0.02)
+            sys.exit(0)
+    else:
+        still = still + 0.05 if t["rx_pkts"] == last else 0.0
+        if still >= 0.3:
+            sys.exit(0)
+        last = t["rx_pkts"]
+    time.sleep(0.05)
+print("t_settle: not settled in 20 s: %s" % {k: t.get(k) for k in ("rx_pkts", "port_ipackets", "port_kernel_packets", "port_kernel_drops")}, file=sys.stderr)
+PY
+}
+
 # t_check_mbufs: the dataplane returned every mbuf to its pool.
 t_check_mbufs() {
     t_check "mbufs in use at exit" \

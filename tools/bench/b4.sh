@@ -154,8 +154,9 @@ PY
 for r in $ladder; do
     ip netns exec "$NS" "$B/tools/view/senseplane-view" --iface-addr 10.99.0.2 \
         --no-rereq --quiet --seconds $((secs * 20)) \
-        --summary "$W/view.json" 239.77.1.3:7500 > /dev/null 2>&1 & V=$!
-    sleep 0.3
+        --summary "$W/view.json" 239.77.1.3:7500 > "$W/view.log" 2>&1 & V=$!
+    # joined before the simulator starts, or the first samples are not its
+    sp_wait_log "$W/view.log" "senseplane-view: joined" 20 "$V" || exit 1
     c0=$(cpu_of "$DP")
     ip netns exec "$NS" "$SIM" --dest 10.99.0.1:7400 --rate "$r" --seconds "$secs" \
         --quiet --summary "$W/sim.json" 2>/dev/null

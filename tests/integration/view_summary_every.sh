@@ -57,5 +57,5 @@ wait "$VPID" || true
 t_check "final summary: packets at least the last copy's" "$(t_le "$last" "$(t_json "$S" packets)")" yes
 t_check "final summary: missing" "$(t_json "$S" missing)" 0
 t_check "final summary: feed END seen" "$(t_json "$S" ended)" true
-t_check "no temporary file left" "$(ls "$T_DIR" | grep -c '\.tmp$')" 0
+t_check "no temporary file left" "$(compgen -G "$T_DIR/*.tmp" | wc -l)" 0
 t_done

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tools/bench/soak.sh - the demo's load for minutes on end, watched for
-# leaks and losses (a benchmark: it reports; it is not in CI).
+# leaks and losses (a benchmark: it reports; CI runs only its short form,
+# tests/integration/soak_short.sh).
 #
 #   tools/bench/soak.sh [--minutes N] [--sensors N] [--json FILE] [--huge]
 #                       [--seconds-per-row S]
@@ -44,7 +45,7 @@ while [ $# -gt 0 ]; do
     --json) json=${2:-}; shift ;;
     --seconds-per-row) row_s=${2:-}; shift ;;
     --huge) huge="" ;;
-    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^[^#]/{/^#/p}' "$0"; exit 0 ;;
     *) echo "soak.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
     shift

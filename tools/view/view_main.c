@@ -31,6 +31,7 @@
 struct opts {
 	const char *pcap, *iface, *catalog, *summary;
 	double seconds, idle;
+	double summary_every;        /* --summary-every S, 0: at exit only */
 	int json, until_end, quiet, dedup;
 	uint64_t only_lo, only_hi;   /* --only: sensor id range, 0 = all */
 	const char *control;         /* dataplane control socket */
@@ -84,6 +85,9 @@ static void usage(FILE *out)
 "      --rows N          rows of the live table (default 20)\n"
 "      --catalog FILE    attribute names (default %s)\n"
 "      --summary FILE    also write the JSON summary to FILE\n"
+"      --summary-every S rewrite FILE every S seconds while running, as\n"
+"                        well as at exit (replaced whole: a reader never\n"
+"                        sees half of one)\n"
 "      --only FIRST-LAST only count sensors with ids in this range\n"
 "      --rereq-port N    re-request gaps from the sender's port N (7401)\n"
 "      --no-rereq        do not re-request gaps\n"
@@ -107,7 +111,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "summary", 1, NULL, 'U' }, { "quiet", 0, NULL, 'q' },
 		{ "dedup", 0, NULL, 'D' }, { "only", 1, NULL, 'O' },
 		{ "control", 1, NULL, 'X' }, { "rereq-port", 1, NULL, 'Q' },
-		{ "no-rereq", 0, NULL, 'N' },
+		{ "no-rereq", 0, NULL, 'N' }, { "summary-every", 1, NULL, 'S' },
 		{ "help", 0, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -149,7 +153,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				return -1;
 			}
 			break;
-		case 't': case 'I': case 'R': {
+		case 't': case 'I': case 'R': case 'S': {
 			double v = strtod(optarg, &end);
 
 			if (*end || *optarg == '\0' || v <= 0) {
@@ -159,6 +163,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			}
 			if (c == 't') o->seconds = v;
 			else if (c == 'I') o->idle = v;
+			else if (c == 'S') o->summary_every = v;
 			else o->rows = (unsigned int)v;
 			break;
 		}
@@ -183,6 +188,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		}
 		o->ports[o->nfeeds] = htons(port);
 		o->feeds[o->nfeeds++] = argv[optind];
+	}
+	if (o->summary_every && !o->summary) {
+		fprintf(stderr, "senseplane-view: --summary-every needs "
+			"--summary FILE\n");
+		return -1;
 	}
 	if (o->nfeeds == 0 && !o->pcap) {
 		fprintf(stderr, "senseplane-view: give at least one "
@@ -321,11 +331,58 @@ static void screen(struct viewer *v, uint64_t now, double secs,
 	*last_samples = s.samples;
 }
 
+/*
+ * Write @p js to the --summary file. With --summary-every through a
+ * temporary file and rename(), so that a reader polling the file while the
+ * viewer runs (tools/bench/soak.sh) reads the previous summary or this
+ * one, never a file cut short; without it straight to the file, as
+ * before (a FILE such as /dev/stdout keeps working).
+ */
+static void write_summary(const struct viewer *v, const char *js)
+{
+	const char *path = v->o.summary;
+	char tmp[4096];
+	FILE *f;
+
+	if (v->o.summary_every) {
+		if (snprintf(tmp, sizeof(tmp), "%s.tmp", v->o.summary) >=
+		    (int)sizeof(tmp)) {
+			fprintf(stderr, "senseplane-view: %s: name too long\n",
+				v->o.summary);
+			return;
+		}
+		path = tmp;
+	}
+	f = fopen(path, "w");
+	if (f) {
+		int bad = fprintf(f, "%s\n", js) < 0;
+
+		bad |= fclose(f) != 0;
+		if (!bad && (path != tmp || rename(tmp, v->o.summary) == 0))
+			return;
+	}
+	fprintf(stderr, "senseplane-view: %s: %s\n", v->o.summary,
+		strerror(errno));
+	if (path == tmp)
+		unlink(tmp);
+}
+
+/* The summary so far, to the --summary file (--summary-every). */
+static void summary_now(const struct viewer *v)
+{
+	char *js = senseplane_summary_json(v->sp);
+
+	if (js) {
+		write_summary(v, js);
+		free(js);
+	}
+}
+
 static int receive(struct viewer *v)
 {
 	uint64_t start = now_ns(), next_screen = start + 1000000000ull;
 	uint64_t last_screen = start, last_pkts = 0, last_samples = 0;
-	uint64_t ended_ns = 0;
+	uint64_t ended_ns = 0, next_summary = 0;
 	int live = !v->o.json && !v->o.quiet, tty = isatty(1);
 
 	/* JSON lines go out as they come, also into a pipe or a file: a
@@ -345,6 +402,8 @@ static int receive(struct viewer *v)
 	fprintf(stderr, "senseplane-view: joined %d feed(s)\n", v->o.nfeeds);
 	fflush(stderr);
 	v->last_pkt_ns = start;
+	if (v->o.summary_every)
+		next_summary = start + (uint64_t)(v->o.summary_every * 1e9);
 	while (!g_stop) {
 		uint64_t now = now_ns();
 		struct senseplane_stats s;
@@ -371,6 +430,11 @@ static int receive(struct viewer *v)
 			       &last_pkts, &last_samples, tty);
 			last_screen = now;
 			next_screen = now + 1000000000ull;
+		}
+		if (next_summary && now >= next_summary) {
+			summary_now(v);
+			next_summary = now +
+				       (uint64_t)(v->o.summary_every * 1e9);
 		}
 		if (senseplane_poll(v->sp, 100) < 0)
 			fprintf(stderr, "senseplane-view: %s\n",
@@ -422,17 +486,8 @@ static void report(struct viewer *v)
 	} else {
 		summary_text(stdout, js);
 	}
-	if (v->o.summary) {
-		FILE *f = fopen(v->o.summary, "w");
-
-		if (f) {
-			fprintf(f, "%s\n", js);
-			fclose(f);
-		} else {
-			fprintf(stderr, "senseplane-view: %s: %s\n",
-				v->o.summary, strerror(errno));
-		}
-	}
+	if (v->o.summary)
+		write_summary(v, js);
 	free(js);
 }
 

@@ -132,6 +132,10 @@ static const struct sp_ini_key keys[] = {
 	K("switches", "consumed", SP_INI_BOOL, sw_consumed, 0, 0, "false", true,
 	  "tier and sensor feeds send only while a viewer holds a lease on "
 	  "them (join); off: always, as before"),
+	K("switches", "staged", SP_INI_BOOL, sw_staged, 0, 0, "true", true,
+	  "the worker takes a burst in stages, each prefetching for the "
+	  "next; off: the interleaved prefetch before it, kept to measure "
+	  "the stages against in the same run (tools/bench/b2.sh --x100)"),
 	K("reliability", "retransmit_pkts", SP_INI_POW2, rtx_pkts, 0, 4096,
 	  "256", false, "packets each feed keeps for re-requests (0: none)"),
 	K("reliability", "retransmit_mbufs", SP_INI_UINT, rtx_mbufs, 0,

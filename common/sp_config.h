@@ -63,6 +63,7 @@ struct sp_config {
 	bool sensor_feeds;           /* send per-sensor feeds */
 	/* [switches] */
 	bool sw_attention, sw_lenses, sw_backfill, sw_shedding, sw_hints;
+	bool sw_staged;
 	bool sw_consumed;            /* tier/sensor feeds only while joined */
 	/* [reliability] */
 	uint32_t rtx_pkts;           /* retransmit buffer per feed, packets */

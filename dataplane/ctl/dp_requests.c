@@ -328,7 +328,7 @@ static json_t *flags_json(uint32_t flags)
 {
 	json_t *o = json_object();
 
-	for (uint32_t b = 1; b <= DP_F_CONSUMED; b <<= 1)
+	for (uint32_t b = 1; b <= DP_F_STAGED; b <<= 1)
 		json_object_set_new(o, dp_flag_name(b), json_boolean(flags & b));
 	return o;
 }
@@ -344,7 +344,8 @@ static json_t *h_flags(struct dp_ctl *ctl, int argc, char **argv)
 	    !(bit = dp_flag_parse(argv[2])) ||
 	    (strcmp(argv[3], "on") && strcmp(argv[3], "off")))
 		return dp_requests_usage("usage: flags | flags set attention|lenses|"
-				   "backfill|shedding|hints|consumed on|off");
+				   "backfill|shedding|hints|consumed|"
+				   "staged on|off");
 	flags = strcmp(argv[3], "on") == 0 ? flags | bit : flags & ~bit;
 	dp_model_set_flags(ctl->model, flags);
 	return json_pack("{s:b, s:o}", "ok", 1, "flags", flags_json(flags));

@@ -13,6 +13,7 @@
 #                     [--lenses-only]   (no tier or sensor feeds)
 #                     [--x100]          (the load x100, below)
 #                     [--nicgen]        (x100 from the NIC-like generator)
+#                     [--ab SWITCH]     (then SWITCH off and on in turn)
 #
 # --x100: 100 000 sensors x 5 attributes x 10 Hz (5 M packets/s, 25x what
 # the veth path carries here) and 10 000 viewers. The packets come from a
@@ -37,7 +38,7 @@ set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=${SP_BUILD:-$ROOT/build}
 . "$ROOT/tools/lib/veth.sh"
-secs=10; sensors=1000; viewers=100; json=""; extra=(); x100=""; gen=""
+secs=10; sensors=1000; viewers=100; json=""; extra=(); x100=""; gen=""; ab=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --seconds) secs=$2; shift ;;
@@ -47,6 +48,7 @@ while [ $# -gt 0 ]; do
     --lenses-only) extra=(--set attention.tier_feeds=false --set attention.sensor_feeds=false) ;;
     --x100) x100=1; sensors=100000; viewers=10000 ;;
     --nicgen) gen=1 ;;
+    --ab) ab=$2; shift ;;
     -h|--help) sed -n '2,38p' "$0"; exit 0 ;;
     *) echo "b2: unknown option '$1'" >&2; exit 2 ;;
     esac
@@ -154,7 +156,7 @@ ip netns exec "$NS" "$B/tools/sim/senseplane-sim" --dest 10.99.0.1:7400 \
 SIM=$!; pids+=("$SIM")
 fi
 
-python3 - "$W/dp.sock" "$ROOT/tests/lib" "$secs" "$W/result.json" "$DPPID" <<'PY'
+python3 - "$W/dp.sock" "$ROOT/tests/lib" "$secs" "$W/result.json" "$DPPID" "$ab" <<'PY'
 import glob, json, os, sys, time
 sys.path.insert(0, sys.argv[2])
 from spctl import Ctl
@@ -214,6 +216,26 @@ assert c.call("flags set attention off")["ok"]
 time.sleep(0.2)
 off = phase()
 assert c.call("flags set attention on")["ok"]
+# --ab SWITCH: on a machine others load, two builds run minutes apart
+# see different neighbours; one process with a switch flipped every few
+# seconds sees the same. Attention on, then off; three pairs each.
+ab = {}
+if sys.argv[6]:
+    ghz = 0
+    for l in open("/proc/cpuinfo"):
+        if l.startswith("cpu MHz"):
+            ghz = float(l.split(":")[1]) / 1e3; break
+    for att in ("on", "off"):
+        assert c.call("flags set attention %s" % att)["ok"]
+        for rep in range(3):
+            for sw in ("off", "on"):
+                assert c.call("flags set %s %s" % (sys.argv[6], sw))["ok"]
+                time.sleep(0.2)
+                p = phase()
+                k = "attention_%s_%s_%s" % (att, sys.argv[6], sw)
+                ab.setdefault(k, []).append(p["worker_cpu_s"] * ghz * 1e9 / max(p["samples_in_s"], 1))
+    assert c.call("flags set attention on")["ok"]
+    assert c.call("flags set %s on" % sys.argv[6])["ok"]
 nv = off["viewers"]
 # the old design: every viewer takes the one global feed, every message
 off["delivered_msgs_s"] = off["broadcast_msgs_s"] * nv
@@ -221,7 +243,7 @@ off["delivered_bytes_s"] = off["broadcast_bytes_s"] * nv
 for p in (on, joined):
     p["delivered_msgs_s"] = p["lens_msgs_s"]
     p["delivered_bytes_s"] = p["lens_bytes_s"]
-res = {"on": on, "joined": joined, "off": off,
+res = {"on": on, "joined": joined, "off": off, "ab": ab,
        "wire_msgs_vs_broadcast": joined["wire_msgs_s"] / max(off["wire_msgs_s"], 1),
        "wire_bytes_vs_broadcast": joined["wire_bytes_s"] / max(off["wire_bytes_s"], 1),
        "ratio_delivered_msgs": off["delivered_msgs_s"] / max(on["delivered_msgs_s"], 1),
@@ -269,6 +291,8 @@ for v in (0, 10, 99):
         s = json.load(open(p))
         print("viewer v%d received %d messages, %d missing, %d conflated skips" % (v, s["messages"], s["missing"], s["conflated_skips"]))
         r["v%d" % v] = s
+for k, v in sorted(r.get("ab", {}).items()):
+    print("%-44s on-CPU cycles a sample: %s (median %.0f)" % (k, " ".join("%.0f" % x for x in v), sorted(v)[len(v) // 2]))
 if x100:
     # the targets: >= 10x fewer messages delivered than broadcast; every
     # tier's p99 staleness within its interval + 5 ms

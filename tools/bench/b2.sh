@@ -24,8 +24,8 @@
 # which a real sensor's advancing clock never does). --nicgen: from
 # senseplane-bench-nicgen --mix b2 on a net_memif port instead (core 0;
 # on this 2-vCPU VM it does not keep the worker's bursts full). The
-# worker takes at most 5 M packets/s (dataplane.rx_limit_pps); history depth 64 (6.4 s at 10 Hz) so
-# that 500 000 keys fit this machine; hugepages where it has them
+# worker takes at most 5 M packets/s (dataplane.rx_limit_pps); history
+# depth 64 (6.4 s at 10 Hz) so that 500 000 keys fit this machine; hugepages where it has them
 # (tools/lib/hugepages.sh); no per-sensor feeds (a feed id is 16 bits: the
 # viewers watch ~63 000 distinct sensors, more than a /16 of sensor feeds
 # holds; each viewer's lens carries what it watches). No viewer process: what each viewer is sent
@@ -49,7 +49,7 @@ while [ $# -gt 0 ]; do
     --x100) x100=1; sensors=100000; viewers=10000 ;;
     --nicgen) gen=1 ;;
     --ab) ab=$2; shift ;;
-    -h|--help) sed -n '2,38p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
     *) echo "b2: unknown option '$1'" >&2; exit 2 ;;
     esac
     shift

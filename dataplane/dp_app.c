@@ -16,6 +16,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "dp_owners.h"
+#include "dp_loopclock.h"
 #include "dp_port.h"
 #include "dp_worker.h"
 #include "sp_log.h"
@@ -131,6 +132,14 @@ int dp_app_create(struct dp_app *app, volatile int *stop,
 		return -1;
 	}
 	app->port_up = 1;
+	if (app->cfg.loop_pkts && app->cfg.loop_us &&
+	    dp_loopclock_install(app->port_id, (uint16_t)app->nworkers,
+				 app->cfg.loop_pkts, app->cfg.loop_us,
+				 (uint16_t)app->cfg.sensor_port, err,
+				 sizeof(err)) < 0) {
+		sp_logf(stderr, LOG_ERR, "senseplane-dp: %s\n", err);
+		return -1;
+	}
 	app->net.ip = rte_cpu_to_be_32(app->cfg.ip);
 	app->net.sensor_port = rte_cpu_to_be_16((uint16_t)app->cfg.sensor_port);
 	app->net.rereq_port = rte_cpu_to_be_16((uint16_t)app->cfg.rereq_port);

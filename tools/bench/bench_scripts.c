@@ -217,6 +217,19 @@ int bench_b2(const struct bench_opts *o, json_t *out)
 		  json_number_value(json_object_get(on, "value")),
 		  json_number_value(json_object_get(on, "baseline")), "msg/s");
 	json_object_set(json_object_get(out, "x100"), "detail", on);
+	/* the worker's busy cycles a sample at x100: attention on beside
+	 * off in the same run; off beside its target */
+	on = json_object_get(r, "x100_cycles_on");
+	bench_row(out, "x100_cycles_on", "x100: busy cycles a sample, on (off)",
+		  json_number_value(json_object_get(on, "value")),
+		  json_number_value(json_object_get(on, "baseline")),
+		  "cycles/sample");
+	on = json_object_get(r, "x100_cycles_off");
+	bench_row(out, "x100_cycles_off", "x100: busy cycles a sample, off (target)",
+		  json_number_value(json_object_get(on, "value")),
+		  json_number_value(json_object_get(on, "baseline")),
+		  "cycles/sample");
+	on = json_object_get(r, "x100");
 	printf("  %-44s %14.0f %14.0f %8s\n", "x100: samples/s taken (offered)",
 	       json_number_value(json_object_get(on, "samples_in_s")),
 	       json_number_value(json_object_get(on, "offered_samples_s")),

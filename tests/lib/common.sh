@@ -72,6 +72,52 @@ t_check_within() {
     t_check "$name" "$got" "$want"
 }
 
+# t_until SECS COMMAND...: run COMMAND every 0.1 s until it succeeds or
+# SECS (whole seconds) have passed; 0 once it succeeded, else 1. Sets
+# T_UNTIL_MS to the milliseconds it took (for a log line, not a check).
+# For a state the next step needs: wait for it, then act.
+t_until() {
+    local secs=$1 t0 end; shift
+    t0=$(date +%s%N); end=$(( t0 + secs * 1000000000 ))
+    while :; do
+        if "$@" > /dev/null 2>&1; then
+            T_UNTIL_MS=$(( ($(date +%s%N) - t0) / 1000000 )); return 0
+        fi
+        if [ "$(date +%s%N)" -ge "$end" ]; then
+            T_UNTIL_MS=$(( ($(date +%s%N) - t0) / 1000000 )); return 1
+        fi
+        sleep 0.1
+    done
+}
+
+# t_port: a free TCP port on loopback, for this test alone: the same
+# suites run beside this one (other trees, CI copies), so a fixed port
+# may be another test's Redis or daemon. Drawn from 20000-32767 (below
+# the kernel's ephemeral range, where outgoing connections take theirs),
+# checked by binding it, never one this test drew before.
+t_port() {
+    python3 - "$T_DIR/ports" <<'PY'
+import random, socket, sys
+used = set(open(sys.argv[1]).read().split()) if __import__("os").path.exists(sys.argv[1]) else set()
+for _ in range(1000):
+    p = random.randint(20000, 32767)
+    if str(p) in used:
+        continue
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    open(sys.argv[1], "a").write("%d\n" % p)
+    print(p)
+    break
+else:
+    sys.exit("no free port")
+PY
+}
+
 # t_json FILE PATH: a value of a JSON document ("-" for standard input).
 # PATH goes in by dots: object keys, list indices ("subs.0.sensor"); a
 # final "#" gives a length ("subs.#"). Missing: 0. Booleans: true/false.

@@ -85,13 +85,22 @@ const canvasSig = (page, key) => page.evaluate((k) => {
   out.lapse_ms = (await until(fs, fa, "medium", TTL + 10000));
   out.lapse_total_ms = Date.now() - t0;
   // back to the top: the ECG tile draws a waveform that moves
+  // (states with deadlines: a busy machine's browser draws late)
   await page.evaluate(() => { document.getElementById("scroller").scrollTop = 0; });
-  await page.waitForTimeout(1500);
-  const a = await canvasSig(page, "1/ecg");
-  await page.waitForTimeout(700);
-  const b = await canvasSig(page, "1/ecg");
+  let a = await canvasSig(page, "1/ecg");
+  for (const t0 = Date.now(); a.ink <= 50 && Date.now() - t0 < 10000;) {
+    await page.waitForTimeout(100);
+    a = await canvasSig(page, "1/ecg");
+  }
+  let b = a;
+  const c1 = Date.now();
+  while (b.sig === a.sig && Date.now() - c1 < 10000) {
+    await page.waitForTimeout(100);
+    b = await canvasSig(page, "1/ecg");
+  }
   out.ecg_ink = [a.ink, b.ink];
   out.ecg_changed = a.sig !== b.sig;
+  out.ecg_change_ms = Date.now() - c1;
   await page.screenshot({ path: outDir + "/dashboard.png" });
   out.draws = await page.evaluate(() => window.spStats.draws);
   out.msgs = await page.evaluate(() => window.spStats.msgs);

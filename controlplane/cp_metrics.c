@@ -133,6 +133,20 @@ static const struct dp_family dp_families[] = {
 	  "TSC cycles of loop turns that did work", 0 },
 	{ "loops", "loops_total", "counter",
 	  "worker loop turns", 0 },
+	/* the port's own counters (ethdev) and the kernel's on an
+	 * af_packet port's sockets, which that driver does not report */
+	{ "port_ipackets", "port_ipackets_total", "counter",
+	  "frames the port's driver received", 0 },
+	{ "port_imissed", "port_imissed_total", "counter",
+	  "frames the port missed for lack of RX descriptors", 0 },
+	{ "port_ierrors", "port_ierrors_total", "counter",
+	  "erroneous frames the port received", 0 },
+	{ "port_rx_nombuf", "port_rx_nombuf_total", "counter",
+	  "frames the port dropped for lack of mbufs", 0 },
+	{ "port_kernel_drops", "port_kernel_drops_total", "counter",
+	  "frames the kernel dropped on the port's af_packet sockets", 0 },
+	{ "port_kernel_sockets", "port_kernel_sockets", "gauge",
+	  "the port's af_packet sockets", 0 },
 };
 
 static void family(struct evbuffer *b, const char *name, const char *type,

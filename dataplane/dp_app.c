@@ -18,6 +18,7 @@
 #include "dp_owners.h"
 #include "dp_loopclock.h"
 #include "dp_port.h"
+#include "dp_sockdrops.h"
 #include "dp_worker.h"
 #include "sp_log.h"
 
@@ -140,6 +141,20 @@ int dp_app_create(struct dp_app *app, volatile int *stop,
 		sp_logf(stderr, LOG_ERR, "senseplane-dp: %s\n", err);
 		return -1;
 	}
+	/* what was queued before start is not this port's: its counters,
+	 * and the kernel's drops on its sockets (they reset when read),
+	 * begin now */
+	rte_eth_stats_reset(app->port_id);
+	{
+		struct dp_sockdrops before = { 0 };
+
+		dp_sockdrops_read(&before);
+	}
+	if (pp.drained)
+		sp_logf(stderr, LOG_NOTICE, "senseplane-dp: port %u: dropped %u "
+			"frame(s) queued before it started (captured before "
+			"the driver bound its socket to the interface)\n",
+			app->port_id, pp.drained);
 	app->net.ip = rte_cpu_to_be_32(app->cfg.ip);
 	app->net.sensor_port = rte_cpu_to_be_16((uint16_t)app->cfg.sensor_port);
 	app->net.rereq_port = rte_cpu_to_be_16((uint16_t)app->cfg.rereq_port);

@@ -8,6 +8,10 @@
 #include <string.h>
 
 #include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+/* more than an af_packet ring holds (framecnt, 512 by default) */
+#define DP_PORT_DRAIN_MAX 65536u
 
 int dp_port_init(struct dp_port_params *p, struct rte_ether_addr *mac,
 		 char *err, size_t errlen)
@@ -108,6 +112,27 @@ int dp_port_init(struct dp_port_params *p, struct rte_ether_addr *mac,
 				 p->port_id, name, modes[i].key,
 				 modes[i].on ? "on" : "off", strerror(-rc));
 			return rc;
+		}
+	}
+	/* Drop what the queues hold before the workers start. DPDK's
+	 * af_packet opens its socket for every interface (ETH_P_ALL) and
+	 * sets up its ring before it binds the socket to iface=: frames
+	 * that crossed any interface of this namespace in between (another
+	 * dataplane's sensors, on a host that runs several) wait in the
+	 * ring, and read as sensors of this node they would register there.
+	 * Nothing before start is this port's traffic to keep. Only there:
+	 * other drivers have nothing queued, and some never run dry (net_null
+	 * makes a full burst on every call); bounded all the same. */
+	p->drained = 0;
+	for (uint16_t q = 0; strcmp(info.driver_name, "net_af_packet") == 0 &&
+	     q < p->nqueues; q++) {
+		struct rte_mbuf *m[32];
+		uint16_t n;
+
+		while (p->drained < DP_PORT_DRAIN_MAX &&
+		       (n = rte_eth_rx_burst(p->port_id, q, m, 32)) > 0) {
+			rte_pktmbuf_free_bulk(m, n);
+			p->drained += n;
 		}
 	}
 	rte_eth_macaddr_get(p->port_id, mac);

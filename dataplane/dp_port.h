@@ -19,6 +19,7 @@ struct dp_port_params {
 	int promiscuous, allmulti;
 	struct rte_mempool *pool;
 	int lsc;                 /* out: link events enabled (the PMD has them) */
+	uint32_t drained;        /* out: frames queued before start, dropped */
 };
 
 /**

@@ -12,6 +12,7 @@ import os
 import socket
 import struct
 import sys
+import time
 
 
 def connect(host, port):
@@ -66,13 +67,22 @@ flood = json.dumps({"t": "view", "loaded": ["1/ecg"], "visible": ["1/ecg"]}).enc
 for _ in range(300):
     frame(s, flood)
 # let the gateway read all of it before this end goes: a close with data
-# unread here would reset the connection and discard what it has not read
-s.settimeout(0.5)
-try:
-    while s.recv(65536):
+# unread here would reset the connection and discard what it has not
+# read. Half-close and read until the gateway closes - it does once it
+# has read up to this end's FIN, so all of the above - or 30 s: the tab
+# streams its samples, so waiting for a quiet moment never ended (an
+# unbounded loop on a busy machine).
+s.shutdown(socket.SHUT_WR)
+s.settimeout(1)
+end = time.time() + 30
+while time.time() < end:
+    try:
+        if not s.recv(65536):
+            break
+    except socket.timeout:
         pass
-except socket.timeout:
-    pass
+    except ConnectionResetError:
+        break
 big = connect(host, port)
 frame(big, b"[" + b" " * 200000 + b"]")
 print(json.dumps({"sent_bad": 4, "sent_binary": 1, "flood": 300,

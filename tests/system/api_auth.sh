@@ -7,7 +7,8 @@
 # is printed nowhere (logs, --print-config, the ctld answer).
 . "$(dirname "$0")/../lib/common.sh"
 
-RPORT=6397
+# ports of its own (t_port): the same suites may run beside it
+RPORT=$(t_port); MPORT=$(t_port)
 t_redis redis $RPORT
 t_veth_setup auth
 t_start_dp --no-huge --no-pci -l 0 -m 512 \
@@ -16,12 +17,12 @@ t_start_dp --no-huge --no-pci -l 0 -m 512 \
 TOKEN=tok-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 printf '%s\n' "$TOKEN" > "$T_DIR/token"
 chmod 0640 "$T_DIR/token"
-API=7471
+API=$(t_port)
 
 ask() {   # ask LINE...: one connection, the lines in order, the answers
     python3 - "$API" "$@" <<'PY'
 import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2)
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
 f = s.makefile("rw")
 for line in sys.argv[2:]:
     f.write(line + "\n"); f.flush()
@@ -42,7 +43,7 @@ t_expect "API on another address without a token: refused" 1 "not a loopback" \
     --set "controlplane.api=0.0.0.0:$API" --set controlplane.metrics=
 
 "$CTLD" --node n1 --redis "redis://127.0.0.1:$RPORT/0" --socket "$SOCK" \
-    --set "controlplane.api=0.0.0.0:$API" --set controlplane.metrics=127.0.0.1:9471 \
+    --set "controlplane.api=0.0.0.0:$API" --set controlplane.metrics=127.0.0.1:$MPORT \
     --set "controlplane.api_token_file=$T_DIR/token" > "$T_DIR/ctld.log" 2>&1 &
 T_PIDS+=("$!")
 t_wait_for "$T_DIR/ctld.log" "Redis up" 10
@@ -59,7 +60,7 @@ t_check "then the daemon answers" "$(sed -n 2p "$T_DIR/a3.txt" | t_eval - 'd["no
 t_check "and forwards to the dataplane" "$(sed -n 3p "$T_DIR/a3.txt" | t_eval - '"totals" in d')" True
 t_check "refusals counted" "$(sed -n 2p "$T_DIR/a3.txt" | t_eval - 'd["auth_failures"]')" 4
 t_check "/metrics has the family" \
-    "$(curl -s http://127.0.0.1:9471/metrics | grep -c '^senseplane_ctld_api_auth_failures_total{node="n1"} 4$')" 1
+    "$(curl -s http://127.0.0.1:$MPORT/metrics | grep -c '^senseplane_ctld_api_auth_failures_total{node="n1"} 4$')" 1
 
 # the CLI in cluster mode: routed commands carry the token
 t_expect "CLI without the token: refused" 1 "authentication required" \
@@ -94,8 +95,12 @@ t_check "nor read keys outside the prefix" \
 # daemon really exports (a viewer made, so that the per-viewer families
 # have a series)
 $CTL "viewer add gv 239.9.9.8:7701 low" > /dev/null
-sleep 1.5
-curl -s http://127.0.0.1:9471/metrics > "$T_DIR/metrics.txt"
+# once the daemon has read the dataplane's stats with the viewer in them
+viewer_series() {
+    curl -s http://127.0.0.1:$MPORT/metrics > "$T_DIR/metrics.txt"
+    grep -q 'viewer="gv"' "$T_DIR/metrics.txt"
+}
+t_until 10 viewer_series || t_log "no series of viewer gv in /metrics after 10 s"
 python3 "$T_ROOT/tests/lib/grafana_check.py" "$T_ROOT/config/grafana/senseplane.json" \
     "$T_DIR/metrics.txt" > "$T_DIR/grafana.txt"
 t_log "$(tail -1 "$T_DIR/grafana.txt")"

@@ -10,8 +10,7 @@
 # scripts fails this at its third command.)
 . "$(dirname "$0")/../lib/common.sh"
 
-RPORT=6391
-PPORT=6392
+RPORT=$(t_port); PPORT=$(t_port)   # its own: the same suites may run beside it
 t_redis redis $RPORT
 R="redis-cli -p $RPORT"
 

@@ -8,7 +8,7 @@
 # reading the one of several with the shortest round trip.
 . "$(dirname "$0")/../lib/common.sh"
 SOCK=$T_DIR/dp.sock
-t_start_dp --no-huge --no-pci -l 0-1 -m 256 --vdev net_null0 -- \
+t_start_dp --no-huge --no-pci -l 0-1 -m 512 --vdev net_null0 -- \
     --set "control.socket=$SOCK" --set switches.consumed=true
 python3 - "$SOCK" "$T_ROOT/tests/lib" > "$T_DIR/rate.txt" <<'PY'
 import sys, time

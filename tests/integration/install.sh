@@ -24,7 +24,7 @@ rc=0; "$B/tools/sim/senseplane-sim" --sensors 3 --count 200 --pcap "$T_DIR/in.pc
 t_check "build/ sim, no catalogue installed: exit" "$rc" 0
 t_check "... one line says the built-in catalogue" "$(grep -c "built-in attribute catalogue" "$T_DIR/bsim")" 1
 # the README's pcap example, from build/ (only the socket moved: /run is shared)
-"$B/dataplane/senseplane-dp" --no-huge --no-pci -l 0 -m 256 --file-prefix "$T_PREFIX" \
+"$B/dataplane/senseplane-dp" --no-huge --no-pci -l 0 -m 512 --file-prefix "$T_PREFIX" \
     --vdev "net_pcap0,rx_pcap=$T_DIR/in.pcap,tx_pcap=$T_DIR/out.pcap" -- \
     --set "control.socket=$T_DIR/dp.sock" > "$T_DIR/bdp.log" 2>&1 &
 BDP=$!; T_PIDS+=("$BDP")
@@ -36,7 +36,7 @@ t_check_within "... and it reads the capture" 10 200 rx_pkts
 t_stop "$BDP" 10 > /dev/null || true
 t_expect "build/ dp -c /nonexistent: an error naming the file" 2 \
     "/nonexistent/senseplane.conf: cannot open" "$B/dataplane/senseplane-dp" --no-huge --no-pci \
-    -l 0 -m 256 --file-prefix "$T_PREFIX" --vdev net_null0 -- -c /nonexistent/senseplane.conf
+    -l 0 -m 512 --file-prefix "$T_PREFIX" --vdev net_null0 -- -c /nonexistent/senseplane.conf
 t_expect "build/ ctld -c /nonexistent: an error naming the file" 2 \
     "/nonexistent/senseplane.conf: cannot open" "$B/controlplane/senseplane-ctld" \
     -c /nonexistent/senseplane.conf

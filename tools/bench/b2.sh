@@ -102,7 +102,7 @@ if [ -z "$x100" ]; then
 SP_PAGES="4 KB pages (--no-huge)"
 sp_veth "$NS" "$DPIF" "$NSIF"
 "$B/dataplane/senseplane-dp" --no-huge --no-pci -l 0-1 -m 1024 \
-    --file-prefix "$PREFIX" --vdev "net_af_packet0,iface=$DPIF" -- \
+    --file-prefix "$PREFIX" --vdev "net_af_packet0,iface=$DPIF,framecnt=8192" -- \
     --set dataplane.history_mb=256 --set "control.socket=$W/dp.sock" \
     --set attention.max_routes=$routes "${extra[@]}" > "$W/dp.log" 2>&1 &
 else
@@ -307,7 +307,8 @@ while t["samples_in"] < sent and time.monotonic() < end:
 json.dump({"sim_samples": sent, "dp_samples_in": t["samples_in"],
            "port_imissed": t.get("port_imissed", 0),
            "port_rx_nombuf": t.get("port_rx_nombuf", 0),
-           "port_kernel_drops": t.get("port_kernel_drops", 0)},
+           "port_kernel_drops": t.get("port_kernel_drops", 0),
+           "dp_drops": t.get("drops", 0)},
           open(sys.argv[4], "w"))
 PY
 fi
@@ -353,10 +354,11 @@ if os.path.exists(w + "/taken.json"):
     r["taken"] = json.load(open(w + "/taken.json"))
     print("samples: %d sent by the simulator, %d taken by the dataplane; "
           "packets dropped before a worker saw them (counted): %d by the "
-          "kernel's socket, %d missed by the port, %d without an mbuf"
+          "kernel's socket, %d missed by the port, %d without an mbuf; "
+          "%d dropped by the dataplane (counted by reason)"
           % (r["taken"]["sim_samples"], r["taken"]["dp_samples_in"],
              r["taken"]["port_kernel_drops"], r["taken"]["port_imissed"],
-             r["taken"]["port_rx_nombuf"]))
+             r["taken"]["port_rx_nombuf"], r["taken"]["dp_drops"]))
 for k, v in sorted(r.get("ab", {}).items()):
     print("%-44s on-CPU cycles a sample: %s (median %.0f)" % (k, " ".join("%.0f" % x for x in v), sorted(v)[len(v) // 2]))
 if x100:

@@ -145,6 +145,9 @@ static const struct dp_family dp_families[] = {
 	  "frames the port dropped for lack of mbufs", 0 },
 	{ "port_kernel_drops", "port_kernel_drops_total", "counter",
 	  "frames the kernel dropped on the port's af_packet sockets", 0 },
+	{ "port_kernel_packets", "port_kernel_packets_total", "counter",
+	  "frames that reached the port's af_packet rings, dropped "
+	  "included", 0 },
 	{ "port_kernel_sockets", "port_kernel_sockets", "gauge",
 	  "the port's af_packet sockets", 0 },
 };

@@ -150,6 +150,16 @@ int bench_b1(const struct bench_opts *o, json_t *out)
 
 /* Run tools/bench/SCRIPT ARGS --json TMP; the JSON it wrote, or NULL when
  * it failed or wrote none. */
+/* A row of a script's {value, baseline} figure @p key from @p r. */
+static void vb_row(json_t *out, const json_t *r, const char *key,
+		   const char *label, const char *unit)
+{
+	const json_t *o = json_object_get(r, key);
+
+	bench_row(out, key, label, json_number_value(json_object_get(o, "value")),
+		  json_number_value(json_object_get(o, "baseline")), unit);
+}
+
 static json_t *run_json(const struct bench_opts *o, const char *script,
 			const char *args)
 {
@@ -213,22 +223,15 @@ int bench_b2(const struct bench_opts *o, json_t *out)
 		return -1;
 	}
 	on = json_object_get(r, "x100");
-	bench_row(out, "x100", "x100: messages/s delivered (vs broadcast)",
-		  json_number_value(json_object_get(on, "value")),
-		  json_number_value(json_object_get(on, "baseline")), "msg/s");
+	vb_row(out, r, "x100", "x100: messages/s delivered (vs broadcast)",
+	       "msg/s");
 	json_object_set(json_object_get(out, "x100"), "detail", on);
 	/* the worker's busy cycles a sample at x100: attention on beside
 	 * off in the same run; off beside its target */
-	on = json_object_get(r, "x100_cycles_on");
-	bench_row(out, "x100_cycles_on", "x100: busy cycles a sample, on (off)",
-		  json_number_value(json_object_get(on, "value")),
-		  json_number_value(json_object_get(on, "baseline")),
-		  "cycles/sample");
-	on = json_object_get(r, "x100_cycles_off");
-	bench_row(out, "x100_cycles_off", "x100: busy cycles a sample, off (target)",
-		  json_number_value(json_object_get(on, "value")),
-		  json_number_value(json_object_get(on, "baseline")),
-		  "cycles/sample");
+	vb_row(out, r, "x100_cycles_on", "x100: busy cycles a sample, on (off)",
+	       "cycles/sample");
+	vb_row(out, r, "x100_cycles_off",
+	       "x100: busy cycles a sample, off (target)", "cycles/sample");
 	on = json_object_get(r, "x100");
 	printf("  %-44s %14.0f %14.0f %8s\n", "x100: samples/s taken (offered)",
 	       json_number_value(json_object_get(on, "samples_in_s")),

@@ -30,6 +30,14 @@ static const struct sp_ini_key keys[] = {
 	K("dataplane", "rx_limit_pps", SP_INI_UINT, rx_limit_pps, 0, 1000000000,
 	  "0", false, "benchmarks (B3 at 80 %): take at most this many "
 	  "packets/s per worker from the port, 0 = no limit"),
+	K("dataplane", "loop_pkts", SP_INI_UINT, loop_pkts, 0, 1 << 30, "0",
+	  false, "benchmarks: the port replays a capture of this many "
+	  "packets in a loop (net_pcap infinite_rx); each pass moves its "
+	  "records' times on by dataplane.loop_us, as sensors' clocks move; "
+	  "0 = times as received"),
+	K("dataplane", "loop_us", SP_INI_UINT, loop_us, 0, 1 << 30, "0",
+	  false, "benchmarks: the period a looped capture covers "
+	  "(dataplane.loop_pkts)"),
 	K("dataplane", "mbufs", SP_INI_UINT, mbufs, 1024, 1 << 24, "16384",
 	  false, "mbufs in the packet pool"),
 	K("dataplane", "ring_size", SP_INI_POW2, ring_size, 64, 1 << 20, "4096",
@@ -131,6 +139,10 @@ static const struct sp_ini_key keys[] = {
 	K("switches", "consumed", SP_INI_BOOL, sw_consumed, 0, 0, "false", true,
 	  "tier and sensor feeds send only while a viewer holds a lease on "
 	  "them (join); off: always, as before"),
+	K("switches", "staged", SP_INI_BOOL, sw_staged, 0, 0, "true", true,
+	  "the worker takes a burst in stages, each prefetching for the "
+	  "next; off: the interleaved prefetch before it, kept to measure "
+	  "the stages against in the same run (tools/bench/b2.sh --x100)"),
 	K("reliability", "retransmit_pkts", SP_INI_POW2, rtx_pkts, 0, 4096,
 	  "256", false, "packets each feed keeps for re-requests (0: none)"),
 	K("reliability", "retransmit_mbufs", SP_INI_UINT, rtx_mbufs, 0,

@@ -21,6 +21,8 @@ struct sp_config {
 	char keys_file[SP_PATH_MAX]; /* sensor MAC keys, "" = none */
 	uint32_t rx_burst;
 	uint32_t rx_limit_pps;       /* per worker, 0 = none (benchmarks) */
+	uint32_t loop_pkts;          /* benchmarks: a looped capture's */
+	uint32_t loop_us;            /* packets and period (dp_loopclock) */
 	uint32_t idle_sleep_us;      /* nap after 64 empty turns, 0: spin */
 	uint32_t mbufs;
 	uint32_t ring_size;          /* owner hand-off ring per worker */
@@ -61,6 +63,7 @@ struct sp_config {
 	bool sensor_feeds;           /* send per-sensor feeds */
 	/* [switches] */
 	bool sw_attention, sw_lenses, sw_backfill, sw_shedding, sw_hints;
+	bool sw_staged;
 	bool sw_consumed;            /* tier/sensor feeds only while joined */
 	/* [reliability] */
 	uint32_t rtx_pkts;           /* retransmit buffer per feed, packets */

@@ -16,6 +16,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "dp_owners.h"
+#include "dp_loopclock.h"
 #include "dp_port.h"
 #include "dp_sockdrops.h"
 #include "dp_worker.h"
@@ -132,6 +133,14 @@ int dp_app_create(struct dp_app *app, volatile int *stop,
 		return -1;
 	}
 	app->port_up = 1;
+	if (app->cfg.loop_pkts && app->cfg.loop_us &&
+	    dp_loopclock_install(app->port_id, (uint16_t)app->nworkers,
+				 app->cfg.loop_pkts, app->cfg.loop_us,
+				 (uint16_t)app->cfg.sensor_port, err,
+				 sizeof(err)) < 0) {
+		sp_logf(stderr, LOG_ERR, "senseplane-dp: %s\n", err);
+		return -1;
+	}
 	/* what was queued before start is not this port's: its counters,
 	 * and the kernel's drops on its sockets (they reset when read),
 	 * begin now */

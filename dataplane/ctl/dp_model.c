@@ -611,11 +611,13 @@ uint32_t dp_model_flags(const struct dp_model *m)
 
 static const char *const flag_names[] = {
 	"attention", "lenses", "backfill", "shedding", "hints", "consumed",
+	"staged",
 };
+#define NFLAGS (sizeof(flag_names) / sizeof(flag_names[0]))
 
 const char *dp_flag_name(uint32_t bit)
 {
-	for (uint32_t i = 0; i < 6; i++)
+	for (uint32_t i = 0; i < NFLAGS; i++)
 		if (bit == 1u << i)
 			return flag_names[i];
 	return "?";
@@ -623,7 +625,7 @@ const char *dp_flag_name(uint32_t bit)
 
 uint32_t dp_flag_parse(const char *name)
 {
-	for (uint32_t i = 0; i < 6; i++)
+	for (uint32_t i = 0; i < NFLAGS; i++)
 		if (strcmp(name, flag_names[i]) == 0)
 			return 1u << i;
 	return 0;

@@ -31,8 +31,9 @@ enum dp_flag {
 	DP_F_SHEDDING = 1u << 3,   /* demote low/medium under overload */
 	DP_F_HINTS = 1u << 4,      /* attention hints to sensors */
 	DP_F_CONSUMED = 1u << 5,   /* tier and sensor feeds only while joined */
+	DP_F_STAGED = 1u << 6,     /* the worker's burst in stages (B2 x100) */
 };
-#define DP_F_ALL 0x3fu
+#define DP_F_ALL 0x7fu
 
 /*
  * The pools a request can find empty. What a pool refuses is counted as

@@ -41,13 +41,6 @@
 /* Records in the largest packet (MTU 9000): 8984 / (20 + 4). */
 #define MAX_RECS 384
 #define MBOX_PER_TURN 16
-#define PREFETCH_AHEAD 4
-#define SLOTS_AHEAD 2
-/* Beyond this much history, reading the keys' ring heads two packets
- * ahead waits on page walks (4 KB pages here) more than it saves:
- * 1 M sensors ran 12 % slower with it, 1 k and 100 k 20 % and 10 %
- * faster. */
-#define SLOTS_MAX_HISTORY ((size_t)512 << 20)
 /* Below this much history the keys, routes and outs stay in the caches
  * (32 MB: this machine's L3) and prefetching routes is work for nothing
  * (pinned high at 1 000 sensors: about 3 % slower with it); beyond it,
@@ -82,9 +75,9 @@ static int resolve_keys(struct dp_worker *w, struct dp_sensor *s,
 		if (i == MAX_RECS)
 			goto full;
 		*nsamp += r->nsamp;
-		/* A sensor's first keys are in its first cache line; the rest
-		 * on its own list, which beats a second hash lookup per record
-		 * (measured: B1 in RESULTS.md). */
+		/* A sensor's first keys are in its first two cache lines; the
+		 * rest on its own list, which beats a second hash lookup per
+		 * record (measured: B1 in RESULTS.md). */
 		keys[i] = NULL;
 		for (unsigned int j = 0; j < s->nkeys &&
 		     j < DP_SENSOR_FAST_KEYS; j++) {
@@ -95,7 +88,7 @@ static int resolve_keys(struct dp_worker *w, struct dp_sensor *s,
 		}
 		if (keys[i] == NULL && s->nkeys > DP_SENSOR_FAST_KEYS) {
 			/* the list is newest first: the fast keys, the
-			 * sensor's first three, are its tail, already seen */
+			 * sensor's first ones, are its tail, already seen */
 			struct dp_key *k = s->keys;
 
 			for (unsigned int j = DP_SENSOR_FAST_KEYS; j < s->nkeys;
@@ -446,8 +439,9 @@ static inline void free_done(struct dp_worker *w)
  * packet the peek does not recognise) leaves NULL: sensor_rx() then looks
  * it up itself.
  */
-static void lookup_burst(struct dp_worker *w, struct rte_mbuf **pkts,
-			 uint16_t n, struct dp_sensor **hint)
+static __rte_noinline void lookup_burst(struct dp_worker *w,
+					struct rte_mbuf **pkts, uint16_t n,
+					struct dp_sensor **hint)
 {
 	const struct dp_net *net = w->sh->net;
 	uint64_t ids[RTE_HASH_LOOKUP_BULK_MAX];
@@ -480,9 +474,102 @@ static void lookup_burst(struct dp_worker *w, struct rte_mbuf **pkts,
 	}
 }
 
-/* The fast keys of sensor @p s (NULL: nothing) on their way into the
- * cache a few packets before sensor_rx() writes them; the sensor's first
- * line, which names them, was prefetched with the burst's lookup. */
+/*
+ * The burst as stages (HOTPATH.md): each stage runs over the whole burst
+ * and prefetches what the next one reads, so that the misses of the
+ * burst's packets overlap instead of queueing one packet after another
+ * (a stage over 32 packets lasts longer than a miss). S0 asks for every
+ * packet's data; S1 (lookup_burst) looks the sensor ids up together and
+ * asks for each sensor's two hot lines; S2-S4 below only read and
+ * prefetch. The apply stage (handle) then does every check and write in
+ * the packets' order, as before. Each stage is one call a burst, kept
+ * out of line so that a profile shows what each one costs.
+ */
+
+/* The first record's attribute id of a packet whose sensor id
+ * dp_net_peek_sensor_id() read, or 0 (too short to hold one). */
+static inline uint16_t peek_first_attr(const struct rte_mbuf *m)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+
+	if (rte_pktmbuf_data_len(m) < DP_NET_HDR_LEN + SP_SHDR_LEN + 2)
+		return 0;
+	return sp_get16(p + DP_NET_HDR_LEN + SP_SHDR_LEN);
+}
+
+/* S2: the key of each packet's first record, found in its sensor's lines
+ * (S1 asked for them), asked for in turn. A key beyond the sensor's fast
+ * ones, or not made yet, is left to the apply stage. */
+static __rte_noinline void stage_keys(struct rte_mbuf **pkts, uint16_t n,
+				      struct dp_sensor *const *hint,
+				      struct dp_key **kp)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		const struct dp_sensor *s = hint[i];
+		uint16_t attr;
+
+		kp[i] = NULL;
+		if (s == NULL)
+			continue;
+		attr = peek_first_attr(pkts[i]);
+		for (unsigned int j = 0; j < s->nkeys &&
+		     j < DP_SENSOR_FAST_KEYS; j++) {
+			if (s->fast_attr[j] == attr) {
+				kp[i] = s->fast_key[j];
+				rte_prefetch0(kp[i]);
+				rte_prefetch0((const char *)kp[i] + 64);
+				break;
+			}
+		}
+	}
+}
+
+/* S3: from each key's lines (S2 asked for them), the history chunk its
+ * sample goes into and the sample's slot, for writing; with @p routed the
+ * key's first route. */
+static __rte_noinline void stage_slots(struct dp_key *const *kp, uint16_t n,
+				       int routed)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		const struct dp_key *k = kp[i];
+		const void *slot;
+
+		if (k == NULL)
+			continue;
+		slot = dp_history_next_slot(&k->hist);
+		if (slot) {
+			rte_prefetch0_write(k->hist.cur);
+			rte_prefetch0_write(slot);
+		}
+		if (routed && k->routes)
+			rte_prefetch0(k->routes);
+	}
+}
+
+/* S4: the out each key's first route leads to (S3 asked for the route);
+ * the router counts on the out's first two lines (its dirty lists, its
+ * offered counters). */
+static __rte_noinline void stage_outs(struct dp_key *const *kp, uint16_t n)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		const struct dp_route *rt = kp[i] ? kp[i]->routes : NULL;
+
+		if (rt) {
+			rte_prefetch0(rt->out);
+			rte_prefetch0((const char *)rt->out + 64);
+		}
+	}
+}
+
+/*
+ * switches.staged off: the interleaved prefetch the stages replaced, kept
+ * to measure them against in the same run (b2.sh --x100 alternates the
+ * switch). Each helper reads lines prefetched one to four packets
+ * earlier, less than a miss here, so the helpers themselves wait.
+ */
+#define PREFETCH_AHEAD 4
+#define SLOTS_AHEAD 2
+
 static inline void prefetch_keys(const struct dp_sensor *s)
 {
 	if (s == NULL)
@@ -493,9 +580,6 @@ static inline void prefetch_keys(const struct dp_sensor *s)
 	}
 }
 
-/* Where the fast keys of @p s write their next samples: two packets
- * after prefetch_keys() asked for the keys themselves, so reading their
- * ring heads should not wait. */
 static inline void prefetch_slots(const struct dp_sensor *s)
 {
 	if (s == NULL)
@@ -511,8 +595,6 @@ static inline void prefetch_slots(const struct dp_sensor *s)
 	}
 }
 
-/* The first routes of the fast keys of @p s, two packets ahead (the keys
- * came four ahead). */
 static inline void prefetch_routes(const struct dp_sensor *s)
 {
 	if (s == NULL)
@@ -522,9 +604,6 @@ static inline void prefetch_routes(const struct dp_sensor *s)
 			rte_prefetch0(s->fast_key[j]->routes);
 }
 
-/* The outs that the fast keys' first routes lead to, one packet ahead:
- * the route came with prefetch_routes(); the router counts on the out's
- * first two lines (its dirty lists, its offered counters). */
 static inline void prefetch_outs(const struct dp_sensor *s)
 {
 	if (s == NULL)
@@ -536,6 +615,31 @@ static inline void prefetch_outs(const struct dp_sensor *s)
 			rte_prefetch0(rt->out);
 			rte_prefetch0((const char *)rt->out + 64);
 		}
+	}
+}
+
+static void burst_interleaved(struct dp_worker *w, struct rte_mbuf **pkts,
+			      uint16_t n, struct dp_sensor **hint, int routed)
+{
+	for (uint16_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	lookup_burst(w, pkts, n, hint);
+	for (uint16_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
+		prefetch_keys(hint[i]);
+	for (uint16_t i = 0; i < n; i++) {
+		if (i + PREFETCH_AHEAD < n) {
+			rte_prefetch0(rte_pktmbuf_mtod(
+				pkts[i + PREFETCH_AHEAD], void *));
+			prefetch_keys(hint[i + PREFETCH_AHEAD]);
+		}
+		if (i + SLOTS_AHEAD < n)
+			prefetch_slots(hint[i + SLOTS_AHEAD]);
+		if (routed && i + SLOTS_AHEAD < n)
+			prefetch_routes(hint[i + SLOTS_AHEAD]);
+		if (routed && i + 1 < n)
+			prefetch_outs(hint[i + 1]);
+		w->stats->rx_bytes += pkts[i]->pkt_len;
+		handle(w, pkts[i], 0, hint[i]);
 	}
 }
 
@@ -620,6 +724,7 @@ int dp_worker_main(void *arg)
 	struct dp_shared *sh = w->sh;
 	struct rte_mbuf *pkts[DP_MAX_BURST];
 	struct dp_sensor *hint[DP_MAX_BURST];
+	struct dp_key *kp[DP_MAX_BURST];
 	uint64_t now = rte_rdtsc();
 
 	set_now(w, now);
@@ -631,8 +736,7 @@ int dp_worker_main(void *arg)
 	while (!*sh->stop) {
 		uint64_t start = now;
 		unsigned int drained = 0;
-		int slots, routed;
-		size_t hist;
+		int routed;
 		uint32_t pushed;
 		uint16_t n;
 
@@ -643,34 +747,25 @@ int dp_worker_main(void *arg)
 		w->stats->rx_pkts += n;
 		if (sh->cfg->rx_limit_pps)
 			w->rx_tokens -= n;
-		/* the whole burst's headers on their way before the first
-		 * is looked at (a few packets ahead, as l3fwd does) */
-		for (uint16_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
-		lookup_burst(w, pkts, n, hint);
-		/* slot prefetch pays while the history is a few hundred MB
-		 * and costs beyond (measured: RESULTS.md, B1) */
-		hist = dp_table_history_used(w->table);
-		slots = hist < SLOTS_MAX_HISTORY;
 		routed = (w->flags & DP_F_ATTENTION) && w->router.routes_used &&
-			 hist >= ROUTES_MIN_HISTORY;
-		for (uint16_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
-			prefetch_keys(hint[i]);
-		for (uint16_t i = 0; i < n; i++) {
-			if (i + PREFETCH_AHEAD < n) {
-				rte_prefetch0(rte_pktmbuf_mtod(
-					pkts[i + PREFETCH_AHEAD], void *));
-				prefetch_keys(hint[i + PREFETCH_AHEAD]);
-			}
-			if (slots && i + SLOTS_AHEAD < n)
-				prefetch_slots(hint[i + SLOTS_AHEAD]);
-			if (routed && i + SLOTS_AHEAD < n)
-				prefetch_routes(hint[i + SLOTS_AHEAD]);
-			if (routed && i + 1 < n)
-				prefetch_outs(hint[i + 1]);
+			 dp_table_history_used(w->table) >= ROUTES_MIN_HISTORY;
+		if (!(w->flags & DP_F_STAGED)) {
+			burst_interleaved(w, pkts, n, hint, routed);
+			goto applied;
+		}
+		/* S0: the whole burst's data on its way before any is read */
+		for (uint16_t i = 0; i < n; i++)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+		lookup_burst(w, pkts, n, hint);                 /* S1 */
+		stage_keys(pkts, n, hint, kp);                  /* S2 */
+		stage_slots(kp, n, routed);                     /* S3 */
+		if (routed)
+			stage_outs(kp, n);                      /* S4 */
+		for (uint16_t i = 0; i < n; i++) {             /* apply */
 			w->stats->rx_bytes += pkts[i]->pkt_len;
 			handle(w, pkts[i], 0, hint[i]);
 		}
+applied:
 		free_done(w);
 		if (sh->nworkers > 1) {
 			flush_handoff(w);
@@ -798,7 +893,8 @@ int dp_worker_init(struct dp_worker *w, char *err, size_t errlen)
 		   (cfg->sw_backfill ? DP_F_BACKFILL : 0) |
 		   (cfg->sw_shedding ? DP_F_SHEDDING : 0) |
 		   (cfg->sw_hints ? DP_F_HINTS : 0) |
-		   (cfg->sw_consumed ? DP_F_CONSUMED : 0);
+		   (cfg->sw_consumed ? DP_F_CONSUMED : 0) |
+		   (cfg->sw_staged ? DP_F_STAGED : 0);
 	rc = dp_outputs_init(w);
 	if (rc < 0) {
 		snprintf(err, errlen, "worker %u: cannot allocate its feeds and "

@@ -47,6 +47,7 @@ struct dp_lens {
 	struct dp_feed feed;
 	struct dp_lens *next_free;
 	uint8_t touched;           /* on this turn's push list */
+	uint8_t active;            /* on the shedding check's list */
 	uint64_t shed_bytes;       /* feed bytes at the last shedding check */
 	uint64_t shed_fail;        /* TX failures at the last check */
 	uint64_t calm_since;       /* TSC since the load was low */
@@ -91,6 +92,10 @@ struct dp_worker {
 	uint16_t pending_sensor_feed;  /* id for the next sensor feed made */
 	struct dp_lens **touched;      /* outs written this turn */
 	uint32_t ntouched;
+	/* lenses whose feed sent since the last shedding check, or that are
+	 * shed: the only ones the check can change (dp_outputs_shed_check) */
+	struct dp_lens **active;
+	uint32_t nactive;
 	/* timers (TSC) */
 	uint64_t medium_tsc, low_tsc, tick_tsc;
 	uint64_t long_turn_tsc;        /* a turn longer is counted (100 us) */

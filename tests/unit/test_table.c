@@ -187,6 +187,42 @@ static void test_pages(void)
 			       "pages");
 }
 
+/* The worker's burst finds a packet's key in the sensor's first two
+ * lines (its fast keys) and prefetches the key's two lines: every key of
+ * a sensor with more attributes than fast keys is still found, the same
+ * one the key table holds, and each key is two aligned lines. */
+static void test_fast_keys(void)
+{
+	struct dp_sensor *s;
+	unsigned int n = cat.n < 8 ? cat.n : 8, seen = 0;
+	int created;
+
+	CU_ASSERT_FATAL(n > DP_SENSOR_FAST_KEYS);
+	s = dp_table_sensor(tab, 77, &created);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL((uintptr_t)s % 64, 0);
+	for (unsigned int i = 0; i < n; i++) {
+		struct dp_key *k = dp_table_key(tab, s, &cat.attrs[i], &created);
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+		CU_ASSERT_EQUAL(created, DP_KEY_NEW);
+		CU_ASSERT_EQUAL((uintptr_t)k % 64, 0);
+	}
+	CU_ASSERT_EQUAL(s->nkeys, n);
+	for (unsigned int j = 0; j < DP_SENSOR_FAST_KEYS; j++) {
+		CU_ASSERT_EQUAL(s->fast_attr[j], cat.attrs[j].id);
+		CU_ASSERT_PTR_EQUAL(s->fast_key[j],
+				    dp_table_key_find(tab, 77, cat.attrs[j].id));
+	}
+	/* the list: newest first, every key once */
+	for (struct dp_key *k = s->keys; k; k = k->sensor_next) {
+		CU_ASSERT_EQUAL(k->attr_id, cat.attrs[n - 1 - seen].id);
+		CU_ASSERT_PTR_EQUAL(k, dp_table_key_find(tab, 77, k->attr_id));
+		seen++;
+	}
+	CU_ASSERT_EQUAL(seen, n);
+}
+
 int main(int argc, char **argv)
 {
 	char prefix[64];
@@ -203,6 +239,8 @@ int main(int argc, char **argv)
 		{ "pages: --no-huge said, sizes described", test_pages },
 		{ "sensor and key pools refuse and count",
 		  test_pools_refuse_and_count },
+		{ "keys: fast ones in the sensor's lines, the rest listed",
+		  test_fast_keys },
 		CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {

@@ -226,6 +226,13 @@ int bench_b2(const struct bench_opts *o, json_t *out)
 	vb_row(out, r, "x100", "x100: messages/s delivered (vs broadcast)",
 	       "msg/s");
 	json_object_set(json_object_get(out, "x100"), "detail", on);
+	/* the worker's busy cycles a sample at x100: attention on beside
+	 * off in the same run; off beside its target */
+	vb_row(out, r, "x100_cycles_on", "x100: busy cycles a sample, on (off)",
+	       "cycles/sample");
+	vb_row(out, r, "x100_cycles_off",
+	       "x100: busy cycles a sample, off (target)", "cycles/sample");
+	on = json_object_get(r, "x100");
 	printf("  %-44s %14.0f %14.0f %8s\n", "x100: samples/s taken (offered)",
 	       json_number_value(json_object_get(on, "samples_in_s")),
 	       json_number_value(json_object_get(on, "offered_samples_s")),

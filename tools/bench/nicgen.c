@@ -16,7 +16,13 @@
  * that fraction of packets by malformed ones (bad magic, short, overrun,
  * bad vtype, in turn). --mix sim: the simulator's shapes (ECG batches of
  * 50, IMU batches of 5 of 3 values, scalars); small: one f32 scalar, the
- * smallest frame (82 bytes). --warmup W sends for W seconds first and
+ * smallest frame (82 bytes); b2: B2's load (tools/bench/b2.sh --x100), each
+ * sensor's heartrate, temperature, humidity, battery and accelerometer at
+ * 10 Hz, one sample a packet, every stream once a round in one fixed random
+ * order, each stream's clock 100 ms on from its last packet (a sensor's
+ * advancing clock: evenly spaced samples, as a replayed capture's repeated
+ * times are not); what the peer refuses is offered again, not lost, so
+ * that no stream skips a sample. --warmup W sends for W seconds first and
  * reports that apart (the peer starting up). --linger keeps the port up after the run
  * until SIGINT/SIGTERM, so that the peer can be stopped first.
  */
@@ -72,6 +78,15 @@ static const struct shape sim_mix[] = {
 	{ 6, SP_VT_F64, 3, 1 },    /* geolocation */
 };
 static const struct shape small = { 7, SP_VT_F32, 1, 1 };
+/* --mix b2: heartrate, temperature, humidity, battery, accelerometer */
+static const struct shape b2_mix[] = {
+	{ 3, SP_VT_F32, 1, 1 }, { 7, SP_VT_F32, 1, 1 }, { 8, SP_VT_F32, 1, 1 },
+	{ 9, SP_VT_F32, 1, 1 }, { 4, SP_VT_F32, 3, 1 },
+};
+#define B2_ATTRS (sizeof(b2_mix) / sizeof(b2_mix[0]))
+#define B2_PERIOD_NS 100000000ull   /* 10 Hz */
+
+enum { MIX_SMALL, MIX_SIM, MIX_B2 };
 
 struct opts {
 	uint64_t sensors, seed;
@@ -87,6 +102,9 @@ struct gen {
 	struct opts o;
 	struct rte_mempool *pool;
 	uint32_t *seq;             /* per sensor */
+	uint32_t *order;           /* --mix b2: the streams' order in a round */
+	struct rte_mbuf *held[BURST]; /* --mix b2: refused, offered again */
+	uint16_t nheld;
 	uint64_t rng;
 	uint64_t offered, sent, refused, bad_sent, valid_sent, samples_sent;
 	uint64_t samples_offered, valid_offered;
@@ -169,11 +187,25 @@ static uint16_t spoil(struct gen *g, uint8_t *p, uint16_t len)
 /* Fill @p m with the next packet. @return 1 when it is a valid one. */
 static int fill(struct gen *g, struct rte_mbuf *m)
 {
-	const struct shape *s = g->o.mix ? &sim_mix[next_rand(&g->rng) %
-		(sizeof(sim_mix) / sizeof(sim_mix[0]))] : &small;
+	const struct shape *s = g->o.mix == MIX_SIM ?
+		&sim_mix[next_rand(&g->rng) %
+			 (sizeof(sim_mix) / sizeof(sim_mix[0]))] : &small;
 	uint64_t r = next_rand(&g->rng);
 	uint64_t idx = r % g->o.sensors;
+	uint64_t t = 1700000000000000000ull + g->made;
 
+	if (g->o.mix == MIX_B2) {
+		/* stream k = sensor * 5 + attribute, the round's k-th of
+		 * nstreams at k/nstreams of the period: each stream's time
+		 * moves exactly one period a round */
+		uint64_t ns = g->o.sensors * B2_ATTRS;
+		uint32_t k = g->order[g->made % ns];
+
+		idx = k / B2_ATTRS;
+		s = &b2_mix[k % B2_ATTRS];
+		t = 1700000000000000000ull + g->made * B2_PERIOD_NS / ns;
+		r = 0;   /* --bad does not apply */
+	}
 	g->made++;   /* sample times move forward across the warm-up too */
 	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
 	uint8_t *pl = p + 42;
@@ -190,15 +222,14 @@ static int fill(struct gen *g, struct rte_mbuf *m)
 			g->o.keys ? SP_SFLAG_MAC : 0);
 	if (s->vtype == SP_VT_F64) {
 		sp_sensor_add(&b, s->attr, s->vtype, s->dim, s->nsamp,
-			      1700000000000000000ull + g->made, 0, vals);
+			      t, 0, vals);
 	} else {
 		float f[1024 * 3];
 
 		for (size_t i = 0; i < n; i++)
 			f[i] = (float)vals[i];
 		sp_sensor_add(&b, s->attr, s->vtype, s->dim, s->nsamp,
-			      1700000000000000000ull + g->made,
-			      s->nsamp > 1 ? 4000000 : 0, f);
+			      t, s->nsamp > 1 ? 4000000 : 0, f);
 	}
 	if (g->o.keys) {
 		uint8_t key[SP_SIPHASH_KEY_LEN];
@@ -208,7 +239,8 @@ static int fill(struct gen *g, struct rte_mbuf *m)
 	} else {
 		len = (uint16_t)sp_sensor_finish(&b, NULL);
 	}
-	if (g->o.bad > 0 && (double)(r >> 11) * 0x1p-53 < g->o.bad) {
+	if (g->o.bad > 0 && g->o.mix != MIX_B2 &&
+	    (double)(r >> 11) * 0x1p-53 < g->o.bad) {
 		len = spoil(g, pl, len);
 		valid = 0;
 	}
@@ -270,20 +302,44 @@ static int gen_loop(struct gen *g, double seconds)
 		} else {
 			now = rte_rdtsc();
 		}
-		if (rte_pktmbuf_alloc_bulk(g->pool, pkts, n) != 0)
-			continue;
-		for (uint16_t i = 0; i < n; i++) {
-			valid[i] = fill(g, pkts[i]);
-			g->valid_offered += (uint64_t)valid[i];
+		if (g->nheld) {
+			/* --mix b2: what was refused goes first, unchanged */
+			uint16_t h = g->nheld;
+
+			if (n < h)
+				n = h;
+			memcpy(pkts, g->held, h * sizeof(pkts[0]));
+			for (uint16_t i = 0; i < h; i++)
+				valid[i] = 1;
+			if (h < n && rte_pktmbuf_alloc_bulk(g->pool, pkts + h,
+							    n - h) != 0)
+				n = h;
+			for (uint16_t i = h; i < n; i++) {
+				valid[i] = fill(g, pkts[i]);
+				g->valid_offered += (uint64_t)valid[i];
+			}
+			g->offered += n - h;
+			g->nheld = 0;
+		} else {
+			if (rte_pktmbuf_alloc_bulk(g->pool, pkts, n) != 0)
+				continue;
+			for (uint16_t i = 0; i < n; i++) {
+				valid[i] = fill(g, pkts[i]);
+				g->valid_offered += (uint64_t)valid[i];
+			}
+			g->offered += n;
 		}
-		g->offered += n;
 		sent = rte_eth_tx_burst(0, 0, pkts, n);
 		for (uint16_t i = 0; i < sent; i++) {
 			g->valid_sent += (uint64_t)valid[i];
 			g->bad_sent += (uint64_t)!valid[i];
 		}
 		g->sent += sent;
-		if (sent < n) {
+		if (sent < n && g->o.mix == MIX_B2) {
+			g->nheld = (uint16_t)(n - sent);
+			memcpy(g->held, pkts + sent,
+			       g->nheld * sizeof(pkts[0]));
+		} else if (sent < n) {
 			g->refused += (uint64_t)(n - sent);
 			rte_pktmbuf_free_bulk(pkts + sent, n - sent);
 		}
@@ -311,7 +367,10 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'p': o->pps = atof(optarg); break;
 		case 't': o->seconds = atof(optarg); break;
 		case 'b': o->bad = atof(optarg); break;
-		case 'm': o->mix = strcmp(optarg, "sim") == 0; break;
+		case 'm':
+			o->mix = strcmp(optarg, "sim") == 0 ? MIX_SIM :
+				 strcmp(optarg, "b2") == 0 ? MIX_B2 : MIX_SMALL;
+			break;
 		case 's': o->seed = strtoull(optarg, NULL, 10); break;
 		case 'j': o->json = optarg; break;
 		case 'l': o->linger = 1; break;
@@ -320,7 +379,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'h':
 			printf("usage: senseplane-bench-nicgen EAL-ARGS -- "
 			       "[--sensors N] [--pps R] [--seconds S] [--bad F] "
-			       "[--mix small|sim] [--seed N] [--json FILE] "
+			       "[--mix small|sim|b2] [--seed N] [--json FILE] "
 			       "[--warmup W] [--linger] [--keyed FILE]\n");
 			return 1;
 		default: return -1;
@@ -360,6 +419,25 @@ int main(int argc, char **argv)
 	}
 	g.rng = g.o.seed * 0x9e3779b97f4a7c15ull + 1;
 	g.seq = calloc(g.o.sensors, sizeof(*g.seq));
+	if (g.o.mix == MIX_B2) {
+		/* one fixed random order of the streams, every round */
+		uint64_t ns = g.o.sensors * B2_ATTRS;
+
+		g.order = malloc(ns * sizeof(*g.order));
+		if (g.order == NULL || ns > UINT32_MAX) {
+			fprintf(stderr, "nicgen: --sensors too many for b2\n");
+			return 2;
+		}
+		for (uint64_t i = 0; i < ns; i++)
+			g.order[i] = (uint32_t)i;
+		for (uint64_t i = ns - 1; i > 0; i--) {
+			uint64_t j = next_rand(&g.rng) % (i + 1);
+			uint32_t x = g.order[i];
+
+			g.order[i] = g.order[j];
+			g.order[j] = x;
+		}
+	}
 	g.pool = rte_pktmbuf_pool_create("nicgen", POOL, 256, 0, 2176,
 					 (int)rte_socket_id());
 	if (!g.seq || !g.pool || rte_eth_dev_count_avail() < 1 ||
@@ -381,7 +459,9 @@ int main(int argc, char **argv)
 		rte_delay_ms(10);
 	}
 	printf("nicgen: sending %s%s to %" PRIu64 " sensors for %.1f s at %s"
-	       "\n", g.o.mix ? "the simulator's mix" : "the smallest frame",
+	       "\n", g.o.mix == MIX_SIM ? "the simulator's mix" :
+	       g.o.mix == MIX_B2 ? "B2's five attributes at 10 Hz" :
+	       "the smallest frame",
 	       g.o.bad > 0 ? " with malformed packets" : "", g.o.sensors,
 	       g.o.seconds, g.o.pps > 0 ? "a set rate" : "full rate");
 	fflush(stdout);

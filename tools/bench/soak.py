@@ -12,8 +12,13 @@ flight (in use, less those the feeds' retransmit buffers keep on purpose)
 are back to their idle level, stops the viewers, reads their last
 summaries, and judges:
 
-  rss_flat  every process's RSS from row --warmup-rows + 1 on within
-            --rss-pct of its value at that row (max - min)
+  rss_flat  every process's RSS floor from row --warmup-rows + 1 on
+            within --rss-pct of its value at that row (max - min). RSS is
+            read every second; a row's figure is the lowest of its row
+            (the floor, which a leak raises) and the JSON keeps the highest
+            too (rss_max_kb): a daemon's allocator returns the pages of a
+            burst of work (a registry refresh) a few seconds later, so one
+            reading a minute lands on a peak or not by chance
   missing   0 for every viewer, from its summary at exit
   drops     totals.drops and port_kernel_drops 0 at the end
   mbufs     in flight back to the idle level within --settle-s
@@ -128,7 +133,7 @@ def main():
     names = list(procs)
     short = {n: n.replace("senseplane-", "").replace("redis-server", "redis")
              for n in names}
-    print("RSS in MB; mbufs in use (of them in retransmit buffers); drops "
+    print("RSS in MB (the lowest of the row's readings, one a second); mbufs in use (of them in retransmit buffers); drops "
           "and kernel drops since start; missing per viewer")
     print("%4s %8s %6s " % ("row", "UTC", "t s") + " ".join("%8s" % short[n] for n in names) +
           " %13s %7s %7s %10s  %s" % ("mbufs(rtx)", "drops", "kdrops",
@@ -138,12 +143,24 @@ def main():
     last_samples = dp_figures(ctl)["samples_in"]
     last_t = t0
     for k in range(1, a.rows + 1):
-        time.sleep(max(0.0, t0 + k * a.row_seconds - time.monotonic()))
+        lo, hi = {}, {}
+        while True:
+            for n, p in procs.items():
+                r = rss_kb(p)
+                if r is None:
+                    lo[n] = hi[n] = None
+                elif n not in lo or lo[n] is not None:
+                    lo[n] = min(lo.get(n, r), r)
+                    hi[n] = max(hi.get(n, r), r)
+            left = t0 + k * a.row_seconds - time.monotonic()
+            if left <= 0:
+                break
+            time.sleep(min(1.0, left))
         now = time.monotonic()
         f = dp_figures(ctl)
         row = {"row": k, "t_s": round(now - t0, 1),
                "utc": time.strftime("%H:%M:%S", time.gmtime()),
-               "rss_kb": {n: rss_kb(p) for n, p in procs.items()}}
+               "rss_kb": lo, "rss_max_kb": hi}
         row.update(f)
         row["samples_per_s"] = round((f["samples_in"] - last_samples) / (now - last_t))
         last_samples, last_t = f["samples_in"], now

@@ -54,7 +54,7 @@ sp_demo_dataplane() {
     [ "$workers" = 2 ] && { lcores="0@0,1@0,2@1"; own=(--set dataplane.owner_by_queue=false); }
     "$B/dataplane/senseplane-dp" $SP_MEM --no-pci --lcores "$lcores" \
         --file-prefix "$PREFIX" --log-level=lib.eal:error \
-        --vdev "net_af_packet0,iface=$DPIF,qpairs=$workers" -- \
+        --vdev "net_af_packet0,iface=$DPIF,qpairs=$workers,framecnt=8192" -- \
         --set "control.socket=$LOGS/dp.sock" "${own[@]}" > "$LOGS/dp.log" 2>&1 &
     DP=$!; pids+=("$DP")
     sp_wait_running "$LOGS/dp.log" || { echo "${0##*/}: the dataplane did not start" >&2; return 1; }
@@ -65,6 +65,9 @@ sp_demo_sim() {
     local limit=()
     [ "$2" -gt 0 ] && limit=(--seconds "$2")
     sp_log "sensors: $1 simulated devices in $NS -> 10.99.0.1:7400"
+    # the namespace learns the dataplane's MAC first: packets sent while ARP
+    # resolves are queued a few at a time and the rest discarded, silently
+    ip netns exec "$NS" ping -c 1 -W 2 10.99.0.1 > /dev/null || true
     ip netns exec "$NS" "$B/tools/sim/senseplane-sim" --dest 10.99.0.1:7400 \
         --sensors "$1" "${limit[@]}" --quiet --summary "$LOGS/sim.json" \
         > "$LOGS/sim.log" 2>&1 &
@@ -112,7 +115,7 @@ sp_demo_viewers() {
             --dir "$LOGS" --logfile "$LOGS/redis.log" & REDIS=$!; pids+=("$REDIS")
         for _ in $(seq 1 50); do [ -S "$LOGS/redis.sock" ] && break; sleep 0.1; done
         RURL="unix://$LOGS/redis.sock"
-        "$B/controlplane/senseplane-ctld" --redis "$RURL" --node demo \
+        ${SP_CTLD_WRAP:-} "$B/controlplane/senseplane-ctld" --redis "$RURL" --node demo \
             --socket "$LOGS/dp.sock" --set controlplane.api=127.0.0.1:7480 \
             --set controlplane.metrics=127.0.0.1:9480 > "$LOGS/ctld.log" 2>&1 &
         CTLD=$!; pids+=("$CTLD")

@@ -60,6 +60,7 @@ int main(int argc, char **argv)
 		{ "weblens", suite_weblens },
 		{ "joins", suite_joins },
 		{ "args", suite_args },
+		{ "record", suite_record },
 	};
 	unsigned int failed;
 

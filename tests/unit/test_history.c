@@ -140,7 +140,7 @@ static void test_range(void)
 static void test_from_index(void)
 {
 	struct dp_history h;
-	struct dp_history_sample out[64];
+	struct dp_history_sample out[128];
 	uint64_t first = 0, oldest;
 
 	setup(&h, 32, 4);
@@ -151,7 +151,7 @@ static void test_from_index(void)
 	CU_ASSERT_EQUAL(first, 95);
 	CU_ASSERT_EQUAL(val(&out[0]), 95);
 	CU_ASSERT_EQUAL(out[4].t_ns, 1990);
-	CU_ASSERT_EQUAL(dp_history_from(&h, 0, 64, out, &first),
+	CU_ASSERT_EQUAL(dp_history_from(&h, 0, 128, out, &first),
 			(uint32_t)(100 - oldest));
 	CU_ASSERT_EQUAL(first, oldest);
 	CU_ASSERT_EQUAL(val(&out[0]), (float)oldest);

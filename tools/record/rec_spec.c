@@ -28,7 +28,7 @@ static int parse_range(struct rec_spec *s, char *item, const char *text,
 		       char *err, size_t errlen)
 {
 	char *dash = strchr(item, '-');
-	uint64_t lo, hi;
+	uint64_t lo, hi = 0;
 
 	if (dash)
 		*dash = '\0';

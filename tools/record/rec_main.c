@@ -64,7 +64,7 @@ struct rec {
 	struct sp_ctl *ctl;
 	struct senseplane *spl;
 	struct event_base *base;
-	struct event *ev_spl, *ev_tick, *ev_int, *ev_term;
+	struct event *ev_spl, *ev_spl_timer, *ev_tick, *ev_int, *ev_term;
 	struct rec_store *store;
 	struct rec_subs *subs;
 	struct rec_table tab;
@@ -513,6 +513,29 @@ static void figures_tick(struct rec *r, uint64_t now)
 
 /* ---- the loop ---- */
 
+/* Process the lens, then wake again when the library's timers want it
+ * sooner than the tick (a gap's re-request, in 1 ms steps). */
+static void spl_run(struct rec *r)
+{
+	int t;
+
+	if (senseplane_process(r->spl) < 0)
+		say(r, "feed: %s", senseplane_errmsg(r->spl));
+	t = senseplane_timeout_ms(r->spl);
+	if (t >= 0 && t < TICK_MS) {
+		struct timeval tv = { 0, (t ? t : 1) * 1000 };
+
+		evtimer_add(r->ev_spl_timer, &tv);
+	}
+}
+
+static void on_spl(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	spl_run(arg);
+}
+
 static void on_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct rec *r = arg;
@@ -520,7 +543,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	senseplane_process(r->spl);
+	spl_run(r);
 	ctl_tick(r, now);
 	if (!r->stopping && r->ctl && now >= r->next_scan) {
 		r->next_scan = now + SCAN_MS * 1000000ull;
@@ -534,16 +557,6 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 			     !rec_batch_samples(&r->fill)) ||
 			    now >= r->stop_deadline))
 		event_base_loopbreak(r->base);
-}
-
-static void on_spl(evutil_socket_t fd, short what, void *arg)
-{
-	struct rec *r = arg;
-
-	(void)fd;
-	(void)what;
-	if (senseplane_process(r->spl) < 0)
-		say(r, "feed: %s", senseplane_errmsg(r->spl));
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
@@ -802,10 +815,12 @@ static int start(struct rec *r)
 	}
 	r->ev_spl = event_new(r->base, senseplane_fd(r->spl),
 			      EV_READ | EV_PERSIST, on_spl, r);
+	r->ev_spl_timer = evtimer_new(r->base, on_spl, r);
 	r->ev_tick = event_new(r->base, -1, EV_PERSIST, on_tick, r);
 	r->ev_int = evsignal_new(r->base, SIGINT, on_signal, r);
 	r->ev_term = evsignal_new(r->base, SIGTERM, on_signal, r);
-	if (!r->ev_spl || !r->ev_tick || !r->ev_int || !r->ev_term) {
+	if (!r->ev_spl || !r->ev_spl_timer || !r->ev_tick || !r->ev_int ||
+	    !r->ev_term) {
 		say(r, "out of memory");
 		return 1;
 	}
@@ -841,6 +856,8 @@ static void finish(struct rec *r)
 	    cpu_s());
 	if (r->ev_spl)
 		event_free(r->ev_spl);
+	if (r->ev_spl_timer)
+		event_free(r->ev_spl_timer);
 	if (r->ev_tick)
 		event_free(r->ev_tick);
 	if (r->ev_int)

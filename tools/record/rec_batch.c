@@ -37,38 +37,45 @@ size_t rec_batch_bytes(const struct rec_batch *b)
 	       b->vals_cap * sizeof(*b->vals);
 }
 
-/* Make room for @p more items of @p size in *@p p (len, cap). */
-static int reserve(void **p, size_t *cap, size_t len, size_t more,
-		   size_t size)
+/* @p old with room for @p need items of @p size (capacity *@p cap,
+ * doubled as needed): the array, moved or not, or NULL (no memory; @p old
+ * is still valid). */
+static void *grow(void *old, size_t *cap, size_t need, size_t size)
 {
 	size_t nc = *cap ? *cap : 1024;
 	void *np;
 
-	if (len + more <= *cap)
-		return 0;
-	while (nc < len + more)
+	if (need <= *cap)
+		return old;
+	while (nc < need)
 		nc *= 2;
-	np = realloc(*p, nc * size);
-	if (np == NULL)
-		return -ENOMEM;
-	*p = np;
-	*cap = nc;
-	return 0;
+	np = realloc(old, nc * size);
+	if (np)
+		*cap = nc;
+	return np;
 }
 
 struct rec_run *rec_batch_run(struct rec_batch *b, uint32_t key,
 			      uint64_t sensor, const char *attr, uint8_t dim,
 			      uint32_t n)
 {
-	struct rec_run *r;
+	struct rec_run *r, *runs;
+	int64_t *times;
+	double *vals;
 
-	if (reserve((void **)&b->runs, &b->runs_cap, b->nruns, 1,
-		    sizeof(*b->runs)) < 0 ||
-	    reserve((void **)&b->times, &b->times_cap, b->ntimes, n,
-		    sizeof(*b->times)) < 0 ||
-	    reserve((void **)&b->vals, &b->vals_cap, b->nvals,
-		    (size_t)n * dim, sizeof(*b->vals)) < 0)
+	runs = grow(b->runs, &b->runs_cap, b->nruns + 1, sizeof(*runs));
+	if (runs == NULL)
 		return NULL;
+	b->runs = runs;
+	times = grow(b->times, &b->times_cap, b->ntimes + n, sizeof(*times));
+	if (times == NULL)
+		return NULL;
+	b->times = times;
+	vals = grow(b->vals, &b->vals_cap, b->nvals + (size_t)n * dim,
+		    sizeof(*vals));
+	if (vals == NULL)
+		return NULL;
+	b->vals = vals;
 	r = &b->runs[b->nruns++];
 	*r = (struct rec_run){ .key = key, .sensor = sensor, .attr = attr,
 			       .dim = dim, .n = n, .toff = b->ntimes,
@@ -86,7 +93,12 @@ void rec_buf_free(struct rec_buf *o)
 
 static int buf_room(struct rec_buf *o, size_t more)
 {
-	return reserve((void **)&o->p, &o->cap, o->len, more + 1, 1);
+	char *p = grow(o->p, &o->cap, o->len + more + 1, 1);
+
+	if (p == NULL)
+		return -ENOMEM;
+	o->p = p;
+	return 0;
 }
 
 int rec_buf_printf(struct rec_buf *o, const char *fmt, ...)

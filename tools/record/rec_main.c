@@ -3,19 +3,19 @@
  * once, into a time-series store (VictoriaMetrics' /api/v1/import).
  *
  * Live samples come on a recording lens (every sample, no conflation)
- * through libsenseplane; each key's versions say whether any is missing,
- * and what is missing is read back from the dataplane's history by
- * version (rec_fill.h). A batch goes to the store one at a time, retried
- * with backoff until it is acknowledged; only then do the keys'
- * watermarks advance (rec_table.h), written to --state through a rename.
- * Memory is bounded (--max-samples): past it, live samples are left to
- * history. Everything on one libevent loop; no threads.
+ * through libsenseplane into the pipeline (rec_pipe.h), which sends them
+ * to the store in batches and reads what is missing back from the
+ * dataplane's history by version. This file orders the start, runs one
+ * libevent loop (the lens, a 20 ms tick for the pipeline, the store's
+ * HTTP, the signals), keeps the recording viewer and its subscriptions
+ * (rec_subs.h), the watermark file and the figures, and stops in order:
+ * on SIGINT or SIGTERM it writes what it holds (at most 10 s), saves the
+ * watermarks and removes its viewer. No threads.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +26,8 @@
 #include <event2/event.h>
 #include <senseplane.h>
 
-#include "rec_batch.h"
-#include "rec_fill.h"
+#include "rec_log.h"
+#include "rec_pipe.h"
 #include "rec_spec.h"
 #include "rec_store.h"
 #include "rec_subs.h"
@@ -39,7 +39,6 @@
 #define SCAN_MS 2000               /* new sensors, the dataplane's run */
 #define SAVE_MS 500                /* the watermark file */
 #define FILL_BUDGET_NS 20000000ull /* history reads a tick, at most */
-#define IMPORT_PATH "/api/v1/import"
 
 struct opts {
 	const char *control, *redis, *store, *keys, *state, *stats, *lens,
@@ -47,14 +46,6 @@ struct opts {
 	uint64_t max_samples;
 	uint32_t batch_samples, flush_ms;
 	int keep_viewer, quiet;
-};
-
-struct figures {
-	uint64_t recorded, msgs, dups, shed, live_skipped, fill_reads,
-		 filled, ranges_closed, lost, before, store_ok, store_errors,
-		 subs_added, subs_refused, ctl_errors, restarts, posts;
-	uint64_t last_recorded, last_ns;
-	double rate;
 };
 
 struct rec {
@@ -67,18 +58,15 @@ struct rec {
 	struct event *ev_spl, *ev_spl_timer, *ev_tick, *ev_int, *ev_term;
 	struct rec_store *store;
 	struct rec_subs *subs;
-	struct rec_table tab;
+	struct rec_pipe *pipe;
+	struct rec_table *tab;         /* the pipeline's */
 	char wm_path[4096];
-	struct rec_batch fill, flight;
-	struct rec_buf body;
-	int flight_pending, store_down;
-	uint64_t retry_at, backoff_ms, flight_since;
-	uint32_t *queue;               /* keys to catch up: a ring */
-	size_t qhead, qlen, qcap;
 	uint64_t next_scan, next_save, next_stats, next_progress,
 		 next_ctl_try, stop_deadline;
+	uint64_t subs_refused, ctl_errors, restarts;
+	uint64_t last_recorded, last_ns;
+	double rate;
 	int stopping, exit_code;
-	struct figures f;
 };
 
 static uint64_t mono_ns(void)
@@ -89,327 +77,14 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static uint64_t wall_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static void say(const struct rec *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void say(const struct rec *r, const char *fmt, ...)
-{
-	va_list ap;
-
-	(void)r;
-	fputs("senseplane-record: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-/* ---- catching up from history ---- */
-
-static void queue_push(struct rec *r, uint32_t kidx)
-{
-	struct rec_key *k = &r->tab.keys[kidx];
-
-	k->catchup = 1;
-	if (k->in_queue)
-		return;
-	if (r->qlen == r->qcap) {
-		size_t nc = r->qcap ? r->qcap * 2 : 1024;
-		uint32_t *nq = malloc(nc * sizeof(*nq));
-
-		if (nq == NULL)
-			return;   /* stays catchup: the next push retries */
-		for (size_t i = 0; i < r->qlen; i++)
-			nq[i] = r->queue[(r->qhead + i) % r->qcap];
-		free(r->queue);
-		r->queue = nq;
-		r->qcap = nc;
-		r->qhead = 0;
-	}
-	r->queue[(r->qhead + r->qlen++) % r->qcap] = kidx;
-	k->in_queue = 1;
-}
-
-static size_t buffered(const struct rec *r)
-{
-	return rec_batch_samples(&r->fill) +
-	       (r->flight_pending ? rec_batch_samples(&r->flight) : 0);
-}
+/* ---- the dataplane ---- */
 
 static void ctl_lost(struct rec *r, const char *err)
 {
-	r->f.ctl_errors++;
-	say(r, "control socket %s: %s (trying again)", r->o.control, err);
+	r->ctl_errors++;
+	rec_say("control socket %s: %s (trying again)", r->o.control, err);
 	sp_ctl_close(r->ctl);
 	r->ctl = NULL;
-}
-
-/* One key's next history read. @return 0, or -1 when the control socket
- * failed (the key stays queued). */
-static int fill_one(struct rec *r, uint32_t kidx)
-{
-	struct rec_key *k = &r->tab.keys[kidx];
-	uint64_t after = k->queued;
-	struct rec_fill f;
-	char err[512];
-
-	if (rec_fill_read(r->ctl, k, kidx, after, &r->fill, &f, err,
-			  sizeof(err)) < 0) {
-		ctl_lost(r, err);
-		return -1;
-	}
-	r->f.fill_reads++;
-	if (f.gone || f.received < after) {
-		/* the dataplane has no such key, or its versions went back:
-		 * it restarted (the next scan's ping says so) */
-		k->catchup = 0;
-		r->next_scan = 0;
-		return 0;
-	}
-	if (f.lost) {
-		if (k->known) {
-			k->lost += f.lost;
-			r->f.lost += f.lost;
-			say(r, "%" PRIu64 "/%s: %" PRIu64 " samples (versions "
-			    "%" PRIu64 "-%" PRIu64 ") are older than the "
-			    "dataplane's history holds: lost", k->sensor,
-			    k->name, f.lost, after + 1, after + f.lost);
-		} else {
-			k->before += f.lost;
-			r->f.before += f.lost;
-		}
-		r->tab.dirty = 1;
-	}
-	k->known = 1;
-	k->dim = f.dim;
-	if (f.n) {
-		k->queued = f.v_last;
-		k->queued_t_ns = f.t_last_ns;
-		r->f.filled += f.n;
-		if (r->fill.first_ns == 0)
-			r->fill.first_ns = mono_ns();
-	} else {
-		k->queued = after + f.lost;
-	}
-	if (k->queued >= f.received) {
-		k->catchup = 0;
-		r->f.ranges_closed++;
-	} else {
-		queue_push(r, kidx);
-	}
-	return 0;
-}
-
-static void fill_tick(struct rec *r, uint64_t now)
-{
-	/* room for one more answer (4096 samples) in half the budget */
-	while (r->qlen && r->ctl && !r->store_down &&
-	       buffered(r) + 4096 < r->o.max_samples / 2 &&
-	       mono_ns() - now < FILL_BUDGET_NS) {
-		uint32_t kidx = r->queue[r->qhead];
-
-		r->qhead = (r->qhead + 1) % r->qcap;
-		r->qlen--;
-		r->tab.keys[kidx].in_queue = 0;
-		if (!r->tab.keys[kidx].catchup)
-			continue;
-		if (fill_one(r, kidx) < 0) {
-			queue_push(r, kidx);
-			break;
-		}
-	}
-}
-
-/* ---- live samples ---- */
-
-static void on_msg(void *ctx, const struct senseplane_msg *m)
-{
-	struct rec *r = ctx;
-	const struct sp_attr *a;
-	struct rec_key *k;
-	struct rec_run *run;
-	uint64_t vl, vf, skip;
-	uint32_t kidx, n;
-
-	if (r->stopping || !rec_spec_sensor(&r->spec, m->sensor_id) ||
-	    !rec_spec_attr(&r->spec, m->attr_id) || m->nsamp == 0)
-		return;
-	a = sp_catalog_get(r->cat, m->attr_id);
-	if (a == NULL)
-		return;   /* the dataplane's catalogue is not ours */
-	k = rec_table_get(&r->tab, m->sensor_id, m->attr_id);
-	if (k == NULL)
-		return;
-	kidx = (uint32_t)(k - r->tab.keys);
-	k->name = a->name;
-	k->vtype = m->vtype;
-	k->dim = m->dim;
-	r->f.msgs++;
-	if (k->catchup) {            /* history will give these */
-		r->f.live_skipped += m->nsamp;
-		return;
-	}
-	vl = rec_version64(k->queued, m->version);
-	if (vl <= k->queued) {
-		r->f.dups += m->nsamp;
-		return;
-	}
-	vf = vl >= m->nsamp ? vl - m->nsamp + 1 : 1;
-	if (vf > k->queued + 1) {    /* a gap: read it from history */
-		queue_push(r, kidx);
-		return;
-	}
-	skip = k->queued + 1 - vf;   /* the first ones we have already */
-	n = (uint32_t)(m->nsamp - skip);
-	if (buffered(r) + n > r->o.max_samples) {
-		r->f.shed += n;      /* memory is full: history keeps them */
-		queue_push(r, kidx);
-		return;
-	}
-	run = rec_batch_run(&r->fill, kidx, k->sensor, k->name, k->dim, n);
-	if (run == NULL) {
-		queue_push(r, kidx);
-		return;
-	}
-	for (uint32_t s = 0; s < n; s++) {
-		uint64_t j = skip + s;
-
-		r->fill.times[run->toff + s] =
-			rec_ms(m->t0_ns + j * m->dt_ns);
-		for (uint32_t d = 0; d < m->dim; d++)
-			r->fill.vals[run->voff + (size_t)s * m->dim + d] =
-				senseplane_value(m, (unsigned int)(j * m->dim +
-								   d));
-	}
-	run->v_last = vl;
-	run->t_last_ns = m->t0_ns + (uint64_t)(m->nsamp - 1) * m->dt_ns;
-	k->queued = vl;
-	k->queued_t_ns = run->t_last_ns;
-	k->known = 1;
-	if (r->fill.first_ns == 0)
-		r->fill.first_ns = mono_ns();
-}
-
-/* ---- the store ---- */
-
-static void on_posted(void *ctx, int ok, const char *why)
-{
-	struct rec *r = ctx;
-	uint64_t now = mono_ns();
-
-	if (!ok) {
-		r->f.store_errors++;
-		if (!r->store_down || r->f.store_errors % 20 == 0)
-			say(r, "store: %s (retrying, %" PRIu64 " errors so "
-			    "far)", why, r->f.store_errors);
-		r->store_down = 1;
-		r->backoff_ms = r->backoff_ms ? r->backoff_ms * 2 : 100;
-		if (r->backoff_ms > 2000)
-			r->backoff_ms = 2000;
-		r->retry_at = now + r->backoff_ms * 1000000ull;
-		return;
-	}
-	if (r->store_down)
-		say(r, "store: back after %" PRIu64 " errors",
-		    r->f.store_errors);
-	r->store_down = 0;
-	r->backoff_ms = 0;
-	r->f.store_ok++;
-	for (size_t i = 0; i < r->flight.nruns; i++) {
-		const struct rec_run *run = &r->flight.runs[i];
-		struct rec_key *k = &r->tab.keys[run->key];
-
-		if (run->v_last > k->acked) {
-			k->acked = run->v_last;
-			k->acked_t_ns = run->t_last_ns;
-		}
-		k->recorded += run->n;
-	}
-	r->f.recorded += rec_batch_samples(&r->flight);
-	r->tab.dirty = 1;
-	rec_batch_reset(&r->flight);
-	r->flight_pending = 0;
-}
-
-static void store_tick(struct rec *r, uint64_t now)
-{
-	if (!r->flight_pending && rec_batch_samples(&r->fill) &&
-	    (r->stopping || !r->store_down) &&
-	    (rec_batch_samples(&r->fill) >= r->o.batch_samples ||
-	     now - r->fill.first_ns >= r->o.flush_ms * 1000000ull ||
-	     r->stopping)) {
-		struct rec_batch t = r->flight;
-
-		r->flight = r->fill;
-		r->fill = t;
-		rec_batch_reset(&r->fill);
-		rec_buf_reset(&r->body);
-		if (rec_batch_encode(&r->flight, &r->body) < 0) {
-			say(r, "out of memory encoding %zu samples",
-			    rec_batch_samples(&r->flight));
-			r->exit_code = 1;
-			event_base_loopbreak(r->base);
-			return;
-		}
-		r->flight_pending = 1;
-		r->flight_since = now;
-	}
-	if (r->flight_pending && !rec_store_busy(r->store) &&
-	    now >= r->retry_at) {
-		r->f.posts++;
-		if (rec_store_post(r->store, IMPORT_PATH, "application/json",
-				   r->body.p, r->body.len, on_posted, r) < 0)
-			on_posted(r, 0, "cannot make the request");
-	}
-}
-
-/* ---- the dataplane ---- */
-
-static void scan_tick(struct rec *r)
-{
-	unsigned int added, refused;
-	char err[512];
-	uint64_t session;
-
-	if (r->ctl == NULL)
-		return;
-	session = rec_subs_session(r->ctl, err, sizeof(err));
-	if (session == 0) {
-		ctl_lost(r, err);
-		return;
-	}
-	if (rec_table_session(&r->tab, session)) {
-		r->f.restarts++;
-		say(r, "the dataplane restarted (session %016" PRIx64 "): "
-		    "what it had not sent before is not in any history; "
-		    "recording its new run", session);
-		rec_subs_forget(r->subs);
-		r->qlen = 0;
-		for (uint32_t i = 0; i < r->tab.n; i++)
-			r->tab.keys[i].in_queue = 0;
-		if (rec_subs_viewer(r->subs, r->ctl, err, sizeof(err)) < 0) {
-			say(r, "%s", err);
-			return;
-		}
-	}
-	if (rec_subs_scan(r->subs, r->ctl, &added, &refused, err,
-			  sizeof(err)) < 0) {
-		ctl_lost(r, err);
-		return;
-	}
-	r->f.subs_added += added;
-	r->f.subs_refused += refused;
-	if (refused)
-		say(r, "%u subscriptions refused, e.g. %s (trying again)",
-		    refused, err);
 }
 
 static void ctl_tick(struct rec *r, uint64_t now)
@@ -422,8 +97,44 @@ static void ctl_tick(struct rec *r, uint64_t now)
 	r->ctl = sp_ctl_open(r->o.control, err, sizeof(err));
 	if (r->ctl == NULL)
 		return;
-	say(r, "control socket %s: connected again", r->o.control);
+	rec_say("control socket %s: connected again", r->o.control);
 	r->next_scan = 0;
+}
+
+/* The dataplane's run (a restart starts its versions again), then new
+ * sensors to subscribe. */
+static void scan_tick(struct rec *r)
+{
+	unsigned int added, refused;
+	char err[512];
+	uint64_t session;
+
+	session = rec_subs_session(r->ctl, err, sizeof(err));
+	if (session == 0) {
+		ctl_lost(r, err);
+		return;
+	}
+	if (rec_table_session(r->tab, session)) {
+		r->restarts++;
+		rec_say("the dataplane restarted (session %016" PRIx64 "): "
+			"what it had not sent before is in no history; "
+			"recording its new run", session);
+		rec_subs_forget(r->subs);
+		rec_pipe_forget_queue(r->pipe);
+		if (rec_subs_viewer(r->subs, r->ctl, err, sizeof(err)) < 0) {
+			rec_say("%s", err);
+			return;
+		}
+	}
+	if (rec_subs_scan(r->subs, r->ctl, &added, &refused, err,
+			  sizeof(err)) < 0) {
+		ctl_lost(r, err);
+		return;
+	}
+	r->subs_refused += refused;
+	if (refused)
+		rec_say("%u subscriptions refused, e.g. %s (trying again)",
+			refused, err);
 }
 
 /* ---- figures ---- */
@@ -437,22 +148,11 @@ static double cpu_s(void)
 	       (double)u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
 }
 
-static uint64_t catching_up(const struct rec *r)
-{
-	uint64_t n = 0;
-
-	for (uint32_t i = 0; i < r->tab.n; i++)
-		n += r->tab.keys[i].catchup;
-	return n;
-}
-
 static void write_stats(struct rec *r, uint64_t now)
 {
-	const struct figures *f = &r->f;
+	const struct rec_figures *f = rec_pipe_figures(r->pipe);
 	char tmp[4200];
 	FILE *out;
-	uint64_t lag = r->flight_pending ? now - r->flight_since :
-		       r->fill.first_ns ? now - r->fill.first_ns : 0;
 
 	if (r->o.stats == NULL)
 		return;
@@ -472,46 +172,59 @@ static void write_stats(struct rec *r, uint64_t now)
 		PRIu64 ",\"subs_refused\":%" PRIu64 ",\"control_errors\":%"
 		PRIu64 ",\"dataplane_restarts\":%" PRIu64 ",\"cpu_s\":%.3f,"
 		"\"session\":\"%016" PRIx64 "\"}\n",
-		f->recorded, f->rate, r->tab.n, rec_subs_count(r->subs),
-		catching_up(r), buffered(r), r->flight_pending, lag / 1e6,
-		f->store_ok, f->store_errors, r->store_down ? "true" : "false",
-		f->fill_reads, f->filled, f->ranges_closed, f->lost, f->before,
-		f->shed, f->live_skipped, f->dups, f->msgs, f->subs_refused,
-		f->ctl_errors, f->restarts, cpu_s(), r->tab.session);
+		f->recorded, r->rate, r->tab->n, rec_subs_count(r->subs),
+		rec_pipe_catching_up(r->pipe), rec_pipe_buffered(r->pipe),
+		rec_pipe_in_flight(r->pipe),
+		rec_pipe_lag_ns(r->pipe, now) / 1e6, f->store_ok,
+		f->store_errors, rec_pipe_store_down(r->pipe) ? "true" :
+		"false", f->fill_reads, f->filled, f->ranges_closed, f->lost,
+		f->before, f->shed, f->live_skipped, f->dups, f->msgs,
+		r->subs_refused, r->ctl_errors, r->restarts, cpu_s(),
+		r->tab->session);
 	if (fclose(out) == 0)
 		rename(tmp, r->o.stats);
 }
 
 static void figures_tick(struct rec *r, uint64_t now)
 {
+	const struct rec_figures *f = rec_pipe_figures(r->pipe);
 	char err[512];
 
-	if (now >= r->next_save && r->tab.dirty) {
+	if (now >= r->next_save && r->tab->dirty) {
 		r->next_save = now + SAVE_MS * 1000000ull;
-		if (rec_table_save(&r->tab, r->wm_path, err, sizeof(err)) < 0)
-			say(r, "%s", err);
+		if (rec_table_save(r->tab, r->wm_path, err, sizeof(err)) < 0)
+			rec_say("%s", err);
 	}
 	if (now >= r->next_stats) {
-		if (r->f.last_ns)
-			r->f.rate = (double)(r->f.recorded -
-					     r->f.last_recorded) * 1e9 /
-				    (double)(now - r->f.last_ns);
-		r->f.last_ns = now;
-		r->f.last_recorded = r->f.recorded;
+		if (r->last_ns)
+			r->rate = (double)(f->recorded - r->last_recorded) *
+				  1e9 / (double)(now - r->last_ns);
+		r->last_ns = now;
+		r->last_recorded = f->recorded;
 		r->next_stats = now + 1000000000ull;
 		write_stats(r, now);
 	}
 	if (!r->o.quiet && now >= r->next_progress) {
 		r->next_progress = now + 5000000000ull;
-		say(r, "%" PRIu64 " samples recorded (%.0f/s), %u keys, %"
-		    PRIu64 " catching up, %zu buffered, %" PRIu64 " from "
-		    "history, %" PRIu64 " lost, store errors %" PRIu64,
-		    r->f.recorded, r->f.rate, r->tab.n, catching_up(r),
-		    buffered(r), r->f.filled, r->f.lost, r->f.store_errors);
+		rec_say("%" PRIu64 " samples recorded (%.0f/s), %u keys, %"
+			PRIu64 " catching up, %zu buffered, %" PRIu64 " from "
+			"history, %" PRIu64 " lost, store errors %" PRIu64,
+			f->recorded, r->rate, r->tab->n,
+			rec_pipe_catching_up(r->pipe),
+			rec_pipe_buffered(r->pipe), f->filled, f->lost,
+			f->store_errors);
 	}
 }
 
 /* ---- the loop ---- */
+
+static void on_msg(void *ctx, const struct senseplane_msg *m)
+{
+	struct rec *r = ctx;
+
+	if (!r->stopping)    /* what comes now, the next run reads back */
+		rec_pipe_msg(r->pipe, m, mono_ns());
+}
 
 /* Process the lens, then wake again when the library's timers want it
  * sooner than the tick (a gap's re-request, in 1 ms steps). */
@@ -520,7 +233,7 @@ static void spl_run(struct rec *r)
 	int t;
 
 	if (senseplane_process(r->spl) < 0)
-		say(r, "feed: %s", senseplane_errmsg(r->spl));
+		rec_say("feed: %s", senseplane_errmsg(r->spl));
 	t = senseplane_timeout_ms(r->spl);
 	if (t >= 0 && t < TICK_MS) {
 		struct timeval tv = { 0, (t ? t : 1) * 1000 };
@@ -540,6 +253,8 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct rec *r = arg;
 	uint64_t now = mono_ns();
+	char err[512];
+	int rc;
 
 	(void)fd;
 	(void)what;
@@ -549,12 +264,24 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 		r->next_scan = now + SCAN_MS * 1000000ull;
 		scan_tick(r);
 	}
-	if (!r->stopping)
-		fill_tick(r, now);
-	store_tick(r, now);
+	if (!r->stopping && r->ctl) {
+		rc = rec_pipe_fill(r->pipe, r->ctl, now, FILL_BUDGET_NS, err,
+				   sizeof(err));
+		if (rc < 0)
+			ctl_lost(r, err);
+		else if (rc > 0)
+			r->next_scan = 0;   /* look at its session now */
+	}
+	if (rec_pipe_store(r->pipe, now, r->stopping) < 0) {
+		rec_say("out of memory encoding %zu samples",
+			rec_pipe_buffered(r->pipe));
+		r->exit_code = 1;
+		event_base_loopbreak(r->base);
+		return;
+	}
 	figures_tick(r, now);
-	if (r->stopping && ((!r->flight_pending &&
-			     !rec_batch_samples(&r->fill)) ||
+	if (r->stopping && ((!rec_pipe_in_flight(r->pipe) &&
+			     rec_pipe_buffered(r->pipe) == 0) ||
 			    now >= r->stop_deadline))
 		event_base_loopbreak(r->base);
 }
@@ -568,8 +295,8 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 		event_base_loopbreak(r->base);
 		return;
 	}
-	say(r, "signal %d: writing what is buffered (at most 10 s)",
-	    (int)sig);
+	rec_say("signal %d: writing what is buffered (at most 10 s)",
+		(int)sig);
 	r->stopping = 1;
 	r->stop_deadline = mono_ns() + 10000000000ull;
 }
@@ -738,79 +465,91 @@ static int start(struct rec *r)
 					.iface_addr = r->o.iface };
 	struct rec_subs_params subp = { .name = r->o.name, .lens = r->o.lens,
 					.level = r->o.level, .spec = &r->spec };
+	struct rec_pipe_params pp = { .spec = &r->spec,
+				      .max_samples = r->o.max_samples,
+				      .batch_samples = r->o.batch_samples,
+				      .flush_ms = r->o.flush_ms };
 	const char *catalog = r->o.catalog;
+	struct timeval tick = { 0, TICK_MS * 1000 };
 	char err[1024];
 	uint64_t session;
 
 	if (catalog == NULL && !*(catalog = sp_catalog_default(
 					  SP_CATALOG_DEFAULT)))
-		say(r, "no %s: the built-in attribute catalogue",
-		    SP_CATALOG_DEFAULT);
+		rec_say("no %s: the built-in attribute catalogue",
+			SP_CATALOG_DEFAULT);
 	r->cat = sp_catalog_open(catalog, err, sizeof(err));
 	if (r->cat == NULL) {
-		say(r, "%s", err);
+		rec_say("%s", err);
 		return 2;
 	}
 	if (rec_spec_parse(&r->spec, r->o.keys, r->cat, err,
 			   sizeof(err)) < 0) {
-		say(r, "%s", err);
+		rec_say("%s", err);
 		return 2;
 	}
-	subp.cat = r->cat;
+	subp.cat = pp.cat = r->cat;
 	if (mkdir(r->o.state, 0750) < 0 && errno != EEXIST) {
-		say(r, "--state %s: %s", r->o.state, strerror(errno));
+		rec_say("--state %s: %s", r->o.state, strerror(errno));
 		return 1;
 	}
 	snprintf(r->wm_path, sizeof(r->wm_path), "%s/watermarks",
 		 r->o.state);
-	if (rec_table_init(&r->tab) < 0 ||
-	    rec_table_load(&r->tab, r->wm_path, err, sizeof(err)) < 0) {
-		say(r, "%s", err);
-		return 1;
-	}
-	/* every key a previous run knew: what came after its watermark
-	 * (a kill -9 leaves some unacknowledged) is read back first, also
-	 * for sensors that have gone quiet since */
-	for (uint32_t i = 0; i < r->tab.n; i++) {
-		const struct sp_attr *a = sp_catalog_get(r->cat,
-							 r->tab.keys[i].attr);
-
-		r->tab.keys[i].name = a ? a->name : "unknown";
-		queue_push(r, i);
-	}
-	r->ctl = sp_ctl_open(r->o.control, err, sizeof(err));
-	if (r->ctl == NULL) {
-		say(r, "%s", err);
-		return 1;
-	}
-	session = rec_subs_session(r->ctl, err, sizeof(err));
-	if (session == 0) {
-		say(r, "%s", err);
-		return 1;
-	}
-	if (rec_table_session(&r->tab, session))
-		say(r, "the dataplane restarted since %s was written: "
-		    "versions start again", r->wm_path);
 	r->base = event_base_new();
-	r->subs = rec_subs_create(&subp);
-	if (r->base == NULL || r->subs == NULL) {
-		say(r, "out of memory");
+	if (r->base == NULL) {
+		rec_say("out of memory");
 		return 1;
 	}
 	r->store = rec_store_create(r->base, r->o.store, 10, err,
 				    sizeof(err));
 	if (r->store == NULL) {
-		say(r, "%s", err);
+		rec_say("%s", err);
 		return 2;
 	}
+	pp.store = r->store;
+	r->pipe = rec_pipe_create(&pp);
+	if (r->pipe)
+		r->tab = rec_pipe_table(r->pipe);
+	r->subs = rec_subs_create(&subp);
+	if (r->pipe == NULL || r->subs == NULL) {
+		rec_say("out of memory");
+		return 1;
+	}
+	if (rec_table_load(r->tab, r->wm_path, err, sizeof(err)) < 0) {
+		rec_say("%s", err);
+		return 1;
+	}
+	/* every key a previous run knew: what came after its watermark
+	 * (a kill -9 leaves some unacknowledged) is read back first, also
+	 * for sensors that have gone quiet since */
+	for (uint32_t i = 0; i < r->tab->n; i++) {
+		const struct sp_attr *a = sp_catalog_get(r->cat,
+							 r->tab->keys[i].attr);
+
+		r->tab->keys[i].name = a ? a->name : "unknown";
+		rec_pipe_catchup(r->pipe, i);
+	}
+	r->ctl = sp_ctl_open(r->o.control, err, sizeof(err));
+	if (r->ctl == NULL) {
+		rec_say("%s", err);
+		return 1;
+	}
+	session = rec_subs_session(r->ctl, err, sizeof(err));
+	if (session == 0) {
+		rec_say("%s", err);
+		return 1;
+	}
+	if (rec_table_session(r->tab, session))
+		rec_say("the dataplane restarted since %s was written: "
+			"versions start again", r->wm_path);
 	if (rec_subs_viewer(r->subs, r->ctl, err, sizeof(err)) < 0) {
-		say(r, "%s", err);
+		rec_say("%s", err);
 		return 1;
 	}
 	r->spl = senseplane_create(&sp);
 	if (r->spl == NULL || senseplane_join(r->spl, r->o.lens) < 0) {
-		say(r, "lens %s: %s", r->o.lens, r->spl ?
-		    senseplane_errmsg(r->spl) : senseplane_last_error());
+		rec_say("lens %s: %s", r->o.lens, r->spl ?
+			senseplane_errmsg(r->spl) : senseplane_last_error());
 		return 1;
 	}
 	r->ev_spl = event_new(r->base, senseplane_fd(r->spl),
@@ -821,39 +560,41 @@ static int start(struct rec *r)
 	r->ev_term = evsignal_new(r->base, SIGTERM, on_signal, r);
 	if (!r->ev_spl || !r->ev_spl_timer || !r->ev_tick || !r->ev_int ||
 	    !r->ev_term) {
-		say(r, "out of memory");
+		rec_say("out of memory");
 		return 1;
 	}
-	struct timeval tick = { 0, TICK_MS * 1000 };
-
 	event_add(r->ev_spl, NULL);
 	event_add(r->ev_tick, &tick);
 	event_add(r->ev_int, NULL);
 	event_add(r->ev_term, NULL);
-	say(r, "recording %s from %s (session %016" PRIx64 ") on lens %s "
-	    "into %s; %u keys known from %s", r->o.keys, r->o.control,
-	    session, r->o.lens, r->o.store, r->tab.n, r->wm_path);
+	rec_say("recording %s from %s (session %016" PRIx64 ") on lens %s "
+		"into %s; %u keys known from %s", r->o.keys, r->o.control,
+		session, r->o.lens, r->o.store, r->tab->n, r->wm_path);
 	return 0;
 }
 
 static void finish(struct rec *r)
 {
+	const struct rec_figures *f;
 	char err[512];
 
-	if (r->tab.n && rec_table_save(&r->tab, r->wm_path, err,
-				       sizeof(err)) < 0)
-		say(r, "%s", err);
-	if (r->base)
+	if (r->pipe) {
+		f = rec_pipe_figures(r->pipe);
+		if (r->tab->n && rec_table_save(r->tab, r->wm_path, err,
+						sizeof(err)) < 0)
+			rec_say("%s", err);
 		write_stats(r, mono_ns());
-	if (r->stopping && (r->flight_pending || rec_batch_samples(&r->fill)))
-		say(r, "%zu samples not acknowledged by the store: the next "
-		    "run reads them from history", buffered(r));
-	if (r->stopping && r->ctl && !r->o.keep_viewer &&
+		if (r->stopping && rec_pipe_buffered(r->pipe))
+			rec_say("%zu samples not acknowledged by the store: "
+				"the next run reads them from history",
+				rec_pipe_buffered(r->pipe));
+		rec_say("%" PRIu64 " samples recorded, %" PRIu64 " from "
+			"history, %" PRIu64 " lost, %.2f CPU s", f->recorded,
+			f->filled, f->lost, cpu_s());
+	}
+	if (r->stopping && r->ctl && r->subs && !r->o.keep_viewer &&
 	    rec_subs_viewer_rm(r->subs, r->ctl, err, sizeof(err)) < 0)
-		say(r, "%s", err);
-	say(r, "%" PRIu64 " samples recorded, %" PRIu64 " from history, %"
-	    PRIu64 " lost, %.2f CPU s", r->f.recorded, r->f.filled, r->f.lost,
-	    cpu_s());
+		rec_say("%s", err);
 	if (r->ev_spl)
 		event_free(r->ev_spl);
 	if (r->ev_spl_timer)
@@ -867,14 +608,10 @@ static void finish(struct rec *r)
 	senseplane_free(r->spl);
 	rec_store_free(r->store);
 	rec_subs_free(r->subs);
+	rec_pipe_free(r->pipe);
 	if (r->base)
 		event_base_free(r->base);
 	sp_ctl_close(r->ctl);
-	rec_table_free(&r->tab);
-	rec_batch_free(&r->fill);
-	rec_batch_free(&r->flight);
-	rec_buf_free(&r->body);
-	free(r->queue);
 	sp_catalog_free(r->cat);
 }
 
@@ -885,8 +622,6 @@ int main(int argc, char **argv)
 
 	if (parse_opts(&r.o, argc, argv) < 0)
 		return 2;
-	rec_batch_init(&r.fill);
-	rec_batch_init(&r.flight);
 	rc = start(&r);
 	if (rc == 0) {
 		event_base_dispatch(r.base);

@@ -38,7 +38,7 @@ vm_start() {
 rec_start() {
     ip netns exec "$NS" "$REC" --control "$SOCK" --store "$STORE" \
         -i 10.99.0.2 --lens "$LENS" --state "$T_DIR/state" \
-        --stats "$T_DIR/rec.json" --max-samples 20000 --name rec$$ \
+        --stats "$T_DIR/rec.json" --max-samples 40000 --name rec$$ \
         >> "$T_DIR/rec.log" 2>&1 &
     RECPID=$!; T_PIDS+=("$RECPID")
     t_wait_for "$T_DIR/rec.log" "senseplane-record: recording" 20
@@ -62,7 +62,7 @@ kill -TERM "$VMPID"; wait "$VMPID" 2>/dev/null || true
 down() { [ "$(rstat store_down)" = true ]; }
 t_until 20 down || t_log "the recorder did not notice the outage"
 t_log "store stopped; the recorder: $(cat "$T_DIR/rec.json")"
-sleep 6   # the outage itself: its length is the test's input
+sleep 5   # the outage itself: its length is the test's input
 vm_start
 up() { [ "$(rstat store_down)" = false ] && [ "$(rstat catching_up)" = 0 ]; }
 t_until 60 up || t_log "not caught up after the outage: $(cat "$T_DIR/rec.json")"

@@ -344,9 +344,14 @@ static void on_posted(void *ctx, int ok, const char *why)
 int rec_pipe_store(struct rec_pipe *pp, uint64_t now_ns, int stopping)
 {
 	size_t have = rec_batch_samples(&pp->fill);
+	/* a full batch, or a quarter of the memory bound: history reads
+	 * wait for room, so under catch-up a batch goes as soon as the
+	 * store has answered the last */
+	size_t full = pp->p.batch_samples < pp->p.max_samples / 4 ?
+		      pp->p.batch_samples : pp->p.max_samples / 4;
 
 	if (!pp->flight_pending && have && (stopping || !pp->store_down) &&
-	    (stopping || have >= pp->p.batch_samples ||
+	    (stopping || have >= full ||
 	     now_ns - pp->fill.first_ns >= pp->p.flush_ms * 1000000ull)) {
 		struct rec_batch t = pp->flight;
 

@@ -173,7 +173,7 @@ static void test_batch_encode(void)
 	r = rec_batch_run(&b, 3, 42, "ecg", 1, 1);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	b.times[r->toff] = 1700000000008;
-	b.vals[r->voff] = NAN;
+	b.vals[r->voff] = 3;
 	CU_ASSERT_EQUAL(rec_batch_samples(&b), 4);
 	CU_ASSERT_EQUAL(rec_batch_encode(&b, &o), 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(o.p);
@@ -207,8 +207,8 @@ static void test_batch_encode(void)
 		line3, "values"), 0)), (double)f);
 	CU_ASSERT_EQUAL(json_number_value(json_array_get(json_object_get(
 		line3, "values"), 1)), -2.5);
-	CU_ASSERT_STRING_EQUAL(json_string_value(json_array_get(
-		json_object_get(line3, "values"), 2)), "NaN");
+	CU_ASSERT_EQUAL(json_number_value(json_array_get(json_object_get(
+		line3, "values"), 2)), 3);
 	CU_ASSERT_PTR_NOT_NULL(strstr(o.p, "9007199254740992") ?
 			       strstr(o.p, "9007199254740992") :
 			       strstr(o.p, "9.007199254740992e+15"));
@@ -221,6 +221,18 @@ static void test_batch_encode(void)
 	rec_buf_reset(&o);
 	CU_ASSERT_EQUAL(rec_batch_encode(&b, &o), 0);
 	CU_ASSERT_EQUAL(o.len, 0);
+	/* the values JSON has no number for: the store's bare words */
+	r = rec_batch_run(&b, 0, 1, "temperature", 1, 4);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	b.vals[0] = NAN;
+	b.vals[1] = INFINITY;
+	b.vals[2] = -INFINITY;
+	b.vals[3] = -0.0;
+	for (int i = 0; i < 4; i++)
+		b.times[i] = i;
+	CU_ASSERT_EQUAL(rec_batch_encode(&b, &o), 0);
+	o.p[o.len] = '\0';
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.p, "\"values\":[NaN,Inf,-Inf,-0]"));
 	rec_buf_free(&o);
 	rec_batch_free(&b);
 }

@@ -126,13 +126,14 @@ int rec_buf_printf(struct rec_buf *o, const char *fmt, ...)
 
 /* A value as the store's JSON reads it back to the same float64: 17
  * significant digits, and the three that are not JSON numbers as the
- * strings its parser takes. */
+ * bare words its parser takes (VictoriaMetrics 1.79 refuses a quoted
+ * "NaN" and skips the whole line, answering 204 all the same). */
 static int put_value(struct rec_buf *o, double v)
 {
 	if (isnan(v))
-		return rec_buf_printf(o, "\"NaN\"");
+		return rec_buf_printf(o, "NaN");
 	if (isinf(v))
-		return rec_buf_printf(o, v > 0 ? "\"Inf\"" : "\"-Inf\"");
+		return rec_buf_printf(o, v > 0 ? "Inf" : "-Inf");
 	if (fabs(v) < 9007199254740992.0 && v == (double)(int64_t)v &&
 	    !(v == 0 && signbit(v)))
 		return rec_buf_printf(o, "%" PRId64, (int64_t)v);

@@ -11,8 +11,9 @@
  * timestamp, and a store deduplicating at 1 ms keeps the later).
  * Values: f32, f64 and i32 exactly as float64 (17 significant digits);
  * i64 beyond 2^53 rounds to the nearest float64. NaN and infinities are
- * written as the store's JSON reads them ("NaN", "Inf", "-Inf" are not
- * JSON numbers; see rec_batch.c). Pure: no I/O.
+ * written as the bare words the store's parser takes (NaN, Inf, -Inf:
+ * not JSON numbers, so these lines are the store's dialect, not JSON).
+ * Pure: no I/O.
  */
 #ifndef REC_BATCH_H
 #define REC_BATCH_H

@@ -321,7 +321,7 @@ static const struct request {
 	[SP_VERB_HISTORY] = { "history", 4, 5, c_history, "history "
 	  "SENSOR/ATTR last N | since MS | range FROM_NS TO_NS", "" },
 	[SP_VERB_FLAGS] = { "flags", 1, 4, c_flags, "flags | flags set "
-	  "attention|lenses|backfill|shedding|hints|consumed|staged on|off",
+	  "attention|lenses|backfill|shedding|hints|consumed|staged|coalesce on|off",
 	  "the switches" },
 	[SP_VERB_FEEDS] = { "feeds", 1, 1, NULL, "feeds",
 	  "every feed and where it goes" },

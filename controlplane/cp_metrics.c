@@ -57,6 +57,8 @@ static const struct dp_family dp_families[] = {
 	  "feed bytes sent", 0 },
 	{ "feed_splits", "feed_splits_total", "counter",
 	  "records split over feed packets", 0 },
+	{ "feed_coalesced", "feed_coalesced_messages_total", "counter",
+	  "lens messages added to a packet opened in an earlier loop turn", 0 },
 	{ "heartbeats", "heartbeats_total", "counter",
 	  "feed heartbeats sent", 0 },
 	{ "tx_drops", "tx_drops_total", "counter",

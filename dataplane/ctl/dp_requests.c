@@ -418,7 +418,7 @@ static json_t *flags_json(uint32_t flags)
 {
 	json_t *o = json_object();
 
-	for (uint32_t b = 1; b <= DP_F_STAGED; b <<= 1)
+	for (uint32_t b = 1; b <= DP_F_LAST; b <<= 1)
 		json_object_set_new(o, dp_flag_name(b), json_boolean(flags & b));
 	return o;
 }

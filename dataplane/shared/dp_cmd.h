@@ -32,8 +32,10 @@ enum dp_flag {
 	DP_F_HINTS = 1u << 4,      /* attention hints to sensors */
 	DP_F_CONSUMED = 1u << 5,   /* tier and sensor feeds only while joined */
 	DP_F_STAGED = 1u << 6,     /* the worker's burst in stages (B2 x100) */
+	DP_F_COALESCE = 1u << 7,   /* a lens's packet waits up to flush_us */
 };
-#define DP_F_ALL 0x7fu
+#define DP_F_LAST DP_F_COALESCE
+#define DP_F_ALL 0xffu
 
 /*
  * The pools a request can find empty. What a pool refuses is counted as

@@ -775,7 +775,7 @@ applied:
 		    now >= w->next_tick)
 			timers(w);
 		/* what high routes wrote this turn leaves this turn */
-		pushed = dp_outputs_push_touched(w);
+		pushed = dp_outputs_push_touched(w) + dp_outputs_send_due(w);
 		dp_feed_tick(&w->bcast.feed, now);
 		/* no packet of this turn is looked at again: an old keys
 		 * table may go */
@@ -894,7 +894,8 @@ int dp_worker_init(struct dp_worker *w, char *err, size_t errlen)
 		   (cfg->sw_shedding ? DP_F_SHEDDING : 0) |
 		   (cfg->sw_hints ? DP_F_HINTS : 0) |
 		   (cfg->sw_consumed ? DP_F_CONSUMED : 0) |
-		   (cfg->sw_staged ? DP_F_STAGED : 0);
+		   (cfg->sw_staged ? DP_F_STAGED : 0) |
+		   (cfg->sw_coalesce ? DP_F_COALESCE : 0);
 	rc = dp_outputs_init(w);
 	if (rc < 0) {
 		snprintf(err, errlen, "worker %u: cannot allocate its feeds and "

@@ -59,6 +59,8 @@ static const struct dp_family dp_families[] = {
 	  "records split over feed packets", 0 },
 	{ "feed_coalesced", "feed_coalesced_messages_total", "counter",
 	  "lens messages added to a packet opened in an earlier loop turn", 0 },
+	{ "feed_due_pkts", "feed_deadline_packets_total", "counter",
+	  "lens packets sent when their oldest message had waited feed.flush_us", 0 },
 	{ "heartbeats", "heartbeats_total", "counter",
 	  "feed heartbeats sent", 0 },
 	{ "tx_drops", "tx_drops_total", "counter",

@@ -72,6 +72,7 @@ uint32_t dp_outputs_send_due(struct dp_worker *w)
 			if (w->now_tsc - d->open_tsc < f->flush_tsc)
 				break;   /* the rest opened later */
 			dp_feed_flush(f, w->now_tsc);
+			w->stats->feed_due_pkts++;
 			sent++;
 		}
 		if (l->due_open_tsc == d->open_tsc)

@@ -790,11 +790,14 @@ applied:
 			flush_handoff(w);
 			drained = drain_ring(w, pkts, hint);
 		}
+		/* lens packets at their deadline (before the tick, which
+		 * would send them too after a long turn, uncounted) */
+		pushed = dp_outputs_send_due(w);
 		if (now >= w->next_medium || now >= w->next_low ||
 		    now >= w->next_tick)
 			timers(w);
 		/* what high routes wrote this turn leaves this turn */
-		pushed = dp_outputs_push_touched(w) + dp_outputs_send_due(w);
+		pushed += dp_outputs_push_touched(w);
 		dp_feed_tick(&w->bcast.feed, now);
 		/* no packet of this turn is looked at again: an old keys
 		 * table may go */

@@ -6,41 +6,19 @@ the oversized connection was closed.
 
     ws_hostile.py HOST PORT
 """
-import base64
 import json
 import os
 import socket
-import struct
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ws_client import frame  # noqa: E402
+import ws_client  # noqa: E402
+
 
 def connect(host, port):
-    s = socket.create_connection((host, port), timeout=5)
-    key = base64.b64encode(os.urandom(16)).decode()
-    s.sendall(("GET / HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\n"
-               "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
-               "Sec-WebSocket-Version: 13\r\n"
-               "Sec-WebSocket-Protocol: senseplane\r\n\r\n"
-               % (host, port, key)).encode())
-    resp = b""
-    while b"\r\n\r\n" not in resp:
-        resp += s.recv(4096)
-    assert b" 101 " in resp.split(b"\r\n")[0], resp[:80]
-    return s
-
-
-def frame(s, payload, opcode=1):
-    mask = os.urandom(4)
-    n = len(payload)
-    hdr = bytes([0x80 | opcode])
-    if n < 126:
-        hdr += bytes([0x80 | n])
-    elif n < 65536:
-        hdr += bytes([0x80 | 126]) + struct.pack(">H", n)
-    else:
-        hdr += bytes([0x80 | 127]) + struct.pack(">Q", n)
-    s.sendall(hdr + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
+    return ws_client.connect(host, port)[0]
 
 
 def closed(s):

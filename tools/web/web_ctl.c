@@ -108,8 +108,20 @@ static void apply(struct web_ctl *c, struct seq_op *v, uint32_t n)
 					  a->name, level_name(o->level),
 					  o->ttl_ms);
 		done++;
-		if (rc < 0)
+		/* a key added and removed within one batch was never
+		 * subscribed when it was not before it: its removal finds
+		 * nothing, which is what was wanted */
+		if (rc < 0 && o->level == WEB_NONE && i > 0 &&
+		    v[i - 1].op.sensor == o->sensor &&
+		    v[i - 1].op.attr == o->attr &&
+		    strstr(senseplane_errmsg(c->attn), "has no subscription"))
+			rc = 0;
+		if (rc < 0) {
 			errs++;
+			fprintf(stderr, "senseplane-web: %" PRIu64 "/%s %s: %s\n",
+				o->sensor, a->name, level_name(o->level),
+				senseplane_errmsg(c->attn));
+		}
 	}
 	pthread_mutex_lock(&c->mu);
 	c->st.applied += done;

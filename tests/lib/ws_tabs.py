@@ -125,8 +125,9 @@ viewer = tabs[0].hello["viewer"]
 out["viewer"] = viewer
 out["subs"] = len(ctl.call("sub ls " + viewer)["subs"])
 
-# every tab receives its keys, each at its own level
-pump(tabs, 20, lambda: all(any(t.data.get(k) for k in shared) for t in tabs))
+# every tab receives its keys, each at its own level: wait for the
+# hovered key itself in every tab (others can come first)
+pump(tabs, 20, lambda: all(t.data.get(focus) for t in tabs))
 out["data_per_tab"] = [sum(t.data.values()) for t in tabs]
 out["tab0_focus_levels"] = sorted(tabs[0].levels.get(focus, []))
 out["tab1_focus_levels"] = sorted(tabs[1].levels.get(focus, []))

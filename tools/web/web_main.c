@@ -203,11 +203,12 @@ static json_t *range_keys(const struct web_gw *g)
 /* Only the attributes of --attrs, when it was given without --sensors. */
 static json_t *filter_keys(const struct web_gw *g, json_t *k)
 {
-	json_t *list = json_array(), *row, *a, *out;
+	json_t *list, *row, *a, *out;
 	size_t i, j;
 
 	if (!g->attrs[0])
 		return k;
+	list = json_array();
 	json_array_foreach(json_object_get(k, "sensors"), i, row) {
 		json_t *keep = json_array();
 

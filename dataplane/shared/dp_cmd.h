@@ -180,6 +180,8 @@ struct dp_query {
 	uint32_t from;             /* SENSORS: first table position */
 	uint8_t more;              /* SENSORS: positions past from + n */
 	uint8_t brief;             /* SENSORS: id, worker, age_ms each */
+	uint8_t attrs;             /* SENSORS: each record followed by its
+				    * nkeys attribute ids (uint16_t) */
 	const struct dp_sub_ref *subs;   /* ROUTED: n of them, read only */
 };
 

@@ -239,7 +239,8 @@ static int c_sensors(const struct sp_catalog *cat, int argc, char **argv,
 
 	(void)cat;
 	for (int i = 1; i < argc; i++)
-		if (i == 3 ? strcmp(argv[i], "brief") != 0 :
+		if (i == 3 ? strcmp(argv[i], "brief") != 0 &&
+			     strcmp(argv[i], "attrs") != 0 :
 		    sp_args_u64(argv[i], &v) < 0 || (i == 1 && v == 0))
 			return FAIL("%s", sp_args_usage("sensors"));
 	return 0;
@@ -319,13 +320,13 @@ static const struct request {
 	[SP_VERB_ATTENTION] = { "attention", 2, 2, c_key,
 	  "attention SENSOR[/ATTR]", "levels and routes of its keys" },
 	[SP_VERB_SENSORS] = { "sensors", 1, 4, c_sensors,
-	  "sensors [LIMIT [FROM [brief]]]", "sensors and their figures, "
-	  "a page" },
+	  "sensors [LIMIT [FROM [brief|attrs]]]", "sensors and their figures "
+	  "(attrs: the attributes each sent), a page" },
 	[SP_VERB_HISTORY] = { "history", 4, 5, c_history, "history "
 	  "SENSOR/ATTR last N | since MS | range FROM_NS TO_NS | "
 	  "after VERSION", "" },
 	[SP_VERB_FLAGS] = { "flags", 1, 4, c_flags, "flags | flags set "
-	  "attention|lenses|backfill|shedding|hints|consumed|staged on|off",
+	  "attention|lenses|backfill|shedding|hints|consumed|staged|coalesce on|off",
 	  "the switches" },
 	[SP_VERB_FEEDS] = { "feeds", 1, 1, NULL, "feeds",
 	  "every feed and where it goes" },

@@ -21,6 +21,16 @@
 #include "sp_notify.h"
 #include "sp_log.h"
 
+/*
+ * The allocator's settings for a one-thread daemon that parses the
+ * dataplane's figures every second and the registry every 30 s (jemalloc
+ * reads this symbol at start; MALLOC_CONF still overrides it): no
+ * per-thread cache and freed pages handed back at once, so that its
+ * resident memory follows what it holds, not the last burst's leftovers
+ * (a soak tells a leak from them by that).
+ */
+const char *malloc_conf = "tcache:false,dirty_decay_ms:0,muzzy_decay_ms:0";
+
 static void usage(FILE *out)
 {
 	fprintf(out,

@@ -45,8 +45,9 @@ static const char *kind_name(uint8_t kind)
 
 /* Brief: four integers a sensor in one flat array (id, worker, age in
  * whole ms, idle 0/1), what the daemon's sweeps over a million sensors
- * need. */
-static json_t *sensors(struct rd *r, uint32_t count, int brief)
+ * need. Attrs: [id, [attribute names]] a sensor, what a dashboard lists. */
+static json_t *sensors(struct rd *r, uint32_t count, int brief, int attrs,
+		       const struct sp_catalog *cat)
 {
 	json_t *list = json_array();
 
@@ -57,6 +58,23 @@ static json_t *sensors(struct rd *r, uint32_t count, int brief)
 
 		if (s == NULL)
 			break;
+		if (attrs) {
+			json_t *names = json_array();
+
+			for (uint16_t k = 0; k < s->nkeys; k++) {
+				const uint16_t *id = take(r, sizeof(*id));
+				uint16_t v;
+
+				if (id == NULL)
+					break;
+				memcpy(&v, id, sizeof(v));
+				json_array_append_new(names, json_string(
+							attr_name(cat, v)));
+			}
+			json_array_append_new(list, json_pack("[I, o]",
+					(json_int_t)s->id, names));
+			continue;
+		}
 		if (brief) {
 			json_array_append_new(list, json_integer((json_int_t)s->id));
 			json_array_append_new(list, json_integer(s->worker));
@@ -216,7 +234,9 @@ json_t *dp_answers_json(const struct dp_query *q,
 	json_t *v;
 
 	switch (q->kind) {
-	case DP_Q_SENSORS: v = sensors(&r, q->count, q->brief); break;
+	case DP_Q_SENSORS:
+		v = sensors(&r, q->count, q->brief, q->attrs, cat);
+		break;
 	case DP_Q_ATTENTION: v = attention(&r, cat); break;
 	case DP_Q_HISTORY: v = history(&r, cat); break;
 	case DP_Q_ROUTED: v = routed(&r, q->count); break;

@@ -14,7 +14,8 @@
 
 /**
  * The JSON of answer @p q: for DP_Q_SENSORS an array of sensor objects
- * (brief: id, worker, age_ms, idle integers, four a sensor, in one array),
+ * (brief: id, worker, age_ms, idle integers, four a sensor, in one array;
+ * attrs: [id, [attribute names]] a sensor),
  * for DP_Q_ROUTED an array of [index, pool] pairs (enum dp_pool, 0:
  * routed), for the others one object. @return it, or NULL when the records are cut
  * short (a buffer too small: not expected, the pages fit).

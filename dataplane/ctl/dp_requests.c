@@ -353,12 +353,14 @@ static json_t *h_sensors(struct dp_ctl *ctl, int argc, char **argv)
 	if (argc >= 2) {
 		if (sp_args_u64(argv[1], &limit) < 0 || limit == 0 ||
 		    (argc >= 3 && sp_args_u64(argv[2], &from) < 0) ||
-		    (argc >= 4 && strcmp(argv[3], "brief") != 0) || argc > 4) {
+		    (argc >= 4 && strcmp(argv[3], "brief") != 0 &&
+		     strcmp(argv[3], "attrs") != 0) || argc > 4) {
 			json_decref(flat);
 			return dp_requests_usage("%s",
 						 sp_args_usage(argv[0]));
 		}
-		q.brief = argc == 4;
+		q.brief = argc == 4 && strcmp(argv[3], "brief") == 0;
+		q.attrs = argc == 4 && !q.brief;
 		/* a page is at most 20 000 table positions per worker */
 		q.n = (uint32_t)RTE_MIN(limit, 20000u);
 		q.from = (uint32_t)RTE_MIN(from, (uint64_t)UINT32_MAX);
@@ -372,7 +374,7 @@ static json_t *h_sensors(struct dp_ctl *ctl, int argc, char **argv)
 		json_array_extend(flat, part);
 	json_decref(r);
 	return json_pack("{s:b, s:o, s:b, s:I}", "ok", 1,
-			 q.brief ? "brief" : "sensors", flat,
+			 q.brief ? "brief" : q.attrs ? "attrs" : "sensors", flat,
 			 "more", ctl->last_more, "next",
 			 (json_int_t)(q.from + q.n));
 }
@@ -426,7 +428,7 @@ static json_t *flags_json(uint32_t flags)
 {
 	json_t *o = json_object();
 
-	for (uint32_t b = 1; b <= DP_F_STAGED; b <<= 1)
+	for (uint32_t b = 1; b <= DP_F_LAST; b <<= 1)
 		json_object_set_new(o, dp_flag_name(b), json_boolean(flags & b));
 	return o;
 }

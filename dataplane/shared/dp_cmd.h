@@ -32,8 +32,10 @@ enum dp_flag {
 	DP_F_HINTS = 1u << 4,      /* attention hints to sensors */
 	DP_F_CONSUMED = 1u << 5,   /* tier and sensor feeds only while joined */
 	DP_F_STAGED = 1u << 6,     /* the worker's burst in stages (B2 x100) */
+	DP_F_COALESCE = 1u << 7,   /* a lens's packet waits up to flush_us */
 };
-#define DP_F_ALL 0x7fu
+#define DP_F_LAST DP_F_COALESCE
+#define DP_F_ALL 0xffu
 
 /* DP_CMD_OUT_ADD's flags: a recording lens (every sample, never shed). */
 #define DP_LENS_RECORD 1u
@@ -182,6 +184,8 @@ struct dp_query {
 	uint32_t from;             /* SENSORS: first table position */
 	uint8_t more;              /* SENSORS: positions past from + n */
 	uint8_t brief;             /* SENSORS: id, worker, age_ms each */
+	uint8_t attrs;             /* SENSORS: each record followed by its
+				    * nkeys attribute ids (uint16_t) */
 	const struct dp_sub_ref *subs;   /* ROUTED: n of them, read only */
 };
 

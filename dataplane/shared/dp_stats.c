@@ -39,7 +39,7 @@ const char *dp_drop_name(unsigned int reason)
 	X(rx_pkts) X(rx_bytes) X(sensor_pkts) X(records_in) X(samples_in) \
 	X(ignored) X(arp_replies) X(icmp_replies) X(handoff_out) \
 	X(handoff_in) X(seq_gaps) X(sensors) X(keys) X(history_full) \
-	X(feed_pkts) X(feed_msgs) X(feed_bytes) X(feed_splits) \
+	X(feed_pkts) X(feed_msgs) X(feed_bytes) X(feed_splits) X(feed_coalesced) X(feed_due_pkts) \
 	X(heartbeats) X(tx_drops) X(feed_lost) X(refused_outs) \
 	X(backfills) X(backfill_limited) X(demotions) X(flushes) \
 	X(flush_cycles) X(cmds) X(hints) X(hint_list_full) X(rereq_in) X(rereq_denied) \

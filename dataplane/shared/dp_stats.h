@@ -58,6 +58,10 @@ struct dp_stats {
 	uint64_t feed_msgs;
 	uint64_t feed_bytes;
 	uint64_t feed_splits;     /* records split over several messages */
+	uint64_t feed_coalesced;  /* lens messages put in a packet opened in
+				   * an earlier loop turn (switch coalesce) */
+	uint64_t feed_due_pkts;   /* lens packets sent at their flush_us
+				   * deadline (switch coalesce) */
 	uint64_t heartbeats;
 	uint64_t tx_drops;        /* packets the TX queue would not take */
 	uint64_t feed_lost;       /* samples not sent: packet pool empty */

@@ -33,15 +33,76 @@ static void touch(struct dp_worker *w, struct dp_lens *l)
 	}
 }
 
+/*
+ * Coalescing (the `coalesce` switch): a viewer's lens packet is not sent
+ * at the end of the loop turn that wrote to it but when it is full
+ * (dp_feed_add sends it) or when its oldest message has waited
+ * feed.flush_us (PROTOCOL.md), so that a `high` lens gets several
+ * messages a packet instead of one. Packets open in time order, so their
+ * deadlines are a FIFO; an entry whose packet has gone since (full,
+ * pushed, the lens ended) is stale and skipped. A full list falls back to
+ * the per-turn push.
+ */
+static void defer(struct dp_worker *w, struct dp_lens *l)
+{
+	const struct dp_feed *f = &l->feed;
+
+	activate(w, l);
+	if (f->cur == NULL || l->due_open_tsc == f->cur_open_tsc)
+		return;
+	if (w->due_tail - w->due_head > w->due_mask) {
+		touch(w, l);
+		return;
+	}
+	w->due[w->due_tail++ & w->due_mask] =
+		(struct dp_due){ .l = l, .open_tsc = f->cur_open_tsc };
+	l->due_open_tsc = f->cur_open_tsc;
+}
+
+uint32_t dp_outputs_send_due(struct dp_worker *w)
+{
+	uint32_t sent = 0;
+
+	while (w->due_head != w->due_tail) {
+		const struct dp_due *d = &w->due[w->due_head & w->due_mask];
+		struct dp_lens *l = d->l;
+		struct dp_feed *f = &l->feed;
+
+		if (f->cur != NULL && f->cur_open_tsc == d->open_tsc) {
+			if (w->now_tsc - d->open_tsc < f->flush_tsc)
+				break;   /* the rest opened later */
+			dp_feed_flush(f, w->now_tsc);
+			w->stats->feed_due_pkts++;
+			sent++;
+		}
+		if (l->due_open_tsc == d->open_tsc)
+			l->due_open_tsc = 0;
+		w->due_head++;
+	}
+	return sent;
+}
+
 static int emit(void *ctx, struct dp_out *o, uint8_t flags, uint8_t q,
 		uint64_t sensor, uint32_t version, const struct sp_record *r)
 {
 	struct dp_worker *w = ctx;
 	struct dp_lens *l = lens_of(o);
+	const struct dp_feed *f = &l->feed;
+	int later = flags == 0 && o->kind == DP_OUT_LENS &&
+		    (w->flags & DP_F_COALESCE);
+	/* a packet from an earlier turn that this message can join */
+	int joins = f->cur != NULL && f->cur_flags == flags &&
+		    f->cur_open_tsc != w->now_tsc;
 	int rc = dp_feed_add(&l->feed, flags, q, sensor, version, r,
 			     w->now_tsc);
 
-	touch(w, l);
+	if (later) {
+		defer(w, l);
+		if (rc > 0 && joins)
+			w->stats->feed_coalesced++;
+	} else {
+		touch(w, l);
+	}
 	if (rc < 0) {
 		w->stats->feed_lost += r->nsamp;
 		return rc;
@@ -256,12 +317,15 @@ int dp_outputs_init(struct dp_worker *w)
 					RTE_CACHE_LINE_SIZE, socket);
 	w->touched = rte_zmalloc_socket("dp_touched", (size_t)(cfg->max_outs +
 			8) * sizeof(void *), RTE_CACHE_LINE_SIZE, socket);
+	w->due_mask = (uint32_t)rte_align32pow2(2 * (cfg->max_outs + 8)) - 1;
+	w->due = rte_zmalloc_socket("dp_due", (size_t)(w->due_mask + 1) *
+			sizeof(struct dp_due), RTE_CACHE_LINE_SIZE, socket);
 	w->active = rte_zmalloc_socket("dp_active", (size_t)(cfg->max_outs +
 			8) * sizeof(void *), RTE_CACHE_LINE_SIZE, socket);
 	w->joined = rte_zmalloc_socket("dp_joined", 65536 / 8,
 				       RTE_CACHE_LINE_SIZE, socket);
 	if (!w->route_mem || !w->interest_mem || !w->lenses || !w->by_feed ||
-	    !w->touched || !w->active || !w->joined)
+	    !w->touched || !w->due || !w->active || !w->joined)
 		return -ENOMEM;
 	for (uint32_t i = cfg->max_outs; i-- > 0;) {
 		w->lenses[i].next_free = w->free_lens;
@@ -305,6 +369,7 @@ void dp_outputs_free(struct dp_worker *w)
 	rte_free(w->lenses);
 	rte_free(w->by_feed);
 	rte_free(w->touched);
+	rte_free(w->due);
 	rte_free(w->active);
 	rte_free(w->joined);
 	rte_free(w->rtx_mem);

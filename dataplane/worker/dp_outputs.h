@@ -21,6 +21,10 @@ void dp_outputs_broadcast(struct dp_worker *w, uint64_t sensor,
 /** Push every out written this turn (high tier: out in the same turn).
  * @return the outs pushed. */
 uint32_t dp_outputs_push_touched(struct dp_worker *w);
+
+/* Send the lens packets whose oldest message has waited feed.flush_us
+ * (switch coalesce; see dp_outputs.c): @return how many. Every turn. */
+uint32_t dp_outputs_send_due(struct dp_worker *w);
 /** Heartbeats of the tier feeds and lenses, loss figures (every tick). */
 void dp_outputs_tick(struct dp_worker *w);
 /** Shedding: compare each feed's rate with the limit (every medium flush). */

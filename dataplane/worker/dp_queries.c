@@ -52,6 +52,22 @@ static void q_sensors(struct dp_worker *w, struct dp_query *q)
 			.hint = !!(s->flags & SP_SFLAG_HINT),
 			.idle = s->idle ? 1 : 0,
 		};
+		if (q->attrs) {
+			/* the attributes it sent, for a key list (a walk of
+			 * its short list of keys: queries only) */
+			uint16_t n = 0;
+
+			for (const struct dp_key *k = s->keys; k && n < a->nkeys;
+			     k = k->sensor_next) {
+				uint16_t *id = qput(q, sizeof(*id));
+
+				if (id == NULL)
+					break;
+				*id = k->attr_id;
+				n++;
+			}
+			a->nkeys = n;
+		}
 		q->count++;
 	}
 }

@@ -51,6 +51,14 @@ struct dp_lens {
 	uint64_t shed_bytes;       /* feed bytes at the last shedding check */
 	uint64_t shed_fail;        /* TX failures at the last check */
 	uint64_t calm_since;       /* TSC since the load was low */
+	uint64_t due_open_tsc;     /* its open packet's time on the deadline
+				    * list (0: not on it) */
+};
+
+/* A lens packet on the deadline list: sent when flush_us old. */
+struct dp_due {
+	struct dp_lens *l;
+	uint64_t open_tsc;         /* the packet it was queued for */
 };
 
 /* The largest RX burst (dataplane.rx_burst). */
@@ -92,6 +100,10 @@ struct dp_worker {
 	uint16_t pending_sensor_feed;  /* id for the next sensor feed made */
 	struct dp_lens **touched;      /* outs written this turn */
 	uint32_t ntouched;
+	/* lens packets left open for later turns' messages (switch
+	 * coalesce), in the order they were opened: a FIFO of deadlines */
+	struct dp_due *due;
+	uint32_t due_head, due_tail, due_mask;
 	/* lenses whose feed sent since the last shedding check, or that are
 	 * shed: the only ones the check can change (dp_outputs_shed_check) */
 	struct dp_lens **active;

@@ -104,14 +104,13 @@ const canvasSig = (page, key) => page.evaluate((k) => {
   await page.screenshot({ path: outDir + "/dashboard.png" });
   out.draws = await page.evaluate(() => window.spStats.draws);
   out.msgs = await page.evaluate(() => window.spStats.msgs);
-  // closing the tab drops its viewer
-  const name = out.tab;
+  // closing the tab takes its levels along: the far key, which only this
+  // tab had, goes back to none (the gateway's viewer stays for other tabs)
   await page.close();
   const c0 = Date.now();
   let gone = -1;
   while (Date.now() - c0 < 10000) {
-    const v = await ctl("viewer ls");
-    if (!(v.viewers || []).some((x) => x.name === name)) { gone = Date.now() - c0; break; }
+    if ((await level(fs, fa)) === "none") { gone = Date.now() - c0; break; }
     await new Promise((r) => setTimeout(r, 10));
   }
   out.close_gone_ms = gone;

@@ -6,55 +6,38 @@ the oversized connection was closed.
 
     ws_hostile.py HOST PORT
 """
-import base64
 import json
 import os
 import socket
-import struct
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ws_client import frame  # noqa: E402
+import ws_client  # noqa: E402
+
 
 def connect(host, port):
-    s = socket.create_connection((host, port), timeout=5)
-    key = base64.b64encode(os.urandom(16)).decode()
-    s.sendall(("GET / HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\n"
-               "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
-               "Sec-WebSocket-Version: 13\r\n"
-               "Sec-WebSocket-Protocol: senseplane\r\n\r\n"
-               % (host, port, key)).encode())
-    resp = b""
-    while b"\r\n\r\n" not in resp:
-        resp += s.recv(4096)
-    assert b" 101 " in resp.split(b"\r\n")[0], resp[:80]
-    return s
+    return ws_client.connect(host, port)[0]
 
 
-def frame(s, payload, opcode=1):
-    mask = os.urandom(4)
-    n = len(payload)
-    hdr = bytes([0x80 | opcode])
-    if n < 126:
-        hdr += bytes([0x80 | n])
-    elif n < 65536:
-        hdr += bytes([0x80 | 126]) + struct.pack(">H", n)
-    else:
-        hdr += bytes([0x80 | 127]) + struct.pack(">Q", n)
-    s.sendall(hdr + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
-
-
-def closed(s):
-    s.settimeout(3)
+def closed(s, rest=b""):
+    """True once the server closes: a close frame (read as whole frames:
+    one can follow the key list in the same read), the end of the
+    stream, or a reset (closed with the rest of the oversized frame
+    unread); False when it is still open after 10 s."""
+    r = ws_client.Reader(s, rest)
+    end = time.time() + 10
     try:
-        while True:
-            d = s.recv(65536)
-            if not d:
+        while time.time() < end:
+            f = r.next(max(0.0, end - time.time()))
+            if r.closed:
                 return True
-            # a close frame (opcode 8) from the server counts as closed
-            if d[0] & 0x0F == 8:
-                return True
-    except (socket.timeout, ConnectionResetError):
-        return False
+            if f is None:
+                return False
+    except ConnectionResetError:
+        return True
+    return False
 
 
 host, port = sys.argv[1], int(sys.argv[2])
@@ -83,8 +66,8 @@ while time.time() < end:
         pass
     except ConnectionResetError:
         break
-big = connect(host, port)
+big, rest = ws_client.connect(host, port)
 frame(big, b"[" + b" " * 200000 + b"]")
 print(json.dumps({"sent_bad": 4, "sent_binary": 1, "flood": 300,
-                  "oversized_closed": closed(big)}))
+                  "oversized_closed": closed(big, rest)}))
 s.close()

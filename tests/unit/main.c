@@ -58,6 +58,7 @@ int main(int argc, char **argv)
 		{ "replay", suite_replay }, { "token", suite_token },
 		{ "spl", suite_spl },
 		{ "weblens", suite_weblens },
+		{ "webagg", suite_webagg },
 		{ "joins", suite_joins },
 		{ "args", suite_args },
 		{ "record", suite_record },

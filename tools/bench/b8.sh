@@ -3,8 +3,9 @@
 # senseplane-web at the seed's load (1 000 sensors x 5 attributes x 10 Hz),
 # each watching 10 sensors: 1 pinned (high), 3 in view (medium), 6 loaded
 # out of view (low) - the load client senseplane-bench-wsload, not a
-# browser. Two phases in one run, the same clients: attention (each tab a
-# viewer with its own lens, at its levels) and the baseline, a plain
+# browser. Two phases in one run, the same clients: attention (the gateway
+# one viewer with one lens, each key at the highest level of its tabs,
+# fanned out to each tab at its own level) and the baseline, a plain
 # fan-out with attention off (the gateway takes the broadcast feed and
 # sends every tab every sample of what it loaded). Reported: the age of
 # what each client is shown, per level, p50/p99 (target: within the
@@ -81,6 +82,11 @@ phase() {   # phase NAME GATEWAY_ARGS...
     sleep "$secs"
     local c1; c1=$(cpu "$gw"); local s1; s1=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["msgs_out"])' "$W/$name-web.json")
     wait "$ld" || true
+    # what the dataplane sees of the gateway: its viewers and lenses
+    python3 "$ROOT/tests/lib/spctl.py" "$W/dp.sock" "viewer ls" "feeds" |
+        python3 -c 'import json, sys
+v, f = [json.loads(l) for l in sys.stdin]
+print(json.dumps({"viewers": len(v["viewers"]), "lenses": len([x for x in f["feeds"] if x["kind"] == "lens"])}))' > "$W/$name-dp.json"
     python3 -c 'import json,sys; print(json.dumps({"cpu_s": float(sys.argv[2]) - float(sys.argv[1]), "msgs_out": int(sys.argv[4]) - int(sys.argv[3]), "secs": float(sys.argv[5])}))' "$c0" "$c1" "$s0" "$s1" "$secs" > "$W/$name-gw.json"
     kill -TERM "$gw"; wait "$gw" 2>/dev/null || true
 }
@@ -98,7 +104,8 @@ for p in ("attention", "fanout"):
     l = json.load(open("%s/%s-load.json" % (w, p)))
     g = json.load(open("%s/%s-gw.json" % (w, p)))
     st = json.load(open("%s/%s-web.json" % (w, p)))
-    res[p] = {"load": l, "gateway": g, "web": st,
+    dp = json.load(open("%s/%s-dp.json" % (w, p)))
+    res[p] = {"load": l, "gateway": g, "web": st, "dataplane": dp,
               "cpu_s_per_m_msgs": g["cpu_s"] / max(g["msgs_out"], 1) * 1e6,
               "gateway_cpu_share": g["cpu_s"] / g["secs"],
               "msgs_out_s": g["msgs_out"] / g["secs"]}
@@ -110,6 +117,9 @@ print("%-44s %14.0f %14.0f" % ("messages/s to browsers", a["msgs_out_s"], f["msg
 print("%-44s %14.2f %14.2f" % ("gateway CPU (cores)", a["gateway_cpu_share"], f["gateway_cpu_share"]))
 print("%-44s %14.2f %14.2f" % ("gateway CPU s per million messages", a["cpu_s_per_m_msgs"], f["cpu_s_per_m_msgs"]))
 print("%-44s %14d %14d" % ("shed by the gateway", a["web"]["shed"], f["web"]["shed"]))
+print("%-44s %14s %14s" % ("dataplane viewers / lenses (the gateway's)",
+      "%d / %d" % (a["dataplane"]["viewers"], a["dataplane"]["lenses"]),
+      "%d / %d" % (f["dataplane"]["viewers"], f["dataplane"]["lenses"])))
 limit = {"high": 20, "medium": 70, "low": 220}
 for lv in ("high", "medium", "low"):
     print("%-44s %14s %14s" % ("age at the client, %s: p50 / p99 ms" % lv,

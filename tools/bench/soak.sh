@@ -16,7 +16,8 @@
 # the samples it took per second, and each viewer's missing count (from
 # the summary it rewrites every second, senseplane-view --summary-every).
 # Then the load stops and it judges (tools/bench/soak.py):
-#   rss_flat  every process's RSS floor (the lowest of the row's readings,
+#   rss_flat  every process's owned RSS (anonymous and shared memory, not
+#             its mapped program and libraries) floor (the lowest of the row's readings,
 #             one a second) from minute 2 on within 2 %
 #   missing   0 messages missing at every viewer
 #   drops     0 dataplane drops, 0 kernel drops on its port

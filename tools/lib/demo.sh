@@ -88,8 +88,7 @@ sp_demo_web() {
     ip netns exec "$NS" ip link set "${WEBIF}n" up
     ip netns exec "$NS" "$B/tools/web/senseplane-web" --listen 10.98.0.2:8080 \
         --control "$LOGS/dp.sock" --iface-addr 10.99.0.2 \
-        --www "$SP_ROOT/tools/web/www" --attrs ecg,accelerometer,heartrate,geolocation \
-        --stats "$LOGS/web.json" > "$LOGS/web.log" 2>&1 &
+        --www "$SP_ROOT/tools/web/www" --stats "$LOGS/web.json" > "$LOGS/web.log" 2>&1 &
     WEB=$!; pids+=("$WEB")
     sleep 0.3
     sp_log "dashboard: open http://10.98.0.2:8080/ in a browser on this machine (senseplane-web)"

@@ -5,8 +5,9 @@
  * "pinned":[K...],"focus":K|null,"hidden":bool} with K "SENSOR/ATTR" (the
  * attribute by catalogue name). What goes to the page: {"t":"d","m":[[
  * sensor, "attr", t0_ms, dt_ms, dim, [values], how (live, late, recovered,
- * history, backfill), quality, level], ...]} and
- * {"t":"lvl", "k": {K: level}} after each change of attention.
+ * history, backfill), quality, level], ...], "dropped": N} ("dropped",
+ * the messages dropped from the tab's queue so far, only when it grew),
+ * and {"t":"lvl", "k": {K: level}} after each change of its levels.
  */
 #include "web_tab.h"
 
@@ -21,168 +22,32 @@
 #include <jansson.h>
 
 #include "sp_catalog.h"
-#include "web_json.h"
 #include "web_gw.h"
+#include "web_json.h"
 
 #define REPORT_EVERY_NS 25000000ull   /* 40 reports/s sustained ... */
 #define REPORT_BURST    20ull         /* ... and a burst of 20 */
 
 static const char *const lvl_name[] = { "none", "low", "medium", "high" };
 
-static int out_add(struct web_tab *t, const char *s, size_t n)
-{
-	if (t->out_len + n + 2 > t->out_cap) {
-		size_t cap = t->out_cap ? t->out_cap * 2 : 4096;
-		char *p;
-
-		while (cap < t->out_len + n + 2)
-			cap *= 2;
-		p = realloc(t->out, cap);
-		if (p == NULL)
-			return -1;
-		t->out = p;
-		t->out_cap = cap;
-	}
-	memcpy(t->out + t->out_len, s, n);
-	t->out_len += n;
-	t->out[t->out_len] = '\0';
-	return 0;
-}
-
-static size_t put(char *p, const char *s)
-{
-	size_t n = strlen(s);
-
-	memcpy(p, s, n);
-	return n;
-}
-
-/* ms with three decimals from ns, by integer arithmetic */
-static size_t put_ms(char *p, uint64_t ns)
-{
-	uint64_t us = ns / 1000;
-	size_t n = web_json_u64(p, us / 1000);
-
-	p[n++] = '.';
-	p[n++] = (char)('0' + us / 100 % 10);
-	p[n++] = (char)('0' + us / 10 % 10);
-	p[n++] = (char)('0' + us % 10);
-	return n;
-}
-
-void web_tab_deliver(struct web_tab *t, const struct senseplane_msg *m,
-		     uint8_t lvl)
-{
-	static const char *const how[] = { "live", "late", "recovered",
-					   "history" };
-	size_t n = (size_t)m->nsamp * m->dim, len = 0;
-	char buf[8192];
-
-	t->st.msgs_in++;
-	/* shed by level: low past half the buffer, medium past it all,
-	 * high only past twice (then the tab is hopeless anyway) */
-	if ((lvl <= WEB_LOW && t->out_len > t->out_max / 2) ||
-	    (lvl == WEB_MEDIUM && t->out_len > t->out_max) ||
-	    t->out_len > 2 * t->out_max) {
-		t->st.shed[lvl]++;
-		return;
-	}
-	/* written by hand, not printf: formatting was most of the
-	 * gateway's time under load (perf, B8) */
-	len += put(buf, t->out_len ? ",[" : "{\"t\":\"d\",\"m\":[[");
-	len += web_json_u64(buf + len, m->sensor_id);
-	buf[len++] = ',';
-	buf[len++] = '"';
-	len += put(buf + len, m->attr_name ? m->attr_name : "?");
-	buf[len++] = '"';
-	buf[len++] = ',';
-	len += put_ms(buf + len, m->t0_ns);
-	buf[len++] = ',';
-	len += put_ms(buf + len, m->dt_ns);
-	buf[len++] = ',';
-	len += web_json_u64(buf + len, m->dim);
-	buf[len++] = ',';
-	buf[len++] = '[';
-	for (size_t i = 0; i < n && len < sizeof(buf) - 128; i++) {
-		if (i)
-			buf[len++] = ',';
-		len += web_json_value(buf + len, m->values, m->vtype, i);
-	}
-	/* history replayed when a key's level rises is "backfill": older on
-	 * purpose */
-	len += put(buf + len, "],\"");
-	len += put(buf + len, m->flags & SENSEPLANE_F_BACKFILL ? "backfill" :
-			      how[m->how]);
-	len += put(buf + len, "\",");
-	len += web_json_u64(buf + len, m->quality);
-	len += put(buf + len, ",\"");
-	len += put(buf + len, lvl_name[lvl]);
-	len += put(buf + len, "\"]");
-	if (out_add(t, buf, len) < 0) {
-		t->st.shed[lvl]++;
-		return;
-	}
-	t->st.msgs_out++;
-	web_gw_want_write(t->gw, t);
-}
-
-static void on_msg(void *ctx, const struct senseplane_msg *m)
-{
-	struct web_tab *t = ctx;
-
-	web_tab_deliver(t, m, web_lens_level(&t->lens, m->sensor_id,
-					     m->attr_id, web_gw_now(t->gw)));
-}
-
 struct web_tab *web_tab_create(const struct web_tab_params *p, uint32_t id,
 			       struct web_gw *gw, char *err, size_t errlen)
 {
-	/* the tab's own handle only receives its lens; attention goes
-	 * through the gateway's one shared handle (p->attn): a dataplane
-	 * serves a few dozen control connections, not one per tab */
-	struct senseplane_params sp = {
-		.iface_addr = p->iface, .catalog = p->catalog,
-		.on_msg = on_msg,
-	};
 	struct web_tab *t = calloc(1, sizeof(*t));
 
-	if (t == NULL) {
-		snprintf(err, errlen, "out of memory");
+	if (t)
+		t->q = calloc(p->queue, sizeof(*t->q));
+	if (t == NULL || t->q == NULL) {
+		free(t);
+		snprintf(err, errlen, "out of memory (a tab and its queue "
+			 "of %u messages)", p->queue);
 		return NULL;
 	}
 	t->gw = gw;
-	t->attn = p->attn;
-	t->out_max = p->out_max;
-	snprintf(t->name, sizeof(t->name), "web-%d-%u", (int)getpid(), id);
-	/* a group per tab: 239.80.0.0/16 (sensor feeds have 239.78/16) */
-	snprintf(t->group, sizeof(t->group), "239.80.%u.%u:%u",
-		 (id >> 8) & 255, id & 255, p->lens_port);
+	t->qcap = p->queue;
+	t->frame_max = p->frame_max;
+	snprintf(t->name, sizeof(t->name), "tab-%u", id);
 	web_lens_init(&t->lens, p->hover_ttl_ms);
-	if (p->fanout) {
-		/* the plain fan-out (B8's baseline): no viewer of its own,
-		 * the gateway hands it every message of what it loaded */
-		t->fanout = 1;
-		return t;
-	}
-	sp.ctx = t;
-	t->sp = senseplane_create(&sp);
-	if (t->sp == NULL) {
-		snprintf(err, errlen, "%s", senseplane_last_error());
-		free(t);
-		return NULL;
-	}
-	if (senseplane_join(t->sp, t->group) < 0) {
-		snprintf(err, errlen, "%s", senseplane_errmsg(t->sp));
-		senseplane_free(t->sp);
-		free(t);
-		return NULL;
-	}
-	if (senseplane_viewer_add(t->attn, t->name, t->group, "low") < 0) {
-		snprintf(err, errlen, "%s", senseplane_errmsg(t->attn));
-		senseplane_free(t->sp);
-		free(t);
-		return NULL;
-	}
 	return t;
 }
 
@@ -190,13 +55,44 @@ void web_tab_free(struct web_tab *t)
 {
 	if (t == NULL)
 		return;
-	if (t->sp)
-		senseplane_viewer_rm(t->attn, t->name);
-	senseplane_free(t->sp);
+	for (uint32_t i = 0; i < t->qlen; i++)
+		web_msg_unref(t->q[(t->qhead + i) % t->qcap].m);
 	for (unsigned int i = 0; i < t->nctrl; i++)
-		free(t->ctrl[i]);
-	free(t->out);
+		web_msg_unref(t->ctrl[i]);
+	free(t->q);
 	free(t);
+}
+
+uint64_t web_tab_dropped(const struct web_tab *t)
+{
+	uint64_t n = 0;
+
+	for (int l = 0; l <= WEB_HIGH; l++)
+		n += t->st.dropped[l];
+	return n;
+}
+
+void web_tab_deliver(struct web_tab *t, struct web_msg *m, uint8_t lvl)
+{
+	uint32_t tail;
+
+	t->st.msgs_in++;
+	if (t->qlen == t->qcap) {
+		/* full: the oldest goes, counted; the page is told */
+		struct web_qent *o = &t->q[t->qhead];
+
+		t->st.dropped[o->lvl]++;
+		web_msg_unref(o->m);
+		t->qhead = (t->qhead + 1) % t->qcap;
+		t->qlen--;
+	}
+	tail = (t->qhead + t->qlen) % t->qcap;
+	web_msg_ref(m);
+	t->q[tail] = (struct web_qent){ .m = m, .lvl = lvl };
+	/* a write is asked once, when the tab has something again: the
+	 * write itself asks again while more waits */
+	if (t->qlen++ == 0 && t->nctrl == 0)
+		web_gw_want_write(t->gw, t);
 }
 
 /* "SENSOR/ATTR" with the attribute by name. */
@@ -236,7 +132,7 @@ static int parse_list(const struct sp_catalog *cat, const json_t *arr,
 	return 0;
 }
 
-/* Set what the plan says, and tell the page the levels. */
+/* Hand the gateway what the plan says, and tell the page the levels. */
 static void apply(struct web_tab *t, uint64_t now_ns)
 {
 	static struct web_op ops[WEB_LENS_MAX_KEYS];
@@ -246,45 +142,41 @@ static void apply(struct web_tab *t, uint64_t now_ns)
 
 	if (n == 0)
 		return;
-	if (t->fanout) {   /* no attention: every loaded key, as it comes */
-		web_gw_fanout_changed(t->gw, t);
-		return;
-	}
+	web_gw_levels(t->gw, t, ops, n);
 	lv = json_object();
 	for (uint32_t i = 0; i < n; i++) {
 		const struct sp_attr *a = sp_catalog_get(cat, ops[i].attr);
 		char key[96];
-		int rc;
 
 		if (a == NULL)
 			continue;
 		snprintf(key, sizeof(key), "%" PRIu64 "/%s", ops[i].sensor,
 			 a->name);
-		rc = ops[i].level == WEB_NONE ?
-		     senseplane_unsubscribe(t->attn, t->name, ops[i].sensor,
-					    a->name) :
-		     senseplane_subscribe(t->attn, t->name, ops[i].sensor,
-					  a->name, lvl_name[ops[i].level],
-					  ops[i].ttl_ms);
-		if (rc < 0)
-			t->st.attn_errors++;
 		json_object_set_new(lv, key, json_string(lvl_name[ops[i].level]));
 	}
 	web_tab_control(t, json_pack("{s:s, s:o}", "t", "lvl", "k", lv));
 }
 
+void web_tab_control_msg(struct web_tab *t, struct web_msg *frame)
+{
+	if (frame && t->nctrl < WEB_TAB_CTRL) {
+		web_msg_ref(frame);
+		t->ctrl[t->nctrl++] = frame;
+		web_gw_want_write(t->gw, t);
+	} else {
+		t->st.ctrl_dropped++;
+	}
+}
+
 void web_tab_control(struct web_tab *t, json_t *frame)
 {
 	char *s = frame ? json_dumps(frame, JSON_COMPACT) : NULL;
+	struct web_msg *m = s ? web_msg_text(s, strlen(s)) : NULL;
 
 	json_decref(frame);
-	if (s && t->nctrl < WEB_TAB_CTRL) {
-		t->ctrl[t->nctrl++] = s;
-		web_gw_want_write(t->gw, t);
-	} else {
-		free(s);
-		t->st.shed[WEB_HIGH]++;
-	}
+	free(s);
+	web_tab_control_msg(t, m);
+	web_msg_unref(m);
 }
 
 int web_tab_frame(struct web_tab *t, const char *buf, size_t len,
@@ -342,26 +234,79 @@ void web_tab_tick(struct web_tab *t, uint64_t now_ns)
 		apply(t, now_ns);
 }
 
-char *web_tab_take(struct web_tab *t, size_t *len)
+static int grow(char **buf, size_t *cap, size_t need)
 {
-	char *s;
+	char *p;
+	size_t c = *cap ? *cap : 4096;
+
+	while (c < need)
+		c *= 2;
+	if (c == *cap)
+		return 0;
+	p = realloc(*buf, c);
+	if (p == NULL)
+		return -1;
+	*buf = p;
+	*cap = c;
+	return 0;
+}
+
+char *web_tab_take(struct web_tab *t, size_t pre, size_t *len)
+{
+	static const char *const lv[] = { ",\"none\"]", ",\"low\"]",
+					  ",\"medium\"]", ",\"high\"]" };
+	char *s = NULL;
+	size_t n = pre, cap = 0;
+	uint32_t k = 0;
+	uint64_t dropped;
 
 	if (t->nctrl) {
-		s = t->ctrl[0];
-		memmove(t->ctrl, t->ctrl + 1, --t->nctrl * sizeof(s));
-		*len = strlen(s);
+		struct web_msg *m = t->ctrl[0];
+
+		s = malloc(pre + m->len + 1);
+		if (s == NULL)
+			return NULL;
+		memcpy(s + pre, m->text, m->len + 1);
+		*len = m->len;
+		web_msg_unref(m);
+		memmove(t->ctrl, t->ctrl + 1, --t->nctrl * sizeof(m));
 		t->st.frames_out++;
 		t->st.bytes_out += *len;
 		return s;
 	}
-	if (t->out_len == 0)
+	if (t->qlen == 0)
 		return NULL;
-	if (out_add(t, "]}", 2) < 0)
+	if (grow(&s, &cap, pre + 64) < 0)
 		return NULL;
-	s = t->out;
-	*len = t->out_len;
-	t->out = NULL;
-	t->out_len = t->out_cap = 0;
+	n += (size_t)sprintf(s + pre, "{\"t\":\"d\",\"m\":[");
+	/* whole messages up to frame_max bytes; the rest waits for the
+	 * next write (at least one goes) */
+	while (t->qlen && (k == 0 || n - pre < t->frame_max)) {
+		struct web_qent *e = &t->q[t->qhead];
+		size_t l = strlen(lv[e->lvl]);
+
+		if (grow(&s, &cap, n + e->m->len + l + 64) < 0)
+			break;
+		if (k++)
+			s[n++] = ',';
+		memcpy(s + n, e->m->text, e->m->len);
+		n += e->m->len;
+		memcpy(s + n, lv[e->lvl], l);
+		n += l;
+		web_msg_unref(e->m);
+		t->qhead = (t->qhead + 1) % t->qcap;
+		t->qlen--;
+		t->st.msgs_out++;
+	}
+	s[n++] = ']';
+	dropped = web_tab_dropped(t);
+	if (dropped != t->dropped_told) {
+		n += (size_t)sprintf(s + n, ",\"dropped\":%" PRIu64, dropped);
+		t->dropped_told = dropped;
+	}
+	s[n++] = '}';
+	s[n] = '\0';
+	*len = n - pre;
 	t->st.frames_out++;
 	t->st.bytes_out += *len;
 	return s;

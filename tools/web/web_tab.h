@@ -1,10 +1,11 @@
 /*
- * web_tab.h - one browser tab of senseplane-web: a viewer of its own in the
- * dataplane with its own lens (a multicast group the gateway joins with a
- * libsenseplane handle), its screen turned into attention (web_lens.h),
- * and a bounded buffer of what waits to go to the browser. A slow tab is
- * shed by level (low first, high last) and counted; it never holds up the
- * gateway or another tab.
+ * web_tab.h - one browser tab of senseplane-web: its screen turned into
+ * attention (web_lens.h), handed to the gateway (one viewer for all its
+ * tabs: web_agg.h), and a bounded queue of what waits to go to its
+ * browser. The queue holds at most a set number of messages: when it is
+ * full the oldest is dropped and counted, and the page is told how many
+ * were dropped in the next frame, so a slow tab costs neither the
+ * gateway nor another tab, and nothing is lost without saying so.
  */
 #ifndef WEB_TAB_H
 #define WEB_TAB_H
@@ -14,8 +15,8 @@
 
 #include <jansson.h>
 
-#include "senseplane.h"
 #include "web_lens.h"
+#include "web_msg.h"
 
 #define WEB_TAB_CTRL 64
 
@@ -23,49 +24,49 @@ struct web_gw;   /* the gateway (web_main.c) */
 
 struct web_tab_stats {
 	uint64_t msgs_in, msgs_out, frames_out, bytes_out;
-	uint64_t shed[WEB_HIGH + 1];        /* by level */
-	uint64_t reports, bad_frames, refused_reports, attn_errors;
+	uint64_t dropped[WEB_HIGH + 1];     /* oldest dropped, by level */
+	uint64_t ctrl_dropped;              /* control frames past the cap */
+	uint64_t reports, bad_frames, refused_reports;
+};
+
+struct web_qent {
+	struct web_msg *m;
+	uint8_t lvl;
 };
 
 struct web_tab {
 	char name[32];
-	char group[32];                     /* its lens: GROUP:PORT */
-	struct senseplane *sp;               /* its lens */
-	struct senseplane *attn;             /* the gateway's, for attention */
 	struct web_lens lens;
-	char *ctrl[WEB_TAB_CTRL];           /* frames of levels, to go first */
+	struct web_msg *ctrl[WEB_TAB_CTRL]; /* whole frames, to go first */
 	unsigned int nctrl;
-	char *out;                          /* a JSON array being built */
-	size_t out_len, out_cap, out_max;
+	struct web_qent *q;                 /* the queue: a ring */
+	uint32_t qcap, qhead, qlen;
+	size_t frame_max;                   /* bytes of data in one frame */
+	uint64_t dropped_told;              /* the total the page was told */
 	uint64_t tokens_ns;                 /* report rate limit: bucket */
+	uint64_t keys_version;              /* the key list it was sent */
+	uint8_t write_asked;                /* on the gateway's list of writes */
 	struct web_tab_stats st;
-	uint8_t fanout;                     /* B8's baseline: no attention */
-	uint64_t *fan_sensors;              /* its sensors in the index */
-	uint32_t nfan;
 	struct web_gw *gw;
 	void *wsi;                          /* its WebSocket */
 };
 
 /** Parameters of every tab. */
 struct web_tab_params {
-	const char *iface, *catalog;
-	struct senseplane *attn;            /* attention: the control socket
-					     * or Redis (shared by all tabs) */
 	uint32_t hover_ttl_ms;
-	size_t out_max;                     /* bytes waiting, at most */
-	uint16_t lens_port;
-	int fanout;                         /* no viewers: the plain fan-out */
+	uint32_t queue;                     /* messages waiting, at most */
+	size_t frame_max;                   /* bytes of data a frame */
 };
 
-/**
- * Make tab number @p id: its handle, its viewer and lens in the
- * dataplane. @return it, or NULL with @p err set.
- */
+/** Make tab number @p id. @return it, or NULL with @p err set. */
 struct web_tab *web_tab_create(const struct web_tab_params *p, uint32_t id,
 			       struct web_gw *gw, char *err, size_t errlen);
 
-/** The viewer goes from the dataplane (its subscriptions with it). */
+/** Free it and what waits in it; NULL is a no-op. */
 void web_tab_free(struct web_tab *t);
+
+/** Total dropped from its queue. */
+uint64_t web_tab_dropped(const struct web_tab *t);
 
 /**
  * A text frame from the page (@p len bytes): a report of what is on
@@ -75,20 +76,31 @@ void web_tab_free(struct web_tab *t);
 int web_tab_frame(struct web_tab *t, const char *buf, size_t len,
 		  uint64_t now_ns);
 
-/** Message @p m for the browser, at level @p lvl (shed by it). */
-void web_tab_deliver(struct web_tab *t, const struct senseplane_msg *m,
-		     uint8_t lvl);
+/** Message @p m for the browser at level @p lvl: queued (a reference
+ * taken), the oldest dropped and counted when the queue is full. */
+void web_tab_deliver(struct web_tab *t, struct web_msg *m, uint8_t lvl);
 
 /** Frame @p frame (taken: its reference is the tab's) goes to the
  * browser before the data waiting; past WEB_TAB_CTRL waiting, dropped
- * and counted shed. */
+ * and counted. */
 void web_tab_control(struct web_tab *t, json_t *frame);
+
+/** The same, a frame already written (shared: a reference is taken). */
+void web_tab_control_msg(struct web_tab *t, struct web_msg *frame);
 
 /** Timers: hovers that lapsed. */
 void web_tab_tick(struct web_tab *t, uint64_t now_ns);
 
-/** Take what waits for the browser (a JSON text); the caller sends it
- * and frees it. @return it, or NULL when nothing waits. */
-char *web_tab_take(struct web_tab *t, size_t *len);
+/** 1 when something waits for the browser. */
+static inline int web_tab_waiting(const struct web_tab *t)
+{
+	return t->nctrl || t->qlen;
+}
+
+/** Take what waits for the browser as one frame (a JSON text: a control
+ * frame, or data of about frame_max bytes at most) of @p len bytes, after
+ * @p pre bytes left free (libwebsockets' header room); the caller sends
+ * it and frees it. @return the buffer, or NULL when nothing waits. */
+char *web_tab_take(struct web_tab *t, size_t pre, size_t *len);
 
 #endif /* WEB_TAB_H */

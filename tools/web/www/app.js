@@ -2,7 +2,9 @@
 // scrolling; what is on screen is reported to senseplane-web, which turns
 // it into attention (under the pointer or focused: high for a TTL; pinned:
 // high; in view: medium; loaded out of view, or the tab hidden: low).
-// Each tile redraws at its tier's cadence, not on every message.
+// Each tile redraws at its tier's cadence, not on every message. The tiles
+// are the keys that exist (the gateway's "keys" frame: every sensor with
+// the attributes it sends), narrowed by the filter box.
 "use strict";
 
 const TILE_W = 300, TILE_H = 170, GAP = 8, OVERSCAN = 2;  // rows
@@ -10,7 +12,8 @@ const WINDOW_S = 8;                                      // seconds drawn
 const CADENCE = { high: 0, medium: 50, low: 200, none: Infinity };
 
 const st = {
-  ws: null, tab: "", attrs: [], sensors: [], keys: [], hoverTtl: 1000,
+  ws: null, tab: "", all: [], keys: [], hoverTtl: 1000, filter: "",
+  total: 0, cut: false, dropped: 0,
   tiles: new Map(),   // key -> tile (only the loaded ones: the DOM is small)
   data: new Map(),    // key -> {t: [], v: [[]...], last, lastT, dirty}
   levels: new Map(),  // key -> level the gateway set
@@ -23,6 +26,40 @@ const scroller = document.getElementById("scroller");
 const spacer = document.getElementById("spacer");
 const grid = document.getElementById("grid");
 const status = document.getElementById("status");
+const count = document.getElementById("count");
+const filterBox = document.getElementById("filter");
+
+// "1-100 12 ecg heart": ids in any range given (none given: all), and
+// attribute names containing any word given (none given: all)
+function matcher(text) {
+  const ranges = [], words = [];
+  for (const w of text.split(/[\s,]+/).filter(Boolean)) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(w);
+    if (m) ranges.push([Number(m[1]), Number(m[2] || m[1])]);
+    else words.push(w.toLowerCase());
+  }
+  return (s, a) => (!ranges.length || ranges.some(([lo, hi]) => s >= lo && s <= hi)) &&
+    (!words.length || words.some((w) => a.includes(w)));
+}
+
+function applyFilter() {
+  const ok = matcher(st.filter);
+  const keys = st.all.filter(([s, a]) => ok(s, a)).map(([s, a]) => s + "/" + a);
+  if (keys.join() !== st.keys.join()) { st.keys = keys; layout(); }
+  showCount();
+  st.lastReport = "";
+  report(false);
+}
+
+function showCount() {
+  const sensors = new Set(st.all.map(([s]) => s)).size;
+  let t = st.keys.length + " of " + st.all.length + " keys · " + sensors + " sensors";
+  // the gateway lists the lowest ids up to its --max-sensors: say so
+  if (st.cut) t += " (the first " + sensors + " of " + st.total + " sensors)";
+  count.textContent = t;
+  count.classList.toggle("cut", st.cut);
+  if (st.dropped) count.insertAdjacentHTML("beforeend", ` · <span class="dropped">${st.dropped} dropped</span>`);
+}
 
 function cols() {
   return Math.max(1, Math.floor((scroller.clientWidth - GAP) / (TILE_W + GAP)));
@@ -224,29 +261,32 @@ function connect() {
   ws.onmessage = (ev) => {
     const m = JSON.parse(ev.data);
     st.frames++;
-    if (m.t === "d") onData(m.m);
+    if (m.t === "d") {
+      onData(m.m);
+      // the gateway dropped the oldest of this tab's queue: it says how many
+      if (m.dropped !== undefined && m.dropped !== st.dropped) { st.dropped = m.dropped; showCount(); }
+    }
     else if (m.t === "lvl") {
       for (const [k, lv] of Object.entries(m.k)) {
         st.levels.set(k, lv);
         const t = st.tiles.get(k);
         if (t) showLevel(t);
       }
-    } else if (m.t === "hello" || m.t === "sensors") {
-      if (m.t === "hello") {
-        st.tab = m.tab; st.attrs = m.attrs.split(","); st.hoverTtl = m.hover_ttl_ms;
-        status.textContent = "tab " + m.tab + " · lens " + m.lens;
-      }
-      const ids = (m.sensors || m.ids).slice().sort((a, b) => a - b);
-      const keys = [];
-      for (const s of ids) for (const a of st.attrs) keys.push(s + "/" + a);
-      if (keys.join() !== st.keys.join()) { st.keys = keys; layout(); }
-      st.lastReport = "";
-      report(false);
+    } else if (m.t === "hello") {
+      st.tab = m.tab; st.hoverTtl = m.hover_ttl_ms;
+      status.textContent = "tab " + m.tab + " · viewer " + m.viewer + " · lens " + m.lens;
+    } else if (m.t === "keys") {
+      const all = [];
+      for (const [s, attrs] of m.sensors) for (const a of attrs.slice().sort()) all.push([s, a]);
+      all.sort((x, y) => x[0] - y[0]);
+      st.all = all; st.total = m.total; st.cut = m.cut;
+      applyFilter();
     }
   };
 }
 
 scroller.addEventListener("scroll", render, { passive: true });
+filterBox.addEventListener("input", () => { st.filter = filterBox.value; applyFilter(); });
 window.addEventListener("resize", layout);
 document.addEventListener("visibilitychange", () => report(true));
 requestAnimationFrame(frame);

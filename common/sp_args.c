@@ -105,7 +105,7 @@ int sp_args_viewer_add(int argc, char **argv, struct sp_viewer_args *v,
 
 	memset(v, 0, sizeof(*v));
 	v->level = SP_LEVEL_MEDIUM;
-	if (argc < 4 || argc > 6 || strcmp(argv[1], "add") != 0)
+	if (argc < 4 || argc > 7 || strcmp(argv[1], "add") != 0)
 		return FAIL("%s", sp_args_usage("viewer"));
 	if (sp_args_name(argv[2], err, errlen) < 0)
 		return -1;
@@ -118,11 +118,13 @@ int sp_args_viewer_add(int argc, char **argv, struct sp_viewer_args *v,
 				return FAIL("'%s': expected mac=aa:bb:cc:dd:ee:"
 					    "ff", argv[i]);
 			v->have_mac = 1;
+		} else if (strcmp(argv[i], "record") == 0) {
+			v->record = 1;
 		} else if ((level = sp_level_parse(argv[i])) > 0) {
 			v->level = (uint8_t)level;
 		} else {
-			return FAIL("'%s': expected low, medium, high or "
-				    "mac=MAC", argv[i]);
+			return FAIL("'%s': expected low, medium, high, "
+				    "mac=MAC or record", argv[i]);
 		}
 	}
 	return 0;
@@ -219,7 +221,8 @@ static int c_history(const struct sp_catalog *cat, int argc, char **argv,
 	if (argc == 4 && strcmp(argv[2], "last") == 0 &&
 	    sp_args_u64(argv[3], &x) == 0 && x > 0)
 		return 0;
-	if (argc == 4 && strcmp(argv[2], "since") == 0 &&
+	if (argc == 4 && (strcmp(argv[2], "since") == 0 ||
+			  strcmp(argv[2], "after") == 0) &&
 	    sp_args_u64(argv[3], &x) == 0)
 		return 0;
 	if (argc == 5 && strcmp(argv[2], "range") == 0 &&
@@ -304,8 +307,8 @@ static const struct request {
 	[SP_VERB_PING] = { "ping", 1, 1, NULL, "ping",
 	  "version, session, workers" },
 	[SP_VERB_HELP] = { "help", 1, 1, NULL, "help", "every request" },
-	[SP_VERB_VIEWER] = { "viewer", 2, 6, c_viewer, "viewer add NAME "
-	  "IP:PORT [LEVEL] [mac=MAC] | viewer rm NAME | viewer ls",
+	[SP_VERB_VIEWER] = { "viewer", 2, 7, c_viewer, "viewer add NAME "
+	  "IP:PORT [LEVEL] [mac=MAC] [record] | viewer rm NAME | viewer ls",
 	  "a viewer and its lens feed" },
 	[SP_VERB_SUB] = { "sub", 2, 6, c_sub, "sub add VIEWER SENSOR[/ATTR] "
 	  "[LEVEL] [ttl=MS] | sub rm VIEWER SENSOR[/ATTR] | sub ls [VIEWER]",
@@ -320,7 +323,8 @@ static const struct request {
 	  "sensors [LIMIT [FROM [brief|attrs]]]", "sensors and their figures "
 	  "(attrs: the attributes each sent), a page" },
 	[SP_VERB_HISTORY] = { "history", 4, 5, c_history, "history "
-	  "SENSOR/ATTR last N | since MS | range FROM_NS TO_NS", "" },
+	  "SENSOR/ATTR last N | since MS | range FROM_NS TO_NS | "
+	  "after VERSION", "" },
 	[SP_VERB_FLAGS] = { "flags", 1, 4, c_flags, "flags | flags set "
 	  "attention|lenses|backfill|shedding|hints|consumed|staged|coalesce on|off",
 	  "the switches" },

@@ -58,6 +58,7 @@ struct sp_viewer_args {
 	uint8_t level;          /* default medium */
 	uint8_t have_mac;
 	uint8_t mac[6];
+	uint8_t record;         /* "record": a recording viewer */
 };
 
 /** "sub add|rm ..." (its usage: sp_args_usage("sub")) */

@@ -301,6 +301,12 @@ static int viewer(struct cl *c, int argc, char **argv)
 				"nothing: use a multicast group\n");
 			return 2;
 		}
+		if (va.record) {
+			fprintf(stderr, "senseplane: a recording viewer is "
+				"a node's: add it on the node's control "
+				"socket (the schema has no recorders)\n");
+			return 2;
+		}
 		level = sp_level_name(va.level);
 		cp_act_viewer_put(&act, c->pfx, argv[2], argv[3], level, 1,
 				  now_ns());

@@ -124,7 +124,9 @@ void dp_attn_key(struct dp_attn *a, struct dp_sensor *s, struct dp_key *k,
 
 	a->recomputes++;
 	for (const struct dp_interest *i = s->interests; i; i = i->next) {
-		if (!matches(i, k->attr_id))
+		/* a recording (a lens with every) is not attention: it
+		 * raises no tier and makes no sensor feed, only its lens */
+		if (!matches(i, k->attr_id) || (i->lens && i->lens->every))
 			continue;
 		level = max8(level, i->level);
 		if (i->lens)
@@ -162,7 +164,7 @@ void dp_attn_sensor(struct dp_attn *a, struct dp_sensor *s, uint64_t now_ns)
 static int has_lens_interest(const struct dp_sensor *s)
 {
 	for (const struct dp_interest *i = s->interests; i; i = i->next)
-		if (i->lens)
+		if (i->lens && !i->lens->every)
 			return 1;
 	return 0;
 }
@@ -189,7 +191,8 @@ int dp_attn_set(struct dp_attn *a, struct dp_sensor *s, struct dp_out *lens,
 		s->interests = i;
 	}
 	i->level = level;
-	if (lens && s->sensor_out == NULL && a->ops.sensor_out)
+	if (lens && !lens->every && s->sensor_out == NULL &&
+	    a->ops.sensor_out)
 		s->sensor_out = a->ops.sensor_out(a->ctx, s);
 	dp_attn_sensor(a, s, now_ns);
 	return 0;
@@ -237,6 +240,9 @@ static int key_refused(const struct dp_attn *a, const struct dp_sensor *s,
 		return DP_POOL_ROUTES;
 	if (i->lens == NULL)
 		return 0;
+	if (i->lens->every)     /* a recording needs only its lens's route */
+		return a->lenses_on && !dp_route_find(k, i->lens) ?
+		       DP_POOL_ROUTES : 0;
 	if (s->out_refused)
 		return DP_POOL_OUTS;
 	if (s->sensor_out && k->sub_level && !dp_route_find(k, s->sensor_out))

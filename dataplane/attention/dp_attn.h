@@ -14,6 +14,10 @@
  * A route that is new or rises from none/low to medium/high is reported
  * through the backfill callback.
  *
+ * A recording lens's interests (out->every: `viewer add ... record`) are
+ * not attention: they make the route to that lens at their level and
+ * nothing else (no tier level, no sensor feed).
+ *
  * A route the router's pool refuses is counted there (router->refused)
  * and left missing; dp_attn_refused() finds what a subscription lacks.
  * It is made when the sensor's attention is next recomputed with room in

@@ -104,7 +104,7 @@ static void send_range(struct dp_router *r, struct dp_route *rt, uint64_t to,
 	}
 	if (oldest >= to)   /* nothing kept to send (no history memory) */
 		return;
-	if (k->mode == SP_MODE_LATEST) {
+	if (k->mode == SP_MODE_LATEST && !o->every) {
 		if (to - from > 1) {
 			q |= SP_Q_CONFLATED;
 			o->st.conflated += to - from - 1;
@@ -380,6 +380,10 @@ uint32_t dp_route_backfill(struct dp_router *r, struct dp_route *rt,
 
 void dp_out_set_shed(struct dp_out *o, uint8_t shed)
 {
+	/* a recording is the last to be shed: not at all (what its queue
+	 * refuses, the recorder reads back from history) */
+	if (o->every)
+		shed = 0;
 	if (shed > o->shed)
 		o->st.demotions += shed - o->shed;
 	o->shed = shed;

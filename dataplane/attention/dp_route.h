@@ -18,6 +18,11 @@
  * also sends `medium` routes at the `low` cadence; `high` is never shed.
  * Messages from a shedding out carry DEGRADED.
  *
+ * A recording lens (out->every, `viewer add ... record`) is never
+ * conflated nor shed: a flush sends every sample since the cursor for
+ * `latest` attributes as for `all` ones, batched at its cadence. What its
+ * TX queue refuses, its reader reads back from history by version.
+ *
  * An out nobody has joined (`unjoined`, set by the worker when the
  * `consumed` switch is on) sends nothing: its routes' cursors pass the
  * samples (counted `unsent`), so joining later starts at the next sample
@@ -88,6 +93,8 @@ struct dp_out {
 	uint8_t level;             /* a tier out's level */
 	uint8_t unjoined;          /* nobody reads it (the `consumed` switch):
 				    * its routes pass without sending */
+	uint8_t every;             /* a recording lens: every sample of a
+				    * `latest` key too, never shed */
 	uint32_t nroutes;
 	struct dp_route *dirty[DP_CAD__COUNT];
 	struct dp_out *dirty_next[DP_CAD__COUNT];
@@ -192,7 +199,8 @@ void dp_router_flush(struct dp_router *r, enum dp_cadence c,
 uint32_t dp_route_backfill(struct dp_router *r, struct dp_route *rt,
 			   uint64_t from_ns, uint32_t max, uint64_t now_ns);
 
-/** Set an out's shedding step (0..2); counts each step up. */
+/** Set an out's shedding step (0..2); counts each step up. A recording
+ * out (every) stays at 0. */
 void dp_out_set_shed(struct dp_out *o, uint8_t shed);
 
 /** Add every figure of @p src to @p dst (summing outs or workers). */

@@ -219,11 +219,13 @@ static int viewer_index(const struct dp_model *m, const char *name)
 	return -1;
 }
 
-int dp_model_viewer_add(struct dp_model *m, const char *name, uint32_t ip,
-			uint16_t port, const uint8_t *mac, uint8_t level,
-			uint64_t now_ns, char *err, size_t errlen)
+static int viewer_add(struct dp_model *m, const char *name, uint32_t ip,
+		      uint16_t port, const uint8_t *mac, uint8_t level,
+		      uint8_t record, uint64_t now_ns, char *err,
+		      size_t errlen)
 {
-	struct dp_cmd c = { .op = DP_CMD_OUT_ADD };
+	struct dp_cmd c = { .op = DP_CMD_OUT_ADD,
+			    .flags = record ? DP_LENS_RECORD : 0 };
 	struct dp_viewer *v = NULL;
 	int feed;
 
@@ -279,6 +281,7 @@ int dp_model_viewer_add(struct dp_model *m, const char *name, uint32_t ip,
 	v->ip = ip;
 	v->port = port;
 	v->level = level;
+	v->record = record;
 	v->feed_id = (uint16_t)feed;
 	v->used = 1;
 	v->created_ns = now_ns;
@@ -296,6 +299,22 @@ int dp_model_viewer_add(struct dp_model *m, const char *name, uint32_t ip,
 	return feed;
 }
 
+int dp_model_viewer_add(struct dp_model *m, const char *name, uint32_t ip,
+			uint16_t port, const uint8_t *mac, uint8_t level,
+			uint64_t now_ns, char *err, size_t errlen)
+{
+	return viewer_add(m, name, ip, port, mac, level, 0, now_ns, err,
+			  errlen);
+}
+
+int dp_model_recorder_add(struct dp_model *m, const char *name, uint32_t ip,
+			  uint16_t port, const uint8_t *mac, uint8_t level,
+			  uint64_t now_ns, char *err, size_t errlen)
+{
+	return viewer_add(m, name, ip, port, mac, level, 1, now_ns, err,
+			  errlen);
+}
+
 /* Drop subscription slot @p i: tell the owner, release the sensor feed
  * when it was the sensor's last subscription. */
 static void sub_drop(struct dp_model *m, uint32_t i)
@@ -310,7 +329,7 @@ static void sub_drop(struct dp_model *m, uint32_t i)
 	send(m, s->sensor_id, &c);
 	if (slot)
 		*slot = TOMB;
-	if (fs) {
+	if (fs && !m->viewers[s->viewer].record) {  /* it took no ref */
 		struct sfeed *f = &m->sfeeds[*fs - 1];
 
 		if (--f->nsubs == 0) {
@@ -450,7 +469,8 @@ int dp_model_sub_add(struct dp_model *m, const char *viewer,
 			return -ENOSPC;
 		}
 		feed = made = 0;
-		if (m->p.sensor_feeds)
+		/* a recording takes no sensor feed (dp_attn.h) */
+		if (m->p.sensor_feeds && !m->viewers[vi].record)
 			feed = sfeed_ref(m, sensor, &made);
 		if (feed < 0) {
 			snprintf(err, errlen, "sensor %llu: feed ids pool full "

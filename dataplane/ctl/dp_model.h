@@ -31,6 +31,8 @@ struct dp_viewer {
 	uint8_t mac[6];
 	uint8_t has_mac;
 	uint8_t level;             /* default level of its subscriptions */
+	uint8_t record;            /* a recorder: every sample, no attention
+				    * (dp_attn.h), no sensor feeds */
 	uint8_t used;
 	uint32_t nsubs;
 	uint64_t created_ns;
@@ -79,6 +81,16 @@ void dp_model_free(struct dp_model *m);
 int dp_model_viewer_add(struct dp_model *m, const char *name, uint32_t ip,
 			uint16_t port, const uint8_t *mac, uint8_t level,
 			uint64_t now_ns, char *err, size_t errlen);
+
+/**
+ * As dp_model_viewer_add(), a recording viewer: its lens carries every
+ * sample of what it subscribes to, `latest` attributes too, batched at the
+ * level's cadence and never shed; its subscriptions raise no attention and
+ * make no sensor feed (common/CONTROL.md, "Recording").
+ */
+int dp_model_recorder_add(struct dp_model *m, const char *name, uint32_t ip,
+			  uint16_t port, const uint8_t *mac, uint8_t level,
+			  uint64_t now_ns, char *err, size_t errlen);
 
 /** Remove a viewer and its subscriptions. @return 0 or -ENOENT. */
 int dp_model_viewer_rm(struct dp_model *m, const char *name, char *err,

@@ -116,9 +116,10 @@ static json_t *viewer_json(const struct dp_viewer *v)
 	char dest[40];
 
 	snprintf(dest, sizeof(dest), "%s:%u", inet_ntoa(a), v->port);
-	return json_pack("{s:s, s:s, s:s, s:i, s:i}", "name", v->name,
+	return json_pack("{s:s, s:s, s:s, s:i, s:i, s:b}", "name", v->name,
 			 "dest", dest, "level", sp_level_name(v->level),
-			 "feed", v->feed_id, "subs", v->nsubs);
+			 "feed", v->feed_id, "subs", v->nsubs,
+			 "record", v->record);
 }
 
 static json_t *h_viewer(struct dp_ctl *ctl, int argc, char **argv)
@@ -147,9 +148,10 @@ static json_t *h_viewer(struct dp_ctl *ctl, int argc, char **argv)
 	}
 	if (sp_args_viewer_add(argc, argv, &va, err, sizeof(err)) < 0)
 		return dp_requests_usage("%s", err);
-	rc = dp_model_viewer_add(ctl->model, va.name, va.ip, va.port,
-				 va.have_mac ? va.mac : NULL, va.level,
-				 dp_ctl_now(ctl), err, sizeof(err));
+	rc = (va.record ? dp_model_recorder_add : dp_model_viewer_add)(
+		ctl->model, va.name, va.ip, va.port,
+		va.have_mac ? va.mac : NULL, va.level, dp_ctl_now(ctl), err,
+		sizeof(err));
 	if (rc < 0)
 		return dp_requests_fail("%s", err);
 	return json_pack("{s:b, s:o}", "ok", 1, "viewer",
@@ -403,6 +405,12 @@ static json_t *h_history(struct dp_ctl *ctl, int argc, char **argv)
 		q.by_range = 1;
 		q.from_ns = a;
 		q.to_ns = b;
+	} else if (strcmp(argv[2], "after") == 0 && argc == 4 &&
+		   sp_args_u64(argv[3], &a) == 0) {
+		/* versions count from 1: the samples after the a-th are
+		 * those from index a on */
+		q.by_range = 2;
+		q.from_ns = a;
 	} else {
 		goto usage;
 	}

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 enum dp_cmd_op {
-	DP_CMD_OUT_ADD,    /* a lens: feed_id, ip, port, mac */
+	DP_CMD_OUT_ADD,    /* a lens: feed_id, ip, port, mac, flags */
 	DP_CMD_OUT_DEL,    /* a lens goes: feed_id */
 	DP_CMD_SET,        /* interest of feed_id (0: pin) in sensor/attr */
 	DP_CMD_UNSET,
@@ -36,6 +36,9 @@ enum dp_flag {
 };
 #define DP_F_LAST DP_F_COALESCE
 #define DP_F_ALL 0xffu
+
+/* DP_CMD_OUT_ADD's flags: a recording lens (every sample, never shed). */
+#define DP_LENS_RECORD 1u
 
 /*
  * The pools a request can find empty. What a pool refuses is counted as
@@ -166,7 +169,8 @@ struct dp_qa_history {
 
 struct dp_query {
 	uint8_t kind;
-	uint8_t by_range;          /* HISTORY: time range, else last n */
+	uint8_t by_range;          /* HISTORY: time range (1), the samples
+				    * after version from_ns (2), else last n */
 	uint16_t attr_id;
 	uint32_t n;                /* HISTORY last n; SENSORS n positions;
 				    * ROUTED n subs */

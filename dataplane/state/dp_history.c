@@ -294,6 +294,23 @@ uint32_t dp_history_last(const struct dp_history *h, uint32_t n,
 	return n;
 }
 
+uint32_t dp_history_from(const struct dp_history *h, uint64_t i,
+			 uint32_t max, struct dp_history_sample *out,
+			 uint64_t *first)
+{
+	uint32_t n = 0;
+	struct walk w;
+
+	if (i < h->tail)
+		i = h->tail;
+	*first = i;
+	if (!walk_start(&w, h, i))
+		return 0;
+	for (; i < h->head && n < max; i++)
+		walk_read(&w, &out[n++]);
+	return n;
+}
+
 uint32_t dp_history_range(const struct dp_history *h, uint64_t from_ns,
 			  uint64_t to_ns, struct dp_history_sample *out,
 			  uint32_t max, uint64_t *first)

@@ -95,6 +95,15 @@ uint32_t dp_history_last(const struct dp_history *h, uint32_t n,
 			 struct dp_history_sample *out);
 
 /**
+ * The samples from index @p i on (from the oldest held when @p i is older),
+ * oldest first, at most @p max. @p first gets the index of the first one.
+ * @return samples written to @p out.
+ */
+uint32_t dp_history_from(const struct dp_history *h, uint64_t i,
+			 uint32_t max, struct dp_history_sample *out,
+			 uint64_t *first);
+
+/**
  * The samples with @p from_ns <= t <= @p to_ns, oldest first, at most
  * @p max of them. @p first (may be NULL) gets the index of the first
  * one. @return samples written to @p out.

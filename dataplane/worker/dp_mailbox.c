@@ -80,7 +80,8 @@ unsigned int dp_mailbox_drain(struct dp_worker *w, unsigned int max)
 		switch (c[i].op) {
 		case DP_CMD_OUT_ADD:
 			dp_outputs_lens_add(w, c[i].feed_id, c[i].ip, c[i].port,
-					 c[i].has_mac ? c[i].mac : NULL);
+					 c[i].has_mac ? c[i].mac : NULL,
+					 c[i].flags & DP_LENS_RECORD);
 			break;
 		case DP_CMD_OUT_DEL:
 			dp_outputs_lens_del(w, c[i].feed_id);

@@ -478,13 +478,17 @@ void dp_outputs_shed_check(struct dp_worker *w, uint64_t interval_tsc)
 }
 
 int dp_outputs_lens_add(struct dp_worker *w, uint16_t feed_id, uint32_t ip,
-		     uint16_t port, const uint8_t *mac)
+		     uint16_t port, const uint8_t *mac, int every)
 {
-	if (feed_id < DP_FEED_FIRST_DYNAMIC_ID ||
-	    !lens_alloc(w, DP_OUT_LENS, feed_id, ip, port, mac)) {
+	struct dp_lens *l = NULL;
+
+	if (feed_id >= DP_FEED_FIRST_DYNAMIC_ID)
+		l = lens_alloc(w, DP_OUT_LENS, feed_id, ip, port, mac);
+	if (l == NULL) {
 		w->stats->refused_outs++;
 		return -ENOSPC;
 	}
+	l->out.every = every ? 1 : 0;
 	return 0;
 }
 

@@ -29,10 +29,11 @@ uint32_t dp_outputs_send_due(struct dp_worker *w);
 void dp_outputs_tick(struct dp_worker *w);
 /** Shedding: compare each feed's rate with the limit (every medium flush). */
 void dp_outputs_shed_check(struct dp_worker *w, uint64_t interval_tsc);
-/** Add lens @p feed_id to @p ip:port (mac NULL: multicast).
+/** Add lens @p feed_id to @p ip:port (mac NULL: multicast); @p every
+ * makes it a recording lens (dp_route.h).
  * @return 0 or -ENOSPC (counted refused_outs). */
 int dp_outputs_lens_add(struct dp_worker *w, uint16_t feed_id, uint32_t ip,
-			uint16_t port, const uint8_t *mac);
+			uint16_t port, const uint8_t *mac, int every);
 /** Remove lens @p feed_id: its routes and buffer go at once.
  * @return 0 or -ENOENT. */
 int dp_outputs_lens_del(struct dp_worker *w, uint16_t feed_id);

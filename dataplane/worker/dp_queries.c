@@ -178,9 +178,13 @@ static void q_history(struct dp_worker *w, struct dp_query *q)
 		q->rc = s && s->seen ? -ENODATA : -ENOENT;
 		return;
 	}
-	n = q->by_range ? dp_history_range(&k->hist, q->from_ns, q->to_ns, out,
-					max, &first)
-			: dp_history_last(&k->hist, max, out);
+	if (q->by_range == 2)       /* after version from_ns: index from_ns */
+		n = dp_history_from(&k->hist, q->from_ns, max, out, &first);
+	else if (q->by_range)
+		n = dp_history_range(&k->hist, q->from_ns, q->to_ns, out, max,
+				     &first);
+	else
+		n = dp_history_last(&k->hist, max, out);
 	if (!q->by_range)
 		first = k->hist.head - n;
 	h = qput(q, sizeof(*h));

@@ -14,7 +14,7 @@ D=$T_DIR/dest
 meson install -C "$T_BUILD" --destdir "$D" --quiet > "$T_DIR/install.log" 2>&1
 PFX=$(meson introspect "$T_BUILD" --buildoptions | python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"][0])')
 U=$D$PFX/lib/systemd/system
-for f in senseplane-dp@.service senseplane-ctld@.service senseplane-web@.service senseplane-hugepages.service; do
+for f in senseplane-dp@.service senseplane-ctld@.service senseplane-web@.service senseplane-record@.service senseplane-hugepages.service; do
     t_check "1: unit $f installed" "$(test -f "$U/$f" && echo yes || echo no)" yes
 done
 t_check "1: sysusers file installed" "$(test -f "$D$PFX/lib/sysusers.d/senseplane.conf" && echo yes || echo no)" yes
@@ -24,10 +24,11 @@ mkdir -p "$T_DIR/units"
 cp "$U/senseplane-dp@.service" "$T_DIR/units/senseplane-dp@test.service"
 cp "$U/senseplane-ctld@.service" "$T_DIR/units/senseplane-ctld@test.service"
 cp "$U/senseplane-web@.service" "$T_DIR/units/senseplane-web@test.service"
+cp "$U/senseplane-record@.service" "$T_DIR/units/senseplane-record@test.service"
 cp "$U/senseplane-hugepages.service" "$T_DIR/units/"
 (cd "$T_DIR/units" && MANPATH=$D$PFX/share/man systemd-analyze verify --man=no \
     ./senseplane-dp@test.service ./senseplane-ctld@test.service \
-    ./senseplane-web@test.service \
+    ./senseplane-web@test.service ./senseplane-record@test.service \
     ./senseplane-hugepages.service) > "$T_DIR/verify.txt" 2>&1 && V=ok || V="failed: $(head -3 "$T_DIR/verify.txt")"
 t_check "1: systemd-analyze verify" "$V" ok
 

@@ -61,6 +61,7 @@ int main(int argc, char **argv)
 		{ "webagg", suite_webagg },
 		{ "joins", suite_joins },
 		{ "args", suite_args },
+		{ "record", suite_record },
 	};
 	unsigned int failed;
 

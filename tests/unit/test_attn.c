@@ -303,6 +303,32 @@ static void test_tier_and_sensor_feed_refused(void)
 	CU_ASSERT_EQUAL(bare.out_refused, 0);
 }
 
+/* A recording lens's interest routes only to that lens: no tier level,
+ * no sensor feed; the route goes with the interest. */
+static void test_record_is_not_attention(void)
+{
+	setup();
+	lens2.every = 1;
+	CU_ASSERT_EQUAL(dp_attn_set(&A, &S, &lens2, 0, SP_LEVEL_MEDIUM, 0), 0);
+	CU_ASSERT_EQUAL(K[0].level, SP_LEVEL_NONE);
+	CU_ASSERT_EQUAL(K[0].sub_level, SP_LEVEL_NONE);
+	CU_ASSERT_PTR_NULL(tier_of(&K[0]));
+	CU_ASSERT_EQUAL(sensor_outs_made, 0);
+	CU_ASSERT_EQUAL(route_level(&K[0], &lens2), SP_LEVEL_MEDIUM);
+	CU_ASSERT_EQUAL(route_level(&K[1], &lens2), SP_LEVEL_MEDIUM);
+	CU_ASSERT_EQUAL(dp_attn_refused(&A, &S, &lens2, 0), 0);
+	/* a viewer beside it: attention as before, its own sensor feed */
+	dp_attn_set(&A, &S, &lens1, 3, SP_LEVEL_LOW, 0);
+	CU_ASSERT_EQUAL(K[0].level, SP_LEVEL_LOW);
+	CU_ASSERT_EQUAL(sensor_outs_made, 1);
+	CU_ASSERT_EQUAL(dp_attn_unset(&A, &S, &lens1, 3, 0), 0);
+	CU_ASSERT_EQUAL(sensor_outs_freed, 1);   /* the recording kept none */
+	CU_ASSERT_EQUAL(route_level(&K[0], &lens2), SP_LEVEL_MEDIUM);
+	CU_ASSERT_EQUAL(dp_attn_unset(&A, &S, &lens2, 0, 0), 0);
+	CU_ASSERT_EQUAL(R.routes_used, 0);
+	lens2.every = 0;
+}
+
 void suite_attn(void)
 {
 	static const CU_TestInfo tests[] = {
@@ -316,6 +342,8 @@ void suite_attn(void)
 		{ "routes refused: counted, marked", test_routes_refused_marked },
 		{ "tier route and sensor feed refused",
 		  test_tier_and_sensor_feed_refused },
+		{ "a recording is not attention",
+		  test_record_is_not_attention },
 		CU_TEST_INFO_NULL,
 	};
 	unit_add("attn", tests);

@@ -134,6 +134,32 @@ static void test_range(void)
 	CU_ASSERT_EQUAL(out[3].t_ns, 1000 + (oldest + 3) * 10);
 }
 
+/* By index (a recorder's `history ... after VERSION`): from an index
+ * held, from one older than the ring (starts at the oldest), past the
+ * newest (nothing), bounded by max. */
+static void test_from_index(void)
+{
+	struct dp_history h;
+	struct dp_history_sample out[128];
+	uint64_t first = 0, oldest;
+
+	setup(&h, 32, 4);
+	push(&h, 1000, 100, 0);   /* indexes 0..99, t = 1000..1990 */
+	oldest = h.tail;
+	CU_ASSERT_FATAL(oldest > 0 && oldest < 95);
+	CU_ASSERT_EQUAL(dp_history_from(&h, 95, 64, out, &first), 5);
+	CU_ASSERT_EQUAL(first, 95);
+	CU_ASSERT_EQUAL(val(&out[0]), 95);
+	CU_ASSERT_EQUAL(out[4].t_ns, 1990);
+	CU_ASSERT_EQUAL(dp_history_from(&h, 0, 128, out, &first),
+			(uint32_t)(100 - oldest));
+	CU_ASSERT_EQUAL(first, oldest);
+	CU_ASSERT_EQUAL(val(&out[0]), (float)oldest);
+	CU_ASSERT_EQUAL(dp_history_from(&h, 100, 64, out, &first), 0);
+	CU_ASSERT_EQUAL(dp_history_from(&h, oldest, 3, out, &first), 3);
+	CU_ASSERT_EQUAL(val(&out[2]), (float)(oldest + 2));
+}
+
 static void test_long_record(void)
 {
 	struct dp_history h;
@@ -351,6 +377,7 @@ void suite_hist(void)
 		{ "keeps at least depth, the newest", test_wrap },
 		{ "last N", test_last_n },
 		{ "time range", test_range },
+		{ "from an index (after a version)", test_from_index },
 		{ "record longer than the history", test_long_record },
 		{ "history without memory counts only", test_no_memory },
 		{ "vector samples", test_vector_samples },

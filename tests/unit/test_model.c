@@ -232,6 +232,40 @@ static void test_subs_and_sensor_feeds(void)
 	dp_model_free(m);
 }
 
+/* A recorder's lens is marked in its command; its subscriptions take no
+ * sensor feed, and leave a viewer's sensor feed be when they go. */
+static void test_recorder(void)
+{
+	struct dp_model *m = mk(4, 16);
+	char err[200];
+	uint16_t sf;
+	int lens;
+
+	lens = dp_model_recorder_add(m, "rec", 0xef000009, 7600, NULL,
+				     SP_LEVEL_MEDIUM, 0, err, sizeof(err));
+	CU_ASSERT_FATAL(lens > 0);
+	CU_ASSERT_EQUAL_FATAL(ncmds, 1);
+	CU_ASSERT_EQUAL(cmds[0].op, DP_CMD_OUT_ADD);
+	CU_ASSERT_EQUAL(cmds[0].flags, DP_LENS_RECORD);
+	CU_ASSERT(dp_model_viewer_find(m, "rec")->record);
+	dp_model_viewer_add(m, "v", 0xef000001, 7600, NULL, SP_LEVEL_LOW, 0,
+			    err, sizeof(err));
+	CU_ASSERT_EQUAL(cmds[1].flags, 0);
+	CU_ASSERT(!dp_model_viewer_find(m, "v")->record);
+	ncmds = 0;
+	CU_ASSERT_EQUAL(dp_model_sub_add(m, "rec", 42, 0, 0, 0, 0, err,
+					 sizeof(err)), 0);
+	CU_ASSERT_EQUAL(cmds[0].sensor_feed_id, 0);
+	CU_ASSERT_EQUAL(cmds[0].feed_id, lens);
+	CU_ASSERT_EQUAL(dp_model_sensor_feed(m, 42), 0);
+	dp_model_sub_add(m, "v", 42, 0, 0, 0, 0, err, sizeof(err));
+	sf = cmds[1].sensor_feed_id;
+	CU_ASSERT(sf >= DP_FEED_FIRST_DYNAMIC);
+	CU_ASSERT_EQUAL(dp_model_sub_rm(m, "rec", 42, 0, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(dp_model_sensor_feed(m, 42), sf);   /* v's, kept */
+	dp_model_free(m);
+}
+
 static void test_ttl(void)
 {
 	struct dp_model *m = mk(4, 16);
@@ -312,6 +346,7 @@ void suite_model(void)
 		  test_no_sensor_feeds },
 		{ "pools refuse, named, and count", test_pools_refuse_and_count },
 		{ "TTL lapse and renewal", test_ttl },
+		{ "a recorder takes no sensor feeds", test_recorder },
 		{ "pins and switches", test_pins_flags },
 		{ "churn and limits", test_churn },
 		CU_TEST_INFO_NULL,

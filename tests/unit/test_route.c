@@ -429,6 +429,37 @@ static void test_unjoined_passes(void)
 	CU_ASSERT_EQUAL(log_[1].first, 7.0f);
 }
 
+/* A recording out (every): a `latest` key's samples all go, batched at
+ * the flush, versions advancing by nsamp, and shedding leaves it alone. */
+static void test_every_records_latest(void)
+{
+	static uint64_t mem[256];
+	struct dp_key k;
+	struct dp_out o;
+	uint32_t samples = 0;
+
+	reset();
+	key_init(&k, 5, SP_MODE_LATEST, 64, mem);
+	dp_out_init(&o, DP_OUT_LENS, 40, NULL);
+	o.every = 1;
+	dp_route_add(&R, &k, &o, SP_LEVEL_MEDIUM);
+	dp_out_set_shed(&o, 2);
+	CU_ASSERT_EQUAL(o.shed, 0);         /* never shed */
+	for (int i = 0; i < 10; i++)
+		arrive(&k, 1, 100 + (uint64_t)i * 1000, (float)i);
+	CU_ASSERT_EQUAL(nlog, 0);           /* batched until the flush */
+	dp_router_flush(&R, DP_CAD_MEDIUM, 20000);
+	CU_ASSERT_FATAL(nlog >= 1);
+	for (unsigned int m = 0; m < nlog; m++) {
+		samples += log_[m].nsamp;
+		CU_ASSERT_EQUAL(log_[m].quality, 0);
+		CU_ASSERT_EQUAL(log_[m].version, samples);
+	}
+	CU_ASSERT_EQUAL(samples, 10);
+	CU_ASSERT_EQUAL(log_[0].first, 0.0f);
+	CU_ASSERT_EQUAL(o.st.conflated, 0);
+}
+
 void suite_route(void)
 {
 	static const CU_TestInfo tests[] = {
@@ -442,6 +473,8 @@ void suite_route(void)
 		{ "levels and backfill", test_levels_and_backfill },
 		{ "route pool exhaustion", test_pool_exhaustion },
 		{ "an unjoined out passes", test_unjoined_passes },
+		{ "a recording out sends every latest sample",
+		  test_every_records_latest },
 		CU_TEST_INFO_NULL,
 	};
 	unit_add("route", tests);

@@ -28,6 +28,7 @@ void suite_replay(void);
 void suite_token(void);
 void suite_spl(void);
 void suite_weblens(void);
+void suite_record(void);
 void suite_webagg(void);
 void suite_joins(void);
 void suite_args(void);

@@ -7,6 +7,9 @@
 #                                   veth into the namespace, senseplane-dp
 #   sp_demo_sim SENSORS SECONDS     the simulator in the namespace (0: no end)
 #   sp_demo_web                     senseplane-web and its own veth pair
+#   sp_demo_record                  a private VictoriaMetrics and
+#                                   senseplane-record into it (after web:
+#                                   the store listens on its veth too)
 #   sp_demo_viewers LOCAL [ARG...]  the viewers' subscriptions (through a
 #                                   private Redis and senseplane-ctld, or the
 #                                   control socket with LOCAL=1), then the
@@ -17,7 +20,8 @@
 # out of did: sp_demo_init sets B (the build), NS, DPIF, NSIF, WEBIF,
 # PREFIX, LOGS, CLI and empties pids (every process, for the clean-up) and
 # vpids (the viewers); the steps set DP, SIM, WEB and, with Redis, REDIS,
-# CTLD and RCLI. A step that fails says so on stderr and returns 1.
+# CTLD and RCLI, VMS and REC. A step that fails says so on stderr and
+# returns 1.
 
 # The viewers: name, level, feed (group:port), and N: they subscribe to
 # sensors 1..N.
@@ -31,7 +35,7 @@ sp_demo_init() {
     LOGS=$(mktemp -d /tmp/sp-demo.XXXXXX)
     CLI=("$B/controlplane/senseplane" --socket "$LOGS/dp.sock")
     pids=(); vpids=()
-    DP=""; SIM=""; WEB=""; REDIS=""; CTLD=""
+    DP=""; SIM=""; WEB=""; REDIS=""; CTLD=""; VMS=""; REC=""
 }
 
 sp_demo_cleanup() {
@@ -88,6 +92,29 @@ sp_demo_web() {
     WEB=$!; pids+=("$WEB")
     sleep 0.3
     sp_log "dashboard: open http://10.98.0.2:8080/ in a browser on this machine (senseplane-web)"
+}
+
+# The recording: every sample of every sensor into a private
+# VictoriaMetrics in the namespace (its data in the log folder), reachable
+# from this machine at 10.98.0.2:8428 while the demo runs.
+SP_DEMO_STORE=10.98.0.2:8428
+sp_demo_record() {
+    local vm i
+    vm=$(command -v victoria-metrics) ||
+        { echo "${0##*/}: victoria-metrics is not installed: no recording" >&2; return 1; }
+    sp_log "recording: senseplane-record -> VictoriaMetrics at http://$SP_DEMO_STORE (every sample)"
+    ip netns exec "$NS" "$vm" -storageDataPath "$LOGS/vm" -httpListenAddr "$SP_DEMO_STORE" \
+        -dedup.minScrapeInterval=1ms -search.latencyOffset=1s -loggerLevel=ERROR \
+        > "$LOGS/vm.log" 2>&1 &
+    VMS=$!; pids+=("$VMS")
+    for i in $(seq 1 100); do
+        [ "$(curl -s "http://$SP_DEMO_STORE/health")" = OK ] && break
+        sleep 0.1
+    done
+    ip netns exec "$NS" "$B/tools/record/senseplane-record" --control "$LOGS/dp.sock" \
+        --store "http://$SP_DEMO_STORE" -i 10.99.0.2 --state "$LOGS/record" \
+        --stats "$LOGS/record.json" --quiet > "$LOGS/record.log" 2>&1 &
+    REC=$!; pids+=("$REC")
 }
 
 sp_demo_viewers() {

@@ -17,6 +17,7 @@ SP_PACKAGES="meson ninja-build pkg-config gcc clang libclang-rt-14-dev
  redis-server redis-sentinel iproute2
  mosquitto libmosquitto-dev nats-server libnats-dev prometheus tshark help2man
  libwebsockets-dev chromium nodejs
+ victoria-metrics
  python3
  procps iputils-ping curl"
 

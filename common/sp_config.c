@@ -143,10 +143,12 @@ static const struct sp_ini_key keys[] = {
 	  "the worker takes a burst in stages, each prefetching for the "
 	  "next; off: the interleaved prefetch before it, kept to measure "
 	  "the stages against in the same run (tools/bench/b2.sh --x100)"),
-	K("switches", "coalesce", SP_INI_BOOL, sw_coalesce, 0, 0, "true", true,
+	K("switches", "coalesce", SP_INI_BOOL, sw_coalesce, 0, 0, "false", true,
 	  "a viewer's lens packet takes the messages of later loop turns "
-	  "until it is full or its oldest has waited feed.flush_us; off: "
-	  "sent at the end of each turn that wrote to it"),
+	  "until it is full or its oldest has waited feed.flush_us: fewer "
+	  "packets for viewers, but more worker cycles a sample at B2 x100 "
+	  "(tools/bench/RESULTS.md); off: sent at the end of each turn that "
+	  "wrote to it"),
 	K("reliability", "retransmit_pkts", SP_INI_POW2, rtx_pkts, 0, 4096,
 	  "256", false, "packets each feed keeps for re-requests (0: none)"),
 	K("reliability", "retransmit_mbufs", SP_INI_UINT, rtx_mbufs, 0,

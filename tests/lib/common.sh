@@ -306,6 +306,24 @@ t_kernel_drops() {
         t_eval - 'd["totals"].get("port_kernel_drops", 0)'
 }
 
+# t_check_distinct KD: the distinct samples the viewer counted
+# ($T_DIR/view.json) against what the simulator sent ($T_DIR/sim.json):
+# the same count and digest, unless the kernel dropped KD packets before
+# the dataplane saw them (t_kernel_drops: a machine whose CPU is shared),
+# when only "no more than sent" holds.
+t_check_distinct() {
+    t_log "packets the kernel dropped before the dataplane: $1"
+    if [ "$1" -eq 0 ]; then
+        t_check "distinct samples received = sent" \
+            "$(t_json "$T_DIR/view.json" unique_samples)" "$(t_json "$T_DIR/sim.json" samples)"
+        t_check "digest of distinct samples" "$(t_json "$T_DIR/view.json" digest)" \
+            "$(t_json "$T_DIR/sim.json" digest)"
+    else
+        t_check "distinct samples received <= sent" \
+            "$(( $(t_json "$T_DIR/view.json" unique_samples) <= $(t_json "$T_DIR/sim.json" samples) ))" 1
+    fi
+}
+
 # t_settle SOCKET: wait until the dataplane has read every packet that
 # reached its port, once the senders are done: on af_packet, until the
 # port has read what the kernel queued less what it dropped; elsewhere,

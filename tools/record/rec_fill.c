@@ -10,33 +10,7 @@
 #include <string.h>
 
 #include "sp_ctl.h"
-
-/* A value of the history's JSON (common/CONTROL.md, "Values in JSON"). */
-static int value_of(const json_t *j, double *v)
-{
-	const char *s;
-
-	if (json_is_integer(j)) {
-		*v = (double)json_integer_value(j);
-		return 0;
-	}
-	if (json_is_real(j)) {
-		*v = json_real_value(j);
-		return 0;
-	}
-	s = json_string_value(j);
-	if (s == NULL)
-		return -1;
-	if (strcmp(s, "NaN") == 0)
-		*v = NAN;
-	else if (strcmp(s, "Infinity") == 0)
-		*v = INFINITY;
-	else if (strcmp(s, "-Infinity") == 0)
-		*v = -INFINITY;
-	else
-		return -1;
-	return 0;
-}
+#include "sp_json.h"
 
 int rec_fill_parse(const json_t *h, const struct rec_key *k, uint32_t kidx,
 		   uint64_t after, struct rec_batch *b, struct rec_fill *f,
@@ -90,7 +64,7 @@ int rec_fill_parse(const json_t *h, const struct rec_key *k, uint32_t kidx,
 		t = (uint64_t)json_integer_value(json_array_get(s, 0));
 		b->times[r->toff + i] = rec_ms(t);
 		for (json_int_t d = 0; d < dim; d++)
-			if (value_of(json_array_get(s, (size_t)d + 1), &v[d]) < 0)
+			if (sp_json_get_double(json_array_get(s, (size_t)d + 1), &v[d]) < 0)
 				goto bad;
 		r->t_last_ns = t;
 	}

@@ -4,8 +4,7 @@
 # feed.flush_us (here 50 ms, when 300
 # messages a second fill a packet in about 110), and is then sent by its deadline.
 #   on:  messages join packets opened in earlier turns (feed_coalesced),
-#        packets leave at their deadline (feed_due_pkts), a lens packet
-#        carries several messages;
+#        and packets leave at their deadline (feed_due_pkts);
 #   off (flipped at run time): neither counter moves, each turn's
 #        messages leave at the end of the turn, as before;
 # and in both every sample reaches the viewer once (count and digest), no
@@ -88,8 +87,9 @@ t_check_distinct "$KD"
 t_check "no gaps on the lens" "$(t_json "$T_DIR/view.json" missing)" 0
 msgs=$(t_json "$T_DIR/view.json" messages)
 pkts=$(t_eval "$T_DIR/view.json" 'd["packets"] - d["heartbeats"]')
+# over both phases (off sends about one message a packet): a figure, the
+# counters above are the checks
 t_log "lens: $msgs messages in $pkts data packets"
-t_check "a lens packet carries several messages" "$(t_true "$msgs >= 2 * $pkts")" yes
 age=$(t_eval "$T_DIR/view.json" 'max(f["age_max_ms"] for f in d["by_feed"])')
 t_log "oldest message at the viewer: $age ms (flush_us 50 ms)"
 t_check "no message waited past a broken mechanism's bound (5 s)" "$(t_le "$age" 5000)" yes

@@ -11,7 +11,7 @@ t_veth_setup events
 t_start_dp --no-huge --no-pci -l 0-1 -m 1400 \
     --vdev "net_af_packet0,iface=$DPIF,framecnt=16384" -- \
     --set dataplane.history_mb=600 --set dataplane.max_sensors=200000 \
-    --set dataplane.max_keys=200000 --set dataplane.events_ring=4096 \
+    --set dataplane.max_keys=200000 --set dataplane.events_ring=16384 \
     --set "control.socket=$SOCK"
 
 # the watcher reads in large chunks and picks the ids out with one regex
@@ -56,11 +56,14 @@ t_stop "$DPPID" 20 || true
 # is shared some never leave the kernel's ring (not counted by DPDK 22.11's
 # af_packet), so a sensor may never be seen at all. What is checked is the
 # path under test: every sensor the dataplane took reached the watcher,
-# through an event ring of 4 096 that the burst outgrows many times over
-# (30 000 sensors taken in 2 s on a machine whose CPU three compilers
-# shared; all 150 000 on a quiet one).
+# through an event ring of 16 384 that the burst outgrows many times over
+# (all 150 000 sensors taken on a quiet machine). The ring was 4 096, 11 ms
+# of this burst: a control thread descheduled for 15-20 ms on two vCPUs
+# shared with the simulator lost 2 133 and 3 137 events in two fresh-clone
+# runs in a row. At 16 384 it may be away 44 ms; the old forwarding (64
+# events a poll turn, ~64 k/s) still fills it in a twentieth of a second.
 t_log "the dataplane owns $owned of the $N sensors simulated"
-t_check "the burst outgrew the event ring 5 times over" "$(( owned >= 5 * 4096 ))" 1
+t_check "the burst outgrew the event ring twice over" "$(( owned >= 2 * 16384 ))" 1
 t_check "events lost in the workers' rings" "$lost" 0
 t_check "distinct sensors seen by the watcher = sensors owned" "$(tail -1 "$T_DIR/watch.txt")" "$owned"
 t_check_mbufs

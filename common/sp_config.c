@@ -51,7 +51,8 @@ static const struct sp_ini_key keys[] = {
 	K("dataplane", "events_ring", SP_INI_POW2, events_ring, 64, 1 << 22,
 	  "262144", false, "sensor events (first seen, gone idle) a worker "
 	  "holds for the control thread; what it refuses is counted "
-	  "events_lost and the daemon registers every sensor again"),
+	  "events_lost and told again later (events_retold), and the "
+	  "daemon registers every sensor again"),
 	K("dataplane", "max_sensors", SP_INI_UINT, max_sensors, 16, 1 << 24,
 	  "65536", false, "sensors per worker lcore (what it refuses: "
 	  "refused_sensors in stats)"),

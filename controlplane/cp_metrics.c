@@ -97,6 +97,8 @@ static const struct dp_family dp_families[] = {
 	  "re-requests answered", 0 },
 	{ "events_lost", "events_lost_total", "counter",
 	  "sensor events the control thread's ring could not take", 0 },
+	{ "events_retold", "events_retold_total", "counter",
+	  "refused seen events told again on the sensor's next packet", 0 },
 	{ "rtx_pkts", "retransmit_packets_total", "counter",
 	  "retransmitted packets sent", 0 },
 	{ "rtx_msgs", "retransmit_messages_total", "counter",

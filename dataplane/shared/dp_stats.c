@@ -44,7 +44,7 @@ const char *dp_drop_name(unsigned int reason)
 	X(backfills) X(backfill_limited) X(demotions) X(flushes) \
 	X(flush_cycles) X(cmds) X(hints) X(hint_list_full) X(rereq_in) X(rereq_denied) \
 	X(rereq_bad) X(rereq_limited) X(rereq_unavail) X(rereq_served) \
-	X(events_lost) \
+	X(events_lost) X(events_retold) \
 	X(rtx_pkts) X(rtx_msgs) \
 	X(rtx_bytes) X(loss_dropped) X(loss_duped) X(loss_reordered) \
 	X(mac_second_key) X(replay_resets) X(sources_metered) \

@@ -83,6 +83,7 @@ struct dp_stats {
 	uint64_t rereq_unavail;   /* answered count 0 (read history) */
 	uint64_t rereq_served;    /* answered */
 	uint64_t events_lost;     /* seen/idle events the ring refused */
+	uint64_t events_retold;   /* refused seen events told later */
 	uint64_t rtx_pkts;        /* RETRANS packets sent */
 	uint64_t rtx_msgs;
 	uint64_t rtx_bytes;

@@ -56,6 +56,8 @@ struct dp_sensor {
 	uint8_t seen;           /* 0 while only subscriptions name it */
 	uint8_t flags;          /* last packet's flags (MAC, HINT) */
 	uint8_t idle;           /* reported gone idle, not back yet */
+	uint8_t untold;         /* its "seen" event was refused: told again
+				 * on its next packet */
 	uint16_t nkeys;
 	uint16_t fast_attr[DP_SENSOR_FAST_KEYS]; /* attr ids of fast_key */
 	struct dp_key *fast_key[DP_SENSOR_FAST_KEYS]; /* its first keys */

@@ -75,14 +75,20 @@ void dp_notify_hint_due(struct dp_worker *w)
 	}
 }
 
-void dp_notify_event(struct dp_worker *w, const struct dp_sensor *s,
-		   uint32_t kind)
+int dp_notify_event(struct dp_worker *w, const struct dp_sensor *s,
+		    uint32_t kind)
 {
 	struct dp_event e = { .sensor_id = s->id, .t_ns = w->now_ns,
 			      .worker = w->idx, .kind = kind };
 
-	if (rte_ring_sp_enqueue_elem(w->events, &e, sizeof(e)) != 0)
-		w->stats->events_lost++;   /* the daemon's resync catches up */
+	if (rte_ring_sp_enqueue_elem(w->events, &e, sizeof(e)) != 0) {
+		/* a control thread away longer than the ring lasts: the
+		 * event is told again (a seen one on the sensor's next
+		 * packet, an idle one at the next scan) */
+		w->stats->events_lost++;
+		return -1;
+	}
+	return 0;
 }
 
 void dp_notify_idle_scan(struct dp_worker *w)
@@ -98,9 +104,11 @@ void dp_notify_idle_scan(struct dp_worker *w)
 			w->idle_scan = 0;
 		s = dp_table_sensor_at(w->table, w->idle_scan++);
 		if (s->seen && !s->idle && w->now_tsc - s->last_tsc > idle) {
-			s->idle = 1;
 			s->bound_ip = 0;  /* bind_source: free to move now */
-			dp_notify_event(w, s, DP_EV_IDLE);
+			/* refused: still not idle, so the next scan (a
+			 * second later) tells it again */
+			if (dp_notify_event(w, s, DP_EV_IDLE) == 0)
+				s->idle = 1;
 		}
 	}
 }

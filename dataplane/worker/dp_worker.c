@@ -231,10 +231,16 @@ static int sensor_rx(struct dp_worker *w, const struct dp_rx_info *info,
 		s->seen = 1;
 		s->first_tsc = w->now_tsc;
 		st->sensors++;
-		dp_notify_event(w, s, DP_EV_SEEN);
-	} else if (s->idle) {
+		s->untold = dp_notify_event(w, s, DP_EV_SEEN) != 0;
+	} else if (unlikely(s->idle | s->untold)) {
+		/* back from idle, or its event was refused: (again) */
 		s->idle = 0;
-		dp_notify_event(w, s, DP_EV_SEEN);
+		if (dp_notify_event(w, s, DP_EV_SEEN) == 0) {
+			st->events_retold += s->untold;
+			s->untold = 0;
+		} else {
+			s->untold = 1;
+		}
 	}
 	if (s->have_seq) {
 		uint32_t gap = pkt.seq - s->last_seq - 1;

@@ -72,11 +72,12 @@ static void on_claimed(redisAsyncContext *c, void *reply, void *priv)
 	redisReply *r = reply;
 
 	(void)c;
-	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+	/* no reply: the connection went with it in flight; the reconnect
+	 * writes every sensor again, so it is not a refusal */
+	if (r != NULL && r->type == REDIS_REPLY_ERROR) {
 		n->registry_errors++;
-		if (r)
-			sp_logf(stderr, LOG_WARNING, "senseplane-ctld: registry: %s\n",
-				r->str);
+		sp_logf(stderr, LOG_WARNING, "senseplane-ctld: registry: %s\n",
+			r->str);
 	}
 }
 

@@ -88,11 +88,16 @@ static void on_subinfo(redisAsyncContext *c, void *reply, void *priv)
 		refuse(n, q->viewer, "viewer", line);
 		goto out;
 	}
-	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 4) {
+	/* no reply: the connection went with the question in flight (Redis
+	 * restarted); not a refusal, and the resync after reconnecting asks
+	 * again (registry.sh kills Redis while resyncs may be running) */
+	if (r == NULL)
+		goto out;
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 4) {
 		if (n->registry_errors++ < 5)
 			sp_logf(stderr, LOG_WARNING, "senseplane-ctld: subscription %s %s: "
-				"%s\n", q->viewer, member, r && r->type ==
-				REDIS_REPLY_ERROR ? r->str : "no answer");
+				"%s\n", q->viewer, member, r->type ==
+				REDIS_REPLY_ERROR ? r->str : "unexpected reply");
 		goto out;
 	}
 	if (r->element[2]->type != REDIS_REPLY_STRING) {

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include <event2/event.h>
+#include <jansson.h>
+#include <jemalloc/jemalloc.h>
 
 #include "cp_api.h"
 #include "cp_node.h"
@@ -30,6 +32,43 @@
  * (a soak tells a leak from them by that).
  */
 const char *malloc_conf = "tcache:false,dirty_decay_ms:0,muzzy_decay_ms:0";
+
+/*
+ * JSON in an arena of its own. The dataplane's figures arrive every second
+ * as a tree of ~5 000 small objects, parsed while the previous tree is
+ * still held: two trees' worth of 32- and 64-byte slabs, half used. In the
+ * arena everything else uses, the daemon's long-lived objects land in those
+ * slabs between trees and pin them, so the slabs in use crept up for as
+ * long as it ran (+3.5 % in 25 minutes of the soak, jemalloc's "active"
+ * growing while "allocated" stayed flat). Apart, the trees reuse the same
+ * slabs every second. jemalloc's free() takes a pointer of any arena, so
+ * what jansson hands out (json_dumps) is freed as before.
+ */
+static unsigned json_arena;
+
+static void *json_arena_alloc(size_t n)
+{
+	return mallocx(n ? n : 1, MALLOCX_ARENA(json_arena) |
+				  MALLOCX_TCACHE_NONE);
+}
+
+static void json_arena_free(void *p)
+{
+	if (p)
+		dallocx(p, MALLOCX_TCACHE_NONE);
+}
+
+static void json_arena_setup(void)
+{
+	size_t sz = sizeof(json_arena);
+
+	if (mallctl("arenas.create", &json_arena, &sz, NULL, 0) == 0)
+		json_set_alloc_funcs(json_arena_alloc, json_arena_free);
+	else
+		sp_logf(stderr, LOG_WARNING, "senseplane-ctld: no arena of its "
+			"own for JSON (jemalloc's arenas.create refused); "
+			"sharing the default one\n");
+}
 
 static void usage(FILE *out)
 {
@@ -85,6 +124,7 @@ int main(int argc, char **argv)
 	struct cp_url url;
 	int nsets = 0, c, rc;
 
+	json_arena_setup();   /* before any JSON is made */
 	while ((c = getopt_long(argc, argv, "c:s:r:n:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'c': path = optarg; break;

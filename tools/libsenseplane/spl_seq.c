@@ -42,6 +42,9 @@ static struct spl_feed *find(struct spl_seq *s, uint64_t session,
 			return &s->feeds[i];
 	if (s->n == SPL_MAX_FEEDS)
 		return NULL;
+	/* its pages touched now (it is zero already): its histograms' far
+	 * buckets would otherwise fault in one by one as outliers come */
+	memset(&s->feeds[s->n], 0, sizeof(s->feeds[0]));
 	return &s->feeds[s->n++];
 }
 

@@ -434,6 +434,11 @@ void cp_metrics_write(struct evbuffer *b, const struct cp_node *n)
 		  &n->whereis_ns);
 	one(b, "senseplane_dp_up", "gauge", "1 while the dataplane answers "
 	    "(its figures below are at most 3 s old)", node, fresh);
-	if (fresh)
-		dataplane(b, node, n->dp_stats);
+	if (fresh) {
+		json_t *st = json_loads(n->dp_stats, 0, NULL);
+
+		if (st)
+			dataplane(b, node, st);
+		json_decref(st);
+	}
 }

@@ -373,12 +373,21 @@ static void on_dp_state(void *ctx, const char *why)
 static void on_dp_stats(void *arg, json_t *st, const char *err)
 {
 	struct cp_node *n = arg;
+	size_t need;
 
 	(void)err;
 	if (st == NULL)
 		return;
-	json_decref(n->dp_stats);
-	n->dp_stats = json_incref(st);
+	need = json_dumpb(st, NULL, 0, JSON_COMPACT) + 1;
+	if (need > n->dp_stats_cap) {
+		char *p = realloc(n->dp_stats, need + need / 4);
+
+		if (p == NULL)
+			return;
+		n->dp_stats = p;
+		n->dp_stats_cap = need + need / 4;
+	}
+	n->dp_stats[json_dumpb(st, n->dp_stats, need - 1, JSON_COMPACT)] = '\0';
 	n->dp_stats_ms = cp_node_wall_ns() / 1000000;
 	cp_registry_on_dp_lost(n, (uint64_t)json_integer_value(json_object_get(
 		json_object_get(st, "totals"), "events_lost")));
@@ -504,7 +513,7 @@ void cp_node_stop(struct cp_node *n)
 		bufferevent_free(n->watch);
 	cp_redis_stop(&n->redis);
 	cp_dplink_free(n->dp);
-	json_decref(n->dp_stats);
+	free(n->dp_stats);
 	cp_cache_free(&n->cache);
 	struct cp_batch *b[] = { &n->pend, &n->seen, &n->idle, &n->subq };
 

@@ -6,6 +6,8 @@
 # sensors, packets and samples sent; a zero UDP checksum, a wrong one, a
 # fragment header and a hop-by-hop header are each dropped and counted
 # under their own reason; hints asked for over IPv6 are counted, not sent.
+# Then a dataplane without port.ip6 answers on the fe80:: address of its
+# MAC.
 . "$(dirname "$0")/../lib/common.sh"
 
 t_veth_setup v6
@@ -72,5 +74,22 @@ t_check "hints asked over IPv6: counted, none sent" \
 t_check "sensors' sources written [fd00:99::2]:port" \
     "$(t_eval "$T_DIR/sensors.json" \
         'all(s["src"].startswith("[fd00:99::2]:") for s in d["sensors"])')" True
+t_check_mbufs
+
+# no port.ip6: the link-local address from the port's MAC (af_packet
+# takes the interface's), modified EUI-64
+LL=$(python3 - "$(cat "/sys/class/net/$DPIF/address")" <<'PY'
+import ipaddress, sys
+b = bytes.fromhex(sys.argv[1].replace(":", ""))
+iid = bytes([b[0] ^ 2]) + b[1:3] + b"\xff\xfe" + b[3:]
+print(ipaddress.IPv6Address(b"\xfe\x80" + bytes(6) + iid))
+PY
+)
+t_start_dp --no-huge --no-pci -l 0-1 -m 512 \
+    --vdev "net_af_packet0,iface=$DPIF" -- --set dataplane.history_mb=8 \
+    --set "control.socket=$SOCK"
+ok=0; t_until 20 ip netns exec "$NS" ping -6 -c 1 -W 1 "$LL%$NSIF" || ok=1
+t_check "no port.ip6: $LL answers" "$ok" 0
+t_stop "$DPPID" 20 || true
 t_check_mbufs
 t_done

@@ -22,7 +22,7 @@ static const char *type_name(enum sp_ini_type t)
 	case SP_INI_IPV4: return "ipv4";
 	case SP_INI_MCAST: return "group";
 	case SP_INI_POW2: return "pow2";
-	case SP_INI_IPV6: return "ipv6 list";
+	case SP_INI_IPV6: return "ipv6s";   /* a list */
 	}
 	return "?";
 }

@@ -1,9 +1,10 @@
 /*
- * sp_addr.c - IPv4:PORT parsing (see sp_addr.h).
+ * sp_addr.c - IPv4:PORT and [IPv6]:PORT parsing (see sp_addr.h).
  */
 #include "sp_addr.h"
 
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,5 +46,61 @@ int sp_addr_sockaddr(const char *s, struct sockaddr_in *a,
 	a->sin_family = AF_INET;
 	a->sin_port = htons(port);
 	a->sin_addr.s_addr = htonl(ip);
+	return 0;
+}
+
+int sp_addr_is6(const char *s)
+{
+	const char *c = s ? strchr(s, ':') : NULL;
+
+	return s && (s[0] == '[' || (c && strchr(c + 1, ':')));
+}
+
+int sp_addr_sockaddr6(const char *s, struct sockaddr_in6 *a,
+		      uint16_t default_port)
+{
+	char host[INET6_ADDRSTRLEN + IF_NAMESIZE + 2], *pct, *end;
+	const char *h = s, *rest = "";
+	unsigned long p = default_port;
+	unsigned int scope = 0;
+	size_t len;
+
+	if (s == NULL)
+		return -1;
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+
+		if (close == NULL)
+			return -1;
+		h = s + 1;
+		len = (size_t)(close - h);
+		rest = close + 1;
+	} else {
+		len = strlen(s);   /* a bare address: no port */
+	}
+	if (len == 0 || len >= sizeof(host))
+		return -1;
+	memcpy(host, h, len);
+	host[len] = '\0';
+	if (*rest) {
+		if (rest[0] != ':' || rest[1] == '\0')
+			return -1;
+		p = strtoul(rest + 1, &end, 10);
+		if (*end)
+			return -1;
+	}
+	pct = strchr(host, '%');
+	if (pct) {
+		*pct = '\0';
+		scope = if_nametoindex(pct + 1);
+		if (scope == 0)
+			return -1;
+	}
+	memset(a, 0, sizeof(*a));
+	if (p == 0 || p > 65535 || inet_pton(AF_INET6, host, &a->sin6_addr) != 1)
+		return -1;
+	a->sin6_family = AF_INET6;
+	a->sin6_port = htons((uint16_t)p);
+	a->sin6_scope_id = scope;
 	return 0;
 }

@@ -1,6 +1,6 @@
 /*
  * sp_addr.h - "IPv4[:PORT]" as the programs and the control protocol write
- * an address.
+ * an address, and "[IPv6]:PORT" (RFC 3986 brackets) where IPv6 is taken.
  */
 #ifndef SP_ADDR_H
 #define SP_ADDR_H
@@ -21,5 +21,20 @@ struct sockaddr_in;
  * that form). */
 int sp_addr_sockaddr(const char *s, struct sockaddr_in *a,
 		     uint16_t default_port);
+
+struct sockaddr_in6;
+
+/**
+ * "[IPv6]:PORT", "[IPv6]" or a bare "IPv6" (@p default_port, which 0 makes
+ * required), the address optionally followed by "%IFACE", its scope (a
+ * link-local address needs one), into @p a.
+ * @return 0, or -1 (@p s NULL or not of that form, or no such interface).
+ */
+int sp_addr_sockaddr6(const char *s, struct sockaddr_in6 *a,
+		      uint16_t default_port);
+
+/** Whether @p s is written as an IPv6 address (starts with '[', or has
+ * two colons), for programs that take both families. */
+int sp_addr_is6(const char *s);
 
 #endif /* SP_ADDR_H */

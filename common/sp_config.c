@@ -67,6 +67,12 @@ static const struct sp_ini_key keys[] = {
 	  "a sensor silent this long is reported gone idle"),
 	K("port", "ip", SP_INI_IPV4, ip, 0, 0, "10.99.0.1", false,
 	  "IPv4 address the port answers ARP and ICMP echo for"),
+	K("port", "ip6", SP_INI_IPV6, ip6, 0, 0, "", false,
+	  "IPv6 addresses of the port, comma-separated (at most 8; a "
+	  "repeated key replaces the list, as every key does): sensor "
+	  "packets to any of them are taken, neighbour solicitation and "
+	  "ICMPv6 echo answered; empty: the link-local fe80:: address "
+	  "made from the port's MAC (EUI-64)"),
 	K("port", "mtu", SP_INI_UINT, mtu, 576, 9000, "1500", false,
 	  "IP MTU; feed packets are filled up to it"),
 	K("port", "rx_desc", SP_INI_POW2, rx_desc, 64, 32768, "1024", false,
@@ -363,7 +369,7 @@ void sp_config_print_help(FILE *out)
 void sp_config_dump(const struct sp_config *cfg, FILE *out)
 {
 	const char *last = "";
-	char val[SP_PATH_MAX];
+	char val[SP_IP6_MAX * 48];  /* the longest: an ip6 list */
 
 	for (size_t i = 0; i < NKEYS; i++) {
 		if (strcmp(keys[i].section, last) != 0)

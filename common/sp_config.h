@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sp_ini.h"
+
 #define SP_PATH_MAX 256
 
 struct sp_config {
@@ -35,6 +37,7 @@ struct sp_config {
 	uint32_t idle_s;             /* a silent sensor is reported idle */
 	/* [port] */
 	uint32_t ip;                 /* host order */
+	struct sp_ip6_list ip6;      /* none: link-local from the MAC */
 	uint32_t mtu;
 	uint32_t rx_desc, tx_desc;   /* descriptors per queue */
 	bool promiscuous, allmulti;

@@ -22,6 +22,7 @@ static const char *type_name(enum sp_ini_type t)
 	case SP_INI_IPV4: return "ipv4";
 	case SP_INI_MCAST: return "group";
 	case SP_INI_POW2: return "pow2";
+	case SP_INI_IPV6: return "ipv6s";   /* a list */
 	}
 	return "?";
 }
@@ -57,6 +58,62 @@ static int parse_bool(const char *s, bool *out)
 		if (strcasecmp(s, no[i]) == 0) { *out = false; return 0; }
 	}
 	return -1;
+}
+
+/* A comma-separated list of unicast IPv6 addresses (spaces around the
+ * commas allowed; "" is the empty list). Multicast and :: are refused:
+ * they cannot be a port's own address. On error @p err names the entry. */
+static int parse_ip6_list(const char *v, struct sp_ip6_list *out, char *err,
+			  size_t errlen)
+{
+	struct sp_ip6_list l = { 0 };
+	static const uint8_t any[16];
+	char one[INET6_ADDRSTRLEN + 1];
+
+	while (*v) {
+		const char *end = strchr(v, ',');
+		size_t len = end ? (size_t)(end - v) : strlen(v);
+
+		while (len && (*v == ' ' || *v == '\t')) {
+			v++;
+			len--;
+		}
+		while (len && (v[len - 1] == ' ' || v[len - 1] == '\t'))
+			len--;
+		if (len == 0 || len >= sizeof(one)) {
+			snprintf(err, errlen, "an empty or overlong entry in "
+				 "the list");
+			return -EINVAL;
+		}
+		memcpy(one, v, len);
+		one[len] = '\0';
+		if (l.n == SP_IP6_MAX) {
+			snprintf(err, errlen, "more than %d addresses",
+				 SP_IP6_MAX);
+			return -EINVAL;
+		}
+		if (inet_pton(AF_INET6, one, l.addr[l.n]) != 1) {
+			snprintf(err, errlen, "'%s' is not an IPv6 address",
+				 one);
+			return -EINVAL;
+		}
+		if (l.addr[l.n][0] == 0xff ||
+		    memcmp(l.addr[l.n], any, 16) == 0) {
+			snprintf(err, errlen, "'%s' is not a unicast address",
+				 one);
+			return -EINVAL;
+		}
+		l.n++;
+		if (end == NULL)
+			break;
+		v = end + 1;
+		if (*v == '\0') {
+			snprintf(err, errlen, "a trailing comma");
+			return -EINVAL;
+		}
+	}
+	*out = l;
+	return 0;
 }
 
 /* Set one key; on error write why into err (without the key's name). */
@@ -146,6 +203,9 @@ static int apply(const struct sp_ini_key *k, void *obj, const char *v,
 		}
 		*(uint32_t *)(void *)dst = ntohl(a.s_addr);
 		return 0;
+	case SP_INI_IPV6:
+		return parse_ip6_list(v, (struct sp_ip6_list *)(void *)dst,
+				      err, errlen);
 	}
 	snprintf(err, errlen, "unknown key type");
 	return -EINVAL;
@@ -231,6 +291,21 @@ void sp_ini_format(const struct sp_ini_key *k, const void *obj, char *buf,
 		a.s_addr = htonl(u32);
 		inet_ntop(AF_INET, &a, buf, (socklen_t)len);
 		break;
+	case SP_INI_IPV6: {
+		const struct sp_ip6_list *l = (const void *)src;
+		size_t at = 0;
+
+		buf[0] = '\0';
+		for (uint32_t i = 0; i < l->n && at + INET6_ADDRSTRLEN + 2 < len;
+		     i++) {
+			if (i)
+				buf[at++] = ',';
+			inet_ntop(AF_INET6, l->addr[i], buf + at,
+				  (socklen_t)(len - at));
+			at += strlen(buf + at);
+		}
+		break;
+	}
 	}
 }
 

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 enum sp_ini_type {
@@ -24,6 +25,15 @@ enum sp_ini_type {
 	SP_INI_IPV4,    /* dotted quad, stored as uint32_t in host order */
 	SP_INI_MCAST,   /* the same, and an IPv4 multicast group (224/4) */
 	SP_INI_POW2,    /* unsigned power of two, stored in uint32_t */
+	SP_INI_IPV6,    /* comma-separated unicast IPv6 addresses, stored
+			 * as struct sp_ip6_list */
+};
+
+/* An SP_INI_IPV6 value: up to SP_IP6_MAX addresses in network order. */
+#define SP_IP6_MAX 8
+struct sp_ip6_list {
+	uint32_t n;
+	uint8_t addr[SP_IP6_MAX][16];
 };
 
 struct sp_ini_key {

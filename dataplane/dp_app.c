@@ -17,6 +17,7 @@
 
 #include "dp_owners.h"
 #include "dp_loopclock.h"
+#include "dp_net6.h"
 #include "dp_port.h"
 #include "dp_sockdrops.h"
 #include "dp_worker.h"
@@ -158,6 +159,20 @@ int dp_app_create(struct dp_app *app, volatile int *stop,
 	app->net.ip = rte_cpu_to_be_32(app->cfg.ip);
 	app->net.sensor_port = rte_cpu_to_be_16((uint16_t)app->cfg.sensor_port);
 	app->net.rereq_port = rte_cpu_to_be_16((uint16_t)app->cfg.rereq_port);
+	RTE_BUILD_BUG_ON(DP_NET_IP6_MAX != SP_IP6_MAX);
+	app->net.nip6 = app->cfg.ip6.n;
+	memcpy(app->net.ip6, app->cfg.ip6.addr, sizeof(app->net.ip6));
+	if (app->net.nip6 == 0) {
+		/* none configured: the link-local address every IPv6 node
+		 * has, from the MAC the port got */
+		dp_net6_link_local(&app->net.mac, app->net.ip6[0]);
+		app->net.nip6 = 1;
+	}
+	if (dp_port_ip6_groups(&pp, (const uint8_t (*)[16])app->net.ip6,
+			       app->net.nip6, err, sizeof(err)) < 0) {
+		sp_logf(stderr, LOG_ERR, "senseplane-dp: %s\n", err);
+		return -1;
+	}
 	app->stats = rte_zmalloc("dp_stats",
 				 app->nworkers * sizeof(*app->stats),
 				 RTE_CACHE_LINE_SIZE);

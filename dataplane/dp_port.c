@@ -10,6 +10,8 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
+#include "dp_net6.h"
+
 /* more than an af_packet ring holds (framecnt, 512 by default) */
 #define DP_PORT_DRAIN_MAX 65536u
 
@@ -136,6 +138,40 @@ int dp_port_init(struct dp_port_params *p, struct rte_ether_addr *mac,
 		}
 	}
 	rte_eth_macaddr_get(p->port_id, mac);
+	return 0;
+}
+
+int dp_port_ip6_groups(const struct dp_port_params *p,
+		       const uint8_t (*addr)[16], unsigned int n, char *err,
+		       size_t errlen)
+{
+	struct rte_ether_addr mc[DP_NET_IP6_MAX];
+	char name[RTE_ETH_NAME_MAX_LEN] = "?";
+	unsigned int k = 0;
+	int rc;
+
+	if (p->promiscuous || p->allmulti || n == 0)
+		return 0;
+	/* addresses that share their low 24 bits share the group */
+	for (unsigned int i = 0; i < n && i < DP_NET_IP6_MAX; i++) {
+		struct rte_ether_addr a;
+		unsigned int j;
+
+		dp_net6_solicited_mac(addr[i], &a);
+		for (j = 0; j < k && !rte_is_same_ether_addr(&mc[j], &a); j++)
+			;
+		if (j == k)
+			mc[k++] = a;
+	}
+	rte_eth_dev_get_name_by_port(p->port_id, name);
+	rc = rte_eth_dev_set_mc_addr_list(p->port_id, mc, k);
+	if (rc == -ENOTSUP)
+		rc = rte_eth_allmulticast_enable(p->port_id);
+	if (rc && rc != -ENOTSUP) {
+		snprintf(err, errlen, "port %u (%s): the solicited-node groups "
+			 "of port.ip6: %s", p->port_id, name, strerror(-rc));
+		return rc;
+	}
 	return 0;
 }
 

@@ -30,6 +30,17 @@ struct dp_port_params {
 int dp_port_init(struct dp_port_params *p, struct rte_ether_addr *mac,
 		 char *err, size_t errlen);
 
+/**
+ * Make the port take the solicited-node groups of its IPv6 addresses
+ * (@p n of them), for neighbour solicitation: the NIC's multicast
+ * filter, unless promiscuous or allmulti already take them; a device
+ * without a filter falls back to allmulti.
+ * @return 0, or -errno with @p err naming the device and the step.
+ */
+int dp_port_ip6_groups(const struct dp_port_params *p,
+		       const uint8_t (*addr)[16], unsigned int n, char *err,
+		       size_t errlen);
+
 /** Stop and close the port, returning its RX descriptors' mbufs. */
 void dp_port_close(uint16_t port_id);
 

@@ -54,7 +54,7 @@ static json_t *sensors(struct rd *r, uint32_t count, int brief, int attrs,
 	for (uint32_t i = 0; i < count; i++) {
 		const struct dp_qa_sensor *s = take(r, sizeof(*s));
 		struct in_addr a;
-		char src[32];
+		char src[64];   /* [IPv6]:port */
 
 		if (s == NULL)
 			break;
@@ -83,9 +83,18 @@ static json_t *sensors(struct rd *r, uint32_t count, int brief, int attrs,
 			json_array_append_new(list, json_integer(s->idle));
 			continue;
 		}
-		a.s_addr = s->src_ip;
-		snprintf(src, sizeof(src), "%s:%u", inet_ntoa(a),
-			 ntohs(s->src_port));
+		if (s->src_v6) {
+			char six[INET6_ADDRSTRLEN];
+
+			/* RFC 3986 brackets around the address */
+			inet_ntop(AF_INET6, s->src_ip6, six, sizeof(six));
+			snprintf(src, sizeof(src), "[%s]:%u", six,
+				 ntohs(s->src_port));
+		} else {
+			a.s_addr = s->src_ip;
+			snprintf(src, sizeof(src), "%s:%u", inet_ntoa(a),
+				 ntohs(s->src_port));
+		}
 		json_array_append_new(list, json_pack(
 			"{s:I, s:i, s:I, s:I, s:i, s:f, s:s, s:b, s:s}",
 			"id", (json_int_t)s->id, "worker", s->worker,

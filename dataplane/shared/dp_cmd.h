@@ -114,6 +114,8 @@ struct dp_qa_sensor {
 	uint8_t level;             /* enum sp_level */
 	uint8_t hint;              /* its last packet set HINT */
 	uint8_t idle;              /* reported gone idle (dataplane.idle_s) */
+	uint8_t src_v6;            /* the source is src_ip6, not src_ip */
+	uint8_t src_ip6[16];
 };
 
 struct dp_qa_attention {

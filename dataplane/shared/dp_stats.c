@@ -27,6 +27,12 @@ static const char *const dp_drop_names[DP_DROP__COUNT] = {
 	[DP_DROP_SOURCE_BOUND] = "source_bound",
 	[DP_DROP_RATE_SENSOR] = "rate_sensor",
 	[DP_DROP_RATE_SOURCE] = "rate_source",
+	[DP_DROP_IP6_BAD] = "ip6_bad",
+	[DP_DROP_IP6_FRAG] = "ip6_frag",
+	[DP_DROP_IP6_HBH] = "ip6_hbh",
+	[DP_DROP_IP6_EXT] = "ip6_ext",
+	[DP_DROP_UDP6_CSUM_ZERO] = "udp6_csum_zero",
+	[DP_DROP_UDP6_CSUM] = "udp6_csum",
 };
 
 const char *dp_drop_name(unsigned int reason)
@@ -37,12 +43,14 @@ const char *dp_drop_name(unsigned int reason)
 /* The scalar counters, by name, in struct order. */
 #define SCALARS(X) \
 	X(rx_pkts) X(rx_bytes) X(sensor_pkts) X(records_in) X(samples_in) \
-	X(ignored) X(arp_replies) X(icmp_replies) X(handoff_out) \
+	X(ignored) X(arp_replies) X(icmp_replies) X(nd_replies) \
+	X(icmp6_replies) X(handoff_out) \
 	X(handoff_in) X(seq_gaps) X(sensors) X(keys) X(history_full) \
 	X(feed_pkts) X(feed_msgs) X(feed_bytes) X(feed_splits) X(feed_coalesced) X(feed_due_pkts) \
 	X(heartbeats) X(tx_drops) X(feed_lost) X(refused_outs) \
 	X(backfills) X(backfill_limited) X(demotions) X(flushes) \
-	X(flush_cycles) X(cmds) X(hints) X(hint_list_full) X(rereq_in) X(rereq_denied) \
+	X(flush_cycles) X(cmds) X(hints) X(hint_list_full) \
+	X(hints_v6_skipped) X(rereq_in) X(rereq_denied) \
 	X(rereq_bad) X(rereq_limited) X(rereq_unavail) X(rereq_served) \
 	X(events_lost) X(events_retold) \
 	X(rtx_pkts) X(rtx_msgs) \

@@ -31,6 +31,14 @@ enum dp_drop {
 	DP_DROP_SOURCE_BOUND,  /* sensor bound to another source address */
 	DP_DROP_RATE_SENSOR,   /* sensor over limits.sensor_factor */
 	DP_DROP_RATE_SOURCE,   /* source address over limits.source_pps */
+	DP_DROP_IP6_BAD,       /* IPv6 header invalid (version, length) */
+	DP_DROP_IP6_FRAG,      /* IPv6 fragment header (next header 44) */
+	DP_DROP_IP6_HBH,       /* IPv6 hop-by-hop options (next header 0) */
+	DP_DROP_IP6_EXT,       /* another IPv6 extension header (routing,
+				* destination options, AH, ESP, ...) */
+	DP_DROP_UDP6_CSUM_ZERO, /* UDP over IPv6 without a checksum (RFC
+				 * 8200 8.1: it is mandatory) */
+	DP_DROP_UDP6_CSUM,     /* UDP over IPv6, checksum wrong */
 	DP_DROP__COUNT
 };
 
@@ -48,6 +56,8 @@ struct dp_stats {
 	uint64_t ignored;         /* not for us: other ethertype/address/port */
 	uint64_t arp_replies;
 	uint64_t icmp_replies;
+	uint64_t nd_replies;      /* IPv6 neighbour advertisements sent */
+	uint64_t icmp6_replies;   /* ICMPv6 echo replies sent */
 	uint64_t handoff_out;     /* sent to the owner lcore */
 	uint64_t handoff_in;      /* taken from our ring */
 	uint64_t seq_gaps;        /* sensor packets missing by seq */
@@ -76,6 +86,8 @@ struct dp_stats {
 	uint64_t cmds;            /* mailbox commands applied */
 	uint64_t hints;           /* attention hints sent */
 	uint64_t hint_list_full;  /* hinted sensors past DP_HINT_LIST_MAX */
+	uint64_t hints_v6_skipped; /* hints not sent: the sensor's source is
+				    * IPv6 (not yet sent over IPv6) */
 	uint64_t rereq_in;        /* re-requests received */
 	uint64_t rereq_denied;    /* from addresses not allowed */
 	uint64_t rereq_bad;       /* malformed, or for a feed we lack */

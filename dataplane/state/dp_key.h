@@ -68,6 +68,9 @@ struct dp_sensor {
 	uint32_t src_ip;        /* network order */
 	uint16_t src_port;      /* network order */
 	uint8_t src_mac[6];
+	uint8_t src_v6;         /* the source is src_ip6 (src_ip is 0); in
+				 * the line's padding, as it is written with
+				 * the source for every packet */
 	struct dp_key *keys;    /* every key, newest first */
 	/* lines 3 and 4: cold */
 	uint64_t first_tsc;
@@ -81,8 +84,12 @@ struct dp_sensor {
 	uint64_t meter[3];             /* rate limit: an rte_meter_srtcm */
 	uint32_t bound_ip;             /* bind_source: network order, 0 none */
 	uint16_t meter_prof;           /* its profile + 1; 0: to be chosen */
+	uint8_t src_ip6[16];           /* src_v6: its IPv6 source */
 } __attribute__((aligned(64)));
 _Static_assert(sizeof(struct dp_sensor) == 256, "a sensor is four lines");
+_Static_assert(offsetof(struct dp_sensor, src_v6) < 128 &&
+	       offsetof(struct dp_sensor, keys) == 120,
+	       "the source family flag is in the second line's padding");
 _Static_assert(offsetof(struct dp_sensor, keys) < 128,
 	       "what a packet reads and writes is in the first two lines");
 

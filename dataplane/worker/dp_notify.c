@@ -31,6 +31,11 @@ void dp_notify_hint(struct dp_worker *w, struct dp_sensor *s, int force)
 	if (!(w->flags & DP_F_HINTS) || !(s->flags & SP_SFLAG_HINT) ||
 	    !s->seen)
 		return;
+	if (s->src_v6) {
+		/* hints over IPv6 are not written yet: counted, not sent */
+		w->stats->hints_v6_skipped++;
+		return;
+	}
 	h.level = dp_attn_sensor_level(s);
 	if (!force && s->hint_tsc && h.level == s->hint_level &&
 	    w->now_tsc - s->hint_tsc < (uint64_t)cfg->hint_period_s *

@@ -51,7 +51,10 @@ static void q_sensors(struct dp_worker *w, struct dp_query *q)
 			.level = dp_attn_sensor_level(s),
 			.hint = !!(s->flags & SP_SFLAG_HINT),
 			.idle = s->idle ? 1 : 0,
+			.src_v6 = s->src_v6,
 		};
+		if (s->src_v6)
+			memcpy(a->src_ip6, s->src_ip6, 16);
 		if (q->attrs) {
 			/* the attributes it sent, for a key list (a walk of
 			 * its short list of keys: queries only) */

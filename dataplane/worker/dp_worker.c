@@ -28,6 +28,7 @@
 
 #include "dp_limits.h"
 #include "dp_mailbox.h"
+#include "dp_net6.h"
 #include "dp_notify.h"
 #include "dp_outputs.h"
 #include "dp_owners.h"
@@ -253,9 +254,18 @@ static int sensor_rx(struct dp_worker *w, const struct dp_rx_info *info,
 	s->last_tsc = w->now_tsc;
 	s->pkts++;
 	s->flags = pkt.flags;
-	s->src_ip = info->src_ip;
 	s->src_port = info->src_port;
 	memcpy(s->src_mac, info->src_mac, 6);
+	if (unlikely(info->src_ip6 != NULL)) {
+		/* IPv6: the address in the cold lines; hints and answers
+		 * read it by src_v6 */
+		s->src_ip = 0;
+		s->src_v6 = 1;
+		memcpy(s->src_ip6, info->src_ip6, 16);
+	} else {
+		s->src_ip = info->src_ip;
+		s->src_v6 = 0;
+	}
 	for (; i < pkt.nrec; i++) {
 		const struct sp_record *r = sp_sensor_rec(&pkt, i, &off, &tmp);
 		struct dp_key *k = keys[i];
@@ -294,6 +304,30 @@ static int64_t source_check(struct dp_worker *w, const struct dp_rx_info *info)
 	}
 	if (w->limits.src &&
 	    dp_limits_source(&w->limits, info->src_ip, w->now_tsc)) {
+		w->stats->dp_drop[DP_DROP_RATE_SOURCE]++;
+		return -1;
+	}
+	return pol;
+}
+
+/* source_check() of an IPv6 source. The ACL and require_mac_from lists
+ * are IPv4 prefixes: an IPv6 source is an address none of them holds, and
+ * gets the policy's default (refused when security.allow lists anything).
+ * The source rate limit meters its /64, as a host may take any address
+ * in it. */
+static int64_t source_check6(struct dp_worker *w,
+			     const struct dp_rx_info *info)
+{
+	uint32_t pol = w->sh->policy.dflt;
+
+	if (pol & DP_POL_DENY) {
+		w->stats->dp_drop[DP_DROP_ACL]++;
+		return -1;
+	}
+	if (w->limits.src &&
+	    dp_limits_source(&w->limits,
+			     rte_cpu_to_be_32(dp_net6_fold(info->src_ip6, 8)),
+			     w->now_tsc)) {
 		w->stats->dp_drop[DP_DROP_RATE_SOURCE]++;
 		return -1;
 	}
@@ -354,12 +388,19 @@ static void handle(struct dp_worker *w, struct rte_mbuf *m, int from_ring,
 	int to;
 
 	switch (dp_net_classify(w->sh->net, m, &info, &why)) {
+	case DP_RX_SENSOR6:
+		/* as below; dp_net_classify6() set info.src_ip6 */
+		pol = from_ring ? (int64_t)w->sh->policy.dflt
+				: source_check6(w, &info);
+		goto sensor;
 	case DP_RX_SENSOR:
 		/* the worker that received it checks its source; the owner
 		 * needs only the MAC policy */
 		pol = from_ring ? dp_policy_of(&w->sh->policy,
 					       rte_be_to_cpu_32(info.src_ip))
 				: source_check(w, &info);
+		info.src_ip6 = NULL;
+sensor:
 		if (pol < 0)
 			break;
 		if (!from_ring && w->sh->nworkers > 1 &&
@@ -416,6 +457,20 @@ static void handle(struct dp_worker *w, struct rte_mbuf *m, int from_ring,
 			return;
 		}
 		st->ignored++;
+		break;
+	case DP_RX_ICMP6:
+		switch (dp_net6_icmp_reply(w->sh->net, m)) {
+		case DP_ICMP6_NA:
+			st->nd_replies++;
+			tx_reply(w, m);
+			return;
+		case DP_ICMP6_ECHO:
+			st->icmp6_replies++;
+			tx_reply(w, m);
+			return;
+		default:
+			st->ignored++;
+		}
 		break;
 	case DP_RX_IGNORE:
 		st->ignored++;

@@ -10,6 +10,10 @@ checksum (AF_PACKET), and a listener for attention hints (section 4).
   sensor.py raw IFACE SRC_IP DST_IP SENSOR ATTR_ID N --bad-csum|--good-csum
       N f32 scalar packets as raw frames to DST_IP (MAC by ARP from the
       kernel's neighbour table: ping it first).
+  sensor.py raw6 IFACE SRC_IP6 DST_IP6 SENSOR ATTR_ID N MODE
+      The same over IPv6, MODE one of --good-csum, --zero-csum,
+      --bad-csum (the UDP checksum), --frag (an atomic fragment header,
+      RFC 6946) or --hbh (a hop-by-hop header of padding) before UDP.
 """
 import math
 import socket
@@ -97,5 +101,34 @@ def raw(argv):
         time.sleep(0.001)
 
 
+def raw6(argv):
+    iface, src, dst, sensor, attr, n, mode = argv[:7]
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((iface, 0))
+    smac = s.getsockname()[4]
+    dmac = mac_of(dst, iface)
+    a_src = socket.inet_pton(socket.AF_INET6, src)
+    a_dst = socket.inet_pton(socket.AF_INET6, dst)
+    for i in range(int(n)):
+        payload = packet(int(sensor), i + 1, int(attr), "f32", float(i))
+        ulen = 8 + len(payload)
+        udp = struct.pack(">HHHH", 40000, 7400, ulen, 0) + payload
+        # RFC 8200 8.1: the pseudo-header, and 0 sent as 0xffff
+        c = csum(a_src + a_dst + struct.pack(">IxxxB", ulen, 17) + udp) or 0xFFFF
+        if mode == "--zero-csum":
+            c = 0
+        elif mode == "--bad-csum":
+            c ^= 0x5A5A
+        udp = udp[:6] + struct.pack(">H", c) + udp[8:]
+        nh, ext = 17, b""
+        if mode == "--frag":     # offset 0, no more fragments
+            nh, ext = 44, struct.pack(">BBHI", 17, 0, 0, i + 1)
+        elif mode == "--hbh":    # PadN of 4: 8 bytes in all
+            nh, ext = 0, struct.pack(">BBBB4x", 17, 0, 1, 4)
+        ip = struct.pack(">IHBB", 0x60000000, len(ext) + len(udp), nh, 64)
+        s.send(dmac + smac + b"\x86\xdd" + ip + a_src + a_dst + ext + udp)
+        time.sleep(0.001)
+
+
 if __name__ == "__main__":
-    {"send": send, "raw": raw}[sys.argv[1]](sys.argv[2:])
+    {"send": send, "raw": raw, "raw6": raw6}[sys.argv[1]](sys.argv[2:])

@@ -119,6 +119,79 @@ static void test_shipped_config(void)
 	CU_ASSERT_EQUAL(c.flush_us, d.flush_us);
 }
 
+/* [port] ip6: a list, each entry checked with inet_pton; a bad entry is
+ * an error naming the key and the value. */
+static void test_ip6(void)
+{
+	static const uint8_t a1[16] = { 0xfd, 0, 0, 0x99, [15] = 1 };
+	static const uint8_t a2[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 7 };
+	static char val[32768];   /* the whole dump */
+	struct sp_config c;
+	char err[512];
+	const char *p;
+
+	sp_config_defaults(&c);
+	CU_ASSERT_EQUAL(c.ip6.n, 0);   /* none: link-local from the MAC */
+	CU_ASSERT_EQUAL(sp_config_set(&c, "port.ip6=fd00:99::1", err,
+				      sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(c.ip6.n, 1);
+	CU_ASSERT_EQUAL(memcmp(c.ip6.addr[0], a1, 16), 0);
+	CU_ASSERT_EQUAL(sp_config_set(&c, "port.ip6= fd00:99::1 ,2001:db8::7",
+				      err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(c.ip6.n, 2);
+	CU_ASSERT_EQUAL(memcmp(c.ip6.addr[1], a2, 16), 0);
+	/* a repeated key replaces the list */
+	CU_ASSERT_EQUAL(sp_config_set(&c, "port.ip6=2001:db8::7", err,
+				      sizeof(err)), 0);
+	CU_ASSERT_EQUAL(c.ip6.n, 1);
+	CU_ASSERT_EQUAL(memcmp(c.ip6.addr[0], a2, 16), 0);
+	/* and an empty one empties it */
+	CU_ASSERT_EQUAL(sp_config_set(&c, "port.ip6=", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(c.ip6.n, 0);
+
+	/* errors: the key, the value and the entry at fault */
+	CU_ASSERT_EQUAL(sp_config_set(&c, "port.ip6=fd00::1,fd00::zz", err,
+				      sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "port.ip6"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "'fd00::zz' is not an IPv6"));
+	CU_ASSERT_EQUAL(c.ip6.n, 0);   /* a bad list leaves it as it was */
+	CU_ASSERT_EQUAL(sp_config_set(&c, "port.ip6=10.99.0.1", err,
+				      sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "'10.99.0.1' is not an IPv6"));
+	CU_ASSERT_EQUAL(sp_config_set(&c, "port.ip6=ff02::1", err,
+				      sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "not a unicast"));
+	CU_ASSERT_EQUAL(sp_config_set(&c, "port.ip6=::", err, sizeof(err)),
+			-1);
+	CU_ASSERT_EQUAL(sp_config_set(&c, "port.ip6=fd00::1,", err,
+				      sizeof(err)), -1);
+	CU_ASSERT_EQUAL(sp_config_set(&c, "port.ip6=fd00::1,,fd00::2", err,
+				      sizeof(err)), -1);
+	CU_ASSERT_EQUAL(sp_config_set(&c, "port.ip6=[fd00::1]", err,
+				      sizeof(err)), -1);
+	CU_ASSERT_EQUAL(sp_config_set(&c, "port.ip6=1::,2::,3::,4::,5::,6::,"
+				      "7::,8::,9::", err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "more than 8"));
+	expect_error("[port]\nip6 = fd00::1\nip6 = nope\n", "3", "ip6",
+		     "nope");
+
+	/* from a file, and written back as it was read */
+	p = unit_tmpfile("[port]\nip6 = fd00:99::1, 2001:db8::7\n");
+	sp_config_defaults(&c);
+	CU_ASSERT_EQUAL_FATAL(sp_config_load(&c, p, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(c.ip6.n, 2);
+	remove(p);
+	{
+		FILE *f = fmemopen(val, sizeof(val), "w");
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+		sp_config_dump(&c, f);
+		fclose(f);
+		CU_ASSERT_PTR_NOT_NULL(strstr(val,
+				"ip6 = fd00:99::1,2001:db8::7\n"));
+	}
+}
+
 static void test_catalog_shipped(void)
 {
 	static struct sp_catalog cat;
@@ -182,6 +255,7 @@ void suite_config(void)
 		{ "missing file", test_missing_file },
 		{ "--set overrides", test_set },
 		{ "shipped senseplane.conf", test_shipped_config },
+		{ "port.ip6 list", test_ip6 },
 		CU_TEST_INFO_NULL,
 	};
 	unit_add("config", tests);

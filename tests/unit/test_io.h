@@ -11,6 +11,8 @@ int io_setup(void);
 extern const CU_TestInfo io_tests[];
 /* test_guard.c: source policy and rate limits */
 extern const CU_TestInfo guard_tests[];
+/* test_net6.c: IPv6 classification, neighbour discovery, echo */
+extern const CU_TestInfo net6_tests[];
 
 struct sp_catalog;
 /** The catalogue of config/attributes.conf (test_table.c loads it). */

@@ -2,6 +2,8 @@
  * test_msgs.c - re-request (PROTOCOL.md section 3) and attention hint
  * (section 4): exact layout, round trip, every error.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <string.h>
 
 #include "sp_addr.h"
@@ -94,6 +96,40 @@ static void test_addr(void)
 	CU_ASSERT_EQUAL(sp_addr_parse("10.0.0.1:80x", &ip, &port, 0), -1);
 }
 
+static void test_addr6(void)
+{
+	static const uint8_t want[16] = { 0xfd, 0, 0, 0x99, [15] = 1 };
+	struct sockaddr_in6 a;
+
+	CU_ASSERT_EQUAL(sp_addr_sockaddr6("[fd00:99::1]:7400", &a, 0), 0);
+	CU_ASSERT_EQUAL(a.sin6_family, AF_INET6);
+	CU_ASSERT_EQUAL(ntohs(a.sin6_port), 7400);
+	CU_ASSERT_EQUAL(memcmp(&a.sin6_addr, want, 16), 0);
+	CU_ASSERT_EQUAL(a.sin6_scope_id, 0);
+	CU_ASSERT_EQUAL(sp_addr_sockaddr6("[fd00:99::1]", &a, 7401), 0);
+	CU_ASSERT_EQUAL(ntohs(a.sin6_port), 7401);
+	CU_ASSERT_EQUAL(sp_addr_sockaddr6("fd00:99::1", &a, 7401), 0);
+	CU_ASSERT_EQUAL(ntohs(a.sin6_port), 7401);
+	/* a scope by interface name (lo is always there) */
+	CU_ASSERT_EQUAL(sp_addr_sockaddr6("[fe80::1%lo]:9", &a, 0), 0);
+	CU_ASSERT_NOT_EQUAL(a.sin6_scope_id, 0);
+	CU_ASSERT_EQUAL(sp_addr_sockaddr6("[fe80::1%nosuchif0]:9", &a, 0), -1);
+	CU_ASSERT_EQUAL(sp_addr_sockaddr6("[fd00:99::1]", &a, 0), -1);
+	CU_ASSERT_EQUAL(sp_addr_sockaddr6("[fd00:99::1]:", &a, 7400), -1);
+	CU_ASSERT_EQUAL(sp_addr_sockaddr6("[fd00:99::1]:0", &a, 7400), -1);
+	CU_ASSERT_EQUAL(sp_addr_sockaddr6("[fd00:99::1]:65536", &a, 0), -1);
+	CU_ASSERT_EQUAL(sp_addr_sockaddr6("[fd00:99::1]7400", &a, 0), -1);
+	CU_ASSERT_EQUAL(sp_addr_sockaddr6("[fd00:99::1:7400", &a, 0), -1);
+	CU_ASSERT_EQUAL(sp_addr_sockaddr6("[fd00::zz]:7400", &a, 0), -1);
+	CU_ASSERT_EQUAL(sp_addr_sockaddr6("[10.0.0.1]:7400", &a, 0), -1);
+	CU_ASSERT_EQUAL(sp_addr_sockaddr6("[]:7400", &a, 0), -1);
+	CU_ASSERT_EQUAL(sp_addr_sockaddr6(NULL, &a, 7400), -1);
+	CU_ASSERT(sp_addr_is6("[fd00::1]:7400"));
+	CU_ASSERT(sp_addr_is6("fd00::1"));
+	CU_ASSERT(!sp_addr_is6("10.0.0.1:7400"));
+	CU_ASSERT(!sp_addr_is6("10.0.0.1"));
+}
+
 void suite_msgs(void)
 {
 	static const CU_TestInfo tests[] = {
@@ -101,6 +137,7 @@ void suite_msgs(void)
 		{ "attention hint layout and errors", test_hint },
 		{ "level names", test_levels },
 		{ "IP:PORT parsing", test_addr },
+		{ "[IPv6]:PORT addresses", test_addr6 },
 		CU_TEST_INFO_NULL,
 	};
 	unit_add("msgs", tests);

@@ -247,6 +247,7 @@ int main(int argc, char **argv)
 		{ "table", NULL, NULL, NULL, NULL, tests },
 		{ "io", NULL, NULL, NULL, NULL, (CU_TestInfo *)io_tests },
 		{ "guard", NULL, NULL, NULL, NULL, (CU_TestInfo *)guard_tests },
+		{ "net6", NULL, NULL, NULL, NULL, (CU_TestInfo *)net6_tests },
 		CU_SUITE_INFO_NULL,
 	};
 	struct dp_table_params p = { .name = "unit", .socket = 0,

@@ -19,7 +19,7 @@ SP_PACKAGES="meson ninja-build pkg-config gcc clang libclang-rt-14-dev
  libwebsockets-dev chromium nodejs
  victoria-metrics
  python3
- procps iputils-ping curl"
+ procps iputils-ping curl ethtool"
 
 sp_log() { printf '\033[1m== %s\033[0m\n' "$*"; }
 

@@ -80,7 +80,9 @@ static void usage(FILE *out)
 "battery), tracker (geolocation, button, battery), environment\n"
 "(temperature, humidity, battery); rates and batching from the catalogue.\n"
 "\n"
-"  -d, --dest IP[:PORT]   dataplane address (default 10.99.0.1:7400)\n"
+"  -d, --dest IP[:PORT]   dataplane address (default 10.99.0.1:7400);\n"
+"                         [IPv6]:PORT (or [IPv6%%IFACE]:PORT) sends over\n"
+"                         IPv6, UDP only (not with --pcap or --src)\n"
 "  -n, --sensors N        number of sensors (default 1000)\n"
 "      --first-id ID      id of the first sensor (default 1)\n"
 "  -a, --attrs A,B,...    give every sensor these attributes instead\n"
@@ -357,7 +359,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "senseplane-sim: %s\n", err);
 		return 2;
 	}
-	if (parse_addr(o.dest, &op.dst, SP_SENSOR_PORT) < 0 ||
+	op.v6 = sp_addr_is6(o.dest);
+	if (op.v6 && (o.pcap || o.src_given)) {
+		fprintf(stderr, "senseplane-sim: --dest '%s' is IPv6: --pcap "
+			"and --src are IPv4 only\n", o.dest);
+		return 2;
+	}
+	if (op.v6 && sp_addr_sockaddr6(o.dest, &op.dst6, SP_SENSOR_PORT) < 0) {
+		fprintf(stderr, "senseplane-sim: bad address in --dest '%s' "
+			"(expected [IPv6]:port)\n", o.dest);
+		return 2;
+	}
+	if ((!op.v6 && parse_addr(o.dest, &op.dst, SP_SENSOR_PORT) < 0) ||
 	    parse_addr(o.src, &op.src, 40000) < 0) {
 		fprintf(stderr, "senseplane-sim: bad address in --dest '%s' or "
 			"--src '%s' (expected IPv4[:port])\n", o.dest, o.src);

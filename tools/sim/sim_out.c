@@ -53,7 +53,7 @@ struct sim_out *sim_out_open(const struct sim_out_params *p)
 		}
 		return o;
 	}
-	o->fd = socket(AF_INET, SOCK_DGRAM, 0);
+	o->fd = socket(p->v6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0);
 	if (o->fd < 0) {
 		perror("senseplane-sim: socket");
 		free(o);
@@ -66,8 +66,10 @@ struct sim_out *sim_out_open(const struct sim_out_params *p)
 		sim_out_close(o);
 		return NULL;
 	}
-	if (connect(o->fd, (const struct sockaddr *)&p->dst,
-		    sizeof(p->dst)) < 0) {
+	if (p->v6 ? connect(o->fd, (const struct sockaddr *)&p->dst6,
+			    sizeof(p->dst6)) < 0 :
+		    connect(o->fd, (const struct sockaddr *)&p->dst,
+			    sizeof(p->dst)) < 0) {
 		perror("senseplane-sim: connect");
 		sim_out_close(o);
 		return NULL;

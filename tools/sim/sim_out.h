@@ -16,6 +16,8 @@ struct sim_out;
 struct sim_out_params {
 	const char *pcap_path;     /* NULL: send over UDP */
 	struct sockaddr_in dst;    /* the dataplane's address and port */
+	struct sockaddr_in6 dst6;  /* ... when v6: over IPv6 (UDP only) */
+	int v6;
 	struct sockaddr_in src;    /* pcap frames: source address and port */
 	int bind;                  /* UDP: send from src */
 	uint32_t src_ports;        /* pcap: sensor i's frames come from port

@@ -1,0 +1,51 @@
+/*
+ * dp_net6.h - the port's IPv6 beside dp_net.h's IPv4: classify an IPv6
+ * frame, answer neighbour solicitation and ICMPv6 echo for the port's
+ * addresses in place, and the address helpers the port's set-up needs.
+ */
+#ifndef DP_NET6_H
+#define DP_NET6_H
+
+#include <stdint.h>
+
+#include "dp_net.h"
+
+/**
+ * dp_net_classify() of an IPv6 frame (dp_net6.c): sensor datagrams to one
+ * of our addresses, ICMPv6 to them or to their solicited-node groups; an
+ * extension header, a fragment, a zero or wrong UDP checksum are drops.
+ * Re-requests over IPv6 are not served yet: DP_RX_IGNORE.
+ */
+enum dp_rx_class dp_net_classify6(const struct dp_net *net,
+				  struct rte_mbuf *m, struct dp_rx_info *info,
+				  unsigned int *drop_reason);
+
+/** What dp_net6_icmp_reply() made of a frame. */
+enum dp_icmp6_reply {
+	DP_ICMP6_NONE,   /* nothing to answer */
+	DP_ICMP6_NA,     /* a neighbour advertisement */
+	DP_ICMP6_ECHO,   /* an echo reply */
+};
+
+/**
+ * Turn a neighbour solicitation for one of our addresses into our
+ * advertisement, or an echo request to one into the reply, in place.
+ */
+enum dp_icmp6_reply dp_net6_icmp_reply(const struct dp_net *net,
+				       struct rte_mbuf *m);
+
+/** fe80::/64 with the EUI-64 interface id of @p mac (RFC 4291 2.5.1). */
+void dp_net6_link_local(const struct rte_ether_addr *mac, uint8_t out[16]);
+
+/** The Ethernet address of the solicited-node group of @p addr
+ * (33:33:ff + its low 24 bits; RFC 4291 2.7.1, RFC 2464 7). */
+void dp_net6_solicited_mac(const uint8_t addr[16], struct rte_ether_addr *mac);
+
+/**
+ * @p len bytes of an IPv6 address folded into a non-zero 32-bit key, for
+ * what keys sources by a uint32_t: the source rate limit (by /64, len 8)
+ * and bind_source (the whole address).
+ */
+uint32_t dp_net6_fold(const uint8_t *addr, unsigned int len);
+
+#endif /* DP_NET6_H */

@@ -86,7 +86,9 @@ def strip(text):
     text = re.sub(r'/\*.*?\*/|//[^\n]*|"(\\.|[^"\\\n])*"|\'(\\.|[^\'\\\n])*\'',
                   lambda m: ' ' if m.group(0)[0] == '/' else '""', text,
                   flags=re.S)
-    return re.sub(r'^[ \t]*#(\\\n|[^\n])*', ' ', text, flags=re.M)
+    text = re.sub(r'^[ \t]*#(\\\n|[^\n])*', ' ', text, flags=re.M)
+    # a C++ guard's extern "C" { is no block: its declarations count
+    return re.sub(r'\bextern\s*""\s*\{', ' ', text)
 
 
 def flat(text):

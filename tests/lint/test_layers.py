@@ -91,6 +91,17 @@ class Tree(unittest.TestCase):
                  "int pub_summary(void)\n{\n\treturn 0;\n}\n")
         self.assertEqual(self.check(), [])
 
+    def test_extern_c_guard_hides_no_declaration(self):
+        # a public header's C++ guard: what it declares is still read
+        self.put("tools/web/w_gw.h", '#ifdef __cplusplus\nextern "C" {\n'
+                 "#endif\nunsigned long w_gw_now(void *g);\n"
+                 "#ifdef __cplusplus\n}\n#endif\n")
+        self.module("tools/web/w_tab", ["w_gw.h"])
+        self.put("tools/web/w_main.c", '#include "w_tab.h"\n'
+                 "unsigned long w_gw_now(void *g)\n{\n\treturn 0;\n}\n")
+        self.assertEqual(self.check(),
+                         ["cycle: tools/web/w_main <-> tools/web/w_tab"])
+
     def test_forbidden_folders(self):
         self.module("controlplane/cp_x")
         self.module("dataplane/dp_y")

@@ -21,6 +21,7 @@
 #include "sp_args.h"
 #include "sp_level.h"
 #include "spl_core.h"
+#include "spl_fail.h"
 
 struct spl_attn {
 	redisContext *r;

@@ -1,7 +1,10 @@
 /*
- * senseplane.c - libsenseplane's handle: sockets, the receive path, in-order
- * delivery through spl_seq, re-requests, history fill, pull mode (see
- * senseplane.h).
+ * spl_handle.c - libsenseplane's handle: sockets, the receive path,
+ * in-order delivery through spl_seq, re-requests, history fill, pull mode
+ * (see senseplane.h). Not named after the public header: senseplane.h is
+ * the interface this file, spl_summary.c and spl_attn.c implement, and
+ * the parts' shared inside (spl_core.h) includes it, so the header is a
+ * module below them all rather than this file's own.
  */
 #define _GNU_SOURCE
 #include "spl_core.h"
@@ -10,7 +13,6 @@
 #include <errno.h>
 #include <math.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,7 @@
 #include "sp_addr.h"
 #include "sp_rereq.h"
 #include "spl_attn.h"
+#include "spl_fail.h"
 
 #ifndef SP_CATALOG_DEFAULT
 #define SP_CATALOG_DEFAULT "/etc/senseplane/attributes.conf"
@@ -43,16 +46,6 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-int spl_fail(struct senseplane *v, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(v->err, sizeof(v->err), fmt, ap);
-	va_end(ap);
-	return -code;
 }
 
 const char *senseplane_errmsg(const struct senseplane *v)

@@ -62,9 +62,6 @@ CYCLES_KNOWN = [
      "them: they want one interface they include, not the worker"),
     ({"dataplane/feed/dp_feed", "dataplane/feed/dp_rtx"},
      "a feed keeps its retransmit buffer and the buffer sends on the feed"),
-    ({"tools/web/web_main", "tools/web/web_tab"},
-     "the tab calls the gateway back through web_gw.h, which web_main.c "
-     "defines"),
 ]
 
 # Includes across a forbidden line of today, (file, header): the cluster's

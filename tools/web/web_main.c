@@ -32,7 +32,6 @@
 #include "sp_notify.h"
 #include "web_agg.h"
 #include "web_ctl.h"
-#include "web_gw.h"
 #include "web_msg.h"
 #include "web_tab.h"
 
@@ -47,6 +46,7 @@ struct web_gw {
 	struct lws_context *ctx;
 	struct sp_catalog cat;
 	struct web_tab_params tp;
+	struct web_tab_env te;          /* what each tab is told */
 	int epfd;
 	uint32_t next_id, ntabs, max_tabs;
 	uint64_t now, next_stats, next_wd, end;
@@ -87,18 +87,17 @@ static uint64_t clock_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-uint64_t web_gw_now(const struct web_gw *g)
+/* Now, ns since the epoch: one clock for a whole loop turn. */
+static uint64_t gw_now(const struct web_gw *g)
 {
 	return g->now ? g->now : clock_ns();
 }
 
-const struct sp_catalog *web_gw_catalog(const struct web_gw *g)
+/* A tab has frames for its browser (web_tab_env.want_write). */
+static void tab_want_write(void *ctx, struct web_tab *t)
 {
-	return &g->cat;
-}
+	struct web_gw *g = ctx;
 
-void web_gw_want_write(struct web_gw *g, struct web_tab *t)
-{
 	if (t->wsi == NULL || t->write_asked)
 		return;
 	if (!g->defer) {
@@ -128,20 +127,23 @@ static void ask(struct web_gw *g)
 	static struct web_agg_op ops[OPS_MAX];
 	uint32_t n;
 
-	while ((n = web_agg_changes(g->agg, ops, OPS_MAX, web_gw_now(g))))
+	while ((n = web_agg_changes(g->agg, ops, OPS_MAX, gw_now(g))))
 		if (g->ctl)
 			web_ctl_ask(g->ctl, ops, n);
 }
 
-void web_gw_levels(struct web_gw *g, struct web_tab *t,
-		   const struct web_op *ops, uint32_t n)
+/* A tab's levels changed (web_tab_env.levels): the gateway's follow. */
+static void tab_levels(void *ctx, struct web_tab *t,
+		       const struct web_op *ops, uint32_t n)
 {
+	struct web_gw *g = ctx;
+
 	for (uint32_t i = 0; i < n; i++) {
 		const struct sp_attr *a = sp_catalog_get(&g->cat, ops[i].attr);
 
 		if (web_agg_set(g->agg, t, ops[i].sensor, ops[i].attr,
 				ops[i].level, ops[i].ttl_ms,
-				a && a->mode == SP_MODE_ALL, web_gw_now(g)) < 0)
+				a && a->mode == SP_MODE_ALL, gw_now(g)) < 0)
 			g->agg_errors++;
 	}
 	ask(g);
@@ -177,7 +179,7 @@ static void rx_msg(void *ctx, const struct senseplane_msg *m)
 		g->rx_nomem++;
 		return;
 	}
-	web_agg_fan(g->agg, m->sensor_id, m->attr_id, w, web_gw_now(g));
+	web_agg_fan(g->agg, m->sensor_id, m->attr_id, w, gw_now(g));
 	web_msg_unref(w);
 }
 
@@ -388,7 +390,7 @@ static int tab_open(struct web_gw *g, struct lws *wsi, struct pss *ps)
 		g->refused++;
 		return -1;
 	}
-	t = web_tab_create(&g->tp, g->next_id++, g, err, sizeof(err));
+	t = web_tab_create(&g->tp, &g->te, g->next_id++, err, sizeof(err));
 	if (t == NULL) {
 		sp_logf(stderr, LOG_WARNING, "senseplane-web: a tab refused: "
 			"%s\n", err);
@@ -421,7 +423,7 @@ static void tab_close(struct web_gw *g, struct pss *ps)
 		if (t->lens.keys[i].applied != WEB_NONE &&
 		    web_agg_set(g->agg, t, t->lens.keys[i].sensor,
 				t->lens.keys[i].attr, WEB_NONE, 0, 0,
-				web_gw_now(g)) < 0)
+				gw_now(g)) < 0)
 			g->agg_errors++;
 	ask(g);
 	add_stats(&g->gone, &t->st);
@@ -459,7 +461,7 @@ static int rx(struct web_gw *g, struct lws *wsi, struct pss *ps,
 	ps->rx_len += len;
 	if (!lws_is_final_fragment(wsi))
 		return 0;
-	web_tab_frame(ps->tab, ps->rx, ps->rx_len, web_gw_now(g));
+	web_tab_frame(ps->tab, ps->rx, ps->rx_len, gw_now(g));
 	ps->rx_len = 0;
 	return 0;
 }
@@ -653,6 +655,8 @@ int main(int argc, char **argv)
 
 	G.tp = (struct web_tab_params){ .hover_ttl_ms = 1000, .queue = 4096,
 		.frame_max = 256 * 1024 };
+	G.te = (struct web_tab_env){ .cat = &G.cat, .levels = tab_levels,
+		.want_write = tab_want_write, .ctx = &G };
 	G.max_tabs = 2000;
 	snprintf(G.viewer, sizeof(G.viewer), "web-%d", (int)getpid());
 	while ((c = getopt_long(argc, argv, "l:c:i:t:h", lo, NULL)) != -1) {

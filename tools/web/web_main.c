@@ -30,6 +30,7 @@
 #include "sp_catalog.h"
 #include "sp_log.h"
 #include "sp_notify.h"
+#include "sp_time.h"
 #include "web_agg.h"
 #include "web_ctl.h"
 #include "web_msg.h"
@@ -79,18 +80,10 @@ struct pss {
 static volatile sig_atomic_t g_stop;
 static struct web_gw G;
 
-static uint64_t clock_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* Now, ns since the epoch: one clock for a whole loop turn. */
 static uint64_t gw_now(const struct web_gw *g)
 {
-	return g->now ? g->now : clock_ns();
+	return g->now ? g->now : sp_wall_ns();
 }
 
 /* A tab has frames for its browser (web_tab_env.want_write). */
@@ -353,7 +346,7 @@ static void tick(lws_sorted_usec_list_t *sul)
 	struct web_gw *g = lws_container_of(sul, struct web_gw, sul);
 	json_t *k;
 
-	g->now = clock_ns();
+	g->now = sp_wall_ns();
 	for (uint32_t i = 0; i < g->ntabs; i++)
 		web_tab_tick(g->tabs[i], g->now);
 	ask(g);
@@ -514,7 +507,7 @@ static int cb_raw(struct lws *wsi, enum lws_callback_reasons reason,
 	(void)wsi; (void)user; (void)in; (void)len;
 	if (reason != LWS_CALLBACK_RAW_RX_FILE)
 		return 0;
-	G.now = clock_ns();
+	G.now = sp_wall_ns();
 	G.defer = 1;
 	if (epoll_wait(G.epfd, ev, 4, 0) > 0)
 		senseplane_process(G.rx);
@@ -714,7 +707,7 @@ int main(int argc, char **argv)
 			break;
 		case 't': if (num("seconds", optarg, 1, 1u << 30, &v) < 0)
 				return 2;
-			G.end = clock_ns() + v * 1000000000ull; break;
+			G.end = sp_wall_ns() + v * 1000000000ull; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

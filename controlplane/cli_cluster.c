@@ -26,6 +26,7 @@
 #include "sp_args.h"
 #include "sp_catalog.h"
 #include "sp_level.h"
+#include "sp_time.h"
 #include "sp_token.h"
 
 
@@ -36,14 +37,6 @@ struct cl {
 	struct sp_catalog cat;
 	char token[SP_TOKEN_MAX + 1];  /* for the node API, "" none */
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static redisReply *cmd(struct cl *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -277,7 +270,7 @@ static int viewer(struct cl *c, int argc, char **argv)
 	}
 	if (argc == 3 && strcmp(argv[1], "rm") == 0) {
 		/* the viewer and its subscriptions, in one script */
-		cp_act_viewer_del(&act, c->pfx, argv[2], now_ns());
+		cp_act_viewer_del(&act, c->pfx, argv[2], sp_wall_ns());
 		rc = run(c, &act);
 		if (rc == CP_ACT_NO_VIEWER)
 			return fail("no viewer '%s'", argv[2]);
@@ -309,7 +302,7 @@ static int viewer(struct cl *c, int argc, char **argv)
 		}
 		level = sp_level_name(va.level);
 		cp_act_viewer_put(&act, c->pfx, argv[2], argv[3], level, 1,
-				  now_ns());
+				  sp_wall_ns());
 		rc = run(c, &act);
 		if (rc == CP_ACT_EXISTS)
 			return fail("viewer '%s' exists", argv[2]);
@@ -400,10 +393,10 @@ static int sub(struct cl *c, int argc, char **argv)
 	}
 	/* one script: it reads the viewer's default level itself */
 	if (strcmp(argv[1], "rm") == 0)
-		cp_act_sub_del(&act, c->pfx, argv[2], s, a, now_ns());
+		cp_act_sub_del(&act, c->pfx, argv[2], s, a, sp_wall_ns());
 	else
 		cp_act_sub_put(&act, c->pfx, argv[2], s, a, level,
-			       (uint64_t)ttl, now_ns());
+			       (uint64_t)ttl, sp_wall_ns());
 	rc = run(c, &act);
 	if (rc == CP_ACT_NO_VIEWER)
 		return fail("no viewer '%s'", argv[2]);
@@ -437,7 +430,7 @@ static int pin(struct cl *c, int argc, char **argv)
 	}
 	if (argc != 2 || (s = strtoull(argv[1], &end, 10)) == 0 || *end)
 		return 2;
-	cp_act_pin(&act, c->pfx, s, !strcmp(argv[0], "pin"), now_ns());
+	cp_act_pin(&act, c->pfx, s, !strcmp(argv[0], "pin"), sp_wall_ns());
 	rc = run(c, &act);
 	if (rc == CP_ACT_UNCHANGED)
 		return fail(strcmp(argv[0], "pin") ? "sensor %s is not pinned"

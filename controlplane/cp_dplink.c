@@ -17,6 +17,8 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 
+#include "sp_time.h"
+
 struct req {
 	struct req *next;
 	cp_dplink_cb *cb;
@@ -43,10 +45,7 @@ struct cp_dplink {
 
 static uint64_t mono_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return sp_mono_ns() / 1000000;
 }
 
 /* Close, fail everything pending with @p why, tell the owner. */

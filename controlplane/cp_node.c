@@ -22,6 +22,7 @@
 #include "cp_schema.h"
 #include "cp_subs.h"
 #include "sp_log.h"
+#include "sp_time.h"
 
 /* The nodes whose key still exists. */
 static const char ALIVE[] =
@@ -31,14 +32,6 @@ static const char ALIVE[] =
 "    out[#out + 1] = n end\n"
 "end\n"
 "return out\n";
-
-uint64_t cp_node_wall_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 void cp_node_timer(struct event *ev, uint32_t ms)
 {
@@ -77,8 +70,8 @@ static void on_event(void *ctx, const char *msg)
 	n->events_in++;
 	if (cp_event_parse(msg, &e) < 0)
 		return;
-	if (e.t_ns && cp_node_wall_ns() > e.t_ns)
-		sp_histo_add(&n->discovery_lag, cp_node_wall_ns() - e.t_ns);
+	if (e.t_ns && sp_wall_ns() > e.t_ns)
+		sp_histo_add(&n->discovery_lag, sp_wall_ns() - e.t_ns);
 	switch (e.type) {
 	case CP_EV_SENSORS:
 		from = cp_cache_node(&n->cache, e.name);
@@ -388,7 +381,7 @@ static void on_dp_stats(void *arg, json_t *st, const char *err)
 		n->dp_stats_cap = need + need / 4;
 	}
 	n->dp_stats[json_dumpb(st, n->dp_stats, need - 1, JSON_COMPACT)] = '\0';
-	n->dp_stats_ms = cp_node_wall_ns() / 1000000;
+	n->dp_stats_ms = sp_wall_ns() / 1000000;
 	cp_registry_on_dp_lost(n, (uint64_t)json_integer_value(json_object_get(
 		json_object_get(st, "totals"), "events_lost")));
 }
@@ -463,7 +456,7 @@ int cp_node_start(struct cp_node *n, struct event_base *base,
 	n->cfg = cfg;
 	n->pfx = cfg->cp_prefix;
 	snprintf(n->node, sizeof(n->node), "%s", node);
-	n->started_ms = cp_node_wall_ns() / 1000000;
+	n->started_ms = sp_wall_ns() / 1000000;
 	n->cat = sp_catalog_open(cfg->catalog, cerr, sizeof(cerr));
 	if (n->cat == NULL) {
 		snprintf(err, errlen, "%s", cerr);
@@ -527,13 +520,9 @@ void cp_node_stop(struct cp_node *n)
 const struct cp_cache_entry *cp_node_whereis(struct cp_node *n,
 					     uint64_t sensor)
 {
-	struct timespec a, b;
-	const struct cp_cache_entry *e;
+	uint64_t a = sp_mono_ns();
+	const struct cp_cache_entry *e = cp_cache_get(&n->cache, sensor);
 
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	e = cp_cache_get(&n->cache, sensor);
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	sp_histo_add(&n->whereis_ns, (uint64_t)((b.tv_sec - a.tv_sec) *
-		     1000000000ll + (b.tv_nsec - a.tv_nsec)));
+	sp_histo_add(&n->whereis_ns, sp_mono_ns() - a);
 	return e;
 }

@@ -82,8 +82,6 @@ struct cp_node {
 
 /* ---- for the node's parts (cp_registry.c, cp_subs.c) ---- */
 
-/** Now, wall clock, ns since the epoch. */
-uint64_t cp_node_wall_ns(void);
 /** (Re)arm timer @p ev for @p ms. */
 void cp_node_timer(struct event *ev, uint32_t ms);
 /** The node of a Redis callback's context (NULL when it is gone). */

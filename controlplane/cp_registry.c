@@ -14,6 +14,7 @@
 #include "cp_schema.h"
 #include "cp_subs.h"
 #include "sp_log.h"
+#include "sp_time.h"
 
 /* Register a batch of sensors ("ID:LCORE", or "ID:LCORE:1" for one the
  * dataplane has seen go idle) for node ARGV[1]: a sensor nobody owns gets
@@ -133,8 +134,8 @@ void cp_registry_flush(struct cp_node *n)
 	if ((n->pend.n == 0 && n->idle.n == 0) || !n->redis.up)
 		return;
 	cp_key_node_sensors(nodes_key, sizeof(nodes_key), n->pfx, n->node);
-	snprintf(now_ms, sizeof(now_ms), "%" PRIu64, cp_node_wall_ns() / 1000000);
-	snprintf(t_ns, sizeof(t_ns), "%" PRIu64, cp_node_wall_ns());
+	snprintf(now_ms, sizeof(now_ms), "%" PRIu64, sp_wall_ns() / 1000000);
+	snprintf(t_ns, sizeof(t_ns), "%" PRIu64, sp_wall_ns());
 	if (n->pend.n) {
 		head[0] = "EVAL"; head[1] = CLAIM; head[2] = "1";
 		head[3] = nodes_key; head[4] = n->node; head[5] = now_ms;
@@ -321,7 +322,7 @@ static void flush_seen(struct cp_node *n)
  * write per active sensor per controlplane.last_seen_s, not per packet. */
 static void seen_row(struct cp_node *n, const struct cp_row *row)
 {
-	uint64_t now_ms = cp_node_wall_ns() / 1000000;
+	uint64_t now_ms = sp_wall_ns() / 1000000;
 	char buf[48];
 
 	if (row->age_ms > (int64_t)n->cfg->cp_last_seen_s * 1000 + 1000 ||

@@ -17,6 +17,7 @@
 #include "cp_registry.h"
 #include "sp_args.h"
 #include "sp_log.h"
+#include "sp_time.h"
 
 /* A subscription and its viewer: {level, pttl, dest, viewer level}. */
 static const char SUBINFO[] =
@@ -315,7 +316,7 @@ static void on_restore_viewers(void *arg, json_t *v, const char *err)
 		if (name == NULL || dest == NULL || lvl == NULL)
 			continue;
 		cp_act_viewer_put(&act, n->pfx, name, dest, lvl, 0,
-				  cp_node_wall_ns());
+				  sp_wall_ns());
 		run(n, &act);
 	}
 }
@@ -344,7 +345,7 @@ static void on_restore_subs(void *arg, json_t *s, const char *err)
 			       at ? (uint16_t)at->id : 0, lvl,
 			       (uint64_t)json_integer_value(json_object_get(e,
 								"ttl_ms")),
-			       cp_node_wall_ns());
+			       sp_wall_ns());
 		run(n, &act);
 	}
 }

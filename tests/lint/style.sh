@@ -23,8 +23,11 @@ for f in sys.stdin.read().split():
 
 print(f"style: {bad} problem(s)")
 sys.exit(1 if bad else 0)'
-# the dataplane's folders are a strict stack, every module has a header
+# no cycle between modules anywhere, no folder including one it must not,
+# the dataplane's folders a strict stack; and the lint's own test
 python3 tests/lint/layers.py
+out=$(python3 tests/lint/test_layers.py 2>&1) || { echo "$out"; exit 1; }
+echo "layers' own test: ${out##*$'\n'}"
 # every integration and system test is registered with meson test
 missing=0
 for t in tests/integration/*.sh tests/system/*.sh; do

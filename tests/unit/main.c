@@ -62,6 +62,7 @@ int main(int argc, char **argv)
 		{ "joins", suite_joins },
 		{ "args", suite_args },
 		{ "record", suite_record },
+		{ "array", suite_array },
 	};
 	unsigned int failed;
 

@@ -18,6 +18,7 @@
 
 #include "senseplane.h"
 #include "sp_feed.h"
+#include "sp_time.h"
 #include "unit.h"
 
 #define SENSOR 77u
@@ -271,14 +272,6 @@ static void test_params_copied(void)
 	senseplane_free(v);
 }
 
-static uint64_t wall_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* A message's recv_ns is when it reached the host (the kernel's stamp),
  * not when the program got round to reading it: a packet read 30 ms after
  * it came is stamped at its sending, and the handle's read lag says 30. */
@@ -292,10 +285,10 @@ static uint64_t send_one(int fd, uint64_t seq, uint64_t *before)
 	uint8_t b[2048];
 	size_t n = pkt(b, seq, 1, 0, (uint32_t)seq, 0, 0);
 
-	*before = wall_ns();
+	*before = sp_wall_ns();
 	CU_ASSERT_EQUAL(sendto(fd, b, n, 0, (struct sockaddr *)&to,
 			       sizeof(to)), (ssize_t)n);
-	return wall_ns();
+	return sp_wall_ns();
 }
 
 static void test_arrival_stamp(void)
@@ -318,7 +311,7 @@ static void test_arrival_stamp(void)
 	for (int i = 0; i < 100; i++) {
 		send_one(fd, seq++, &before);
 		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
-		read_at = wall_ns();
+		read_at = sp_wall_ns();
 		CU_ASSERT_EQUAL_FATAL(senseplane_poll(v, 1000), 1);
 		if (got[ngot - 1].recv_ns + 5000000 <= read_at)
 			break;
@@ -326,7 +319,7 @@ static void test_arrival_stamp(void)
 	ngot = 0;
 	after = send_one(fd, seq, &before);
 	nanosleep(&pause, NULL);
-	read_at = wall_ns();
+	read_at = sp_wall_ns();
 	CU_ASSERT_EQUAL(senseplane_poll(v, 1000), 1);
 	CU_ASSERT_EQUAL_FATAL(ngot, 1);
 	CU_ASSERT(got[0].recv_ns >= before);

@@ -32,6 +32,7 @@ void suite_record(void);
 void suite_webagg(void);
 void suite_joins(void);
 void suite_args(void);
+void suite_array(void);
 
 /** Add a suite called @p name with @p n tests. */
 void unit_add(const char *name, const CU_TestInfo *tests);

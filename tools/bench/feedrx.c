@@ -31,6 +31,7 @@
 #include "senseplane.h"
 #include "sp_addr.h"
 #include "sp_feed.h"
+#include "sp_time.h"
 
 #define BATCH 32
 
@@ -68,14 +69,6 @@ static size_t make_pkt(uint8_t *p, uint64_t seq, unsigned int msgs,
 	return off;
 }
 
-static uint64_t wall_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static int gen(const struct opt *o)
 {
 	static uint8_t bufs[BATCH][2048];
@@ -104,7 +97,7 @@ static int gen(const struct opt *o)
 			continue;
 		}
 		while (n < BATCH && sent + n < due && sent + n < total) {
-			uint64_t now = wall_ns();
+			uint64_t now = sp_wall_ns();
 
 			iov[n].iov_base = bufs[n];
 			iov[n].iov_len = make_pkt(bufs[n], seq, o->msgs, o->dim,
@@ -131,7 +124,7 @@ static int gen(const struct opt *o)
 		sent += n;
 	}
 	for (int i = 0; i < 3; i++) {
-		size_t len = make_pkt(bufs[0], seq, 0, o->dim, wall_ns(),
+		size_t len = make_pkt(bufs[0], seq, 0, o->dim, sp_wall_ns(),
 				      SP_FF_END);
 
 		sendto(fd, bufs[0], len, 0, (struct sockaddr *)&to, sizeof(to));

@@ -31,6 +31,7 @@
 
 #include "sp_addr.h"
 #include "sp_histo.h"
+#include "sp_time.h"
 
 #define NLVL 4
 static const char *const lvl_name[NLVL] = { "none", "low", "medium", "high" };
@@ -48,14 +49,6 @@ struct totals {
 	uint64_t measure_from;     /* ns: ages after the warm-up only */
 	struct sp_histo age[NLVL];
 };
-
-static uint64_t wall_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* A masked text frame (clients must mask, RFC 6455 5.3). */
 static int send_text(int fd, const char *s)
@@ -228,7 +221,7 @@ static int frames(struct conn *c, struct totals *t, const char *attrs)
 			t->frames++;
 			t->bytes += n;
 			if (n > 10 && memcmp(p, "{\"t\":\"d\"", 8) == 0)
-				data_frame(t, p, p + n, wall_ns());
+				data_frame(t, p, p + n, sp_wall_ns());
 			else if (!c->hello && memmem(p, n, "\"hello\"", 7)) {
 				c->hello = 1;
 				report(c, attrs);
@@ -362,9 +355,9 @@ int main(int argc, char **argv)
 					      .data.ptr = &cs[i] };
 		epoll_ctl(ep, EPOLL_CTL_ADD, cs[i].fd, &ev[0]);
 	}
-	end = wall_ns() + (uint64_t)(secs * 1e9);
-	tot.measure_from = wall_ns() + (uint64_t)(warmup * 1e9);
-	while (wall_ns() < end) {
+	end = sp_wall_ns() + (uint64_t)(secs * 1e9);
+	tot.measure_from = sp_wall_ns() + (uint64_t)(warmup * 1e9);
+	while (sp_wall_ns() < end) {
 		int n = epoll_wait(ep, ev, 256, 100);
 
 		for (int i = 0; i < n; i++) {

@@ -20,21 +20,15 @@
 #include "cp_url.h"
 #include "sp_args.h"
 #include "sp_level.h"
+#include "sp_time.h"
 #include "spl_core.h"
+#include "spl_fail.h"
 
 struct spl_attn {
 	redisContext *r;
 	char pfx[32];
 	struct cp_act act;     /* 12 KiB: in the heap, not on the stack */
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 struct spl_attn *spl_attn_open(const char *url, const char *prefix,
 			       char *err, size_t errlen)
@@ -156,7 +150,7 @@ int senseplane_viewer_add(struct senseplane *v, const char *name,
 			       sizeof(err)) < 0)
 		return spl_fail(v, EINVAL, "%s", err);
 	cp_act_viewer_put(&v->attn->act, v->attn->pfx, name, dest,
-			  sp_level_name(va.level), 0, now_ns());
+			  sp_level_name(va.level), 0, sp_wall_ns());
 	rc = cluster_run(v);
 	return rc > 0 ? 0 : rc;
 }
@@ -166,7 +160,7 @@ static int cluster_viewer_rm(struct senseplane *v, const char *name)
 {
 	int rc;
 
-	cp_act_viewer_del(&v->attn->act, v->attn->pfx, name, now_ns());
+	cp_act_viewer_del(&v->attn->act, v->attn->pfx, name, sp_wall_ns());
 	rc = cluster_run(v);
 	if (rc == CP_ACT_NO_VIEWER)
 		return spl_fail(v, ENOENT, "no viewer '%s' in Redis", name);
@@ -233,11 +227,11 @@ static int sub(struct senseplane *v, const char *verb, const char *viewer,
 	/* one script, which reads the viewer's default level itself */
 	if (strcmp(verb, "rm") == 0)
 		cp_act_sub_del(&v->attn->act, v->attn->pfx, viewer, sa.sensor,
-			       sa.attr, now_ns());
+			       sa.attr, sp_wall_ns());
 	else
 		cp_act_sub_put(&v->attn->act, v->attn->pfx, viewer, sa.sensor,
 			       sa.attr, sa.level ? sp_level_name(sa.level) :
-			       NULL, sa.ttl_ms, now_ns());
+			       NULL, sa.ttl_ms, sp_wall_ns());
 	rc = cluster_run(v);
 	if (rc == CP_ACT_NO_VIEWER)
 		return spl_fail(v, ENOENT, "no viewer '%s' in Redis", viewer);
@@ -269,7 +263,7 @@ int senseplane_pin(struct senseplane *v, uint64_t sensor, int on)
 	snprintf(id, sizeof(id), "%" PRIu64, sensor);
 	if (v->attn == NULL)
 		return local(v, 2, argv);
-	cp_act_pin(&v->attn->act, v->attn->pfx, sensor, on, now_ns());
+	cp_act_pin(&v->attn->act, v->attn->pfx, sensor, on, sp_wall_ns());
 	rc = cluster_run(v);
 	return rc > 0 ? 0 : rc;   /* pinned (unpinned) already: done */
 }

@@ -1,6 +1,6 @@
 /*
  * spl_core.h - the inside of a libsenseplane handle, shared by the
- * library's own files (senseplane.c receives and delivers, spl_summary.c
+ * library's own files (spl_handle.c receives and delivers, spl_summary.c
  * reports, spl_attn.c asks for attention). Not for applications: they
  * see senseplane.h only.
  */
@@ -66,9 +66,5 @@ struct senseplane {
 	char iface[64];               /* params.iface_addr, copied */
 	char err[SPL_ERR];
 };
-
-/** Record an error on @p v (printf-style). @return -@p code. */
-int spl_fail(struct senseplane *v, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 #endif /* SPL_CORE_H */

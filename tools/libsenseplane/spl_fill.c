@@ -8,15 +8,8 @@
 #include <time.h>
 
 #include "sp_json.h"
+#include "sp_time.h"
 #include "sp_wire.h"
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* One history sample [t, v0, v1, ...] as a one-sample record. */
 static int to_record(const json_t *row, const struct spl_key *k,
@@ -62,7 +55,7 @@ uint64_t spl_fill_history(struct sp_ctl *ctl, struct spl_keys *t,
 			   void *ctx)
 {
 	uint64_t got = 0;
-	uint64_t now = now_ns();
+	uint64_t now = sp_wall_ns();
 	char err[256];
 
 	for (uint64_t i = 0; i < t->cap; i++) {

@@ -34,6 +34,7 @@
 #include "rec_table.h"
 #include "sp_catalog.h"
 #include "sp_ctl.h"
+#include "sp_time.h"
 
 #define TICK_MS 20
 #define SCAN_MS 2000               /* new sensors, the dataplane's run */
@@ -73,14 +74,6 @@ struct rec {
 	double rate;
 	int stopping, exit_code;
 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* ---- the dataplane ---- */
 
@@ -228,7 +221,7 @@ static void on_msg(void *ctx, const struct senseplane_msg *m)
 	struct rec *r = ctx;
 
 	if (!r->stopping)    /* what comes now, the next run reads back */
-		rec_pipe_msg(r->pipe, m, mono_ns());
+		rec_pipe_msg(r->pipe, m, sp_mono_ns());
 }
 
 /* Process the lens, then wake again when the library's timers want it
@@ -257,7 +250,7 @@ static void on_spl(evutil_socket_t fd, short what, void *arg)
 static void on_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct rec *r = arg;
-	uint64_t now = mono_ns();
+	uint64_t now = sp_mono_ns();
 	char err[512];
 	int rc;
 
@@ -303,7 +296,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	rec_say("signal %d: writing what is buffered (at most 10 s)",
 		(int)sig);
 	r->stopping = 1;
-	r->stop_deadline = mono_ns() + 10000000000ull;
+	r->stop_deadline = sp_mono_ns() + 10000000000ull;
 }
 
 /* ---- options ---- */
@@ -588,7 +581,7 @@ static void finish(struct rec *r)
 		if (r->tab->n && rec_table_save(r->tab, r->wm_path, err,
 						sizeof(err)) < 0)
 			rec_say("%s", err);
-		write_stats(r, mono_ns());
+		write_stats(r, sp_mono_ns());
 		if (r->stopping && rec_pipe_buffered(r->pipe))
 			rec_say("%zu samples not acknowledged by the store: "
 				"the next run reads them from history",

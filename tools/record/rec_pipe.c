@@ -17,6 +17,7 @@
 #include "rec_log.h"
 #include "rec_store.h"
 #include "sp_catalog.h"
+#include "sp_time.h"
 
 #define IMPORT_PATH "/api/v1/import"
 #define FILL_MAX 4096                 /* samples a history answer */
@@ -193,7 +194,6 @@ int rec_pipe_fill(struct rec_pipe *pp, struct sp_ctl *ctl, uint64_t now_ns,
 		  uint64_t budget_ns, char *err, size_t errlen)
 {
 	uint64_t end = now_ns + budget_ns;
-	struct timespec ts;
 	int rc = 0;
 
 	/* room for one more answer in half the memory bound: live samples
@@ -203,9 +203,7 @@ int rec_pipe_fill(struct rec_pipe *pp, struct sp_ctl *ctl, uint64_t now_ns,
 		uint32_t kidx = pp->queue[pp->qhead];
 		int r;
 
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		if ((uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec >
-		    end)
+		if (sp_mono_ns() > end)
 			break;
 		pp->qhead = (pp->qhead + 1) % pp->qcap;
 		pp->qlen--;
@@ -295,14 +293,6 @@ void rec_pipe_msg(struct rec_pipe *pp, const struct senseplane_msg *m,
 
 /* ---- the store ---- */
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static void on_posted(void *ctx, int ok, const char *why)
 {
 	struct rec_pipe *pp = ctx;
@@ -316,7 +306,7 @@ static void on_posted(void *ctx, int ok, const char *why)
 		pp->backoff_ms = pp->backoff_ms ? pp->backoff_ms * 2 : 100;
 		if (pp->backoff_ms > 2000)
 			pp->backoff_ms = 2000;
-		pp->retry_at = mono_ns() + pp->backoff_ms * 1000000ull;
+		pp->retry_at = sp_mono_ns() + pp->backoff_ms * 1000000ull;
 		return;
 	}
 	if (pp->store_down)

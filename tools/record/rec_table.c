@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sp_array.h"
+
 #define FILE_HEAD "# senseplane-record watermarks v1"
 
 static uint32_t mix(uint64_t sensor, uint16_t attr)
@@ -85,13 +87,12 @@ struct rec_key *rec_table_get(struct rec_table *t, uint64_t sensor,
 	if (*s)
 		return &t->keys[*s - 1];
 	if (t->n == t->cap) {
-		uint32_t nc = t->cap ? t->cap * 2 : 1024;
-		struct rec_key *nk = realloc(t->keys, nc * sizeof(*nk));
+		struct rec_key *nk = sp_array_grow(t->keys, &t->cap, t->n + 1,
+						   sizeof(*nk), 1024);
 
 		if (nk == NULL)
 			return NULL;
 		t->keys = nk;
-		t->cap = nc;
 	}
 	if ((t->n + 1) * 2 > t->idx_cap) {
 		if (grow_index(t) < 0)

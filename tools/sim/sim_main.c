@@ -25,6 +25,7 @@
 #include "sp_digest.h"
 #include "sp_hint.h"
 #include "sp_mackeys.h"
+#include "sp_time.h"
 #include "sp_wire.h"
 
 #define MAX_ATTRS_PER_SENSOR 8
@@ -211,14 +212,6 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		return -1;
 	}
 	return 0;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 /* The attributes of sensor @p i, as catalogue positions. */
@@ -427,7 +420,7 @@ int main(int argc, char **argv)
 		return 1;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	start = now_ns();
+	start = sp_wall_ns();
 	for (uint64_t k = 0; k < nstreams; k++)   /* spread the phases */
 		sim_sched_push(&sched, start + (uint64_t)(sim_rand01(&rng) *
 				(double)streams[k].period_ns), (uint32_t)k);
@@ -445,7 +438,7 @@ int main(int argc, char **argv)
 		struct stream *s = &streams[it->stream];
 		struct sensor *se = &sensors[s->sensor];
 		const struct sp_attr *a = &cat.attrs[s->attr];
-		uint64_t t = it->due_ns, now = o.pcap ? t : now_ns(), t0;
+		uint64_t t = it->due_ns, now = o.pcap ? t : sp_wall_ns(), t0;
 		uint8_t buf[2048], vals[1400];
 		struct sp_sensor_builder b;
 		struct sp_record r;
@@ -528,7 +521,7 @@ report:
 	read_hints(out, &tot);
 	{
 		double secs = (double)((o.pcap ? sim_sched_top(&sched)->due_ns
-					       : now_ns()) - start) / 1e9;
+					       : sp_wall_ns()) - start) / 1e9;
 		uint64_t errors = sim_out_errors(out);
 
 		if (!o.quiet && istty && !o.pcap)

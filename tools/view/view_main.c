@@ -25,6 +25,7 @@
 #include "sp_json.h"
 #include "sp_addr.h"
 #include "sp_rereq.h"
+#include "sp_time.h"
 
 #define MAX_FEEDS 16
 
@@ -55,14 +56,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	g_stop = 1;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 static void usage(FILE *out)
@@ -380,7 +373,7 @@ static void summary_now(const struct viewer *v)
 
 static int receive(struct viewer *v)
 {
-	uint64_t start = now_ns(), next_screen = start + 1000000000ull;
+	uint64_t start = sp_wall_ns(), next_screen = start + 1000000000ull;
 	uint64_t last_screen = start, last_pkts = 0, last_samples = 0;
 	uint64_t ended_ns = 0, next_summary = 0;
 	int live = !v->o.json && !v->o.quiet, tty = isatty(1);
@@ -405,7 +398,7 @@ static int receive(struct viewer *v)
 	if (v->o.summary_every)
 		next_summary = start + (uint64_t)(v->o.summary_every * 1e9);
 	while (!g_stop) {
-		uint64_t now = now_ns();
+		uint64_t now = sp_wall_ns();
 		struct senseplane_stats s;
 
 		senseplane_stats(v->sp, &s);

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sp_array.h"
+
 struct sub {
 	void *tab;
 	void *held;              /* newest message held back, or NULL */
@@ -61,13 +63,12 @@ static uint32_t hash(const struct web_agg *a, uint64_t s, uint16_t at)
 static int list_add(struct list *l, struct key *k)
 {
 	if (l->n == l->cap) {
-		uint32_t cap = l->cap ? l->cap * 2 : 64;
-		struct key **v = realloc(l->v, cap * sizeof(*v));
+		struct key **v = sp_array_grow(l->v, &l->cap, l->n + 1,
+					       sizeof(*v), 64);
 
 		if (v == NULL)
 			return -1;
 		l->v = v;
-		l->cap = cap;
 	}
 	l->v[l->n++] = k;
 	return 0;
@@ -232,13 +233,12 @@ int web_agg_set(struct web_agg *a, void *tab, uint64_t sensor, uint16_t attr,
 		return 0;
 	/* room first, and on the change list: all or nothing */
 	if (s == NULL && k->nsubs == k->cap) {
-		uint32_t cap = k->cap ? k->cap * 2 : 4;
-		struct sub *v = realloc(k->subs, cap * sizeof(*v));
+		struct sub *v = sp_array_grow(k->subs, &k->cap, k->nsubs + 1,
+					      sizeof(*v), 4);
 
 		if (v == NULL)
 			goto nomem;
 		k->subs = v;
-		k->cap = cap;
 	}
 	if (changed(a, k) < 0)
 		goto nomem;

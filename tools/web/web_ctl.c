@@ -22,6 +22,7 @@
 
 #include "senseplane.h"
 #include "sp_ctl.h"
+#include "sp_time.h"
 
 #define PAGE 20000                  /* sensors per `sensors` request */
 
@@ -52,14 +53,6 @@ struct web_ctl {
 	uint32_t max_sensors, list_every_ms;
 	uint64_t next_list;
 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static const char *level_name(uint8_t l)
 {
@@ -251,7 +244,7 @@ static void *run(void *arg)
 
 	pthread_mutex_lock(&c->mu);
 	while (!c->stop) {
-		uint64_t now = mono_ns();
+		uint64_t now = sp_mono_ns();
 		uint32_t n;
 
 		if (c->n == 0 && (!c->list || now < c->next_list)) {
@@ -282,11 +275,11 @@ static void *run(void *arg)
 		pthread_mutex_unlock(&c->mu);
 		if (n)
 			apply(c, batch, n);
-		if (c->list && mono_ns() >= c->next_list) {
+		if (c->list && sp_mono_ns() >= c->next_list) {
 			if (list_keys(c, err, sizeof(err)) < 0)
 				fprintf(stderr, "senseplane-web: the key "
 					"list: %s\n", err);
-			c->next_list = mono_ns() +
+			c->next_list = sp_mono_ns() +
 				(uint64_t)c->list_every_ms * 1000000ull;
 		}
 		pthread_mutex_lock(&c->mu);
@@ -341,7 +334,7 @@ struct web_ctl *web_ctl_create(const struct web_ctl_params *p, char *err,
 	}
 	if (c->list && list_keys(c, err, errlen) < 0)
 		goto fail;
-	c->next_list = mono_ns() + (uint64_t)c->list_every_ms * 1000000ull;
+	c->next_list = sp_mono_ns() + (uint64_t)c->list_every_ms * 1000000ull;
 	if (pthread_create(&c->thr, NULL, run, c) != 0) {
 		snprintf(err, errlen, "cannot start the control thread");
 		goto fail;

@@ -30,9 +30,9 @@
 #include "sp_catalog.h"
 #include "sp_log.h"
 #include "sp_notify.h"
+#include "sp_time.h"
 #include "web_agg.h"
 #include "web_ctl.h"
-#include "web_gw.h"
 #include "web_msg.h"
 #include "web_tab.h"
 
@@ -47,6 +47,7 @@ struct web_gw {
 	struct lws_context *ctx;
 	struct sp_catalog cat;
 	struct web_tab_params tp;
+	struct web_tab_env te;          /* what each tab is told */
 	int epfd;
 	uint32_t next_id, ntabs, max_tabs;
 	uint64_t now, next_stats, next_wd, end;
@@ -79,26 +80,17 @@ struct pss {
 static volatile sig_atomic_t g_stop;
 static struct web_gw G;
 
-static uint64_t clock_ns(void)
+/* Now, ns since the epoch: one clock for a whole loop turn. */
+static uint64_t gw_now(const struct web_gw *g)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return g->now ? g->now : sp_wall_ns();
 }
 
-uint64_t web_gw_now(const struct web_gw *g)
+/* A tab has frames for its browser (web_tab_env.want_write). */
+static void tab_want_write(void *ctx, struct web_tab *t)
 {
-	return g->now ? g->now : clock_ns();
-}
+	struct web_gw *g = ctx;
 
-const struct sp_catalog *web_gw_catalog(const struct web_gw *g)
-{
-	return &g->cat;
-}
-
-void web_gw_want_write(struct web_gw *g, struct web_tab *t)
-{
 	if (t->wsi == NULL || t->write_asked)
 		return;
 	if (!g->defer) {
@@ -128,20 +120,23 @@ static void ask(struct web_gw *g)
 	static struct web_agg_op ops[OPS_MAX];
 	uint32_t n;
 
-	while ((n = web_agg_changes(g->agg, ops, OPS_MAX, web_gw_now(g))))
+	while ((n = web_agg_changes(g->agg, ops, OPS_MAX, gw_now(g))))
 		if (g->ctl)
 			web_ctl_ask(g->ctl, ops, n);
 }
 
-void web_gw_levels(struct web_gw *g, struct web_tab *t,
-		   const struct web_op *ops, uint32_t n)
+/* A tab's levels changed (web_tab_env.levels): the gateway's follow. */
+static void tab_levels(void *ctx, struct web_tab *t,
+		       const struct web_op *ops, uint32_t n)
 {
+	struct web_gw *g = ctx;
+
 	for (uint32_t i = 0; i < n; i++) {
 		const struct sp_attr *a = sp_catalog_get(&g->cat, ops[i].attr);
 
 		if (web_agg_set(g->agg, t, ops[i].sensor, ops[i].attr,
 				ops[i].level, ops[i].ttl_ms,
-				a && a->mode == SP_MODE_ALL, web_gw_now(g)) < 0)
+				a && a->mode == SP_MODE_ALL, gw_now(g)) < 0)
 			g->agg_errors++;
 	}
 	ask(g);
@@ -177,7 +172,7 @@ static void rx_msg(void *ctx, const struct senseplane_msg *m)
 		g->rx_nomem++;
 		return;
 	}
-	web_agg_fan(g->agg, m->sensor_id, m->attr_id, w, web_gw_now(g));
+	web_agg_fan(g->agg, m->sensor_id, m->attr_id, w, gw_now(g));
 	web_msg_unref(w);
 }
 
@@ -351,7 +346,7 @@ static void tick(lws_sorted_usec_list_t *sul)
 	struct web_gw *g = lws_container_of(sul, struct web_gw, sul);
 	json_t *k;
 
-	g->now = clock_ns();
+	g->now = sp_wall_ns();
 	for (uint32_t i = 0; i < g->ntabs; i++)
 		web_tab_tick(g->tabs[i], g->now);
 	ask(g);
@@ -388,7 +383,7 @@ static int tab_open(struct web_gw *g, struct lws *wsi, struct pss *ps)
 		g->refused++;
 		return -1;
 	}
-	t = web_tab_create(&g->tp, g->next_id++, g, err, sizeof(err));
+	t = web_tab_create(&g->tp, &g->te, g->next_id++, err, sizeof(err));
 	if (t == NULL) {
 		sp_logf(stderr, LOG_WARNING, "senseplane-web: a tab refused: "
 			"%s\n", err);
@@ -421,7 +416,7 @@ static void tab_close(struct web_gw *g, struct pss *ps)
 		if (t->lens.keys[i].applied != WEB_NONE &&
 		    web_agg_set(g->agg, t, t->lens.keys[i].sensor,
 				t->lens.keys[i].attr, WEB_NONE, 0, 0,
-				web_gw_now(g)) < 0)
+				gw_now(g)) < 0)
 			g->agg_errors++;
 	ask(g);
 	add_stats(&g->gone, &t->st);
@@ -459,7 +454,7 @@ static int rx(struct web_gw *g, struct lws *wsi, struct pss *ps,
 	ps->rx_len += len;
 	if (!lws_is_final_fragment(wsi))
 		return 0;
-	web_tab_frame(ps->tab, ps->rx, ps->rx_len, web_gw_now(g));
+	web_tab_frame(ps->tab, ps->rx, ps->rx_len, gw_now(g));
 	ps->rx_len = 0;
 	return 0;
 }
@@ -512,7 +507,7 @@ static int cb_raw(struct lws *wsi, enum lws_callback_reasons reason,
 	(void)wsi; (void)user; (void)in; (void)len;
 	if (reason != LWS_CALLBACK_RAW_RX_FILE)
 		return 0;
-	G.now = clock_ns();
+	G.now = sp_wall_ns();
 	G.defer = 1;
 	if (epoll_wait(G.epfd, ev, 4, 0) > 0)
 		senseplane_process(G.rx);
@@ -653,6 +648,8 @@ int main(int argc, char **argv)
 
 	G.tp = (struct web_tab_params){ .hover_ttl_ms = 1000, .queue = 4096,
 		.frame_max = 256 * 1024 };
+	G.te = (struct web_tab_env){ .cat = &G.cat, .levels = tab_levels,
+		.want_write = tab_want_write, .ctx = &G };
 	G.max_tabs = 2000;
 	snprintf(G.viewer, sizeof(G.viewer), "web-%d", (int)getpid());
 	while ((c = getopt_long(argc, argv, "l:c:i:t:h", lo, NULL)) != -1) {
@@ -710,7 +707,7 @@ int main(int argc, char **argv)
 			break;
 		case 't': if (num("seconds", optarg, 1, 1u << 30, &v) < 0)
 				return 2;
-			G.end = clock_ns() + v * 1000000000ull; break;
+			G.end = sp_wall_ns() + v * 1000000000ull; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

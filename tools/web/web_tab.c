@@ -22,7 +22,6 @@
 #include <jansson.h>
 
 #include "sp_catalog.h"
-#include "web_gw.h"
 #include "web_json.h"
 
 #define REPORT_EVERY_NS 25000000ull   /* 40 reports/s sustained ... */
@@ -30,8 +29,9 @@
 
 static const char *const lvl_name[] = { "none", "low", "medium", "high" };
 
-struct web_tab *web_tab_create(const struct web_tab_params *p, uint32_t id,
-			       struct web_gw *gw, char *err, size_t errlen)
+struct web_tab *web_tab_create(const struct web_tab_params *p,
+			       const struct web_tab_env *env, uint32_t id,
+			       char *err, size_t errlen)
 {
 	struct web_tab *t = calloc(1, sizeof(*t));
 
@@ -43,7 +43,7 @@ struct web_tab *web_tab_create(const struct web_tab_params *p, uint32_t id,
 			 "of %u messages)", p->queue);
 		return NULL;
 	}
-	t->gw = gw;
+	t->env = *env;
 	t->qcap = p->queue;
 	t->frame_max = p->frame_max;
 	snprintf(t->name, sizeof(t->name), "tab-%u", id);
@@ -92,7 +92,7 @@ void web_tab_deliver(struct web_tab *t, struct web_msg *m, uint8_t lvl)
 	/* a write is asked once, when the tab has something again: the
 	 * write itself asks again while more waits */
 	if (t->qlen++ == 0 && t->nctrl == 0)
-		web_gw_want_write(t->gw, t);
+		t->env.want_write(t->env.ctx, t);
 }
 
 /* "SENSOR/ATTR" with the attribute by name. */
@@ -136,13 +136,13 @@ static int parse_list(const struct sp_catalog *cat, const json_t *arr,
 static void apply(struct web_tab *t, uint64_t now_ns)
 {
 	static struct web_op ops[WEB_LENS_MAX_KEYS];
-	const struct sp_catalog *cat = web_gw_catalog(t->gw);
+	const struct sp_catalog *cat = t->env.cat;
 	uint32_t n = web_lens_plan(&t->lens, now_ns, ops, WEB_LENS_MAX_KEYS);
 	json_t *lv;
 
 	if (n == 0)
 		return;
-	web_gw_levels(t->gw, t, ops, n);
+	t->env.levels(t->env.ctx, t, ops, n);
 	lv = json_object();
 	for (uint32_t i = 0; i < n; i++) {
 		const struct sp_attr *a = sp_catalog_get(cat, ops[i].attr);
@@ -162,7 +162,7 @@ void web_tab_control_msg(struct web_tab *t, struct web_msg *frame)
 	if (frame && t->nctrl < WEB_TAB_CTRL) {
 		web_msg_ref(frame);
 		t->ctrl[t->nctrl++] = frame;
-		web_gw_want_write(t->gw, t);
+		t->env.want_write(t->env.ctx, t);
 	} else {
 		t->st.ctrl_dropped++;
 	}
@@ -183,7 +183,7 @@ int web_tab_frame(struct web_tab *t, const char *buf, size_t len,
 		  uint64_t now_ns)
 {
 	static struct web_report r;
-	const struct sp_catalog *cat = web_gw_catalog(t->gw);
+	const struct sp_catalog *cat = t->env.cat;
 	uint64_t floor = now_ns - REPORT_BURST * REPORT_EVERY_NS;
 	json_t *j, *f;
 

@@ -20,7 +20,25 @@
 
 #define WEB_TAB_CTRL 64
 
-struct web_gw;   /* the gateway (web_main.c) */
+struct sp_catalog;
+struct web_tab;
+
+/* What a tab is told at its creation by what holds it (the gateway,
+ * web_main.c): the catalogue it names attributes by, and where its
+ * levels and its writes go. A tab reads no clock: every call that needs
+ * the time is given it. So the tab depends on nothing above it. */
+struct web_tab_env {
+	const struct sp_catalog *cat;
+	/** Tab @p t's levels changed (its lens' plan, @p n ops): the
+	 * holder's own levels follow (the max over its tabs), and its
+	 * fan-out. */
+	void (*levels)(void *ctx, struct web_tab *t,
+		       const struct web_op *ops, uint32_t n);
+	/** @p t has frames for its browser: write when its socket can
+	 * take it. */
+	void (*want_write)(void *ctx, struct web_tab *t);
+	void *ctx;
+};
 
 struct web_tab_stats {
 	uint64_t msgs_in, msgs_out, frames_out, bytes_out;
@@ -47,7 +65,7 @@ struct web_tab {
 	uint64_t keys_version;              /* the key list it was sent */
 	uint8_t write_asked;                /* on the gateway's list of writes */
 	struct web_tab_stats st;
-	struct web_gw *gw;
+	struct web_tab_env env;
 	void *wsi;                          /* its WebSocket */
 };
 
@@ -58,9 +76,11 @@ struct web_tab_params {
 	size_t frame_max;                   /* bytes of data a frame */
 };
 
-/** Make tab number @p id. @return it, or NULL with @p err set. */
-struct web_tab *web_tab_create(const struct web_tab_params *p, uint32_t id,
-			       struct web_gw *gw, char *err, size_t errlen);
+/** Make tab number @p id, held as @p env says (copied). @return it, or
+ * NULL with @p err set. */
+struct web_tab *web_tab_create(const struct web_tab_params *p,
+			       const struct web_tab_env *env, uint32_t id,
+			       char *err, size_t errlen);
 
 /** Free it and what waits in it; NULL is a no-op. */
 void web_tab_free(struct web_tab *t);

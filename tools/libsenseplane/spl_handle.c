@@ -1,7 +1,10 @@
 /*
- * senseplane.c - libsenseplane's handle: sockets, the receive path, in-order
- * delivery through spl_seq, re-requests, history fill, pull mode (see
- * senseplane.h).
+ * spl_handle.c - libsenseplane's handle: sockets, the receive path,
+ * in-order delivery through spl_seq, re-requests, history fill, pull mode
+ * (see senseplane.h). Not named after the public header: senseplane.h is
+ * the interface this file, spl_summary.c and spl_attn.c implement, and
+ * the parts' shared inside (spl_core.h) includes it, so the header is a
+ * module below them all rather than this file's own.
  */
 #define _GNU_SOURCE
 #include "spl_core.h"
@@ -10,7 +13,6 @@
 #include <errno.h>
 #include <math.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +23,9 @@
 
 #include "sp_addr.h"
 #include "sp_rereq.h"
+#include "sp_time.h"
 #include "spl_attn.h"
+#include "spl_fail.h"
 
 #ifndef SP_CATALOG_DEFAULT
 #define SP_CATALOG_DEFAULT "/etc/senseplane/attributes.conf"
@@ -36,24 +40,6 @@
 
 /* create() has no handle to put its error on: like dlerror(), per thread */
 static __thread char g_create_err[SPL_ERR];
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-int spl_fail(struct senseplane *v, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(v->err, sizeof(v->err), fmt, ap);
-	va_end(ap);
-	return -code;
-}
 
 const char *senseplane_errmsg(const struct senseplane *v)
 {
@@ -215,7 +201,7 @@ static void history_emit(void *ctx, struct spl_key *k, uint32_t version,
 	o.how = SENSEPLANE_HISTORY;
 	o.sensor_id = k->sensor;
 	o.version = version;
-	o.recv_ns = now_ns();
+	o.recv_ns = sp_wall_ns();
 	fill_rec(&o, one);
 	v->samples += one->nsamp;
 	emit(v, &o);
@@ -261,7 +247,7 @@ int senseplane_input(struct senseplane *v, const void *pkt, size_t len,
 		return spl_fail(v, EBADMSG, "malformed feed packet (%s)",
 				sp_feed_err_name(e));
 	}
-	if (spl_seq_packet(&v->seq, &h, pkt, len, now ? now : now_ns(),
+	if (spl_seq_packet(&v->seq, &h, pkt, len, now ? now : sp_wall_ns(),
 			   src_ip, src_port, &ops) == NULL)
 		return spl_fail(v, ENOSPC, "more than %d feeds",
 				SPL_MAX_FEEDS);
@@ -477,7 +463,7 @@ int senseplane_join(struct senseplane *v, const char *addr)
 	if (v->ctl && lease(v, addr) == 1) {
 		snprintf(v->leased[v->nleased++], sizeof(v->leased[0]), "%s",
 			 addr);
-		v->lease_ns = now_ns();
+		v->lease_ns = sp_wall_ns();
 	}
 	return 0;
 }
@@ -559,7 +545,7 @@ static int read_fd(struct senseplane *v, int fd)
 			return spl_fail(v, errno, "receive: %s",
 					strerror(errno));
 		}
-		now = now_ns();
+		now = sp_wall_ns();
 		for (int i = 0; i < n; i++) {
 			uint64_t t = arrival_ns(&msgs[i].msg_hdr, now);
 
@@ -585,8 +571,8 @@ int senseplane_process(struct senseplane *v)
 			return rc;
 	if (v->rfd >= 0 && (rc = read_fd(v, v->rfd)) < 0)
 		return rc;
-	spl_seq_poll(&v->seq, now_ns(), &ops);
-	leases_renew(v, now_ns());
+	spl_seq_poll(&v->seq, sp_wall_ns(), &ops);
+	leases_renew(v, sp_wall_ns());
 	return (int)(v->delivered - before);
 }
 
@@ -605,7 +591,7 @@ int senseplane_poll(struct senseplane *v, int timeout_ms)
 int senseplane_next(struct senseplane *v, struct senseplane_msg *m,
 		    int timeout_ms)
 {
-	uint64_t end = timeout_ms > 0 ? now_ns() +
+	uint64_t end = timeout_ms > 0 ? sp_wall_ns() +
 		       (uint64_t)timeout_ms * 1000000ull : 0;
 
 	if (v->p.on_msg)
@@ -613,7 +599,7 @@ int senseplane_next(struct senseplane *v, struct senseplane_msg *m,
 				"without on_msg");
 	while (v->q.n == 0) {
 		int64_t left = timeout_ms < 0 ? -1 :
-			       end ? (int64_t)(end - now_ns()) / 1000000 : 0;
+			       end ? (int64_t)(end - sp_wall_ns()) / 1000000 : 0;
 		int rc;
 
 		if (timeout_ms >= 0 && left < 0)
@@ -621,7 +607,7 @@ int senseplane_next(struct senseplane *v, struct senseplane_msg *m,
 		rc = senseplane_poll(v, (int)left);
 		if (rc < 0)
 			return rc;
-		if (v->q.n == 0 && timeout_ms >= 0 && now_ns() >= end)
+		if (v->q.n == 0 && timeout_ms >= 0 && sp_wall_ns() >= end)
 			return 0;
 	}
 	*m = v->q.msgs[v->q.head];
@@ -663,7 +649,7 @@ unsigned int senseplane_keys_top(struct senseplane *v,
 				 struct senseplane_key *out, unsigned int n)
 {
 	struct spl_key *pick[64];
-	uint64_t now = now_ns();
+	uint64_t now = sp_wall_ns();
 	double secs = v->top_ns ? (double)(now - v->top_ns) / 1e9 : 0;
 	unsigned int got;
 

@@ -8,7 +8,10 @@
 
 #include <stdint.h>
 
-#include "dp_net.h"
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#include "dp_rx.h"
 
 /**
  * dp_net_classify() of an IPv6 frame (dp_net6.c): sensor datagrams to one

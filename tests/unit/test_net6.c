@@ -11,6 +11,7 @@
 #include <rte_mbuf.h>
 #include <rte_udp.h>
 
+#include "dp_net.h"
 #include "dp_net6.h"
 #include "dp_stats.h"
 #include "sp_bytes.h"

@@ -11,6 +11,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 
 RPORT=$(t_port); PPORT=$(t_port)   # its own: the same suites may run beside it
+PN=0                               # proxies started, for their files' names
 t_redis redis $RPORT
 R="redis-cli -p $RPORT"
 
@@ -42,13 +43,17 @@ scenario() {
     t_check "$name: changes something" "$([ "$before" != "$after" ] && echo yes)" yes
     for ((n = 0; n < 40; n++)); do
         $R FLUSHALL > /dev/null; $setup
-        # a file of its own: the shell makes it in the background
-        python3 "$T_ROOT/tests/lib/cutproxy.py" $PPORT $RPORT $n > "$T_DIR/proxy$n.out" 2>&1 &
+        # a file of its own, never used before: the shell makes it in the
+        # background, so a name an earlier scenario used could still hold
+        # its "listening" when the wait reads it, and the CLI would find
+        # no proxy yet (connection refused; failed in a fresh-clone run)
+        PN=$((PN + 1)); pout=$T_DIR/proxy$PN.out
+        python3 "$T_ROOT/tests/lib/cutproxy.py" $PPORT $RPORT $n > "$pout" 2>&1 &
         ppid=$!; T_PIDS+=("$ppid")
-        t_wait_for "$T_DIR/proxy$n.out" listening 10
+        t_wait_for "$pout" listening 10
         cli $PPORT "$@" > "$T_DIR/cut.out" 2>&1 || true
         wait "$ppid" || true
-        out=$(tail -1 "$T_DIR/proxy$n.out")
+        out=$(tail -1 "$pout")
         got=$(snap)
         if [ "$got" != "$before" ] && [ "$got" != "$after" ]; then
             bad=$((bad + 1))

@@ -348,17 +348,25 @@ static void on_ping(void *arg, json_t *p, const char *err)
 		"%s\n", n->node, n->cfg->ctl_socket, n->dp_session);
 }
 
-/* The link to the dataplane went down: say why, once per outage. */
+/* The link to the dataplane went down: say why once per outage (the
+ * first failure after it was up), then every tenth failure that it still
+ * is, without the reason again. */
 static void on_dp_state(void *ctx, const char *why)
 {
 	struct cp_node *n = ctx;
+	uint64_t k;
 
 	if (why == NULL)
 		return;
 	n->dp_errors++;
-	if (n->dp_retries++ % 10 == 0)
+	k = n->dp_retries++;
+	if (k == 0)
 		sp_logf(stderr, LOG_WARNING, "senseplane-ctld: node %s: %s; the node stays "
 			"registered, reconnecting\n", n->node, why);
+	else if (k % 10 == 0)
+		sp_logf(stderr, LOG_WARNING, "senseplane-ctld: node %s: the "
+			"dataplane is still down (%" PRIu64 " failures); "
+			"reconnecting\n", n->node, k);
 }
 
 /* The dataplane's figures for /metrics, every second (cp_api.c serves

@@ -2,8 +2,10 @@
  * test_record.c - senseplane-record's pure parts: the key spec, the
  * watermark table and its file (a kill between writes leaves a whole
  * file), version widening, a batch's JSON lines (grouped by series, exact
- * values, ms times) and reading a history answer (what the ring lost).
+ * values, ms times), the number formatting held to snprintf, and reading
+ * a history answer (what the ring lost).
  */
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 
 #include "rec_batch.h"
 #include "rec_fill.h"
+#include "rec_fmt.h"
 #include "rec_spec.h"
 #include "rec_table.h"
 #include "sp_catalog.h"
@@ -237,6 +240,70 @@ static void test_batch_encode(void)
 	rec_batch_free(&b);
 }
 
+/* @p v through rec_fmt_g17 and snprintf's "%.17g": the same text. */
+static int g17_same(double v)
+{
+	char want[64], got[REC_FMT_MAX + 1];
+	size_t n = rec_fmt_g17(got, v);
+
+	got[n] = '\0';
+	snprintf(want, sizeof(want), "%.17g", v);
+	if (strcmp(want, got) != 0) {
+		fprintf(stderr, "rec_fmt_g17(%a): '%s', snprintf '%s'\n", v,
+			got, want);
+		return 0;
+	}
+	return 1;
+}
+
+/* Every float32 bit pattern at random, every mantissa of a few exponents
+ * (ties and carries into a new digit among them), the edges, and doubles
+ * that are not float32 values (the snprintf path): all as snprintf. */
+static void test_fmt(void)
+{
+	static const double edges[] = {
+		1, -1, 0.5, 0.1f, -0.1f, 1e-3f, 123456.789f, 16777216.0f,
+		3.4028234663852886e38, 1.1754943508222875e-38, 1.4e-45f,
+		1e16f, 1e17f, 9.999999e16f, 0.0001f, 0.00001f, 9.5367431640625e-07,
+		0.1, 1.0 / 3, 6.02214076e23, -0.0, 0.0, 1e300, 5e-324,
+	};
+	static const int64_t ints[] = {
+		0, 1, -1, 9, 10, 99, 100, INT64_MAX, INT64_MIN, 1700000000004,
+	};
+	uint32_t x = 2463534242u;
+	char want[32], got[REC_FMT_MAX + 1];
+	int bad = 0;
+
+	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+		bad += !g17_same(edges[i]);
+	for (int i = 0; i < 1000000 && bad < 5; i++) {
+		float f;
+
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		memcpy(&f, &x, sizeof(f));
+		if (isfinite(f))
+			bad += !g17_same((double)f);
+	}
+	for (uint32_t e = 0; e < 255 && bad < 5; e += 37)
+		for (uint32_t m = 0; m < (1u << 23) && bad < 5; m += 61) {
+			uint32_t bits = (e << 23) | m;
+			float f;
+
+			memcpy(&f, &bits, sizeof(f));
+			bad += !g17_same((double)f);
+		}
+	CU_ASSERT_EQUAL(bad, 0);
+	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+		size_t n = rec_fmt_i64(got, ints[i]);
+
+		got[n] = '\0';
+		snprintf(want, sizeof(want), "%" PRId64, ints[i]);
+		CU_ASSERT_STRING_EQUAL(got, want);
+	}
+}
+
 /* A history answer after version 10: the ring starts at 14, so 11-13
  * are lost; values and times read back into the batch. */
 static void test_fill_parse(void)
@@ -292,6 +359,7 @@ void suite_record(void)
 		{ "versions widened from 32 bits", test_version64 },
 		{ "watermark table and file", test_table_file },
 		{ "batch as JSON lines", test_batch_encode },
+		{ "numbers as snprintf writes them", test_fmt },
 		{ "history answer: samples and what was lost",
 		  test_fill_parse },
 		CU_TEST_INFO_NULL,

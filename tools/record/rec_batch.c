@@ -2,6 +2,7 @@
  * rec_batch.c - batches of samples and their JSON lines (see rec_batch.h).
  */
 #include "rec_batch.h"
+#include "rec_fmt.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -124,20 +125,67 @@ int rec_buf_printf(struct rec_buf *o, const char *fmt, ...)
 	return 0;
 }
 
-/* A value as the store's JSON reads it back to the same float64: 17
- * significant digits, and the three that are not JSON numbers as the
- * bare words its parser takes (VictoriaMetrics 1.79 refuses a quoted
- * "NaN" and skips the whole line, answering 204 all the same). */
-static int put_value(struct rec_buf *o, double v)
+/* Room for @p more bytes (and a terminating NUL) at the end of @p o: where
+ * to write them, or NULL (no memory). */
+static char *buf_tail(struct rec_buf *o, size_t more)
 {
-	if (isnan(v))
-		return rec_buf_printf(o, "NaN");
-	if (isinf(v))
-		return rec_buf_printf(o, v > 0 ? "Inf" : "-Inf");
-	if (fabs(v) < 9007199254740992.0 && v == (double)(int64_t)v &&
-	    !(v == 0 && signbit(v)))
-		return rec_buf_printf(o, "%" PRId64, (int64_t)v);
-	return rec_buf_printf(o, "%.17g", v);
+	if (o->len + more + 1 > o->cap && buf_room(o, more) < 0)
+		return NULL;
+	return o->p + o->len;
+}
+
+/* @p n bytes written at buf_tail's place. */
+static void buf_wrote(struct rec_buf *o, size_t n)
+{
+	o->len += n;
+	o->p[o->len] = '\0';
+}
+
+/* A value as the store's JSON reads it back to the same float64 (after a
+ * comma when @p comma): 17 significant digits, and the three that are not
+ * JSON numbers as the bare words its parser takes (VictoriaMetrics 1.79
+ * refuses a quoted "NaN" and skips the whole line, answering 204 all the
+ * same). */
+static int put_value(struct rec_buf *o, double v, int comma)
+{
+	char *p = buf_tail(o, REC_FMT_MAX + 1);
+	size_t n = 0;
+
+	if (p == NULL)
+		return -ENOMEM;
+	if (comma)
+		p[n++] = ',';
+	if (isnan(v)) {
+		memcpy(p + n, "NaN", 3);
+		n += 3;
+	} else if (isinf(v)) {
+		if (v < 0)
+			p[n++] = '-';
+		memcpy(p + n, "Inf", 3);
+		n += 3;
+	} else if (fabs(v) < 9007199254740992.0 && v == (double)(int64_t)v &&
+		   !(v == 0 && signbit(v))) {
+		n += rec_fmt_i64(p + n, (int64_t)v);
+	} else {
+		n += rec_fmt_g17(p + n, v);
+	}
+	buf_wrote(o, n);
+	return 0;
+}
+
+/* A timestamp (after a comma when @p comma). */
+static int put_time(struct rec_buf *o, int64_t t, int comma)
+{
+	char *p = buf_tail(o, REC_FMT_MAX + 1);
+	size_t n = 0;
+
+	if (p == NULL)
+		return -ENOMEM;
+	if (comma)
+		p[n++] = ',';
+	n += rec_fmt_i64(p + n, t);
+	buf_wrote(o, n);
+	return 0;
 }
 
 /* Runs in key order, each key's in the order they came. */
@@ -164,11 +212,8 @@ static int put_series(const struct rec_batch *b, struct rec_run **r,
 		const double *v = b->vals + r[k]->voff;
 
 		for (uint32_t s = 0; s < r[k]->n && rc == 0; s++) {
-			if (!first)
-				rc = rec_buf_printf(o, ",");
+			rc = put_value(o, v[(size_t)s * r[k]->dim + i], !first);
 			first = 0;
-			if (rc == 0)
-				rc = put_value(o, v[(size_t)s * r[k]->dim + i]);
 		}
 	}
 	if (rc == 0)
@@ -178,8 +223,7 @@ static int put_series(const struct rec_batch *b, struct rec_run **r,
 		const int64_t *t = b->times + r[k]->toff;
 
 		for (uint32_t s = 0; s < r[k]->n && rc == 0; s++) {
-			rc = rec_buf_printf(o, first ? "%" PRId64 : ",%" PRId64,
-					    t[s]);
+			rc = put_time(o, t[s], !first);
 			first = 0;
 		}
 	}

@@ -602,11 +602,12 @@ static int num(const char *opt, const char *s, uint64_t lo, uint64_t hi,
 /* Where browsers connect, for libwebsockets, which binds by name: the
  * text of @p ss's address in @p host (no brackets, no scope: it finds an
  * address's scope itself) and its port in @p port. @return the options
- * to add: IPV6_V6ONLY for an address written IPv6, so that "[::]:PORT"
- * takes IPv6 alone, as the daemon's listeners do, not IPv4 behind the
- * operator's back. Only there: libwebsockets opens an IPv6 socket for an
- * IPv4 address too (mapped, ::ffff:a.b.c.d), which the option would shut
- * out. */
+ * that keep the listener to that one family. An IPv6 address gets
+ * IPV6_V6ONLY, so that "[::]:PORT" takes IPv6 alone, as the daemon's
+ * listeners do. An IPv4 address gets IPv6 off: libwebsockets (4.1) opens
+ * an IPv6 socket whatever the address and, given an IPv4 one, binds it to
+ * "::", every address of both families - "127.0.0.1:8080" served the
+ * whole network. */
 static uint64_t listen_host(const struct sockaddr_storage *ss, char *host,
 			  size_t hlen, uint16_t *port)
 {
@@ -621,7 +622,7 @@ static uint64_t listen_host(const struct sockaddr_storage *ss, char *host,
 	}
 	inet_ntop(AF_INET, &a4->sin_addr, host, (socklen_t)hlen);
 	*port = ntohs(a4->sin_port);
-	return 0;
+	return LWS_SERVER_OPTION_DISABLE_IPV6;
 }
 
 /* The lens: one handle joined to one group, behind the epoll descriptor

@@ -9,8 +9,12 @@
 #  3. the CLI in cluster mode reaches a node whose api is "[::1]:PORT";
 #  4. the gateway serves its page at [::1] through a "[::]" listener;
 #  5. an IPv6 listener is IPv6 only (IPV6_V6ONLY): "[::]:PORT" refuses
-#     127.0.0.1:PORT, for libevent's listeners and libwebsockets' alike.
-# A listener left on IPv4 fails 2-4; one that also takes IPv4 fails 5.
+#     127.0.0.1:PORT, for libevent's listeners and libwebsockets' alike;
+#  6. and an IPv4 one IPv4 only, on its address: the gateway on
+#     127.0.0.1 refuses [::1] (libwebsockets bound it to "::", every
+#     address of both families, until the gateway turned its IPv6 off).
+# A listener left on IPv4 fails 2-4; one that also takes the other family
+# fails 5 or 6.
 . "$(dirname "$0")/../lib/common.sh"
 
 WEB=$T_BUILD/tools/web/senseplane-web
@@ -138,6 +142,18 @@ t_check_within "4: the page at [::1] through [::]" 10 200 page
 t_check "5: /metrics on [::] refuses 127.0.0.1" "$(reach 127.0.0.1 "$MPORT")" refused
 t_check "5: the gateway on [::] refuses 127.0.0.1" "$(reach 127.0.0.1 "$WPORT")" refused
 t_check "5: (while [::1] is taken)" "$(reach ::1 "$WPORT")/$(reach ::1 "$MPORT")" open/open
+
+# ---- 6: IPv4 only, on its address
+t_stop "$WPID" 10 || true
+"$WEB" --listen "127.0.0.1:$WPORT" --control "$SOCK" --www "$T_ROOT/tools/web/www" \
+    --name "web4-$$" > "$T_DIR/web4.log" 2>&1 &
+WPID=$!; T_PIDS+=("$WPID")
+t_wait_for "$T_DIR/web4.log" "senseplane-web: http" 20 || true
+page4() {
+    curl -s --max-time 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$WPORT/"
+}
+t_check_within "6: the gateway on 127.0.0.1 serves there" 10 200 page4
+t_check "6: ... and refuses [::1]" "$(reach ::1 "$WPORT")" refused
 
 t_stop "$WPID" 10 || true
 t_stop "$CPID" 10 || true

@@ -1,5 +1,6 @@
 /*
- * sp_addr.c - IPv4:PORT and [IPv6]:PORT parsing (see sp_addr.h).
+ * sp_addr.c - IPv4:PORT and [IPv6]:PORT parsing, either family into one
+ * socket address (see sp_addr.h).
  */
 #include "sp_addr.h"
 
@@ -102,5 +103,41 @@ int sp_addr_sockaddr6(const char *s, struct sockaddr_in6 *a,
 	a->sin6_family = AF_INET6;
 	a->sin6_port = htons((uint16_t)p);
 	a->sin6_scope_id = scope;
+	return 0;
+}
+
+int sp_addr_sockaddr46(const char *s, struct sockaddr_storage *ss,
+		       socklen_t *len, uint16_t default_port)
+{
+	struct sockaddr_in6 a6;
+	struct sockaddr_in a4;
+
+	/* by how it is written, not by trying one then the other: an error
+	 * is then the error of the form the user meant */
+	if (sp_addr_is6(s)) {
+		if (sp_addr_sockaddr6(s, &a6, default_port) < 0)
+			return -1;
+		memset(ss, 0, sizeof(*ss));
+		memcpy(ss, &a6, sizeof(a6));
+		*len = sizeof(a6);
+		return 0;
+	}
+	if (sp_addr_sockaddr(s, &a4, default_port) < 0)
+		return -1;
+	memset(ss, 0, sizeof(*ss));
+	memcpy(ss, &a4, sizeof(a4));
+	*len = sizeof(a4);
+	return 0;
+}
+
+int sp_addr_is_loopback(const struct sockaddr *sa)
+{
+	const struct sockaddr_in *a4 = (const struct sockaddr_in *)sa;
+	const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)sa;
+
+	if (sa->sa_family == AF_INET)
+		return (ntohl(a4->sin_addr.s_addr) >> 24) == 127;
+	if (sa->sa_family == AF_INET6)
+		return IN6_IS_ADDR_LOOPBACK(&a6->sin6_addr);
 	return 0;
 }

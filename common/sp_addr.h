@@ -6,6 +6,7 @@
 #define SP_ADDR_H
 
 #include <stdint.h>
+#include <sys/socket.h>
 
 /**
  * Parse @p s into @p ip (host order) and @p port. Without ":PORT" the port
@@ -36,5 +37,19 @@ int sp_addr_sockaddr6(const char *s, struct sockaddr_in6 *a,
 /** Whether @p s is written as an IPv6 address (starts with '[', or has
  * two colons), for programs that take both families. */
 int sp_addr_is6(const char *s);
+
+/**
+ * Either family, for a program that listens or connects on both: "[IPv6]"
+ * forms as sp_addr_sockaddr6 takes them (sp_addr_is6 tells which), else
+ * "IPv4[:PORT]" as sp_addr_sockaddr does, into @p ss (AF_INET or
+ * AF_INET6) and its length @p len, ready for bind() or connect().
+ * @return 0, or -1 (@p s NULL or neither form).
+ */
+int sp_addr_sockaddr46(const char *s, struct sockaddr_storage *ss,
+		       socklen_t *len, uint16_t default_port);
+
+/** Whether @p sa is a loopback address, 127.0.0.0/8 or ::1 (0 for any
+ * other family). */
+int sp_addr_is_loopback(const struct sockaddr *sa);
 
 #endif /* SP_ADDR_H */

@@ -233,9 +233,11 @@ static const struct sp_ini_key keys[] = {
 	K("controlplane", "resync_s", SP_INI_UINT, cp_resync_s, 1, 3600, "30",
 	  false, "full resync of the discovery cache"),
 	K("controlplane", "api", SP_INI_STR, cp_api, 0, 0, "127.0.0.1:7410",
-	  false, "the daemon's TCP API (CLI in cluster mode)"),
+	  false, "the daemon's TCP API (CLI in cluster mode): IPv4:PORT, or "
+	  "[IPv6]:PORT ([::1]:7410; [::] is IPv6 only)"),
 	K("controlplane", "metrics", SP_INI_STR, cp_metrics, 0, 0,
-	  "127.0.0.1:9470", false, "Prometheus /metrics (empty: off)"),
+	  "127.0.0.1:9470", false, "Prometheus /metrics (empty: off): "
+	  "IPv4:PORT or [IPv6]:PORT"),
 	K("controlplane", "api_token_file", SP_INI_STR, cp_token_file, 0, 0,
 	  "", false, "file holding the node API's token (first line, 16-128 "
 	  "characters, mode o-rwx); clients send 'auth TOKEN' first. "

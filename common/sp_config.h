@@ -102,8 +102,10 @@ struct sp_config {
 	uint32_t cp_node_ttl_ms;
 	uint32_t cp_resync_s;
 	uint32_t cp_last_seen_s;
-	char cp_api[64];             /* the daemon's TCP API, host:port */
-	char cp_metrics[64];         /* Prometheus /metrics, host:port */
+	/* IPv4:PORT or [IPv6]:PORT; 80 holds the longest IPv6 address with
+	 * a scope, brackets and port */
+	char cp_api[80];             /* the daemon's TCP API */
+	char cp_metrics[80];         /* Prometheus /metrics, "" off */
 	char cp_token_file[SP_PATH_MAX]; /* the node API's token, "" none */
 	/* [control] */
 	char ctl_socket[SP_PATH_MAX];

@@ -445,12 +445,11 @@ static int pin(struct cl *c, int argc, char **argv)
 static int routed(struct cl *c, const char *node, const char *line,
 		  const char *verb)
 {
-	char k[CP_KEY_LEN], err[64], host[64];
+	char k[CP_KEY_LEN], err[64], host[80];
 	redisReply *a = cmd(c, "HGET %s api", cp_key_node(k, sizeof(k), c->pfx,
 							  node));
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	uint32_t ip;
-	uint16_t port;
+	struct sockaddr_storage sa;
+	socklen_t salen;
 	json_t *j;
 	FILE *f;
 	char *buf = NULL;
@@ -461,16 +460,17 @@ static int routed(struct cl *c, const char *node, const char *line,
 		freeReplyObject(a);
 		return fail("node %s is not alive (no node key)", node) + 2;
 	}
-	if (sp_addr_parse(a->str, &ip, &port, 0) < 0) {
+	/* the node's controlplane.api as it wrote it: either family */
+	if (sp_addr_sockaddr46(a->str, &sa, &salen, 0) < 0) {
+		fprintf(stderr, "senseplane: node %s has a bad api address "
+			"'%s'\n", node, a->str);
 		freeReplyObject(a);
-		return fail("node %s has a bad api address", node) + 2;
+		return 3;
 	}
 	snprintf(host, sizeof(host), "%s", a->str);
 	freeReplyObject(a);
-	sa.sin_addr.s_addr = htonl(ip);
-	sa.sin_port = htons(port);
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	fd = socket(sa.ss_family, SOCK_STREAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, salen) < 0) {
 		snprintf(err, sizeof(err), "%s", strerror(errno));
 		if (fd >= 0)
 			close(fd);

@@ -4,11 +4,11 @@
  */
 #include "cp_api.h"
 
-#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -310,49 +310,63 @@ static void on_metrics(struct evhttp_request *req, void *arg)
 	evbuffer_free(b);
 }
 
-static int listen_on(const char *where, char *host, size_t hlen,
-		     uint16_t *port)
+/* The value @p where of key @p key ("IPv4:PORT" or "[IPv6]:PORT") into
+ * @p ss; an error that names the key and the value otherwise. */
+static int listen_addr(const char *key, const char *where,
+		       struct sockaddr_storage *ss, socklen_t *len,
+		       char *err, size_t errlen)
 {
-	uint32_t ip;
-	struct in_addr a;
+	if (sp_addr_sockaddr46(where, ss, len, 0) == 0)
+		return 0;
+	snprintf(err, errlen, "%s: '%s' is not ADDR:PORT or [IPv6]:PORT",
+		 key, where);
+	return -1;
+}
 
-	if (sp_addr_parse(where, &ip, port, 0) < 0)
-		return -1;
-	a.s_addr = htonl(ip);
-	snprintf(host, hlen, "%s", inet_ntoa(a));
-	return 0;
+/* A listener on @p ss (@p cb NULL: evhttp sets its own). An IPv6 one is
+ * IPV6_V6ONLY: with net.ipv6.bindv6only at 0, as most systems have it,
+ * "[::]:PORT" would also take every IPv4 connection to that port, a
+ * second family the operator did not write and the token rule did not
+ * look at; each family is listened on only where it is written. */
+static struct evconnlistener *listen_on(struct event_base *base,
+					const struct sockaddr_storage *ss,
+					socklen_t len, evconnlistener_cb cb,
+					void *arg, int backlog)
+{
+	unsigned int flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
+			     LEV_OPT_CLOSE_ON_EXEC;
+
+	if (ss->ss_family == AF_INET6)
+		flags |= LEV_OPT_BIND_IPV6ONLY;
+	return evconnlistener_new_bind(base, cb, arg, flags, backlog,
+				       (const struct sockaddr *)ss, (int)len);
 }
 
 struct cp_api *cp_api_start(struct cp_node *n, char *err, size_t errlen)
 {
 	struct cp_api *a = calloc(1, sizeof(*a));
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	char host[64];
-	uint16_t port;
+	struct evconnlistener *ml;
+	struct sockaddr_storage ss;
+	socklen_t len;
 
 	if (a == NULL)
 		return NULL;
 	a->n = n;
-	if (listen_on(n->cfg->cp_api, host, sizeof(host), &port) < 0) {
-		snprintf(err, errlen, "controlplane.api '%s': expected IP:PORT",
-			 n->cfg->cp_api);
+	if (listen_addr("controlplane.api", n->cfg->cp_api, &ss, &len, err,
+			errlen) < 0)
 		goto fail;
-	}
-	sa.sin_port = htons(port);
-	inet_pton(AF_INET, host, &sa.sin_addr);
 	if (n->cfg->cp_token_file[0] &&
 	    sp_token_load(n->cfg->cp_token_file, a->token, err, errlen) < 0)
 		goto fail;
-	if ((ntohl(sa.sin_addr.s_addr) >> 24) != 127 && a->token[0] == '\0') {
+	if (!sp_addr_is_loopback((struct sockaddr *)&ss) &&
+	    a->token[0] == '\0') {
 		snprintf(err, errlen, "controlplane.api %s is not a loopback "
 			 "address: set controlplane.api_token_file, so that "
 			 "only clients with the token may use it",
 			 n->cfg->cp_api);
 		goto fail;
 	}
-	a->lis = evconnlistener_new_bind(n->base, on_accept, a,
-		LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 16,
-		(struct sockaddr *)&sa, sizeof(sa));
+	a->lis = listen_on(n->base, &ss, len, on_accept, a, 16);
 	if (a->lis == NULL) {
 		snprintf(err, errlen, "controlplane.api %s: cannot listen: %s",
 			 n->cfg->cp_api, evutil_socket_error_to_string(
@@ -360,19 +374,25 @@ struct cp_api *cp_api_start(struct cp_node *n, char *err, size_t errlen)
 		goto fail;
 	}
 	if (n->cfg->cp_metrics[0]) {
-		if (listen_on(n->cfg->cp_metrics, host, sizeof(host),
-			      &port) < 0) {
-			snprintf(err, errlen, "controlplane.metrics '%s': "
-				 "expected IP:PORT", n->cfg->cp_metrics);
+		if (listen_addr("controlplane.metrics", n->cfg->cp_metrics,
+				&ss, &len, err, errlen) < 0)
 			goto fail;
-		}
+		/* bound here, not by evhttp_bind_socket: that one resolves
+		 * a host name and cannot set IPV6_V6ONLY */
 		a->http = evhttp_new(n->base);
-		if (a->http == NULL ||
-		    evhttp_bind_socket(a->http, host, port) < 0) {
+		ml = a->http ? listen_on(n->base, &ss, len, NULL, NULL, -1) :
+			       NULL;
+		if (ml == NULL) {
 			snprintf(err, errlen, "controlplane.metrics %s: cannot "
 				 "listen: %s", n->cfg->cp_metrics,
 				 evutil_socket_error_to_string(
 				 EVUTIL_SOCKET_ERROR()));
+			goto fail;
+		}
+		if (evhttp_bind_listener(a->http, ml) == NULL) {
+			evconnlistener_free(ml);
+			snprintf(err, errlen, "controlplane.metrics %s: cannot "
+				 "serve HTTP", n->cfg->cp_metrics);
 			goto fail;
 		}
 		evhttp_set_cb(a->http, "/metrics", on_metrics, a);

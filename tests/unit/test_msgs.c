@@ -130,6 +130,55 @@ static void test_addr6(void)
 	CU_ASSERT(!sp_addr_is6("10.0.0.1"));
 }
 
+/* Either family into one socket address, as the listeners and the CLI
+ * take them (controlplane.api, controlplane.metrics, --listen). */
+static void test_addr46(void)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
+	struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
+	socklen_t len = 0;
+
+	CU_ASSERT_EQUAL(sp_addr_sockaddr46("127.0.0.1:7410", &ss, &len, 0), 0);
+	CU_ASSERT_EQUAL(ss.ss_family, AF_INET);
+	CU_ASSERT_EQUAL(len, sizeof(struct sockaddr_in));
+	CU_ASSERT_EQUAL(ntohl(a4->sin_addr.s_addr), 0x7f000001u);
+	CU_ASSERT_EQUAL(ntohs(a4->sin_port), 7410);
+	CU_ASSERT(sp_addr_is_loopback((struct sockaddr *)&ss));
+
+	CU_ASSERT_EQUAL(sp_addr_sockaddr46("[::1]:7480", &ss, &len, 0), 0);
+	CU_ASSERT_EQUAL(ss.ss_family, AF_INET6);
+	CU_ASSERT_EQUAL(len, sizeof(struct sockaddr_in6));
+	CU_ASSERT(IN6_IS_ADDR_LOOPBACK(&a6->sin6_addr));
+	CU_ASSERT_EQUAL(ntohs(a6->sin6_port), 7480);
+	CU_ASSERT(sp_addr_is_loopback((struct sockaddr *)&ss));
+
+	CU_ASSERT_EQUAL(sp_addr_sockaddr46("[::]:9480", &ss, &len, 0), 0);
+	CU_ASSERT(IN6_IS_ADDR_UNSPECIFIED(&a6->sin6_addr));
+	CU_ASSERT(!sp_addr_is_loopback((struct sockaddr *)&ss));
+	CU_ASSERT_EQUAL(sp_addr_sockaddr46("0.0.0.0:9480", &ss, &len, 0), 0);
+	CU_ASSERT(!sp_addr_is_loopback((struct sockaddr *)&ss));
+	CU_ASSERT_EQUAL(sp_addr_sockaddr46("127.9.8.7:1", &ss, &len, 0), 0);
+	CU_ASSERT(sp_addr_is_loopback((struct sockaddr *)&ss));
+	/* the default port, in either family */
+	CU_ASSERT_EQUAL(sp_addr_sockaddr46("[fd00::7]", &ss, &len, 8080), 0);
+	CU_ASSERT_EQUAL(ntohs(a6->sin6_port), 8080);
+	CU_ASSERT_EQUAL(sp_addr_sockaddr46("10.0.0.1", &ss, &len, 8080), 0);
+	CU_ASSERT_EQUAL(ntohs(a4->sin_port), 8080);
+
+	/* neither form: a missing bracket or port, a bare IPv6 address
+	 * with a port run into it, an IPv4 address in brackets */
+	CU_ASSERT_EQUAL(sp_addr_sockaddr46("[::1:7480", &ss, &len, 0), -1);
+	CU_ASSERT_EQUAL(sp_addr_sockaddr46("::1:7480", &ss, &len, 0), -1);
+	CU_ASSERT_EQUAL(sp_addr_sockaddr46("[::1]", &ss, &len, 0), -1);
+	CU_ASSERT_EQUAL(sp_addr_sockaddr46("[127.0.0.1]:7480", &ss, &len, 0),
+			-1);
+	CU_ASSERT_EQUAL(sp_addr_sockaddr46("127.0.0.1", &ss, &len, 0), -1);
+	CU_ASSERT_EQUAL(sp_addr_sockaddr46("localhost:7410", &ss, &len, 0), -1);
+	CU_ASSERT_EQUAL(sp_addr_sockaddr46("", &ss, &len, 0), -1);
+	CU_ASSERT_EQUAL(sp_addr_sockaddr46(NULL, &ss, &len, 7410), -1);
+}
+
 void suite_msgs(void)
 {
 	static const CU_TestInfo tests[] = {
@@ -138,6 +187,7 @@ void suite_msgs(void)
 		{ "level names", test_levels },
 		{ "IP:PORT parsing", test_addr },
 		{ "[IPv6]:PORT addresses", test_addr6 },
+		{ "either family into one socket address", test_addr46 },
 		CU_TEST_INFO_NULL,
 	};
 	unit_add("msgs", tests);

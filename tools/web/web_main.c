@@ -11,6 +11,7 @@
  * lapse, messages held for their cadence, and re-requests.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -545,7 +546,9 @@ static void usage(FILE *out)
 "tab takes its levels along. The page lists the keys the dataplane has:\n"
 "every sensor with the attributes it sends.\n"
 "\n"
-"  -l, --listen IP:PORT   where browsers connect (127.0.0.1:8080)\n"
+"  -l, --listen ADDR:PORT where browsers connect (127.0.0.1:8080); an IPv6\n"
+"                         address in brackets, [::1]:8080 ([::] is IPv6\n"
+"                         only)\n"
 "  -c, --control SOCKET   the dataplane's control socket (this node); the\n"
 "                         key list comes from it\n"
 "      --redis URL        the gateway's viewer in the cluster's Redis\n"
@@ -596,6 +599,32 @@ static int num(const char *opt, const char *s, uint64_t lo, uint64_t hi,
 	return 0;
 }
 
+/* Where browsers connect, for libwebsockets, which binds by name: the
+ * text of @p ss's address in @p host (no brackets, no scope: it finds an
+ * address's scope itself) and its port in @p port. @return the options
+ * that keep the listener to that one family. An IPv6 address gets
+ * IPV6_V6ONLY, so that "[::]:PORT" takes IPv6 alone, as the daemon's
+ * listeners do. An IPv4 address gets IPv6 off: libwebsockets (4.1) opens
+ * an IPv6 socket whatever the address and, given an IPv4 one, binds it to
+ * "::", every address of both families - "127.0.0.1:8080" served the
+ * whole network. */
+static uint64_t listen_host(const struct sockaddr_storage *ss, char *host,
+			  size_t hlen, uint16_t *port)
+{
+	const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)ss;
+	const struct sockaddr_in *a4 = (const struct sockaddr_in *)ss;
+
+	if (ss->ss_family == AF_INET6) {
+		inet_ntop(AF_INET6, &a6->sin6_addr, host, (socklen_t)hlen);
+		*port = ntohs(a6->sin6_port);
+		return LWS_SERVER_OPTION_IPV6_V6ONLY_MODIFY |
+		       LWS_SERVER_OPTION_IPV6_V6ONLY_VALUE;
+	}
+	inet_ntop(AF_INET, &a4->sin_addr, host, (socklen_t)hlen);
+	*port = ntohs(a4->sin_port);
+	return LWS_SERVER_OPTION_DISABLE_IPV6;
+}
+
 /* The lens: one handle joined to one group, behind the epoll descriptor
  * libwebsockets watches. */
 static int open_rx(struct web_gw *g, const char *iface, const char *catalog,
@@ -642,7 +671,9 @@ int main(int argc, char **argv)
 	lws_sock_file_fd_type fd;
 	char host[64], err[512], vdir[1024];
 	uint64_t v, lens_port = 7600, max_sensors = 100000;
-	uint32_t ip;
+	struct sockaddr_storage lss;
+	socklen_t llen;
+	uint64_t lopts;
 	uint16_t port;
 	int c;
 
@@ -727,13 +758,12 @@ int main(int argc, char **argv)
 			"(the attributes each of them shows)\n");
 		return 2;
 	}
-	if (sp_addr_parse(listen, &ip, &port, 0) < 0) {
-		sp_logf(stderr, LOG_ERR, "senseplane-web: --listen '%s': expected "
-			"IP:PORT\n", listen);
+	if (sp_addr_sockaddr46(listen, &lss, &llen, 0) < 0) {
+		sp_logf(stderr, LOG_ERR, "senseplane-web: --listen: '%s' is not "
+			"ADDR:PORT or [IPv6]:PORT\n", listen);
 		return 2;
 	}
-	snprintf(host, sizeof(host), "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255,
-		 (ip >> 8) & 255, ip & 255);
+	lopts = listen_host(&lss, host, sizeof(host), &port);
 	if (lens) {
 		uint32_t lip;
 		uint16_t lport;
@@ -807,7 +837,7 @@ int main(int argc, char **argv)
 	info.iface = host;
 	info.protocols = protocols;
 	info.mounts = &mw;
-	info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
+	info.options = LWS_SERVER_OPTION_VALIDATE_UTF8 | lopts;
 	lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
 	G.ctx = lws_create_context(&info);
 	if (G.ctx == NULL) {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Build the libFuzzer targets with clang (ASan and UBSan, every library
 # instrumented) in build-fuzz/ and run each from a seed corpus:
-#   fuzz_sensor  the sensor packet (PROTOCOL.md 1), MAC and require_mac
+#   fuzz_sensor  the sensor packet (PROTOCOL.md 1), MAC and require_mac;
+#                the frame before it: IPv4, ARP, IPv6, ND and ICMPv6
+#                (dp_net.c, dp_net6.c; seeds.py writes the IPv6 seeds)
 #   fuzz_feed    feed, re-request and hint packets (2-4)
 #   fuzz_ctl     control protocol request lines, the node API's lines
 #   fuzz_files   the configuration, the catalogue, the keys file

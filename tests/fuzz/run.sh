@@ -22,6 +22,9 @@ if [ "${1:-}" = "--long" ]; then
     LONG=1; RUNS=${2:-100000000}; SECS=0
     [ $# -gt 2 ] && { shift 2; TARGETS="$*"; }
 else SECS=${1:-60}; fi
+# a UBSan report is a finding, as a crash is: its checks recover by
+# default, and a report alone would leave the run passing
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 BF=$ROOT/build-fuzz
 BUILD=${SP_BUILD:-$ROOT/build}
 WORK=$(mktemp -d /tmp/sp-fuzz.XXXXXX)

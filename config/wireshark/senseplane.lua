@@ -9,7 +9,8 @@
 -- LIBDIR/wireshark/plugins), or `tshark -X lua_script:senseplane.lua`.
 -- The packets are found by their magic on any UDP port (heuristic), and
 -- the default ports 7400 (sensors), 7401 (re-requests), 7500 (feeds) are
--- registered too.
+-- registered too. Both are UDP's tables, whatever the IP under it: over
+-- IPv6 (PROTOCOL notes, "IPv6") the packets decode as over IPv4.
 
 local sp = Proto("senseplane", "senseplane")
 

@@ -45,9 +45,10 @@ void dp_net6_link_local(const struct rte_ether_addr *mac, uint8_t out[16]);
 void dp_net6_solicited_mac(const uint8_t addr[16], struct rte_ether_addr *mac);
 
 /**
- * @p len bytes of an IPv6 address folded into a non-zero 32-bit key, for
- * what keys sources by a uint32_t: the source rate limit (by /64, len 8)
- * and bind_source (the whole address).
+ * @p len bytes (at most 16) of an IPv6 address folded into a non-zero
+ * 32-bit key, for what keys sources by a uint32_t: the source rate limit
+ * (by /64, len 8) and bind_source (the whole address). @p addr needs no
+ * alignment.
  */
 uint32_t dp_net6_fold(const uint8_t *addr, unsigned int len);
 

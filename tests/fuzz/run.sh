@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Build the libFuzzer targets with clang (ASan and UBSan, every library
 # instrumented) in build-fuzz/ and run each from a seed corpus:
-#   fuzz_sensor  the sensor packet (PROTOCOL.md 1), MAC and require_mac
+#   fuzz_sensor  the sensor packet (PROTOCOL.md 1), MAC and require_mac;
+#                the frame before it: IPv4, ARP, IPv6, ND and ICMPv6
+#                (dp_net.c, dp_net6.c; seeds.py writes the IPv6 seeds)
 #   fuzz_feed    feed, re-request and hint packets (2-4)
 #   fuzz_ctl     control protocol request lines, the node API's lines
 #   fuzz_files   the configuration, the catalogue, the keys file
@@ -20,6 +22,9 @@ if [ "${1:-}" = "--long" ]; then
     LONG=1; RUNS=${2:-100000000}; SECS=0
     [ $# -gt 2 ] && { shift 2; TARGETS="$*"; }
 else SECS=${1:-60}; fi
+# a UBSan report is a finding, as a crash is: its checks recover by
+# default, and a report alone would leave the run passing
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 BF=$ROOT/build-fuzz
 BUILD=${SP_BUILD:-$ROOT/build}
 WORK=$(mktemp -d /tmp/sp-fuzz.XXXXXX)

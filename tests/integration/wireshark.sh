@@ -5,7 +5,9 @@
 #     decoded, and the expert info per drop reason counts exactly what the
 #     simulator injected;
 #  2. hand-made packets of all four types (tests/lib/hostile.py, written
-#     from PROTOCOL.md): every field decodes to what was sent;
+#     from PROTOCOL.md): every field decodes to what was sent; the sensor
+#     packet and the hint over IPv6 too, to the registered port and to
+#     another (found by the heuristic), with the same fields as over IPv4;
 #  3. the dataplane's feed capture: every message decoded, no gap flagged;
 #     the same with one feed packet taken out: one gap, of its count;
 #  4. meson install puts it where Wireshark looks for plugins.
@@ -33,7 +35,7 @@ python3 - "$T_ROOT/tests/lib" "$T_DIR/hand.pcap" <<'PY'
 import struct, sys
 sys.path.insert(0, sys.argv[1])
 from hostile import packet, siphash24
-from hostile_pcap import frame
+from hostile_pcap import frame, frame6, udp6
 key = bytes(range(16))
 sensor = bytearray(packet(77, 4242, attr=1, nsamp=3, key=key, value=1.5))
 hint = struct.pack(">HBBIQ", 0x5348, 1, 3, 250, 77)
@@ -43,8 +45,12 @@ msg = lambda sid, ver: struct.pack(">HBBQI", 14 + len(rec), 1, 1, sid, ver) + re
 feed = struct.pack(">HBBHHQQQ", 0x5356, 1, 4, 3, 2, 0xABCDEF, 100, 5) + msg(8, 9) + msg(10, 11)
 with open(sys.argv[2], "wb") as f:
     f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-    for i, (p, port) in enumerate(((bytes(sensor), 7400), (hint, 7400), (rereq, 7401), (feed, 7500))):
-        fr = frame(p, bytes([10, 99, 0, 2]), dport=port)
+    frames = [frame(p, bytes([10, 99, 0, 2]), dport=port) for p, port in
+              ((bytes(sensor), 7400), (hint, 7400), (rereq, 7401), (feed, 7500))]
+    # 5-7: over IPv6, fd00:99::2 -> fd00:99::1
+    frames += [frame6(udp6(p, dport=port)) for p, port in
+               ((bytes(sensor), 7400), (hint, 7400), (bytes(sensor), 9000))]
+    for i, fr in enumerate(frames):
         f.write(struct.pack("<IIII", 1700000000, i, len(fr), len(fr)) + fr)
 PY
 fields() { ts -r "$T_DIR/hand.pcap" -Y "frame.number == $1" -T fields -E separator=' ' "${@:2}"; }
@@ -53,7 +59,17 @@ t_check "2: sensor packet: id, seq, MAC and HINT flags" \
 t_check "2: sensor packet: the record" \
     "$(fields 1 -e senseplane.record.attr_id -e senseplane.record.vtype -e senseplane.record.dim -e senseplane.record.nsamp -e senseplane.record.dt_ns)" "1 1 1 3 1000000"
 t_check "2: sensor packet: the values" "$(fields 1 -e senseplane.record.value)" "1.5,1.5,1.5"
+for n in 5 7; do
+    t_check "2: sensor packet over IPv6 (frame $n): the addresses" \
+        "$(fields $n -o udp.check_checksum:TRUE -e ipv6.src -e ipv6.dst -e udp.checksum.status)" "fd00:99::2 fd00:99::1 1"
+    t_check "2: sensor packet over IPv6 (frame $n): id, seq, MAC and HINT flags" \
+        "$(fields $n -e senseplane.sensor_id -e senseplane.sensor.seq -e senseplane.sensor.flags.mac -e senseplane.sensor.flags.hint)" "77 4242 1 0"
+    t_check "2: sensor packet over IPv6 (frame $n): the record" \
+        "$(fields $n -e senseplane.record.attr_id -e senseplane.record.vtype -e senseplane.record.dim -e senseplane.record.nsamp -e senseplane.record.dt_ns)" "1 1 1 3 1000000"
+    t_check "2: sensor packet over IPv6 (frame $n): the values" "$(fields $n -e senseplane.record.value)" "1.5,1.5,1.5"
+done
 t_check "2: hint" "$(fields 2 -e senseplane.kind -e senseplane.hint.level -e senseplane.hint.batch_ms -e senseplane.sensor_id)" "hint 3 250 77"
+t_check "2: hint over IPv6" "$(fields 6 -e ipv6.dst -e senseplane.kind -e senseplane.hint.level -e senseplane.hint.batch_ms -e senseplane.sensor_id)" "fd00:99::1 hint 3 250 77"
 t_check "2: re-request" "$(fields 3 -e senseplane.kind -e senseplane.feed_id -e senseplane.count -e senseplane.session -e senseplane.seq)" "rereq 3 10 0x0000000000abcdef 100"
 t_check "2: feed packet: header and END" \
     "$(fields 4 -e senseplane.feed_id -e senseplane.count -e senseplane.seq -e senseplane.feed.flags.end -e senseplane.feed.send_ns)" "3 2 100 1 5"

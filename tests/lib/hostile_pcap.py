@@ -24,12 +24,16 @@ from hostile import packet, siphash24
 DP_MAC = bytes([2, 0, 0, 0, 0, 1])
 SRC_MAC = bytes([2, 0, 0, 0, 0, 2])
 DP_IP = bytes([10, 99, 0, 1])
+DP_IP6 = bytes([0xFD, 0, 0, 0x99] + [0] * 11 + [1])     # fd00:99::1
+SRC_IP6 = bytes([0xFD, 0, 0, 0x99] + [0] * 11 + [2])    # fd00:99::2
 KEY_A = bytes(range(16))
 KEY_B = bytes(range(16, 32))
 WRONG = bytes([0x55] * 16)
 
 
 def csum(b):
+    if len(b) % 2:
+        b += b"\0"
     s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
     while s >> 16:
         s = (s & 0xFFFF) + (s >> 16)
@@ -48,6 +52,48 @@ def frame(payload, src_ip, sport=40000, dport=7400, frag=0, csum_ok=True,
         c ^= 0x0101
     hdr = hdr[:10] + struct.pack(">H", c) + hdr[12:]
     return DP_MAC + SRC_MAC + b"\x08\x00" + hdr + udp
+
+
+def l4_csum6(src, dst, nh, l4):
+    """The checksum of upper-layer bytes L4 (their checksum field zero)
+    under the IPv6 pseudo-header (RFC 8200 8.1); 0 is sent as 0xffff."""
+    return csum(src + dst + struct.pack(">IxxxB", len(l4), nh) + l4) or 0xFFFF
+
+
+def udp6(payload, src=SRC_IP6, dst=DP_IP6, sport=40000, dport=7400,
+         csum_mode="ok"):
+    """A UDP datagram for IPv6 with its checksum "ok", "zero" (none, which
+    IPv6 forbids) or "bad"."""
+    udp = struct.pack(">HHHH", sport, dport, 8 + len(payload), 0) + payload
+    c = l4_csum6(src, dst, 17, udp)
+    if csum_mode == "zero":
+        c = 0
+    elif csum_mode == "bad":
+        c ^= 0x5A5A
+    return udp[:6] + struct.pack(">H", c) + udp[8:]
+
+
+def icmp6(typ, code, body, src=SRC_IP6, dst=DP_IP6):
+    """An ICMPv6 message (RFC 4443 2.1) with its checksum."""
+    m = struct.pack(">BBH", typ, code, 0) + body
+    return m[:2] + struct.pack(">H", l4_csum6(src, dst, 58, m)) + m[4:]
+
+
+def frame6(l4, src=SRC_IP6, dst=DP_IP6, nh=17, ext=None, hops=64,
+           dmac=DP_MAC, smac=SRC_MAC, ident=1):
+    """An Ethernet frame of IPv6 carrying L4 (next header NH), behind the
+    extension header EXT if one is named: "frag" (an atomic fragment, RFC
+    6946, identification IDENT), "hbh" (hop-by-hop options of padding) or
+    "dst" (destination options of padding)."""
+    if ext == "frag":
+        nh, l4 = 44, struct.pack(">BBHI", nh, 0, 0, ident) + l4
+    elif ext in ("hbh", "dst"):     # PadN of 4: 8 bytes in all
+        l4 = struct.pack(">BBBB4x", nh, 0, 1, 4) + l4
+        nh = 0 if ext == "hbh" else 60
+    elif ext is not None:
+        raise ValueError(ext)
+    ip = struct.pack(">IHBB", 0x60000000, len(l4), nh, hops) + src + dst
+    return dmac + smac + b"\x86\xdd" + ip + l4
 
 
 class Sources:

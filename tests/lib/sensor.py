@@ -22,6 +22,8 @@ import subprocess
 import sys
 import time
 
+from hostile_pcap import csum, frame6, udp6
+
 VT = {"f32": (1, "f"), "f64": (2, "d"), "i32": (3, "i"), "i64": (4, "q")}
 
 
@@ -37,15 +39,6 @@ def parse_value(s, vtype):
     if vtype in ("i32", "i64"):
         return int(s, 0)
     return float(s)
-
-
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
 
 
 def send(argv):
@@ -109,24 +102,12 @@ def raw6(argv):
     dmac = mac_of(dst, iface)
     a_src = socket.inet_pton(socket.AF_INET6, src)
     a_dst = socket.inet_pton(socket.AF_INET6, dst)
+    how = {"--zero-csum": "zero", "--bad-csum": "bad"}.get(mode, "ok")
+    ext = {"--frag": "frag", "--hbh": "hbh"}.get(mode)
     for i in range(int(n)):
         payload = packet(int(sensor), i + 1, int(attr), "f32", float(i))
-        ulen = 8 + len(payload)
-        udp = struct.pack(">HHHH", 40000, 7400, ulen, 0) + payload
-        # RFC 8200 8.1: the pseudo-header, and 0 sent as 0xffff
-        c = csum(a_src + a_dst + struct.pack(">IxxxB", ulen, 17) + udp) or 0xFFFF
-        if mode == "--zero-csum":
-            c = 0
-        elif mode == "--bad-csum":
-            c ^= 0x5A5A
-        udp = udp[:6] + struct.pack(">H", c) + udp[8:]
-        nh, ext = 17, b""
-        if mode == "--frag":     # offset 0, no more fragments
-            nh, ext = 44, struct.pack(">BBHI", 17, 0, 0, i + 1)
-        elif mode == "--hbh":    # PadN of 4: 8 bytes in all
-            nh, ext = 0, struct.pack(">BBBB4x", 17, 0, 1, 4)
-        ip = struct.pack(">IHBB", 0x60000000, len(ext) + len(udp), nh, 64)
-        s.send(dmac + smac + b"\x86\xdd" + ip + a_src + a_dst + ext + udp)
+        s.send(frame6(udp6(payload, a_src, a_dst, csum_mode=how), a_src,
+                      a_dst, ext=ext, dmac=dmac, smac=smac, ident=i + 1))
         time.sleep(0.001)
 
 

@@ -125,20 +125,26 @@ int rec_buf_printf(struct rec_buf *o, const char *fmt, ...)
 	return 0;
 }
 
-/* Room for @p more bytes (and a terminating NUL) at the end of @p o: where
- * to write them, or NULL (no memory). */
-static char *buf_tail(struct rec_buf *o, size_t more)
+/* Room for a number at the end of @p o, after a comma when @p comma:
+ * where to write it, or NULL (no memory). */
+static char *num_start(struct rec_buf *o, int comma)
 {
-	if (o->len + more + 1 > o->cap && buf_room(o, more) < 0)
+	char *p;
+
+	if (o->len + REC_FMT_MAX + 2 > o->cap &&
+	    buf_room(o, REC_FMT_MAX + 1) < 0)
 		return NULL;
-	return o->p + o->len;
+	p = o->p + o->len;
+	if (comma)
+		*p++ = ',';
+	return p;
 }
 
-/* @p n bytes written at buf_tail's place. */
-static void buf_wrote(struct rec_buf *o, size_t n)
+/* The number num_start began ends at @p end. */
+static void num_end(struct rec_buf *o, char *end)
 {
-	o->len += n;
-	o->p[o->len] = '\0';
+	*end = '\0';
+	o->len = (size_t)(end - o->p);
 }
 
 /* A value as the store's JSON reads it back to the same float64 (after a
@@ -148,43 +154,36 @@ static void buf_wrote(struct rec_buf *o, size_t n)
  * same). */
 static int put_value(struct rec_buf *o, double v, int comma)
 {
-	char *p = buf_tail(o, REC_FMT_MAX + 1);
-	size_t n = 0;
+	char *p = num_start(o, comma);
 
 	if (p == NULL)
 		return -ENOMEM;
-	if (comma)
-		p[n++] = ',';
 	if (isnan(v)) {
-		memcpy(p + n, "NaN", 3);
-		n += 3;
+		memcpy(p, "NaN", 3);
+		p += 3;
 	} else if (isinf(v)) {
 		if (v < 0)
-			p[n++] = '-';
-		memcpy(p + n, "Inf", 3);
-		n += 3;
+			*p++ = '-';
+		memcpy(p, "Inf", 3);
+		p += 3;
 	} else if (fabs(v) < 9007199254740992.0 && v == (double)(int64_t)v &&
 		   !(v == 0 && signbit(v))) {
-		n += rec_fmt_i64(p + n, (int64_t)v);
+		p += rec_fmt_i64(p, (int64_t)v);
 	} else {
-		n += rec_fmt_g17(p + n, v);
+		p += rec_fmt_g17(p, v);
 	}
-	buf_wrote(o, n);
+	num_end(o, p);
 	return 0;
 }
 
 /* A timestamp (after a comma when @p comma). */
 static int put_time(struct rec_buf *o, int64_t t, int comma)
 {
-	char *p = buf_tail(o, REC_FMT_MAX + 1);
-	size_t n = 0;
+	char *p = num_start(o, comma);
 
 	if (p == NULL)
 		return -ENOMEM;
-	if (comma)
-		p[n++] = ',';
-	n += rec_fmt_i64(p + n, t);
-	buf_wrote(o, n);
+	num_end(o, p + rec_fmt_i64(p, t));
 	return 0;
 }
 

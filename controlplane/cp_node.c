@@ -519,8 +519,7 @@ void cp_node_stop(struct cp_node *n)
 	struct cp_batch *b[] = { &n->pend, &n->seen, &n->idle, &n->subq };
 
 	for (size_t i = 0; i < sizeof(b) / sizeof(b[0]); i++) {
-		cp_batch_clear(b[i]);
-		free(b[i]->s);
+		cp_batch_free(b[i]);
 	}
 	sp_catalog_free(n->cat);
 }

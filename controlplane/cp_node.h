@@ -17,19 +17,12 @@
 
 #include "cp_cache.h"
 #include "cp_dplink.h"
+#include "cp_batch.h"
 #include "cp_redis.h"
 #include "sp_catalog.h"
 #include "sp_config.h"
 #include "sp_ctl.h"
 #include "sp_histo.h"
-
-/** Words waiting to go to Redis as the arguments of one script per
- * CP_BATCH. */
-#define CP_BATCH 256
-struct cp_batch {
-	char **s;
-	uint32_t n, cap;
-};
 
 /* A dataplane that has not answered a request in this long is down. */
 #define CP_DP_TIMEOUT_MS 3000
@@ -92,15 +85,18 @@ struct cp_node *cp_node_of(redisAsyncContext *c);
 int cp_node_dp_send(struct cp_node *n, cp_dplink_cb *cb, void *arg,
 		    const char *line);
 
-/** Free what @p b holds (and keep it usable). */
-void cp_batch_clear(struct cp_batch *b);
-/** Queue word @p w. @return the words queued, 0 when out of memory. */
-uint32_t cp_batch_push(struct cp_batch *b, const char *w);
 /** Run @p head (EVAL, the script and its fixed arguments, @p nhead words)
  * with the queued words after it, CP_BATCH at a time, each reply to @p cb
  * with @p n, then clear them. @return the words sent. */
 uint64_t cp_batch_run(struct cp_node *n, struct cp_batch *b,
 		      const char **head, int nhead, redisCallbackFn *cb);
+/** As cp_batch_run, but each call's words go as one argument, joined by
+ * spaces (its script splits them): a Lua script then makes one string of
+ * its arguments, not CP_BATCH, which keeps Redis's memory flat (measured
+ * in tools/bench/redis_lua_rss.py). */
+uint64_t cp_batch_run_joined(struct cp_node *n, struct cp_batch *b,
+			     const char **head, int nhead,
+			     redisCallbackFn *cb);
 
 /** Set up and start (Redis and dataplane connections come later). */
 int cp_node_start(struct cp_node *n, struct event_base *base,

@@ -82,28 +82,6 @@ static void on_claimed(redisAsyncContext *c, void *reply, void *priv)
 	}
 }
 
-void cp_batch_clear(struct cp_batch *b)
-{
-	for (uint32_t i = 0; i < b->n; i++)
-		free(b->s[i]);
-	b->n = 0;
-}
-
-uint32_t cp_batch_push(struct cp_batch *b, const char *w)
-{
-	if (b->n == b->cap) {
-		uint32_t cap = b->cap ? b->cap * 2 : 1024;
-		char **p = realloc(b->s, cap * sizeof(*p));
-
-		if (p == NULL)
-			return 0;
-		b->s = p;
-		b->cap = cap;
-	}
-	b->s[b->n] = strdup(w);
-	return b->s[b->n] ? ++b->n : 0;
-}
-
 uint64_t cp_batch_run(struct cp_node *n, struct cp_batch *b,
 		      const char **head, int nhead, redisCallbackFn *cb)
 {
@@ -114,8 +92,32 @@ uint64_t cp_batch_run(struct cp_node *n, struct cp_batch *b,
 		uint32_t k = b->n - off < CP_BATCH ? b->n - off : CP_BATCH;
 
 		memcpy(argv, head, (size_t)nhead * sizeof(*argv));
-		memcpy(argv + nhead, b->s + off, k * sizeof(*argv));
+		for (uint32_t i = 0; i < k; i++)
+			argv[nhead + i] = cp_batch_word(b, off + i);
 		if (cp_redis_cmdargv(&n->redis, cb, n, nhead + (int)k, argv,
+				     NULL) == 0) {
+			sent += k;
+		}
+	}
+	cp_batch_clear(b);
+	return sent;
+}
+
+uint64_t cp_batch_run_joined(struct cp_node *n, struct cp_batch *b,
+			     const char **head, int nhead,
+			     redisCallbackFn *cb)
+{
+	const char *argv[16];
+	uint64_t sent = 0;
+
+	if (nhead + 1 > (int)(sizeof(argv) / sizeof(argv[0])))
+		return 0;
+	memcpy(argv, head, (size_t)nhead * sizeof(*argv));
+	for (uint32_t off = 0; off < b->n; off += CP_BATCH) {
+		uint32_t k = b->n - off < CP_BATCH ? b->n - off : CP_BATCH;
+
+		argv[nhead] = cp_batch_join(b, off, k);
+		if (cp_redis_cmdargv(&n->redis, cb, n, nhead + 1, argv,
 				     NULL) == 0) {
 			sent += k;
 		}
@@ -300,10 +302,10 @@ void cp_registry_on_dp_lost(struct cp_node *n, uint64_t lost)
 
 /* ---- last_seen ---- */
 
-/* last_seen of sensors that are still ours: "ID:MS" each, never back. */
+/* last_seen of sensors that are still ours: "ID:MS ID:MS ..." in ARGV[3]
+ * (one string: see cp_batch_run_joined), never back. */
 static const char SEEN[] =
-"for i = 3, #ARGV do\n"
-"  local id, ms = string.match(ARGV[i], '(%d+):(%d+)')\n"
+"for id, ms in string.gmatch(ARGV[3], '(%d+):(%d+)') do\n"
 "  local key = ARGV[2] .. 'sensor:' .. id\n"
 "  local cur = redis.call('HMGET', key, 'node', 'last_seen')\n"
 "  if cur[1] == ARGV[1] and (tonumber(cur[2]) or 0) < tonumber(ms) then\n"
@@ -315,7 +317,7 @@ static void flush_seen(struct cp_node *n)
 {
 	const char *head[] = { "EVAL", SEEN, "0", n->node, n->pfx };
 
-	n->seen_writes += cp_batch_run(n, &n->seen, head, 5, NULL);
+	n->seen_writes += cp_batch_run_joined(n, &n->seen, head, 5, NULL);
 }
 
 /* A sensor that sent since the last sweep gets its time written: one

@@ -7,6 +7,7 @@
 
 #include "cp_actions.h"
 #include "cp_apireq.h"
+#include "cp_batch.h"
 #include "cp_cache.h"
 #include "cp_schema.h"
 #include "cp_url.h"
@@ -225,6 +226,47 @@ static void test_api_lines(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "more than"));
 }
 
+/* Words kept end to end; a call's words joined in place; the memory kept
+ * across clears (no allocation per word: the daemon's last_seen sweep). */
+static void test_batch(void)
+{
+	struct cp_batch b = { 0 };
+	char w[32], want[8192];
+	size_t wl = 0;
+
+	for (uint32_t i = 0; i < 600; i++) {
+		snprintf(w, sizeof(w), "%u:%u", i, 1700000000u + i);
+		CU_ASSERT_EQUAL(cp_batch_push(&b, w), i + 1);
+	}
+	CU_ASSERT_STRING_EQUAL(cp_batch_word(&b, 0), "0:1700000000");
+	CU_ASSERT_STRING_EQUAL(cp_batch_word(&b, 599), "599:1700000599");
+	for (uint32_t i = 256; i < 512; i++)
+		wl += (size_t)snprintf(want + wl, sizeof(want) - wl, "%s%u:%u",
+				       i > 256 ? " " : "", i, 1700000000u + i);
+	CU_ASSERT_STRING_EQUAL(cp_batch_join(&b, 256, 256), want);
+	/* the words around the joined ones are untouched */
+	CU_ASSERT_STRING_EQUAL(cp_batch_word(&b, 255), "255:1700000255");
+	const char *last = cp_batch_join(&b, 512, 88);
+
+	CU_ASSERT_EQUAL(strncmp(last, "512:1700000512 513:", 19), 0);
+	CU_ASSERT_EQUAL(strlen(last), 88 * 14 + 87);  /* 88 words of 14 */
+	CU_ASSERT_PTR_NOT_NULL(strstr(last, " 599:1700000599"));
+	CU_ASSERT_STRING_EQUAL(cp_batch_join(&b, 0, 1), "0:1700000000");
+
+	char *buf = b.buf;
+	uint32_t *end = b.end;
+
+	cp_batch_clear(&b);
+	CU_ASSERT_EQUAL(b.n, 0);
+	CU_ASSERT_EQUAL(cp_batch_push(&b, "7:1"), 1);
+	CU_ASSERT_STRING_EQUAL(cp_batch_join(&b, 0, 1), "7:1");
+	CU_ASSERT_PTR_EQUAL(b.buf, buf);        /* kept, not allocated again */
+	CU_ASSERT_PTR_EQUAL(b.end, end);
+	cp_batch_free(&b);
+	CU_ASSERT_PTR_NULL(b.buf);
+	CU_ASSERT_EQUAL(b.n, 0);
+}
+
 void suite_cp(void)
 {
 	static const CU_TestInfo tests[] = {
@@ -234,6 +276,7 @@ void suite_cp(void)
 		{ "discovery cache and epochs", test_cache },
 		{ "the cluster's writes, word for word", test_actions },
 		{ "node API lines", test_api_lines },
+		{ "batched words, joined in place", test_batch },
 		CU_TEST_INFO_NULL,
 	};
 	unit_add("cp", tests);

@@ -35,6 +35,7 @@ import argparse
 import json
 import os
 import signal
+import socket
 import sys
 import time
 
@@ -120,6 +121,42 @@ def stop(pids, secs):
         time.sleep(0.1)
 
 
+def redis_row(path):
+    """Redis's own accounting, to explain its row: INFO memory's
+    used_memory (its allocator), used_memory_lua (the script engine's heap)
+    and mem_clients_normal, and SLOWLOG LEN (up to slowlog-max-len entries
+    of the calls slower than slowlog-log-slower-than, kept: memory that
+    grows with the machine's hiccups, then stops)."""
+    try:
+        s = socket.socket(socket.AF_UNIX)
+        s.settimeout(2)
+        s.connect(path)
+        out = {}
+        for cmd in (b"INFO memory", b"SLOWLOG LEN"):
+            words = cmd.split()
+            s.sendall(b"*%d\r\n" % len(words) + b"".join(
+                b"$%d\r\n%s\r\n" % (len(w), w) for w in words))
+            buf = b""
+            while True:
+                buf += s.recv(65536)
+                if buf.startswith(b":") and buf.endswith(b"\r\n"):
+                    out["slowlog_len"] = int(buf[1:])
+                    break
+                if buf.startswith(b"$"):
+                    head, _, body = buf.partition(b"\r\n")
+                    if len(body) >= int(head[1:]) + 2:
+                        for ln in body.decode().split("\r\n"):
+                            k, _, v = ln.partition(":")
+                            if k in ("used_memory", "used_memory_lua",
+                                     "mem_clients_normal"):
+                                out[k] = int(v)
+                        break
+        s.close()
+        return out
+    except (OSError, ValueError):
+        return None
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sock", required=True, help="the dataplane's control socket")
@@ -134,6 +171,7 @@ def main():
     ap.add_argument("--warmup-rows", type=int, default=1)
     ap.add_argument("--rss-pct", type=float, default=2.0)
     ap.add_argument("--settle-s", type=float, default=30)
+    ap.add_argument("--redis-sock", help="Redis's Unix socket: its own memory figures in each row")
     ap.add_argument("--json")
     ap.add_argument("--params", default="{}", help="JSON object copied to the output")
     a = ap.parse_args()
@@ -180,6 +218,8 @@ def main():
                "utc": time.strftime("%H:%M:%S", time.gmtime()),
                "rss_kb": lo, "rss_max_kb": hi, "vmrss_kb": vm}
         row.update(f)
+        if a.redis_sock:
+            row["redis"] = redis_row(a.redis_sock)
         row["samples_per_s"] = round((f["samples_in"] - last_samples) / (now - last_t))
         last_samples, last_t = f["samples_in"], now
         row["missing"] = {}
@@ -266,6 +306,15 @@ def main():
         ", ".join("%s %s" % (short[n], ("%.2f %% (%+.2f %%)" % (x["spread_pct"], x["growth_pct"]))
                              if "spread_pct" in x
                              else x["why"]) for n, x in by.items()))
+    rr = [r.get("redis") for r in rows if r.get("redis")]
+    if len(rr) >= 2:
+        print("%-9s       Redis's own figures, first to last row after warm-up: "
+              "used_memory %+d B, used_memory_lua %+d B, mem_clients_normal %+d B, "
+              "slowlog %d -> %d entries" % (
+                  "", rr[-1].get("used_memory", 0) - rr[0].get("used_memory", 0),
+                  rr[-1].get("used_memory_lua", 0) - rr[0].get("used_memory_lua", 0),
+                  rr[-1].get("mem_clients_normal", 0) - rr[0].get("mem_clients_normal", 0),
+                  rr[0].get("slowlog_len", 0), rr[-1].get("slowlog_len", 0)))
     say("missing", v["missing"]["ok"], ", ".join("%s %s" % kv for kv in miss.items()))
     say("drops", v["drops"]["ok"], "drops %d, kernel drops %d" % (
         after["drops"], after["port_kernel_drops"]))

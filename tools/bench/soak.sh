@@ -93,6 +93,7 @@ sp_log "load: one row every $row_s s"
 # once (a foreground child would hold it until the soak's end)
 python3 "$here/soak.py" --sock "$LOGS/dp.sock" --rows "$minutes" \
     --row-seconds "$row_s" --summaries "$LOGS" --load-pid "$SIM" \
+    --redis-sock "$LOGS/redis.sock" \
     --idle-mbufs "$idle" --params "$params" ${json:+--json "$json"} \
     --proc "senseplane-dp=$DP" --proc "senseplane-ctld=$CTLD" \
     --proc "senseplane-web=$WEB" --proc "redis-server=$REDIS" \

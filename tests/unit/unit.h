@@ -17,6 +17,7 @@ void suite_hist(void);
 void suite_histo(void);
 void suite_keys(void);
 void suite_route(void);
+void suite_routeseq(void);
 void suite_attn(void);
 void suite_model(void);
 void suite_viewseq(void);

@@ -13,8 +13,14 @@
 
 void unit_add(const char *name, const CU_TestInfo *tests)
 {
+	unit_add_init(name, NULL, NULL, tests);
+}
+
+void unit_add_init(const char *name, int (*init)(void), int (*cleanup)(void),
+		   const CU_TestInfo *tests)
+{
 	CU_SuiteInfo suites[] = {
-		{ name, NULL, NULL, NULL, NULL, (CU_TestInfo *)tests },
+		{ name, init, cleanup, NULL, NULL, (CU_TestInfo *)tests },
 		CU_SUITE_INFO_NULL,
 	};
 

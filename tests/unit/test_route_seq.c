@@ -10,6 +10,10 @@
  * fails on any such change, and the log's length says it checked a lot.
  *
  * A change that means to alter what goes out updates DIGEST, saying why.
+ *
+ * The scenario runs three ways: dirty lists, dirty vectors, and the
+ * `dirtyvec` switch flipped at odd moments (the router converting what is
+ * dirty each time). All three must give the recorded digest.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -28,6 +32,9 @@
 enum { NKEYS = 2000, NOUTS = 200, NROUTES = 11500, STEPS = 2400 };
 enum { NTIER = 3, NSENSOR = 40 };   /* outs 0-2 tiers, 3-42 sensor feeds */
 
+/* How the router keeps its dirty routes during the run. */
+enum way { LISTS, VECTORS, FLIPPING };
+
 struct seq {
 	uint64_t rng;
 	uint64_t h;                /* FNV-1a over everything observed */
@@ -43,11 +50,14 @@ struct seq {
 	struct dp_out outs[NOUTS];
 	struct dp_route *live[NROUTES];
 	uint32_t nlive;
+	uint32_t blk_peak;         /* vector blocks in use, at most */
+	uint32_t flips, flips_dirty;   /* of them with both cadences dirty */
 };
 
 static struct dp_route routes[NROUTES];
 static struct seq S;
 static uint8_t *arena;
+static void *vec_mem;
 
 static uint64_t rnd(struct seq *s)
 {
@@ -166,15 +176,21 @@ static uint8_t rnd_level(struct seq *s)
 	       p < 85 ? SP_LEVEL_MEDIUM : SP_LEVEL_HIGH;
 }
 
-static void setup(struct seq *s)
+static void setup(struct seq *s, enum way way)
 {
-	size_t total = 0, off = 0;
+	size_t total = 0, off = 0, vsize;
 
 	memset(s, 0, sizeof(*s));
 	s->rng = 0x5eed22c0ffee2211ull;
 	s->h = 0xcbf29ce484222325ull;
 	s->now_ns = 1000000000ull;
 	dp_router_init(&s->r, routes, NROUTES, seq_emit, seq_push, s);
+	vsize = (dp_router_vec_size(NROUTES, NOUTS) + 63) & ~(size_t)63;
+	free(vec_mem);
+	vec_mem = aligned_alloc(64, vsize);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vec_mem);
+	dp_router_vec_init(&s->r, vec_mem, NOUTS);
+	CU_ASSERT_EQUAL(dp_router_set_vec(&s->r, way == VECTORS), 0);
 	for (int i = 0; i < NKEYS; i++) {
 		uint32_t depth = i % 97 == 0 ? 0 : (uint32_t[]){ 8, 16, 64 }[i % 3];
 		unsigned int dim = i % 7 == 0 ? 3 : 1;
@@ -334,19 +350,43 @@ static void change(struct seq *s)
 	}
 }
 
+/* FLIPPING: the switch flips at one of four points of a step, often with
+ * routes dirty on both cadences. Drawn from the step, not from the
+ * scenario's generator, so that the scenario is the same. */
+static void maybe_flip(struct seq *s, enum way way, uint32_t step,
+		       uint32_t point)
+{
+	uint32_t h = (step * 2654435761u) >> 20;
+
+	if (way == FLIPPING && h % 5 == 0 && (h >> 3) % 4 == point) {
+		s->flips++;
+		s->flips_dirty += s->r.dirty_outs[DP_CAD_MEDIUM] &&
+				  s->r.dirty_outs[DP_CAD_LOW];
+		CU_ASSERT_EQUAL(dp_router_set_vec(&s->r, !s->r.vec), 0);
+	}
+	if (s->r.blk.used > s->blk_peak)
+		s->blk_peak = s->r.blk.used;
+}
+
 /* The scenario; its digest in @p digest, the log's length @return. */
-static uint64_t run(uint64_t *digest)
+static uint64_t run(enum way way, uint64_t *digest)
 {
 	struct seq *s = &S;
 
-	setup(s);
+	setup(s, way);
 	for (uint32_t step = 0; step < STEPS; step++) {
 		s->now_ns += 1000000;
-		for (int a = 0; a < 30; a++)
+		maybe_flip(s, way, step, 0);
+		for (int a = 0; a < 30; a++) {
 			arrive(s, (uint32_t)(rnd(s) % 3 ? rnd(s) % NKEYS :
 					     rnd(s) % 50));
+			if (a == 14)
+				maybe_flip(s, way, step, 1);
+		}
+		maybe_flip(s, way, step, 2);
 		for (int c = 0; c < 6; c++)
 			change(s);
+		maybe_flip(s, way, step, 3);
 		if (step % 50 == 7)
 			flush(s, DP_CAD_MEDIUM);
 		if (step % 200 == 23)
@@ -368,6 +408,10 @@ static uint64_t run(uint64_t *digest)
 		clear_out(s, &s->outs[o]);
 	CU_ASSERT_EQUAL(s->r.routes_used, 0);
 	CU_ASSERT_EQUAL(s->nlive, 0);
+	/* every block back, none ever refused */
+	CU_ASSERT_EQUAL(s->r.blk.used, 0);
+	CU_ASSERT_EQUAL(s->r.blk.dry, 0);
+	CU_ASSERT(s->blk_peak <= s->r.blk.nblk);
 	fold_stats(s);
 	*digest = s->h;
 	return s->nlog;
@@ -396,25 +440,52 @@ static void check_coverage(const struct seq *s)
 	CU_ASSERT(s->r.refused > 0);
 }
 
-static void test_sequence(void)
+static void sequence(enum way way)
 {
-	uint64_t digest, n = run(&digest);
+	static const char *const name[] = { "lists", "vectors", "flipping" };
+	uint64_t digest, n = run(way, &digest);
 
-	printf("\n    %" PRIu64 " messages and pushes (%" PRIu64 " messages, %"
-	       PRIu64 " refused by the sender, %" PRIu64 " routes deleted "
-	       "while dirty, %" PRIu64 " outs cleared while dirty, %" PRIu64
-	       " walked), digest 0x%016" PRIx64 " ", n, S.nmsgs, S.nrefused,
-	       S.dirty_deleted, S.dirty_cleared, S.r.flush_walked, digest);
+	printf("\n    %s: %" PRIu64 " messages and pushes (%" PRIu64
+	       " messages, %" PRIu64 " refused by the sender, %" PRIu64
+	       " routes deleted while dirty, %" PRIu64 " outs cleared while "
+	       "dirty, %" PRIu64 " walked, %u blocks at most, %u flips, %u "
+	       "with both cadences dirty), digest 0x%016" PRIx64 " ",
+	       name[way], n, S.nmsgs, S.nrefused, S.dirty_deleted,
+	       S.dirty_cleared, S.r.flush_walked, S.blk_peak, S.flips,
+	       S.flips_dirty, digest);
 	check_coverage(&S);
+	if (way == FLIPPING)
+		CU_ASSERT(S.flips_dirty > 100);
+	CU_ASSERT_EQUAL(S.blk_peak > 0, way != LISTS);
 	CU_ASSERT_EQUAL(digest, DIGEST);
 	free(arena);
 	arena = NULL;
+	free(vec_mem);
+	vec_mem = NULL;
+}
+
+static void test_sequence_lists(void)
+{
+	sequence(LISTS);
+}
+
+static void test_sequence_vectors(void)
+{
+	sequence(VECTORS);
+}
+
+static void test_sequence_flipping(void)
+{
+	sequence(FLIPPING);
 }
 
 void suite_routeseq(void)
 {
 	static const CU_TestInfo tests[] = {
-		{ "the recorded sequence of messages", test_sequence },
+		{ "the recorded sequence: dirty lists", test_sequence_lists },
+		{ "the same: dirty vectors", test_sequence_vectors },
+		{ "the same: the switch flipped on the way",
+		  test_sequence_flipping },
 		CU_TEST_INFO_NULL,
 	};
 	unit_add("routeseq", tests);

@@ -175,10 +175,12 @@ void dp_router_init(struct dp_router *r, struct dp_route *routes, uint32_t n,
 size_t dp_router_vec_size(uint32_t nroutes, uint32_t nouts);
 
 /**
- * Give @p r the memory for dirty vectors: @p mem, 64-byte aligned, of
- * dp_router_vec_size(r->nroutes, @p nouts) bytes, owned by the caller.
- * @p nouts bounds the outs that ever hold routes of @p r at once. The
- * router keeps lists until dp_router_set_vec().
+ * Give @p r (after dp_router_init()) the memory for dirty vectors: @p mem,
+ * 64-byte aligned, of dp_router_vec_size(r->nroutes, @p nouts) bytes,
+ * owned by the caller. @p nouts bounds the outs that hold routes of @p r
+ * at once; with it the vectors never lack a block (the bound is at
+ * dp_router_vec_size() in dp_route.c). The router keeps lists until
+ * dp_router_set_vec().
  */
 void dp_router_vec_init(struct dp_router *r, void *mem, uint32_t nouts);
 

@@ -156,6 +156,12 @@ static const struct sp_ini_key keys[] = {
 	  "packets for viewers, but more worker cycles a sample at B2 x100 "
 	  "(tools/bench/RESULTS.md); off: sent at the end of each turn that "
 	  "wrote to it"),
+	K("switches", "dirtyvec", SP_INI_BOOL, sw_dirtyvec, 0, 0, "false", true,
+	  "each out's dirty routes kept as vectors of route indices that a "
+	  "flush walks with its misses asked for entries ahead; off: lists "
+	  "through the routes, kept to measure the vectors against in the "
+	  "same run (tools/bench/b2.sh --x100 --ab dirtyvec). Either way the "
+	  "same messages in the same order"),
 	K("reliability", "retransmit_pkts", SP_INI_POW2, rtx_pkts, 0, 4096,
 	  "256", false, "packets each feed keeps for re-requests (0: none)"),
 	K("reliability", "retransmit_mbufs", SP_INI_UINT, rtx_mbufs, 0,

@@ -1,9 +1,10 @@
 /*
- * dp_route.c - routes, dirty lists, conflation from the history ring (see
- * dp_route.h).
+ * dp_route.c - routes, dirty lists and vectors, conflation from the
+ * history ring (see dp_route.h).
  */
 #include "dp_route.h"
 
+#include <errno.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -21,6 +22,7 @@ void dp_router_init(struct dp_router *r, struct dp_route *routes, uint32_t n,
 	r->push = push;
 	r->ctx = ctx;
 	r->nroutes = n;
+	r->pool = routes;
 	for (uint32_t i = n; i-- > 0;) {
 		routes[i].key_next = r->free_routes;
 		r->free_routes = &routes[i];
@@ -188,9 +190,18 @@ static void mark_dirty(struct dp_router *r, struct dp_route *rt,
 {
 	struct dp_out *o = rt->out;
 
+	if (r->vec) {
+		/* the pool is sized never to run dry (dp_router_vec_size);
+		 * if it did, the route stays clean and its next sample
+		 * marks it again: late, nothing lost */
+		if (dp_dirty_append(&r->blk, &o->dvec[c],
+				    (uint32_t)(rt - r->pool)) < 0)
+			return;
+	} else {
+		rt->dirty_next = o->dirty[c];
+		o->dirty[c] = rt;
+	}
 	rt->dirty = 1;
-	rt->dirty_next = o->dirty[c];
-	o->dirty[c] = rt;
 	if (!o->on_dirty[c]) {
 		o->on_dirty[c] = 1;
 		o->dirty_next[c] = r->dirty_outs[c];
@@ -240,18 +251,42 @@ void dp_route_del(struct dp_router *r, struct dp_route *rt)
 		free_route(r, rt);
 }
 
+/* A route leaves a dirty list or vector unwalked: a dead one is freed. */
+static void undirty(struct dp_router *r, struct dp_route *rt)
+{
+	rt->dirty = 0;
+	if (rt->dead)
+		free_route(r, rt);
+}
+
+/* Take every route off the vector whose newest block is @p b, newest
+ * first (as the lists go), and give its blocks back. */
+static void vec_clear(struct dp_router *r, struct dp_dirty_blk *b)
+{
+	struct dp_dirty_blk *next;
+
+	for (; b; b = next) {
+		next = b->next;
+		for (uint32_t i = b->n; i-- > 0;)
+			undirty(r, &r->pool[b->rt[i]]);
+		dp_dirty_put(&r->blk, b);
+	}
+}
+
 void dp_out_clear(struct dp_router *r, struct dp_out *o)
 {
 	struct dp_route *rt, *next;
 
 	for (int c = 0; c < DP_CAD__COUNT; c++) {
-		for (rt = o->dirty[c]; rt; rt = next) {
-			next = rt->dirty_next;
-			rt->dirty = 0;
-			if (rt->dead)
-				free_route(r, rt);
+		if (r->vec) {
+			vec_clear(r, o->dvec[c]);
+		} else {
+			for (rt = o->dirty[c]; rt; rt = next) {
+				next = rt->dirty_next;
+				undirty(r, rt);
+			}
 		}
-		o->dirty[c] = NULL;
+		o->dirty[c] = NULL;   /* and dvec[c] */
 		if (o->on_dirty[c]) {
 			struct dp_out **pp = &r->dirty_outs[c];
 
@@ -309,7 +344,28 @@ void dp_router_sample(struct dp_router *r, struct dp_key *k,
 	}
 }
 
-void dp_router_flush(struct dp_router *r, enum dp_cadence c, uint64_t now_ns)
+/* Send what a dirty route owes (a dead one is freed): a flush's step. */
+static void flush_route(struct dp_router *r, struct dp_route *rt,
+			const struct dp_out *o, uint64_t now_ns)
+{
+	rt->dirty = 0;
+	r->flush_walked++;
+	if (rt->dead)
+		free_route(r, rt);
+	else if (effective(rt->level, o->shed) != SP_LEVEL_NONE)
+		send_range(r, rt, rt->key->hist.head, now_ns);
+}
+
+/* The end of an out's part of a flush. */
+static void flush_done(struct dp_router *r, struct dp_out *o)
+{
+	o->st.flushes++;
+	if (r->push)
+		r->push(r->ctx, o);
+}
+
+static void flush_list(struct dp_router *r, enum dp_cadence c,
+		       uint64_t now_ns)
 {
 	struct dp_out *o = r->dirty_outs[c], *onext;
 
@@ -341,17 +397,194 @@ void dp_router_flush(struct dp_router *r, enum dp_cadence c, uint64_t now_ns)
 			}
 			n1 = n2;
 			n2 = n2 ? n2->dirty_next : NULL;
-			rt->dirty = 0;
-			r->flush_walked++;
-			if (rt->dead)
-				free_route(r, rt);
-			else if (effective(rt->level, o->shed) != SP_LEVEL_NONE)
-				send_range(r, rt, rt->key->hist.head, now_ns);
+			flush_route(r, rt, o, now_ns);
 		}
-		o->st.flushes++;
-		if (r->push)
-			r->push(r->ctx, o);
+		flush_done(r, o);
 	}
+}
+
+/*
+ * A vector flush in two passes. Gather: the dirty outs in list order,
+ * each out's entries newest first (its blocks newest first, each block
+ * from its last entry), into r->walk, the blocks back to the pool: the
+ * order the lists give. Walk: entry i is sent while the route of entry
+ * i + ROUTE_AHEAD, the key lines of i + KEY_AHEAD and the history of
+ * i + HIST_AHEAD are on their way, each asked for from a line asked for
+ * a few entries earlier (about a DRAM latency at ~100-500 cycles an
+ * entry), so three misses an entry overlap instead of following one
+ * another.
+ */
+#define ROUTE_AHEAD 12
+#define KEY_AHEAD 8
+#define HIST_AHEAD 4
+
+/* Up to r->nouts dirty outs of cadence @p c into r->walk_outs, their
+ * entries into r->walk. @return the outs gathered. */
+static uint32_t vec_gather(struct dp_router *r, enum dp_cadence c)
+{
+	struct dp_out *o = r->dirty_outs[c], *n1 = o ? o->dirty_next[c] : NULL;
+	uint32_t n = 0, no = 0;
+
+	if (n1)
+		__builtin_prefetch(n1);
+	for (; o && no < r->nouts; o = n1) {
+		struct dp_dirty_blk *b = o->dvec[c], *next;
+
+		/* the next out's line came during this one's; the one after
+		 * it and the next out's newest block start now */
+		n1 = o->dirty_next[c];
+		if (n1) {
+			if (n1->dirty_next[c])
+				__builtin_prefetch(n1->dirty_next[c]);
+			__builtin_prefetch(n1->dvec[c]);
+		}
+		o->on_dirty[c] = 0;
+		o->dvec[c] = NULL;
+		for (; b; b = next) {
+			next = b->next;
+			if (next)
+				__builtin_prefetch(next);
+			for (uint32_t i = b->n; i-- > 0;)
+				r->walk[n++] = b->rt[i];
+			dp_dirty_put(&r->blk, b);
+		}
+		r->walk_outs[no].o = o;
+		r->walk_outs[no++].end = n;
+	}
+	r->dirty_outs[c] = o;
+	return no;
+}
+
+static inline void vec_prefetch(const struct dp_router *r, uint32_t i,
+				uint32_t n)
+{
+	const struct dp_route *rt;
+
+	if (i + ROUTE_AHEAD < n)
+		__builtin_prefetch(&r->pool[r->walk[i + ROUTE_AHEAD]]);
+	if (i + KEY_AHEAD < n) {
+		rt = &r->pool[r->walk[i + KEY_AHEAD]];
+		if (!rt->dead) {
+			__builtin_prefetch(rt->key);
+			__builtin_prefetch((const char *)rt->key + 64);
+		}
+	}
+	if (i + HIST_AHEAD < n) {
+		rt = &r->pool[r->walk[i + HIST_AHEAD]];
+		/* the chunk's header and its newest value, which a
+		 * `latest` route sends */
+		if (!rt->dead && rt->key->hist.cur) {
+			__builtin_prefetch(rt->key->hist.cur);
+			__builtin_prefetch(rt->key->hist.next - 1);
+		}
+	}
+}
+
+static void flush_vec(struct dp_router *r, enum dp_cadence c,
+		      uint64_t now_ns)
+{
+	/* more outs than r->nouts (a caller's mistake) take more rounds */
+	while (r->dirty_outs[c]) {
+		uint32_t no = vec_gather(r, c), i = 0;
+		uint32_t n = r->walk_outs[no - 1].end;
+
+		for (uint32_t j = 0; j < no; j++) {
+			struct dp_out *o = r->walk_outs[j].o;
+
+			for (; i < r->walk_outs[j].end; i++) {
+				vec_prefetch(r, i, n);
+				flush_route(r, &r->pool[r->walk[i]], o,
+					    now_ns);
+			}
+			flush_done(r, o);
+		}
+	}
+}
+
+void dp_router_flush(struct dp_router *r, enum dp_cadence c, uint64_t now_ns)
+{
+	if (r->vec)
+		flush_vec(r, c, now_ns);
+	else
+		flush_list(r, c, now_ns);
+}
+
+size_t dp_router_vec_size(uint32_t nroutes, uint32_t nouts)
+{
+	/* Every entry of a vector is a distinct route of the pool: a route
+	 * is appended only while not dirty, and is dirty until a flush or
+	 * dp_out_clear() takes it off (a route deleted meanwhile stays,
+	 * dead, until then). So the vectors hold at most nroutes entries,
+	 * in at most two vectors an out (one a cadence); a flush gathers
+	 * one cadence's, at most nroutes entries of at most nouts outs. */
+	return (size_t)dp_dirty_blocks(nroutes, 2 * nouts) *
+	       sizeof(struct dp_dirty_blk) +
+	       (size_t)nouts * sizeof(struct dp_walk_out) +
+	       (size_t)nroutes * sizeof(uint32_t);
+}
+
+void dp_router_vec_init(struct dp_router *r, void *mem, uint32_t nouts)
+{
+	uint32_t nblk = dp_dirty_blocks(r->nroutes, 2 * nouts);
+	struct dp_dirty_blk *blk = mem;
+
+	dp_dirty_pool_init(&r->blk, blk, nblk);
+	r->walk_outs = (struct dp_walk_out *)(blk + nblk);
+	r->walk = (uint32_t *)(r->walk_outs + nouts);
+	r->nouts = nouts;
+}
+
+/* Out @p o's list of cadence @p c becomes a vector in the same order:
+ * the list runs newest first, so its routes are appended from its end. */
+static void list_to_vec(struct dp_router *r, struct dp_out *o,
+			enum dp_cadence c)
+{
+	uint32_t n = 0;
+
+	for (struct dp_route *rt = o->dirty[c]; rt; rt = rt->dirty_next)
+		r->walk[n++] = (uint32_t)(rt - r->pool);
+	o->dvec[c] = NULL;
+	while (n-- > 0)
+		if (dp_dirty_append(&r->blk, &o->dvec[c], r->walk[n]) < 0)
+			undirty(r, &r->pool[r->walk[n]]);
+}
+
+/* And back: the vector read newest first is the list from its head. */
+static void vec_to_list(struct dp_router *r, struct dp_out *o,
+			enum dp_cadence c)
+{
+	struct dp_dirty_blk *b = o->dvec[c], *next;
+	struct dp_route **tail = &o->dirty[c];
+
+	*tail = NULL;
+	for (; b; b = next) {
+		next = b->next;
+		for (uint32_t i = b->n; i-- > 0;) {
+			*tail = &r->pool[b->rt[i]];
+			tail = &(*tail)->dirty_next;
+		}
+		dp_dirty_put(&r->blk, b);
+	}
+	*tail = NULL;
+}
+
+int dp_router_set_vec(struct dp_router *r, int on)
+{
+	on = !!on;
+	if (on == r->vec)
+		return 0;
+	if (on && (r->walk == NULL || r->nouts == 0))
+		return -ENOMEM;
+	for (int c = 0; c < DP_CAD__COUNT; c++)
+		for (struct dp_out *o = r->dirty_outs[c]; o;
+		     o = o->dirty_next[c]) {
+			if (on)
+				list_to_vec(r, o, (enum dp_cadence)c);
+			else
+				vec_to_list(r, o, (enum dp_cadence)c);
+		}
+	r->vec = (uint8_t)on;
+	return 0;
 }
 
 uint32_t dp_route_backfill(struct dp_router *r, struct dp_route *rt,
@@ -391,7 +624,8 @@ void dp_out_set_shed(struct dp_out *o, uint8_t shed)
 
 uint64_t dp_router_bytes(const struct dp_router *r)
 {
-	return (uint64_t)r->routes_used * sizeof(struct dp_route);
+	return (uint64_t)r->routes_used * sizeof(struct dp_route) +
+	       (uint64_t)r->blk.used * sizeof(struct dp_dirty_blk);
 }
 
 void dp_out_stats_add(struct dp_out_stats *dst,

@@ -28,14 +28,23 @@
  * samples (counted `unsent`), so joining later starts at the next sample
  * and owes no backlog; the feed below keeps its heartbeats.
  *
+ * An out's dirty routes are kept one of two ways (the `dirtyvec`
+ * switch): a list threaded through the routes (dirty_next), or a vector of
+ * route indices (dp_dirty.h) that a flush gathers and walks with its
+ * misses asked for several entries ahead. Either way a flush visits the
+ * same routes in the same order: outs newest-marked first, each out's
+ * routes newest-marked first.
+ *
  * No EAL here: the router sends through a callback (the worker's feed
  * writer), so it is unit-tested with a fake one.
  */
 #ifndef DP_ROUTE_H
 #define DP_ROUTE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
+#include "dp_dirty.h"
 #include "dp_key.h"
 #include "sp_histo.h"
 #include "sp_wire.h"
@@ -96,7 +105,10 @@ struct dp_out {
 	uint8_t every;             /* a recording lens: every sample of a
 				    * `latest` key too, never shed */
 	uint32_t nroutes;
-	struct dp_route *dirty[DP_CAD__COUNT];
+	union {   /* the router's vec says which */
+		struct dp_route *dirty[DP_CAD__COUNT];     /* lists */
+		struct dp_dirty_blk *dvec[DP_CAD__COUNT];  /* vectors */
+	};
 	struct dp_out *dirty_next[DP_CAD__COUNT];
 	struct dp_route *routes;   /* every route to this out */
 	void *tx;                  /* the sender's state (the feed) */
@@ -123,6 +135,12 @@ typedef int (*dp_emit_fn)(void *ctx, struct dp_out *out, uint8_t flags,
 /* Sends what an out has buffered now (end of a flush). */
 typedef void (*dp_push_fn)(void *ctx, struct dp_out *out);
 
+/* An out in a flush's gathered entries: its own end there. */
+struct dp_walk_out {
+	struct dp_out *o;
+	uint32_t end;
+};
+
 struct dp_router {
 	struct dp_out *dirty_outs[DP_CAD__COUNT];
 	struct dp_route *free_routes;
@@ -132,6 +150,13 @@ struct dp_router {
 	dp_push_fn push;
 	void *ctx;
 	uint64_t flush_walked;     /* dirty routes visited by flushes */
+	/* dirty vectors (dp_router_vec_init, dp_router_set_vec) */
+	uint8_t vec;               /* the outs' dirty routes are vectors */
+	uint32_t nouts;            /* outs the memory is sized for */
+	struct dp_route *pool;     /* the routes: vectors hold indices */
+	struct dp_dirty_pool blk;
+	uint32_t *walk;            /* a flush's entries, gathered */
+	struct dp_walk_out *walk_outs;  /* each out of it, where it ends */
 	/* a run of samples that spans history chunks, gathered to go out
 	 * as one record */
 	uint8_t run_buf[16384];
@@ -142,6 +167,30 @@ struct dp_router {
  */
 void dp_router_init(struct dp_router *r, struct dp_route *routes, uint32_t n,
 		    dp_emit_fn emit, dp_push_fn push, void *ctx);
+
+/**
+ * Bytes of memory dp_router_vec_init() needs for dirty vectors over
+ * @p nroutes routes and at most @p nouts outs.
+ */
+size_t dp_router_vec_size(uint32_t nroutes, uint32_t nouts);
+
+/**
+ * Give @p r (after dp_router_init()) the memory for dirty vectors: @p mem,
+ * 64-byte aligned, of dp_router_vec_size(r->nroutes, @p nouts) bytes,
+ * owned by the caller. @p nouts bounds the outs that hold routes of @p r
+ * at once; with it the vectors never lack a block (the bound is at
+ * dp_router_vec_size() in dp_route.c). The router keeps lists until
+ * dp_router_set_vec().
+ */
+void dp_router_vec_init(struct dp_router *r, void *mem, uint32_t nouts);
+
+/**
+ * Keep dirty routes as vectors (@p on) or as lists from now on. What is
+ * dirty now is converted, in order: the next flushes send what they would
+ * have sent either way. @return 0, or -ENOMEM for vectors without
+ * dp_router_vec_init().
+ */
+int dp_router_set_vec(struct dp_router *r, int on);
 
 /** Prepare @p o as an out of @p kind with wire id @p feed_id. */
 void dp_out_init(struct dp_out *o, enum dp_out_kind kind, uint16_t feed_id,
@@ -207,7 +256,8 @@ void dp_out_set_shed(struct dp_out *o, uint8_t shed);
 void dp_out_stats_add(struct dp_out_stats *dst,
 		      const struct dp_out_stats *src);
 
-/** Bytes of routing state in use (routes), for the memory figures. */
+/** Bytes of routing state in use (routes, vector blocks), for the memory
+ * figures. */
 uint64_t dp_router_bytes(const struct dp_router *r);
 
 #endif /* DP_ROUTE_H */

@@ -631,7 +631,7 @@ uint32_t dp_model_flags(const struct dp_model *m)
 
 static const char *const flag_names[] = {
 	"attention", "lenses", "backfill", "shedding", "hints", "consumed",
-	"staged", "coalesce",
+	"staged", "coalesce", "dirtyvec",
 };
 #define NFLAGS (sizeof(flag_names) / sizeof(flag_names[0]))
 

@@ -59,6 +59,9 @@ void dp_mailbox_flags(struct dp_worker *w, uint32_t flags)
 		dp_outputs_push_touched(w);
 	}
 	w->flags = flags;
+	/* the router converts what is dirty, in order: nothing goes early */
+	if ((old ^ flags) & DP_F_DIRTYVEC)
+		dp_router_set_vec(&w->router, !!(flags & DP_F_DIRTYVEC));
 	if ((old ^ flags) & DP_F_CONSUMED)
 		dp_outputs_consumed_all(w);
 	if ((old ^ flags) & DP_F_LENSES) {

@@ -306,9 +306,15 @@ int dp_outputs_init(struct dp_worker *w)
 						backfill };
 	int socket = (int)rte_lcore_to_socket_id(w->lcore);
 	uint32_t ninterests = cfg->max_subs + 4096;
+	/* every out that can hold routes: lenses and sensor feeds, the
+	 * broadcast feed and the tiers */
+	uint32_t nouts = cfg->max_outs + 1 + SP_LEVEL_HIGH;
 
 	w->route_mem = rte_zmalloc_socket("dp_routes", (size_t)cfg->max_routes *
 			sizeof(struct dp_route), RTE_CACHE_LINE_SIZE, socket);
+	/* allocated whatever the switch, so that it can flip at run time */
+	w->dirty_mem = rte_zmalloc_socket("dp_dirty", dp_router_vec_size(
+			cfg->max_routes, nouts), RTE_CACHE_LINE_SIZE, socket);
 	w->interest_mem = rte_zmalloc_socket("dp_interests", (size_t)ninterests *
 			sizeof(struct dp_interest), RTE_CACHE_LINE_SIZE, socket);
 	w->lenses = rte_zmalloc_socket("dp_lenses", (size_t)cfg->max_outs *
@@ -324,8 +330,8 @@ int dp_outputs_init(struct dp_worker *w)
 			8) * sizeof(void *), RTE_CACHE_LINE_SIZE, socket);
 	w->joined = rte_zmalloc_socket("dp_joined", 65536 / 8,
 				       RTE_CACHE_LINE_SIZE, socket);
-	if (!w->route_mem || !w->interest_mem || !w->lenses || !w->by_feed ||
-	    !w->touched || !w->due || !w->active || !w->joined)
+	if (!w->route_mem || !w->dirty_mem || !w->interest_mem || !w->lenses ||
+	    !w->by_feed || !w->touched || !w->due || !w->active || !w->joined)
 		return -ENOMEM;
 	for (uint32_t i = cfg->max_outs; i-- > 0;) {
 		w->lenses[i].next_free = w->free_lens;
@@ -333,6 +339,8 @@ int dp_outputs_init(struct dp_worker *w)
 	}
 	dp_router_init(&w->router, w->route_mem, cfg->max_routes, emit, push,
 		       w);
+	dp_router_vec_init(&w->router, w->dirty_mem, nouts);
+	dp_router_set_vec(&w->router, !!(w->flags & DP_F_DIRTYVEC));
 	dp_attn_init(&w->attn, &w->router, w->interest_mem, ninterests, &ops,
 		     w);
 	if (cfg->rtx_pkts) {
@@ -365,6 +373,7 @@ int dp_outputs_init(struct dp_worker *w)
 void dp_outputs_free(struct dp_worker *w)
 {
 	rte_free(w->route_mem);
+	rte_free(w->dirty_mem);
 	rte_free(w->interest_mem);
 	rte_free(w->lenses);
 	rte_free(w->by_feed);

@@ -626,13 +626,27 @@ static __rte_noinline void stage_outs(struct dp_key *const *kp, uint16_t n)
 	}
 }
 
-/* S5: the out of each key's second route (S4 asked for the route). */
-static __rte_noinline void stage_outs2(struct dp_key *const *kp, uint16_t n)
+/* S5: the out of each key's second route (S4 asked for the route). With
+ * dirty vectors (switch dirtyvec), also the block a mark of the first
+ * route appends to: its out's newest for the route's cadence, named in
+ * the out's first line, which S4 asked for. */
+static __rte_noinline void stage_outs2(struct dp_key *const *kp, uint16_t n,
+				       int vec)
 {
 	for (uint16_t i = 0; i < n; i++) {
 		const struct dp_route *rt = kp[i] ? kp[i]->routes : NULL;
+		const struct dp_dirty_blk *b;
 
-		if (rt && (rt = rt->key_next) != NULL) {
+		if (rt == NULL)
+			continue;
+		if (vec && !rt->dirty && (rt->level == SP_LEVEL_MEDIUM ||
+					  rt->level == SP_LEVEL_LOW)) {
+			b = rt->out->dvec[rt->level == SP_LEVEL_MEDIUM ?
+					  DP_CAD_MEDIUM : DP_CAD_LOW];
+			if (b)
+				rte_prefetch0_write(b);
+		}
+		if ((rt = rt->key_next) != NULL) {
 			rte_prefetch0(rt->out);
 			rte_prefetch0((const char *)rt->out + 64);
 		}
@@ -839,7 +853,7 @@ int dp_worker_main(void *arg)
 		stage_slots(kp, n, routed);                     /* S3 */
 		if (routed) {
 			stage_outs(kp, n);                      /* S4 */
-			stage_outs2(kp, n);                     /* S5 */
+			stage_outs2(kp, n, w->router.vec);      /* S5 */
 		}
 		for (uint16_t i = 0; i < n; i++) {             /* apply */
 			w->stats->rx_bytes += pkts[i]->pkt_len;
@@ -978,7 +992,8 @@ int dp_worker_init(struct dp_worker *w, char *err, size_t errlen)
 		   (cfg->sw_hints ? DP_F_HINTS : 0) |
 		   (cfg->sw_consumed ? DP_F_CONSUMED : 0) |
 		   (cfg->sw_staged ? DP_F_STAGED : 0) |
-		   (cfg->sw_coalesce ? DP_F_COALESCE : 0);
+		   (cfg->sw_coalesce ? DP_F_COALESCE : 0) |
+		   (cfg->sw_dirtyvec ? DP_F_DIRTYVEC : 0);
 	rc = dp_outputs_init(w);
 	if (rc < 0) {
 		snprintf(err, errlen, "worker %u: cannot allocate its feeds and "

@@ -96,6 +96,7 @@ struct dp_worker {
 	uint64_t *joined;              /* feed ids with a lease: a bit each */
 	uint32_t idle_turns;           /* empty loop turns in a row */
 	struct dp_route *route_mem;
+	void *dirty_mem;               /* the router's dirty vectors */
 	struct dp_interest *interest_mem;
 	uint16_t pending_sensor_feed;  /* id for the next sensor feed made */
 	struct dp_lens **touched;      /* outs written this turn */

@@ -13,8 +13,14 @@
 
 void unit_add(const char *name, const CU_TestInfo *tests)
 {
+	unit_add_init(name, NULL, NULL, tests);
+}
+
+void unit_add_init(const char *name, int (*init)(void), int (*cleanup)(void),
+		   const CU_TestInfo *tests)
+{
 	CU_SuiteInfo suites[] = {
-		{ name, NULL, NULL, NULL, NULL, (CU_TestInfo *)tests },
+		{ name, init, cleanup, NULL, NULL, (CU_TestInfo *)tests },
 		CU_SUITE_INFO_NULL,
 	};
 
@@ -51,7 +57,8 @@ int main(int argc, char **argv)
 		{ "config", suite_config }, { "catalog", suite_catalog },
 		{ "hist", suite_hist }, { "histo", suite_histo },
 		{ "keys", suite_keys },
-		{ "route", suite_route }, { "attn", suite_attn },
+		{ "route", suite_route }, { "routeseq", suite_routeseq },
+		{ "attn", suite_attn },
 		{ "model", suite_model }, { "viewseq", suite_viewseq },
 		{ "cp", suite_cp }, { "json", suite_json },
 		{ "dplink", suite_dplink }, { "allow", suite_allow },

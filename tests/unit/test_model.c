@@ -309,6 +309,17 @@ static void test_pins_flags(void)
 	CU_ASSERT_EQUAL(dp_flag_parse("backfill"), DP_F_BACKFILL);
 	CU_ASSERT_EQUAL(dp_flag_parse("turbo"), 0);
 	CU_ASSERT_STRING_EQUAL(dp_flag_name(DP_F_HINTS), "hints");
+	/* every switch has a name, past the first eight bits too */
+	for (uint32_t b = 1; b <= DP_F_LAST; b <<= 1) {
+		CU_ASSERT_STRING_NOT_EQUAL(dp_flag_name(b), "?");
+		CU_ASSERT_EQUAL(dp_flag_parse(dp_flag_name(b)), b);
+		CU_ASSERT(DP_F_ALL & b);
+	}
+	CU_ASSERT_EQUAL(DP_F_ALL, DP_F_LAST * 2 - 1);
+	CU_ASSERT_EQUAL(dp_flag_parse("dirtyvec"), DP_F_DIRTYVEC);
+	dp_model_set_flags(m, DP_F_DIRTYVEC);
+	CU_ASSERT_EQUAL(cmds[3].flags, DP_F_DIRTYVEC);
+	CU_ASSERT_EQUAL(dp_model_flags(m), DP_F_DIRTYVEC);
 	dp_model_free(m);
 }
 

@@ -1,8 +1,12 @@
 /*
  * test_route.c - routing by level with a fake feed writer: high sends at
  * once, medium/low conflate until their flush (latest vs all), flushes walk
- * only dirty routes, removal frees memory, shedding order, backfill.
+ * only dirty routes, removal frees memory, shedding order, backfill. Each
+ * runs with dirty lists and again with dirty vectors (the `dirtyvec`
+ * switch); then the vectors' own: the block pool's bound, more outs than
+ * the memory was sized for, the switch flipped with routes dirty.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,11 +52,34 @@ static void fake_push(void *ctx, struct dp_out *out)
 #define NROUTES 200000
 static struct dp_route routes[NROUTES];
 static struct dp_router R;
+static int vec_on;             /* this suite's way: vectors, or lists */
+static void *R_mem;
+
+/* @p r over @p n routes at @p rt, with memory for dirty vectors of up to
+ * @p nouts outs in *@p mem (freed first), using them when @p vec. */
+static void router_init(struct dp_router *r, struct dp_route *rt, uint32_t n,
+			uint32_t nouts, int vec, void **mem)
+{
+	size_t len = (dp_router_vec_size(n, nouts) + 63) & ~(size_t)63;
+
+	dp_router_init(r, rt, n, fake_emit, fake_push, NULL);
+	free(*mem);
+	*mem = aligned_alloc(64, len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(*mem);
+	dp_router_vec_init(r, *mem, nouts);
+	CU_ASSERT_EQUAL(dp_router_set_vec(r, vec), 0);
+	CU_ASSERT_EQUAL(r->vec, !!vec);
+}
+
+static void reset_to(uint32_t nouts, int vec)
+{
+	nlog = npush = 0;
+	router_init(&R, routes, NROUTES, nouts, vec, &R_mem);
+}
 
 static void reset(void)
 {
-	nlog = npush = 0;
-	dp_router_init(&R, routes, NROUTES, fake_emit, fake_push, NULL);
+	reset_to(1024, vec_on);
 }
 
 /* A key with a history ring of @p depth f32 scalars. */
@@ -372,8 +399,9 @@ static void test_pool_exhaustion(void)
 	struct dp_router r;
 	struct dp_key k;
 	struct dp_out a, b, c;
+	void *vmem = NULL;
 
-	dp_router_init(&r, few, 2, fake_emit, fake_push, NULL);
+	router_init(&r, few, 2, 3, vec_on, &vmem);
 	key_init(&k, 1, SP_MODE_LATEST, 16, mem);
 	dp_out_init(&a, DP_OUT_LENS, 20, NULL);
 	dp_out_init(&b, DP_OUT_LENS, 21, NULL);
@@ -387,6 +415,7 @@ static void test_pool_exhaustion(void)
 	dp_out_clear(&r, &a);
 	CU_ASSERT_PTR_NOT_NULL(dp_route_add(&r, &k, &c, SP_LEVEL_LOW));
 	CU_ASSERT_EQUAL(r.refused, 2);
+	free(vmem);
 }
 
 /* An out nobody joined passes its samples: nothing sent, nothing owed,
@@ -460,8 +489,220 @@ static void test_every_records_latest(void)
 	CU_ASSERT_EQUAL(o.st.conflated, 0);
 }
 
+/* Keys without history (the router marks and walks; nothing to send). */
+static struct dp_key bare[100000];
+
+static void sample_bare(struct dp_router *r, uint32_t i)
+{
+	static const uint8_t v[4];
+	const struct sp_record rec = { .attr_id = 7, .vtype = SP_VT_F32,
+		.dim = 1, .nsamp = 1, .values = v };
+
+	dp_router_sample(r, &bare[i], &rec, 1);
+}
+
+/* The pool's bound, reached: one out, 100 000 routes dirty, all but one
+ * at one cadence, so both its vectors have a partly used block. */
+static void test_vec_bound_one_out(void)
+{
+	enum { N = 100000 };
+	struct dp_router r;
+	struct dp_out o;
+	void *mem = NULL;
+
+	memset(bare, 0, sizeof(bare));
+	router_init(&r, routes, N, 1, 1, &mem);
+	CU_ASSERT_EQUAL(r.blk.nblk, N / DP_DIRTY_BLK_N + 2);
+	dp_out_init(&o, DP_OUT_LENS, 20, NULL);
+	for (uint32_t i = 0; i < N; i++)
+		CU_ASSERT_PTR_NOT_NULL_FATAL(dp_route_add(&r, &bare[i], &o,
+			i ? SP_LEVEL_MEDIUM : SP_LEVEL_LOW));
+	for (uint32_t i = 0; i < N; i++)
+		sample_bare(&r, i);
+	/* ceil(99 999 / 13) + 1: every block, none refused */
+	CU_ASSERT_EQUAL(r.blk.used, (N - 1 + 12) / 13 + 1);
+	CU_ASSERT_EQUAL(r.blk.used, r.blk.nblk);
+	CU_ASSERT_EQUAL(r.blk.dry, 0);
+	dp_router_flush(&r, DP_CAD_MEDIUM, 2);
+	CU_ASSERT_EQUAL(r.flush_walked, N - 1);
+	CU_ASSERT_EQUAL(r.blk.used, 1);
+	dp_router_flush(&r, DP_CAD_LOW, 2);
+	CU_ASSERT_EQUAL(r.flush_walked, N);
+	CU_ASSERT_EQUAL(r.blk.used, 0);
+	CU_ASSERT_EQUAL(o.st.flushes, 2);
+	/* dirty again, then cleared: blocks and routes back */
+	for (uint32_t i = 0; i < N; i++)
+		sample_bare(&r, i);
+	CU_ASSERT_EQUAL(r.blk.used, r.blk.nblk);
+	dp_out_clear(&r, &o);
+	CU_ASSERT_EQUAL(r.blk.used, 0);
+	CU_ASSERT_EQUAL(r.routes_used, 0);
+	CU_ASSERT_PTR_NULL(r.dirty_outs[DP_CAD_MEDIUM]);
+	CU_ASSERT_PTR_NULL(r.dirty_outs[DP_CAD_LOW]);
+	CU_ASSERT_EQUAL(r.blk.dry, 0);
+	free(mem);
+}
+
+/* And the other end: 10 000 outs, one dirty route at each cadence each,
+ * a block per route. */
+static void test_vec_bound_many_outs(void)
+{
+	enum { NO = 10000 };
+	static struct dp_out os[NO];
+	struct dp_router r;
+	void *mem = NULL;
+
+	memset(bare, 0, sizeof(bare));
+	router_init(&r, routes, 2 * NO, NO, 1, &mem);
+	for (uint32_t o = 0; o < NO; o++) {
+		dp_out_init(&os[o], DP_OUT_LENS, (uint16_t)(16 + o), NULL);
+		dp_route_add(&r, &bare[2 * o], &os[o], SP_LEVEL_MEDIUM);
+		dp_route_add(&r, &bare[2 * o + 1], &os[o], SP_LEVEL_LOW);
+	}
+	for (uint32_t i = 0; i < 2 * NO; i++)
+		sample_bare(&r, i);
+	CU_ASSERT_EQUAL(r.blk.used, 2 * NO);
+	CU_ASSERT(r.blk.used <= r.blk.nblk);
+	CU_ASSERT_EQUAL(r.blk.dry, 0);
+	npush = 0;
+	dp_router_flush(&r, DP_CAD_MEDIUM, 2);
+	CU_ASSERT_EQUAL(npush, NO);
+	CU_ASSERT_EQUAL(r.blk.used, NO);
+	for (uint32_t o = 0; o < NO; o += 2)
+		dp_out_clear(&r, &os[o]);
+	CU_ASSERT_EQUAL(r.blk.used, NO / 2);
+	dp_router_flush(&r, DP_CAD_LOW, 3);
+	CU_ASSERT_EQUAL(npush, NO + NO / 2);
+	CU_ASSERT_EQUAL(r.blk.used, 0);
+	CU_ASSERT_EQUAL(r.flush_walked, NO + NO / 2);
+	CU_ASSERT_EQUAL(r.blk.dry, 0);
+	free(mem);
+}
+
+/* 10 outs, 13 routes each from 130 keys (every other one low), samples
+ * on every key in three rounds, with MEDIUM and LOW flushes, and the
+ * switch flipped at those of the 6 points between that @p flips has a bit
+ * set for. */
+static unsigned int small_scenario(uint32_t nouts, int vec, unsigned int flips)
+{
+	static struct dp_key ks[130];
+	static uint64_t mem[130][64];
+	static struct dp_out os[10];
+	unsigned int point = 0;
+
+	reset_to(nouts, vec);
+	for (int i = 0; i < 130; i++)
+		key_init(&ks[i], (uint64_t)i + 1,
+			 i % 3 ? SP_MODE_LATEST : SP_MODE_ALL, 16, mem[i]);
+	for (int o = 0; o < 10; o++) {
+		dp_out_init(&os[o], DP_OUT_LENS, (uint16_t)(20 + o), NULL);
+		for (int j = 0; j < 13; j++)
+			dp_route_add(&R, &ks[(o * 13 + j * 7) % 130], &os[o],
+				     j % 2 ? SP_LEVEL_LOW : SP_LEVEL_MEDIUM);
+	}
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < 130; i++) {
+			arrive(&ks[(i * 11 + round) % 130], 1,
+			       (uint64_t)round * 1000 + (uint64_t)i,
+			       (float)(round * 130 + i));
+			if (i == 64 && (flips >> point++ & 1))
+				CU_ASSERT_EQUAL(dp_router_set_vec(&R, !R.vec),
+						0);
+		}
+		if (flips >> point++ & 1)
+			CU_ASSERT_EQUAL(dp_router_set_vec(&R, !R.vec), 0);
+		if (round != 1)
+			dp_router_flush(&R, DP_CAD_MEDIUM, 5000);
+	}
+	dp_router_flush(&R, DP_CAD_LOW, 6000);
+	dp_router_flush(&R, DP_CAD_MEDIUM, 6000);
+	CU_ASSERT_EQUAL(R.blk.used, 0);
+	CU_ASSERT_EQUAL(R.blk.dry, 0);
+	for (int o = 0; o < 10; o++)
+		dp_out_clear(&R, &os[o]);
+	CU_ASSERT_EQUAL(R.routes_used, 0);
+	return nlog;
+}
+
+static struct sent ref[2000];
+
+static void check_same(unsigned int n, unsigned int nref, unsigned int pushes,
+		       unsigned int ref_pushes)
+{
+	CU_ASSERT_EQUAL_FATAL(n, nref);
+	CU_ASSERT_EQUAL(pushes, ref_pushes);
+	for (unsigned int i = 0; i < n; i++) {
+		CU_ASSERT_PTR_EQUAL(log_[i].out, ref[i].out);
+		CU_ASSERT_EQUAL(log_[i].sensor, ref[i].sensor);
+		CU_ASSERT_EQUAL(log_[i].version, ref[i].version);
+		CU_ASSERT_EQUAL(log_[i].nsamp, ref[i].nsamp);
+		CU_ASSERT_EQUAL(log_[i].quality, ref[i].quality);
+		CU_ASSERT_EQUAL(log_[i].first, ref[i].first);
+	}
+}
+
+/* Memory sized for 3 outs, 10 dirty: the flush takes them in rounds of
+ * 3 and sends what the lists send, in the same order. */
+static void test_vec_more_outs_than_sized(void)
+{
+	unsigned int nref = small_scenario(16, 0, 0), pref = npush;
+
+	CU_ASSERT_FATAL(nref > 100 && nref <= 2000);
+	memcpy(ref, log_, nref * sizeof(ref[0]));
+	check_same(small_scenario(3, 1, 0), nref, npush, pref);
+}
+
+/* The switch flipped with routes dirty at both cadences, at every
+ * combination of the 6 points, from either way: the same messages in the
+ * same order. */
+static void test_vec_flip_while_dirty(void)
+{
+	unsigned int nref = small_scenario(16, 0, 0), pref = npush;
+
+	memcpy(ref, log_, nref * sizeof(ref[0]));
+	for (unsigned int flips = 1; flips < 64; flips++) {
+		check_same(small_scenario(16, 0, flips), nref, npush, pref);
+		check_same(small_scenario(16, 1, flips), nref, npush, pref);
+	}
+	/* without memory for vectors, the router stays with lists */
+	dp_router_init(&R, routes, 16, fake_emit, fake_push, NULL);
+	CU_ASSERT_EQUAL(dp_router_set_vec(&R, 1), -ENOMEM);
+	CU_ASSERT_EQUAL(R.vec, 0);
+	CU_ASSERT_EQUAL(dp_router_set_vec(&R, 0), 0);
+}
+
+static int with_lists(void)
+{
+	vec_on = 0;
+	return 0;
+}
+
+static int with_vectors(void)
+{
+	vec_on = 1;
+	return 0;
+}
+
+static int done(void)
+{
+	free(R_mem);
+	R_mem = NULL;
+	return 0;
+}
+
 void suite_route(void)
 {
+	static const CU_TestInfo vec_tests[] = {
+		{ "the block pool's bound: 1 out x 100 000 routes",
+		  test_vec_bound_one_out },
+		{ "the block pool's bound: 10 000 outs x 1 route a cadence",
+		  test_vec_bound_many_outs },
+		{ "more dirty outs than sized for: rounds, same order",
+		  test_vec_more_outs_than_sized },
+		{ "the switch flipped while dirty: same order",
+		  test_vec_flip_while_dirty },
+		CU_TEST_INFO_NULL,
+	};
 	static const CU_TestInfo tests[] = {
 		{ "high sends in the same turn", test_high_immediate },
 		{ "latest conflates to the newest", test_latest_conflates },
@@ -477,5 +718,7 @@ void suite_route(void)
 		  test_every_records_latest },
 		CU_TEST_INFO_NULL,
 	};
-	unit_add("route", tests);
+	unit_add_init("route: dirty lists", with_lists, done, tests);
+	unit_add_init("route: dirty vectors", with_vectors, done, tests);
+	unit_add_init("route: dirty vectors' own", NULL, done, vec_tests);
 }

@@ -17,6 +17,7 @@ void suite_hist(void);
 void suite_histo(void);
 void suite_keys(void);
 void suite_route(void);
+void suite_routeseq(void);
 void suite_attn(void);
 void suite_model(void);
 void suite_viewseq(void);
@@ -36,6 +37,12 @@ void suite_array(void);
 
 /** Add a suite called @p name with @p n tests. */
 void unit_add(const char *name, const CU_TestInfo *tests);
+
+/** The same, with @p init run before its tests and @p cleanup after them
+ * (either may be NULL; non-zero fails the suite): one set of tests run
+ * twice with different settings. */
+void unit_add_init(const char *name, int (*init)(void), int (*cleanup)(void),
+		   const CU_TestInfo *tests);
 
 /** Write @p text to a new temporary file; returns its path (static). */
 const char *unit_tmpfile(const char *text);

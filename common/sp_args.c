@@ -326,7 +326,8 @@ static const struct request {
 	  "SENSOR/ATTR last N | since MS | range FROM_NS TO_NS | "
 	  "after VERSION", "" },
 	[SP_VERB_FLAGS] = { "flags", 1, 4, c_flags, "flags | flags set "
-	  "attention|lenses|backfill|shedding|hints|consumed|staged|coalesce on|off",
+	  "attention|lenses|backfill|shedding|hints|consumed|staged|coalesce|"
+	  "routes3|rtxwarm on|off",
 	  "the switches" },
 	[SP_VERB_FEEDS] = { "feeds", 1, 1, NULL, "feeds",
 	  "every feed and where it goes" },

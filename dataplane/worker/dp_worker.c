@@ -978,7 +978,9 @@ int dp_worker_init(struct dp_worker *w, char *err, size_t errlen)
 		   (cfg->sw_hints ? DP_F_HINTS : 0) |
 		   (cfg->sw_consumed ? DP_F_CONSUMED : 0) |
 		   (cfg->sw_staged ? DP_F_STAGED : 0) |
-		   (cfg->sw_coalesce ? DP_F_COALESCE : 0);
+		   (cfg->sw_coalesce ? DP_F_COALESCE : 0) |
+		   (cfg->sw_routes3 ? DP_F_ROUTES3 : 0) |
+		   (cfg->sw_rtxwarm ? DP_F_RTXWARM : 0);
 	rc = dp_outputs_init(w);
 	if (rc < 0) {
 		snprintf(err, errlen, "worker %u: cannot allocate its feeds and "

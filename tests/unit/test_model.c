@@ -309,6 +309,10 @@ static void test_pins_flags(void)
 	CU_ASSERT_EQUAL(dp_flag_parse("backfill"), DP_F_BACKFILL);
 	CU_ASSERT_EQUAL(dp_flag_parse("turbo"), 0);
 	CU_ASSERT_STRING_EQUAL(dp_flag_name(DP_F_HINTS), "hints");
+	/* names by bit: the last two past a bit kept for another switch */
+	CU_ASSERT_EQUAL(dp_flag_parse("routes3"), DP_F_ROUTES3);
+	CU_ASSERT_STRING_EQUAL(dp_flag_name(DP_F_RTXWARM), "rtxwarm");
+	CU_ASSERT_STRING_EQUAL(dp_flag_name(DP_F_LAST << 1), "?");
 	dp_model_free(m);
 }
 

@@ -30,6 +30,15 @@ static void drop_oldest(struct dp_rtx *r)
 	s->m = NULL;
 	r->tail++;
 	(*r->held)--;
+	/* the next slot is most often on the line of this one */
+	r->oldest = r->tail < r->head ? r->slots[r->tail & r->mask].m : NULL;
+}
+
+/* Keeping one more packet lets the oldest go first. */
+static inline int must_drop(const struct dp_rtx *r)
+{
+	return r->head - r->tail > r->mask ||
+	       (*r->held >= r->held_cap && r->head > r->tail);
 }
 
 void dp_rtx_keep(struct dp_rtx *r, struct rte_mbuf *m, uint64_t seq,
@@ -39,8 +48,7 @@ void dp_rtx_keep(struct dp_rtx *r, struct rte_mbuf *m, uint64_t seq,
 
 	if (r->slots == NULL)
 		return;
-	if (r->head - r->tail > r->mask ||
-	    (*r->held >= r->held_cap && r->head > r->tail))
+	if (must_drop(r))
 		drop_oldest(r);
 	if (*r->held >= r->held_cap)
 		return;   /* the worker holds its cap: this one is not kept */
@@ -49,6 +57,8 @@ void dp_rtx_keep(struct dp_rtx *r, struct rte_mbuf *m, uint64_t seq,
 	s->m = m;
 	s->seq = seq;
 	s->count = count;
+	if (r->head == r->tail)
+		r->oldest = m;
 	r->head++;
 	(*r->held)++;
 }

@@ -30,11 +30,19 @@ struct dp_rtx_slot {
 struct dp_rtx {
 	struct dp_rtx_slot *slots; /* n slots, n a power of two; NULL: off */
 	uint32_t mask;
+	uint32_t held_cap;
 	uint64_t head;             /* packets ever kept */
 	uint64_t tail;             /* oldest kept (head - tail <= n) */
 	uint32_t *held;            /* the worker's mbufs held by all feeds */
-	uint32_t held_cap;
+	/* slots[tail & mask].m, NULL when none is held: the packet let go
+	 * next, known without reading its slot */
+	struct rte_mbuf *oldest;
 };
+
+/* Within the feed's lines as they were before `oldest` (dp_worker.h's
+ * dp_lens layout): the order above fills the holes mask and held_cap
+ * left. */
+_Static_assert(sizeof(struct dp_rtx) == 48, "struct dp_rtx grew");
 
 /** Where an answer goes and how much it may carry. */
 struct dp_rtx_to {

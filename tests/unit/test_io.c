@@ -342,8 +342,9 @@ static void test_feed_shapes(void)
 
 /* Six one-message packets through a buffer of four: a re-request for the
  * first is the count-0 answer naming the first held; one for held ones
- * gets them back with RETRANS; another session's gets count 0 too. */
-static void test_rtx(void)
+ * gets them back with RETRANS; another session's gets count 0 too. The
+ * same with the feed's prefetch at each open (switches.rtxwarm) on. */
+static void rtx_case(uint8_t warm)
 {
 	struct sp_feed_hdr h[8];
 	struct dp_rtx_result res;
@@ -354,6 +355,7 @@ static void test_rtx(void)
 
 	held = 0;
 	feed_up(&f, 4);
+	f.rtx_warm = warm;
 	for (uint32_t i = 1; i <= 6; i++) {
 		add_scalar(&f, 42, i);
 		dp_feed_flush(&f, rte_rdtsc());
@@ -398,6 +400,12 @@ static void test_rtx(void)
 	CU_ASSERT_PTR_NULL(f.rtx.oldest);
 }
 
+static void test_rtx(void)
+{
+	rtx_case(0);
+	rtx_case(1);
+}
+
 /*
  * dp_rtx against a model of the rule it had before it kept `oldest`: two
  * rings of four slots and one of one share a worker cap of five mbufs;
@@ -406,7 +414,8 @@ static void test_rtx(void)
  * packets of rings that hold none), and now and then a ring lets all go.
  * After every step each ring has let go exactly the packets the model
  * has, oldest first (a packet let go is down to the test's reference),
- * and `oldest` is the tail slot's mbuf, NULL for an empty ring.
+ * and `oldest` is the tail slot's mbuf, NULL for an empty ring;
+ * dp_rtx_warm() changes nothing.
  */
 #define RTX_RINGS 3
 #define RTX_STEPS 300
@@ -436,8 +445,12 @@ static void test_rtx_oldest(void)
 				kept[q[k][qh[k]]] = 0;
 			releases++;
 		} else {
+			struct dp_rtx before = r[k];
+
 			m[nm] = rte_pktmbuf_alloc(pool);
 			CU_ASSERT_PTR_NOT_NULL_FATAL(m[nm]);
+			dp_rtx_warm(&r[k]);
+			CU_ASSERT(memcmp(&before, &r[k], sizeof(before)) == 0);
 			if (qt[k] - qh[k] == n[k] ||
 			    (mheld >= cap && qt[k] > qh[k])) {
 				if (qt[k] - qh[k] == n[k])

@@ -327,7 +327,7 @@ static const struct request {
 	  "after VERSION", "" },
 	[SP_VERB_FLAGS] = { "flags", 1, 4, c_flags, "flags | flags set "
 	  "attention|lenses|backfill|shedding|hints|consumed|staged|coalesce|"
-	  "dirtyvec on|off",
+	  "dirtyvec|routes3|rtxwarm on|off",
 	  "the switches" },
 	[SP_VERB_FEEDS] = { "feeds", 1, 1, NULL, "feeds",
 	  "every feed and where it goes" },

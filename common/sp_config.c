@@ -162,6 +162,16 @@ static const struct sp_ini_key keys[] = {
 	  "through the routes, kept to measure the vectors against in the "
 	  "same run (tools/bench/b2.sh --x100 --ab dirtyvec). Either way the "
 	  "same messages in the same order"),
+	K("switches", "routes3", SP_INI_BOOL, sw_routes3, 0, 0, "false", true,
+	  "with `staged`, a key's third and fourth routes and their outs are "
+	  "prefetched in two more stages, the routes after them in the "
+	  "apply stage (a few hops); off: the first two only, as before "
+	  "(under study: tools/bench/b2.sh --x100 --ab routes3)"),
+	K("switches", "rtxwarm", SP_INI_BOOL, sw_rtxwarm, 0, 0, "false", true,
+	  "a feed opening a packet while its retransmit buffer is full or "
+	  "the worker at retransmit_mbufs prefetches the packet the buffer "
+	  "lets go when it closes, and the buffer's slots; off: met cold "
+	  "at the close (under study: --ab rtxwarm)"),
 	K("reliability", "retransmit_pkts", SP_INI_POW2, rtx_pkts, 0, 4096,
 	  "256", false, "packets each feed keeps for re-requests (0: none)"),
 	K("reliability", "retransmit_mbufs", SP_INI_UINT, rtx_mbufs, 0,

@@ -69,6 +69,8 @@ struct sp_config {
 	bool sw_staged;
 	bool sw_coalesce;
 	bool sw_dirtyvec;
+	bool sw_routes3;             /* DP_F_ROUTES3 */
+	bool sw_rtxwarm;             /* DP_F_RTXWARM */
 	bool sw_consumed;            /* tier/sensor feeds only while joined */
 	/* [reliability] */
 	uint32_t rtx_pkts;           /* retransmit buffer per feed, packets */

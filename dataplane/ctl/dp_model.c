@@ -629,16 +629,17 @@ uint32_t dp_model_flags(const struct dp_model *m)
 	return m->flags;
 }
 
+/* By bit (enum dp_flag); NULL: a bit no switch has (yet) */
 static const char *const flag_names[] = {
 	"attention", "lenses", "backfill", "shedding", "hints", "consumed",
-	"staged", "coalesce", "dirtyvec",
+	"staged", "coalesce", "dirtyvec", "routes3", "rtxwarm",
 };
 #define NFLAGS (sizeof(flag_names) / sizeof(flag_names[0]))
 
 const char *dp_flag_name(uint32_t bit)
 {
 	for (uint32_t i = 0; i < NFLAGS; i++)
-		if (bit == 1u << i)
+		if (bit == 1u << i && flag_names[i])
 			return flag_names[i];
 	return "?";
 }
@@ -646,7 +647,7 @@ const char *dp_flag_name(uint32_t bit)
 uint32_t dp_flag_parse(const char *name)
 {
 	for (uint32_t i = 0; i < NFLAGS; i++)
-		if (strcmp(name, flag_names[i]) == 0)
+		if (flag_names[i] && strcmp(name, flag_names[i]) == 0)
 			return 1u << i;
 	return 0;
 }

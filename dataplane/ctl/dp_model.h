@@ -148,7 +148,8 @@ uint16_t dp_model_sensor_feed(const struct dp_model *m, uint64_t sensor);
 void dp_model_set_flags(struct dp_model *m, uint32_t flags);
 uint32_t dp_model_flags(const struct dp_model *m);
 
-/** Name of a switch bit, and the bit of a name (0 if unknown). */
+/** Name of a switch bit ("?" for a bit no switch has), and the bit of a
+ * name (0 if unknown). */
 const char *dp_flag_name(uint32_t bit);
 uint32_t dp_flag_parse(const char *name);
 

@@ -429,7 +429,9 @@ static json_t *flags_json(uint32_t flags)
 	json_t *o = json_object();
 
 	for (uint32_t b = 1; b <= DP_F_LAST; b <<= 1)
-		json_object_set_new(o, dp_flag_name(b), json_boolean(flags & b));
+		if (dp_flag_parse(dp_flag_name(b)) == b)   /* not a spare bit */
+			json_object_set_new(o, dp_flag_name(b),
+					    json_boolean(flags & b));
 	return o;
 }
 

@@ -43,6 +43,15 @@ static int open_pkt(struct dp_feed *f, uint8_t flags, uint64_t now)
 	f->cur = rte_pktmbuf_alloc(f->p.pool);
 	if (f->cur == NULL)
 		return -ENOBUFS;
+	if (f->rtx_warm) {
+		/* what the close meets cold (dp_rtx_warm), and the first
+		 * two lines of the new packet, headers and first message */
+		const char *d = rte_pktmbuf_mtod(f->cur, const char *);
+
+		dp_rtx_warm(&f->rtx);
+		rte_prefetch0(d);
+		rte_prefetch0(d + 64);
+	}
 	f->cur_flags = flags;
 	f->cur_len = SP_FHDR_LEN;
 	f->cur_count = 0;

@@ -69,6 +69,8 @@ struct dp_feed {
 	/* the packet being filled */
 	struct rte_mbuf *cur;
 	uint8_t cur_flags;       /* feed flags of the packet (BACKFILL) */
+	uint8_t rtx_warm;        /* switches.rtxwarm: open_pkt prefetches
+				  * (the worker sets it) */
 	uint16_t cur_len;        /* UDP payload bytes so far */
 	uint16_t cur_count;
 	uint64_t cur_open_tsc;

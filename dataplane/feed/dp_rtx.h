@@ -30,11 +30,19 @@ struct dp_rtx_slot {
 struct dp_rtx {
 	struct dp_rtx_slot *slots; /* n slots, n a power of two; NULL: off */
 	uint32_t mask;
+	uint32_t held_cap;
 	uint64_t head;             /* packets ever kept */
 	uint64_t tail;             /* oldest kept (head - tail <= n) */
 	uint32_t *held;            /* the worker's mbufs held by all feeds */
-	uint32_t held_cap;
+	/* slots[tail & mask].m, NULL when none is held: the packet let go
+	 * next, known without reading its slot (dp_rtx_warm) */
+	struct rte_mbuf *oldest;
 };
+
+/* Within the feed's lines as they were before `oldest` (dp_worker.h's
+ * dp_lens layout): the order above fills the holes mask and held_cap
+ * left. */
+_Static_assert(sizeof(struct dp_rtx) == 48, "struct dp_rtx grew");
 
 /** Where an answer goes and how much it may carry. */
 struct dp_rtx_to {
@@ -57,6 +65,15 @@ void dp_rtx_init(struct dp_rtx *r, struct dp_rtx_slot *slots, uint32_t n,
 /** Keep packet @p m (messages @p seq .. @p seq + @p count - 1). */
 void dp_rtx_keep(struct dp_rtx *r, struct rte_mbuf *m, uint64_t seq,
 		 uint16_t count);
+
+/**
+ * A packet is opening that dp_rtx_keep() will take: when keeping it will
+ * let the oldest go (the ring full, or the worker at its cap), ask for the
+ * lines that costs, the oldest mbuf's first two (what rte_pktmbuf_free()
+ * reads and writes) and the two slots, so that they are in cache when the
+ * packet closes. Only prefetches; changes nothing.
+ */
+void dp_rtx_warm(const struct dp_rtx *r);
 
 /** Let every held packet go. */
 void dp_rtx_release(struct dp_rtx *r);

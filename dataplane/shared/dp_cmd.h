@@ -34,9 +34,13 @@ enum dp_flag {
 	DP_F_STAGED = 1u << 6,     /* the worker's burst in stages (B2 x100) */
 	DP_F_COALESCE = 1u << 7,   /* a lens's packet waits up to flush_us */
 	DP_F_DIRTYVEC = 1u << 8,   /* dirty routes kept in vectors, not lists */
+	DP_F_ROUTES3 = 1u << 9,    /* staged: a key's routes past the second
+				    * prefetched too */
+	DP_F_RTXWARM = 1u << 10,   /* a feed opening a packet prefetches what
+				    * its retransmit buffer frees next */
 };
-#define DP_F_LAST DP_F_DIRTYVEC
-#define DP_F_ALL 0x1ffu
+#define DP_F_LAST DP_F_RTXWARM
+#define DP_F_ALL 0x7ffu
 
 /* DP_CMD_OUT_ADD's flags: a recording lens (every sample, never shed). */
 #define DP_LENS_RECORD 1u

@@ -64,6 +64,8 @@ void dp_mailbox_flags(struct dp_worker *w, uint32_t flags)
 		dp_router_set_vec(&w->router, !!(flags & DP_F_DIRTYVEC));
 	if ((old ^ flags) & DP_F_CONSUMED)
 		dp_outputs_consumed_all(w);
+	if ((old ^ flags) & DP_F_RTXWARM)
+		dp_outputs_rtx_warm_all(w);
 	if ((old ^ flags) & DP_F_LENSES) {
 		w->attn.lenses_on = !!(flags & DP_F_LENSES);
 		for (uint32_t i = 0; i < dp_table_nsensors(w->table); i++)

@@ -172,7 +172,10 @@ static int feed_setup(struct dp_worker *w, struct dp_lens *l, uint32_t slot,
 	}
 	memset(l, 0, sizeof(*l));
 	dp_out_init(&l->out, kind, feed_id, l);
-	return dp_feed_init(&l->feed, &fp);
+	if (dp_feed_init(&l->feed, &fp) < 0)
+		return -EINVAL;
+	l->feed.rtx_warm = !!(w->flags & DP_F_RTXWARM);
+	return 0;
 }
 
 static struct dp_lens *lens_alloc(struct dp_worker *w, enum dp_out_kind kind,
@@ -245,6 +248,18 @@ void dp_outputs_consumed_all(struct dp_worker *w)
 	for (uint32_t i = 0; i < w->sh->cfg->max_outs; i++)
 		if (w->lenses[i].out.in_use)
 			consumed_apply(w, &w->lenses[i].out);
+}
+
+void dp_outputs_rtx_warm_all(struct dp_worker *w)
+{
+	uint8_t on = !!(w->flags & DP_F_RTXWARM);
+
+	w->bcast.feed.rtx_warm = on;
+	for (uint8_t l = SP_LEVEL_LOW; l <= SP_LEVEL_HIGH; l++)
+		w->tier[l].feed.rtx_warm = on;
+	for (uint32_t i = 0; i < w->sh->cfg->max_outs; i++)
+		if (w->lenses[i].out.in_use)
+			w->lenses[i].feed.rtx_warm = on;
 }
 
 static struct dp_out *sensor_out(void *ctx, struct dp_sensor *s)

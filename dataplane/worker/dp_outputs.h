@@ -44,6 +44,9 @@ void dp_outputs_joined(struct dp_worker *w, uint16_t feed_id, int joined);
 
 /** The `consumed` switch changed: every tier and sensor feed again. */
 void dp_outputs_consumed_all(struct dp_worker *w);
+/** The `rtxwarm` switch changed: every feed's copy of it (a byte on the
+ * line open_pkt reads anyway, rather than the worker's flags). */
+void dp_outputs_rtx_warm_all(struct dp_worker *w);
 /** Flush pending samples and END every feed (shutdown). */
 void dp_outputs_end(struct dp_worker *w);
 /** Bytes of routing and lens state in use. */

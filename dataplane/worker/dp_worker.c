@@ -541,7 +541,7 @@ static __rte_noinline void lookup_burst(struct dp_worker *w,
  * burst's packets overlap instead of queueing one packet after another
  * (a stage over 32 packets lasts longer than a miss). S0 asks for every
  * packet's data; S1 (lookup_burst) looks the sensor ids up together and
- * asks for each sensor's two hot lines; S2-S5 below only read and
+ * asks for each sensor's two hot lines; S2-S7 below only read and
  * prefetch. The apply stage (handle) then does every check and write in
  * the packets' order, as before. Each stage is one call a burst, kept
  * out of line so that a profile shows what each one costs.
@@ -629,9 +629,10 @@ static __rte_noinline void stage_outs(struct dp_key *const *kp, uint16_t n)
 /* S5: the out of each key's second route (S4 asked for the route). With
  * dirty vectors (switch dirtyvec), also the block a mark of the first
  * route appends to: its out's newest for the route's cadence, named in
- * the out's first line, which S4 asked for. */
+ * the out's first line, which S4 asked for. With @p deep
+ * (switches.routes3) the third route too, for S6. */
 static __rte_noinline void stage_outs2(struct dp_key *const *kp, uint16_t n,
-				       int vec)
+				       int vec, int deep)
 {
 	for (uint16_t i = 0; i < n; i++) {
 		const struct dp_route *rt = kp[i] ? kp[i]->routes : NULL;
@@ -649,8 +650,68 @@ static __rte_noinline void stage_outs2(struct dp_key *const *kp, uint16_t n,
 		if ((rt = rt->key_next) != NULL) {
 			rte_prefetch0(rt->out);
 			rte_prefetch0((const char *)rt->out + 64);
+			if (deep && rt->key_next)
+				rte_prefetch0(rt->key_next);
 		}
 	}
+}
+
+/*
+ * switches.routes3: a key's third and later routes in flight too. At B2
+ * x100 two routed keys in five have more than two (the tier's route and
+ * one per viewer's lens); without this the router meets each such route,
+ * then its out, as misses one after the other in the apply stage.
+ */
+
+/* Route @p hop (1: the first) of @p k, or NULL. The routes before it were
+ * asked for by earlier stages: the walk reads lines in cache. */
+static inline const struct dp_route *route_at(const struct dp_key *k,
+					      unsigned int hop)
+{
+	const struct dp_route *rt = k ? k->routes : NULL;
+
+	while (rt && --hop)
+		rt = rt->key_next;
+	return rt;
+}
+
+/* The two lines of @p rt's out that the router reads, and the route after
+ * it. @return that next route, or NULL. */
+static inline const struct dp_route *ask_out_next(const struct dp_route *rt)
+{
+	rte_prefetch0(rt->out);
+	rte_prefetch0((const char *)rt->out + 64);
+	if (rt->key_next)
+		rte_prefetch0(rt->key_next);
+	return rt->key_next;
+}
+
+/* S6, S7: the out of each key's route @p hop (the stage before asked for
+ * the route) and the route after it. */
+static __rte_noinline void stage_outs_at(struct dp_key *const *kp, uint16_t n,
+					 unsigned int hop)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		const struct dp_route *rt = route_at(kp[i], hop);
+
+		if (rt)
+			ask_out_next(rt);
+	}
+}
+
+/* Routes past the fourth (S7 asked for the fifth), asked for in the apply
+ * stage two packets ahead: a handful of keys have them, so no stage of
+ * their own. Each hop past the fifth waits on the line the hop before
+ * asked for, hence the bound; the router walks the rest alone. */
+#define DEEP_FIRST 5
+#define DEEP_LAST 7
+
+static inline void prefetch_deep(const struct dp_key *k)
+{
+	const struct dp_route *rt = route_at(k, DEEP_FIRST);
+
+	for (unsigned int hop = DEEP_FIRST; rt && hop <= DEEP_LAST; hop++)
+		rt = ask_out_next(rt);
 }
 
 /*
@@ -828,7 +889,7 @@ int dp_worker_main(void *arg)
 	while (!*sh->stop) {
 		uint64_t start = now;
 		unsigned int drained = 0;
-		int routed;
+		int routed, deep;
 		uint32_t pushed;
 		uint16_t n;
 
@@ -851,11 +912,18 @@ int dp_worker_main(void *arg)
 		lookup_burst(w, pkts, n, hint);                 /* S1 */
 		stage_keys(pkts, n, hint, kp);                  /* S2 */
 		stage_slots(kp, n, routed);                     /* S3 */
+		deep = routed && (w->flags & DP_F_ROUTES3);
 		if (routed) {
 			stage_outs(kp, n);                      /* S4 */
-			stage_outs2(kp, n, w->router.vec);      /* S5 */
+			stage_outs2(kp, n, w->router.vec, deep); /* S5 */
+		}
+		if (deep) {
+			stage_outs_at(kp, n, 3);                /* S6 */
+			stage_outs_at(kp, n, 4);                /* S7 */
 		}
 		for (uint16_t i = 0; i < n; i++) {             /* apply */
+			if (deep && i + 2 < n)
+				prefetch_deep(kp[i + 2]);
 			w->stats->rx_bytes += pkts[i]->pkt_len;
 			handle(w, pkts[i], 0, hint[i]);
 		}
@@ -993,7 +1061,9 @@ int dp_worker_init(struct dp_worker *w, char *err, size_t errlen)
 		   (cfg->sw_consumed ? DP_F_CONSUMED : 0) |
 		   (cfg->sw_staged ? DP_F_STAGED : 0) |
 		   (cfg->sw_coalesce ? DP_F_COALESCE : 0) |
-		   (cfg->sw_dirtyvec ? DP_F_DIRTYVEC : 0);
+		   (cfg->sw_dirtyvec ? DP_F_DIRTYVEC : 0) |
+		   (cfg->sw_routes3 ? DP_F_ROUTES3 : 0) |
+		   (cfg->sw_rtxwarm ? DP_F_RTXWARM : 0);
 	rc = dp_outputs_init(w);
 	if (rc < 0) {
 		snprintf(err, errlen, "worker %u: cannot allocate its feeds and "

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every run-time switch (attention, lenses, backfill, shedding, hints,
-# consumed, staged, coalesce, dirtyvec)
+# consumed, staged, coalesce, dirtyvec, routes3, rtxwarm)
 # flipped 100 times while 20 sensors stream at high attention. Whatever the
 # mode, each sample must reach a viewer that listens to what either mode
 # uses (broadcast, tier feeds, its lens): the distinct samples it counts
@@ -19,7 +19,7 @@ python3 "$T_ROOT/tests/lib/spctl.py" "$SOCK" "${reqs[@]}" > "$T_DIR/setup.log"
 
 t_view "$NS" view --until-end --seconds 90 --dedup 239.77.0.1:7500 239.77.1.1:7500 239.77.1.2:7500 239.77.1.3:7500 239.79.0.1:7601
 
-t_log "20 sensors x 3 attributes at 50 Hz for 12 s; 9 switches x 100 flips"
+t_log "20 sensors x 3 attributes at 50 Hz for 12 s; 11 switches x 100 flips"
 ip netns exec "$NS" "$SIM" --dest 10.99.0.1:7400 --sensors 20 --hz 50 \
     --attrs heartrate,accelerometer,ecg --seconds 12 --hint --quiet \
     --summary "$T_DIR/sim.json" &
@@ -32,12 +32,13 @@ from spctl import Ctl
 c = Ctl(sys.argv[1])
 flips = 0
 for i in range(100):
-    for name in ("attention", "lenses", "backfill", "shedding", "hints", "consumed", "staged", "coalesce", "dirtyvec"):
+    for name in ("attention", "lenses", "backfill", "shedding", "hints", "consumed", "staged", "coalesce", "dirtyvec",
+                 "routes3", "rtxwarm"):
         state = "off" if i % 2 == 0 else "on"
         r = c.call("flags set %s %s" % (name, state))
         assert r["ok"], r
         flips += 1
-        time.sleep(0.016)
+        time.sleep(0.010)
 print(flips, c.call("flags")["flags"])
 PY
 wait "$SIMPID" || true

@@ -342,8 +342,9 @@ static void test_feed_shapes(void)
 
 /* Six one-message packets through a buffer of four: a re-request for the
  * first is the count-0 answer naming the first held; one for held ones
- * gets them back with RETRANS; another session's gets count 0 too. */
-static void test_rtx(void)
+ * gets them back with RETRANS; another session's gets count 0 too. The
+ * same with the feed's prefetch at each open (switches.rtxwarm) on. */
+static void rtx_case(uint8_t warm)
 {
 	struct sp_feed_hdr h[8];
 	struct dp_rtx_result res;
@@ -354,6 +355,7 @@ static void test_rtx(void)
 
 	held = 0;
 	feed_up(&f, 4);
+	f.rtx_warm = warm;
 	for (uint32_t i = 1; i <= 6; i++) {
 		add_scalar(&f, 42, i);
 		dp_feed_flush(&f, rte_rdtsc());
@@ -395,6 +397,105 @@ static void test_rtx(void)
 	dp_feed_end(&f, rte_rdtsc());
 	sent(h, NULL, 8);
 	CU_ASSERT_EQUAL(held, 0);   /* every held mbuf let go */
+	CU_ASSERT_PTR_NULL(f.rtx.oldest);
+}
+
+static void test_rtx(void)
+{
+	rtx_case(0);
+	rtx_case(1);
+}
+
+/*
+ * dp_rtx against a model of the rule it had before it kept `oldest`: two
+ * rings of four slots and one of one share a worker cap of five mbufs;
+ * 300 packets are kept in a pseudo-random order over them (the rings
+ * wrap, the cap lets go of packets of rings that are not full, refuses
+ * packets of rings that hold none), and now and then a ring lets all go.
+ * After every step each ring has let go exactly the packets the model
+ * has, oldest first (a packet let go is down to the test's reference),
+ * and `oldest` is the tail slot's mbuf, NULL for an empty ring;
+ * dp_rtx_warm() changes nothing.
+ */
+#define RTX_RINGS 3
+#define RTX_STEPS 300
+
+static void test_rtx_oldest(void)
+{
+	static const uint32_t n[RTX_RINGS] = { 4, 4, 1 };
+	static struct dp_rtx_slot mem[RTX_RINGS][4];
+	static uint16_t q[RTX_RINGS][RTX_STEPS];   /* the model's FIFOs */
+	struct rte_mbuf *m[RTX_STEPS];
+	uint8_t kept[RTX_STEPS] = { 0 };
+	uint32_t qh[RTX_RINGS] = { 0 }, qt[RTX_RINGS] = { 0 };
+	uint32_t held_w = 0, mheld = 0, cap = 5, seed = 22, nm = 0;
+	uint32_t full = 0, at_cap = 0, refused = 0, releases = 0;
+	struct dp_rtx r[RTX_RINGS];
+
+	for (uint32_t k = 0; k < RTX_RINGS; k++)
+		dp_rtx_init(&r[k], mem[k], n[k], &held_w, cap);
+	for (uint32_t s = 0; s < RTX_STEPS; s++) {
+		uint32_t k, wrong = 0;
+
+		seed = seed * 1103515245u + 12345u;
+		k = (seed >> 16) % RTX_RINGS;
+		if ((seed >> 8) % 17 == 0) {
+			dp_rtx_release(&r[k]);
+			for (; qh[k] < qt[k]; qh[k]++, mheld--)
+				kept[q[k][qh[k]]] = 0;
+			releases++;
+		} else {
+			struct dp_rtx before = r[k];
+
+			m[nm] = rte_pktmbuf_alloc(pool);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(m[nm]);
+			dp_rtx_warm(&r[k]);
+			CU_ASSERT(memcmp(&before, &r[k], sizeof(before)) == 0);
+			if (qt[k] - qh[k] == n[k] ||
+			    (mheld >= cap && qt[k] > qh[k])) {
+				if (qt[k] - qh[k] == n[k])
+					full++;
+				else
+					at_cap++;
+				kept[q[k][qh[k]++]] = 0;
+				mheld--;
+			}
+			if (mheld < cap) {
+				q[k][qt[k]++] = (uint16_t)nm;
+				kept[nm] = 1;
+				mheld++;
+			} else {
+				refused++;
+			}
+			dp_rtx_keep(&r[k], m[nm], s + 1, 1);
+			nm++;
+		}
+		for (uint32_t i = 0; i < nm; i++)
+			wrong += rte_mbuf_refcnt_read(m[i]) != 1u + kept[i];
+		CU_ASSERT_EQUAL(wrong, 0);
+		CU_ASSERT_EQUAL(held_w, mheld);
+		for (uint32_t j = 0; j < RTX_RINGS; j++) {
+			const struct dp_rtx *x = &r[j];
+
+			CU_ASSERT_EQUAL(x->head - x->tail, qt[j] - qh[j]);
+			if (qh[j] == qt[j]) {
+				CU_ASSERT_PTR_NULL(x->oldest);
+				continue;
+			}
+			CU_ASSERT_PTR_EQUAL(x->oldest, m[q[j][qh[j]]]);
+			CU_ASSERT_PTR_EQUAL(x->oldest,
+					    x->slots[x->tail & x->mask].m);
+		}
+	}
+	/* every case above came up, more than once */
+	CU_ASSERT(full > 20 && at_cap > 20 && refused > 5 && releases > 5);
+	CU_ASSERT(r[0].head > 3 * n[0] && r[1].head > 3 * n[1]);
+	for (uint32_t k = 0; k < RTX_RINGS; k++) {
+		dp_rtx_release(&r[k]);
+		CU_ASSERT_PTR_NULL(r[k].oldest);
+	}
+	CU_ASSERT_EQUAL(held_w, 0);
+	rte_pktmbuf_free_bulk(m, nm);
 }
 
 int io_setup(void)
@@ -432,5 +533,8 @@ const CU_TestInfo io_tests[] = {
 	{ "rtx: count-0 for what is gone, RETRANS for what is held, other "
 	  "sessions",
 	  test_rtx },
+	{ "rtx: `oldest` is the tail slot's mbuf through wraps, the cap and "
+	  "releases; packets let go as before, oldest first",
+	  test_rtx_oldest },
 	CU_TEST_INFO_NULL,
 };

@@ -320,6 +320,9 @@ static void test_pins_flags(void)
 	dp_model_set_flags(m, DP_F_DIRTYVEC);
 	CU_ASSERT_EQUAL(cmds[3].flags, DP_F_DIRTYVEC);
 	CU_ASSERT_EQUAL(dp_model_flags(m), DP_F_DIRTYVEC);
+	CU_ASSERT_EQUAL(dp_flag_parse("routes3"), DP_F_ROUTES3);
+	CU_ASSERT_STRING_EQUAL(dp_flag_name(DP_F_RTXWARM), "rtxwarm");
+	CU_ASSERT_STRING_EQUAL(dp_flag_name(DP_F_LAST << 1), "?");
 	dp_model_free(m);
 }
 

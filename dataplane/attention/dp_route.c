@@ -414,9 +414,9 @@ static void flush_list(struct dp_router *r, enum dp_cadence c,
  * entry), so three misses an entry overlap instead of following one
  * another.
  */
-#define ROUTE_AHEAD 12
-#define KEY_AHEAD 8
-#define HIST_AHEAD 4
+#define ROUTE_AHEAD 24
+#define KEY_AHEAD 16
+#define HIST_AHEAD 8
 
 /* Up to r->nouts dirty outs of cadence @p c into r->walk_outs, their
  * entries into r->walk. @return the outs gathered. */
@@ -455,18 +455,28 @@ static uint32_t vec_gather(struct dp_router *r, enum dp_cadence c)
 	return no;
 }
 
+/* A prefetch the compiler keeps: with link-time optimisation GCC 12
+ * dropped every __builtin_prefetch of the walk below (seen in the
+ * binary's disassembly, and in a profile where each entry met its route,
+ * key and history lines as misses). */
+#if defined(__x86_64__)
+#define PF(p) __asm__ volatile("prefetcht0 %0" : : "m"(*(const char *)(p)))
+#else
+#define PF(p) __builtin_prefetch(p)
+#endif
+
 static inline void vec_prefetch(const struct dp_router *r, uint32_t i,
 				uint32_t n)
 {
 	const struct dp_route *rt;
 
 	if (i + ROUTE_AHEAD < n)
-		__builtin_prefetch(&r->pool[r->walk[i + ROUTE_AHEAD]]);
+		PF(&r->pool[r->walk[i + ROUTE_AHEAD]]);
 	if (i + KEY_AHEAD < n) {
 		rt = &r->pool[r->walk[i + KEY_AHEAD]];
 		if (!rt->dead) {
-			__builtin_prefetch(rt->key);
-			__builtin_prefetch((const char *)rt->key + 64);
+			PF(rt->key);
+			PF((const char *)rt->key + 64);
 		}
 	}
 	if (i + HIST_AHEAD < n) {
@@ -474,8 +484,8 @@ static inline void vec_prefetch(const struct dp_router *r, uint32_t i,
 		/* the chunk's header and its newest value, which a
 		 * `latest` route sends */
 		if (!rt->dead && rt->key->hist.cur) {
-			__builtin_prefetch(rt->key->hist.cur);
-			__builtin_prefetch(rt->key->hist.next - 1);
+			PF(rt->key->hist.cur);
+			PF(rt->key->hist.next - 1);
 		}
 	}
 }

@@ -14,6 +14,7 @@
 #                     [--x100]          (the load x100, below)
 #                     [--nicgen]        (x100 from the NIC-like generator)
 #                     [--ab SWITCH]     (then SWITCH off and on in turn)
+#                     [--ab-reps N]     (pairs per attention state, 3)
 #
 # --x100: 100 000 sensors x 5 attributes x 10 Hz (5 M packets/s, 25x what
 # the veth path carries here) and 10 000 viewers. The packets come from a
@@ -43,7 +44,7 @@ set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=${SP_BUILD:-$ROOT/build}
 . "$ROOT/tools/lib/veth.sh"
-secs=10; sensors=1000; viewers=100; json=""; extra=(); x100=""; gen=""; ab=""
+secs=10; sensors=1000; viewers=100; json=""; extra=(); x100=""; gen=""; ab=""; ab_reps=3
 while [ $# -gt 0 ]; do
     case "$1" in
     --seconds) secs=$2; shift ;;
@@ -54,6 +55,7 @@ while [ $# -gt 0 ]; do
     --x100) x100=1; sensors=100000; viewers=10000 ;;
     --nicgen) gen=1 ;;
     --ab) ab=$2; shift ;;
+    --ab-reps) ab_reps=$2; shift ;;
     -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
     *) echo "b2: unknown option '$1'" >&2; exit 2 ;;
     esac
@@ -193,7 +195,7 @@ ip netns exec "$NS" "$B/tools/sim/senseplane-sim" --dest 10.99.0.1:7400 \
 SIM=$!; pids+=("$SIM")
 fi
 
-python3 - "$W/dp.sock" "$ROOT/tests/lib" "$secs" "$W/result.json" "$DPPID" "$ab" <<'PY'
+python3 - "$W/dp.sock" "$ROOT/tests/lib" "$secs" "$W/result.json" "$DPPID" "$ab" "$ab_reps" <<'PY'
 import glob, json, os, sys, time
 sys.path.insert(0, sys.argv[2])
 from spctl import Ctl
@@ -255,8 +257,11 @@ off = phase()
 assert c.call("flags set attention on")["ok"]
 # --ab SWITCH: on a machine others load, two builds run minutes apart
 # see different neighbours; one process with a switch flipped every few
-# seconds sees the same. Attention on, then off; three pairs each.
-ab = {}
+# seconds sees the same. Attention on, then off; --ab-reps pairs each,
+# the order within a pair alternated (off-on, on-off, ...) so that a
+# drift over the run does not favour one side; each phase's stolen CPU
+# seconds kept beside its figure (ab_steal) to judge a spell.
+ab, ab_steal = {}, {}
 if sys.argv[6]:
     ghz = 0
     for l in open("/proc/cpuinfo"):
@@ -264,13 +269,14 @@ if sys.argv[6]:
             ghz = float(l.split(":")[1]) / 1e3; break
     for att in ("on", "off"):
         assert c.call("flags set attention %s" % att)["ok"]
-        for rep in range(3):
-            for sw in ("off", "on"):
+        for rep in range(int(sys.argv[7])):
+            for sw in (("off", "on") if rep % 2 == 0 else ("on", "off")):
                 assert c.call("flags set %s %s" % (sys.argv[6], sw))["ok"]
                 time.sleep(0.2)
                 p = phase()
                 k = "attention_%s_%s_%s" % (att, sys.argv[6], sw)
                 ab.setdefault(k, []).append(p["worker_cpu_s"] * ghz * 1e9 / max(p["samples_in_s"], 1))
+                ab_steal.setdefault(k, []).append(round(p["steal_s"], 3))
     assert c.call("flags set attention on")["ok"]
     assert c.call("flags set %s on" % sys.argv[6])["ok"]
 nv = off["viewers"]
@@ -283,7 +289,7 @@ for p in (on, joined):
 # what any pool refused over the run (the subscriptions' routes among it)
 tot = c.call("stats")["totals"]
 refused = {k[8:]: v for k, v in tot.items() if k.startswith("refused_") and v}
-res = {"on": on, "joined": joined, "off": off, "refused": refused, "ab": ab,
+res = {"on": on, "joined": joined, "off": off, "refused": refused, "ab": ab, "ab_steal": ab_steal,
        "wire_msgs_vs_broadcast": joined["wire_msgs_s"] / max(off["wire_msgs_s"], 1),
        "wire_bytes_vs_broadcast": joined["wire_bytes_s"] / max(off["wire_bytes_s"], 1),
        "ratio_delivered_msgs": off["delivered_msgs_s"] / max(on["delivered_msgs_s"], 1),

@@ -173,15 +173,16 @@ static void apply_members(struct cp_node *n, uint64_t sensor,
 	}
 }
 
-/* The subscriptions of a batch of sensors (ARGV[2]...), prefix ARGV[1]:
- * back only those that have any, as ID, {members}. At resync every sensor
- * of the dataplane is asked, and few have subscriptions: a script call per
- * CP_BATCH sensors, not a SMEMBERS each. */
+/* The subscriptions of a batch of sensors ("ID ID ..." in ARGV[2], one
+ * string: cp_batch_run_joined), prefix ARGV[1]: back only those that have
+ * any, as ID, {members}. At resync every sensor of the dataplane is
+ * asked, and few have subscriptions: a script call per CP_BATCH sensors,
+ * not a SMEMBERS each. */
 static const char SUBSOF[] =
 "local out = {}\n"
-"for i = 2, #ARGV do\n"
-"  local m = redis.call('SMEMBERS', ARGV[1] .. 'sensor:' .. ARGV[i] .. ':subs')\n"
-"  if #m > 0 then out[#out + 1] = ARGV[i]; out[#out + 1] = m end\n"
+"for id in string.gmatch(ARGV[2], '%d+') do\n"
+"  local m = redis.call('SMEMBERS', ARGV[1] .. 'sensor:' .. id .. ':subs')\n"
+"  if #m > 0 then out[#out + 1] = id; out[#out + 1] = m end\n"
 "end\n"
 "return out\n";
 
@@ -205,7 +206,7 @@ void cp_subs_flush(struct cp_node *n)
 	const char *head[] = { "EVAL", SUBSOF, "0", n->pfx };
 
 	if (n->subq.n)
-		cp_batch_run(n, &n->subq, head, 4, on_subs_of);
+		cp_batch_run_joined(n, &n->subq, head, 4, on_subs_of);
 }
 
 /* Queued, read with the others of the millisecond (the flush timer), or

@@ -7,8 +7,9 @@
 #     in a few batched events (not one command and one message a sensor);
 #     sending again clears the mark;
 #  3. a sensor hash another client wrote without an event is in the cache
-#     after the next resync (one script call per SCAN page), and the keys
-#     beside the hashes (sensor:ID:subs) are skipped without an error;
+#     after the next resync (a SCAN page, its hashes read by pipelined
+#     HMGETs), and the keys beside the hashes (sensor:ID:subs) are
+#     skipped without an error;
 #  4. Redis restarted empty: every sensor written back (idle ones idle),
 #     and the subscriptions that name them applied again;
 #  5. a dataplane whose event ring overflowed (events_lost): the daemon

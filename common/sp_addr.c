@@ -141,3 +141,49 @@ int sp_addr_is_loopback(const struct sockaddr *sa)
 		return IN6_IS_ADDR_LOOPBACK(&a6->sin6_addr);
 	return 0;
 }
+
+int sp_addr_parse46(const char *s, struct sp_addr46 *a,
+		    uint16_t default_port)
+{
+	struct sockaddr_in6 a6;
+
+	if (s == NULL)
+		return -1;
+	memset(a, 0, sizeof(*a));
+	if (!sp_addr_is6(s))
+		return sp_addr_parse(s, &a->ip, &a->port, default_port);
+	if (sp_addr_sockaddr6(s, &a6, default_port) < 0)
+		return -1;
+	a->v6 = 1;
+	a->port = ntohs(a6.sin6_port);
+	memcpy(a->ip6, &a6.sin6_addr, 16);
+	a->scope = a6.sin6_scope_id;
+	return 0;
+}
+
+int sp_addr_format46(const struct sp_addr46 *a, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN], zone[IF_NAMESIZE + 12] = "";
+
+	if (!a->v6)
+		return snprintf(buf, len, "%u.%u.%u.%u:%u", a->ip >> 24,
+				(a->ip >> 16) & 0xff, (a->ip >> 8) & 0xff,
+				a->ip & 0xff, a->port);
+	/* glibc's inet_ntop writes RFC 5952's form (the unit test pins it) */
+	if (inet_ntop(AF_INET6, a->ip6, host, sizeof(host)) == NULL)
+		return -1;
+	if (a->scope) {
+		char name[IF_NAMESIZE];
+
+		if (if_indextoname(a->scope, name))
+			snprintf(zone, sizeof(zone), "%%%s", name);
+		else
+			snprintf(zone, sizeof(zone), "%%%u", a->scope);
+	}
+	return snprintf(buf, len, "[%s%s]:%u", host, zone, a->port);
+}
+
+int sp_addr_is_mcast46(const struct sp_addr46 *a)
+{
+	return a->v6 ? a->ip6[0] == 0xff : (a->ip >> 28) == 0xe;
+}

@@ -5,6 +5,7 @@
 #ifndef SP_ADDR_H
 #define SP_ADDR_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
@@ -51,5 +52,38 @@ int sp_addr_sockaddr46(const char *s, struct sockaddr_storage *ss,
 /** Whether @p sa is a loopback address, 127.0.0.0/8 or ::1 (0 for any
  * other family). */
 int sp_addr_is_loopback(const struct sockaddr *sa);
+
+/**
+ * An address and port of either family, as the control path keeps a
+ * destination (a feed's group, a lens's viewer, a sensor's source): small,
+ * flat, copied by value. The packet path keeps its own forms.
+ */
+struct sp_addr46 {
+	uint8_t v6;          /* 1: ip6 (and scope), 0: ip */
+	uint16_t port;
+	uint32_t ip;         /* IPv4, host order */
+	uint8_t ip6[16];     /* IPv6, network order */
+	uint32_t scope;      /* IPv6 interface index, 0 when none */
+};
+
+/**
+ * "IPv4[:PORT]" or "[IPv6][:PORT]" / bare "IPv6", with "%IFACE" after an
+ * IPv6 address, as sp_addr_sockaddr46() takes them, into @p a.
+ * @return 0, or -1 (@p s NULL or neither form, or no such interface).
+ */
+int sp_addr_parse46(const char *s, struct sp_addr46 *a,
+		    uint16_t default_port);
+
+/**
+ * @p a as the project writes an address: "a.b.c.d:PORT", or
+ * "[IPv6]:PORT" in RFC 5952's text (lower case, the longest run of two
+ * or more zero fields as "::", never one field), "[IPv6%IFACE]:PORT"
+ * when scoped (the interface's index when it has no name any more).
+ * @return the length written as snprintf() counts it, or -1.
+ */
+int sp_addr_format46(const struct sp_addr46 *a, char *buf, size_t len);
+
+/** Whether @p a is a multicast group: 224.0.0.0/4 or ff00::/8. */
+int sp_addr_is_mcast46(const struct sp_addr46 *a);
 
 #endif /* SP_ADDR_H */

@@ -89,6 +89,40 @@ void dp_net6_solicited_mac(const uint8_t addr[16], struct rte_ether_addr *mac)
 	mac->addr_bytes[5] = addr[15];
 }
 
+void dp_net6_mcast_mac(const uint8_t group[16], struct rte_ether_addr *mac)
+{
+	mac->addr_bytes[0] = 0x33;
+	mac->addr_bytes[1] = 0x33;
+	memcpy(&mac->addr_bytes[2], group + 12, 4);
+}
+
+void dp_net6_write_udp(const struct dp_net *net, uint8_t *frame,
+		       const struct rte_ether_addr *dst_mac,
+		       const uint8_t src[16], const uint8_t dst[16],
+		       rte_be16_t dst_port, rte_be16_t src_port,
+		       uint16_t payload_len, uint8_t hops)
+{
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)frame;
+	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(eth + 1);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+	uint16_t l4 = (uint16_t)(payload_len + 8);
+
+	eth->dst_addr = *dst_mac;
+	eth->src_addr = net->mac;
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
+	ip->vtc_flow = RTE_BE32(6u << 28);
+	ip->payload_len = rte_cpu_to_be_16(l4);
+	ip->proto = IPPROTO_UDP;
+	ip->hop_limits = hops;
+	memcpy(ip->src_addr, src, 16);
+	memcpy(ip->dst_addr, dst, 16);
+	udp->src_port = src_port;
+	udp->dst_port = dst_port;
+	udp->dgram_len = rte_cpu_to_be_16(l4);
+	udp->dgram_cksum = 0;
+	udp->dgram_cksum = rte_ipv6_udptcp_cksum(ip, udp);
+}
+
 /* Which of our addresses @p a is, or -1. */
 static int our_addr(const struct dp_net *net, const uint8_t *a)
 {
@@ -157,6 +191,7 @@ enum dp_rx_class dp_net_classify6(const struct dp_net *net,
 	const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)(eth + 1);
 	const struct rte_udp_hdr *udp;
 	uint16_t plen, ulen;
+	int to;
 
 	if (m->data_len < RTE_ETHER_HDR_LEN + IP6_HLEN)
 		goto bad_ip;
@@ -166,7 +201,7 @@ enum dp_rx_class dp_net_classify6(const struct dp_net *net,
 	if ((((const uint8_t *)ip)[0] >> 4) != 6 ||
 	    plen > m->data_len - RTE_ETHER_HDR_LEN - IP6_HLEN)
 		goto bad_ip;
-	if (our_addr(net, ip->dst_addr) < 0) {
+	if ((to = our_addr(net, ip->dst_addr)) < 0) {
 		/* the one multicast we take: solicitations of our
 		 * addresses, ICMPv6 with no extension header */
 		if (ip->proto == IPPROTO_ICMPV6 &&
@@ -205,6 +240,7 @@ enum dp_rx_class dp_net_classify6(const struct dp_net *net,
 	info->len = (uint16_t)(ulen - sizeof(*udp));
 	info->src_ip = rte_cpu_to_be_32(dp_net6_fold(ip->src_addr, 16));
 	info->src_ip6 = ip->src_addr;
+	info->dst6_idx = (uint8_t)to;
 	info->src_port = udp->src_port;
 	info->src_mac = eth->src_addr.addr_bytes;
 	return DP_RX_SENSOR6;

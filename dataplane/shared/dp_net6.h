@@ -44,6 +44,26 @@ void dp_net6_link_local(const struct rte_ether_addr *mac, uint8_t out[16]);
  * (33:33:ff + its low 24 bits; RFC 4291 2.7.1, RFC 2464 7). */
 void dp_net6_solicited_mac(const uint8_t addr[16], struct rte_ether_addr *mac);
 
+/** The Ethernet address of IPv6 group @p group: 33:33 and its low 32
+ * bits (RFC 2464 7). */
+void dp_net6_mcast_mac(const uint8_t group[16], struct rte_ether_addr *mac);
+
+/* Ethernet, IPv6 and UDP headers of a datagram we send: 14 + 40 + 8. */
+#define DP_NET6_HDR_LEN (RTE_ETHER_HDR_LEN + 40 + 8)
+
+/**
+ * The Ethernet, IPv6 and UDP headers of a datagram from our MAC and
+ * address @p src to @p dst_mac, @p dst, written in the DP_NET6_HDR_LEN
+ * bytes at @p frame, after its @p payload_len bytes of payload are in place
+ * behind them: the UDP checksum, which IPv6 requires (RFC 8200 8.1), sums
+ * the payload (a sum of 0 goes out as 0xffff). Ports in network order.
+ */
+void dp_net6_write_udp(const struct dp_net *net, uint8_t *frame,
+		       const struct rte_ether_addr *dst_mac,
+		       const uint8_t src[16], const uint8_t dst[16],
+		       rte_be16_t dst_port, rte_be16_t src_port,
+		       uint16_t payload_len, uint8_t hops);
+
 /**
  * @p len bytes (at most 16) of an IPv6 address folded into a non-zero
  * 32-bit key, for what keys sources by a uint32_t: the source rate limit

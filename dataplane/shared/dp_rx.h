@@ -41,6 +41,8 @@ struct dp_rx_info {
 	uint16_t len;
 	rte_be32_t src_ip;        /* IPv6: dp_net6_fold() of the source */
 	const uint8_t *src_ip6;   /* IPv6 (DP_RX_SENSOR6) only: the source */
+	uint8_t dst6_idx;         /* IPv6 only: which of the port's addresses
+				   * (dp_net ip6[]) it was sent to */
 	rte_be16_t src_port;
 	const uint8_t *src_mac;   /* the last hop, for replies */
 };

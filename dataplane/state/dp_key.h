@@ -84,6 +84,10 @@ struct dp_sensor {
 	uint64_t meter[3];             /* rate limit: an rte_meter_srtcm */
 	uint32_t bound_ip;             /* bind_source: network order, 0 none */
 	uint16_t meter_prof;           /* its profile + 1; 0: to be chosen */
+	uint8_t src6_to;               /* src_v6: the port's address it sends
+					* to (dp_net ip6[]), which its hints
+					* come from: a sensor's connected
+					* socket takes no other */
 	uint8_t src_ip6[16];           /* src_v6: its IPv6 source */
 } __attribute__((aligned(64)));
 _Static_assert(sizeof(struct dp_sensor) == 256, "a sensor is four lines");

@@ -8,6 +8,7 @@
 #include <rte_ethdev.h>
 #include <rte_ring.h>
 
+#include "dp_net6.h"
 #include "sp_hint.h"
 
 static uint32_t batch_ms(const struct sp_config *cfg, uint8_t level)
@@ -23,6 +24,7 @@ static uint32_t batch_ms(const struct sp_config *cfg, uint8_t level)
 void dp_notify_hint(struct dp_worker *w, struct dp_sensor *s, int force)
 {
 	const struct sp_config *cfg = w->sh->cfg;
+	const struct dp_net *net = w->sh->net;
 	struct sp_hint h = { .sensor_id = s->id };
 	struct rte_ether_addr dst;
 	struct rte_mbuf *m;
@@ -31,8 +33,9 @@ void dp_notify_hint(struct dp_worker *w, struct dp_sensor *s, int force)
 	if (!(w->flags & DP_F_HINTS) || !(s->flags & SP_SFLAG_HINT) ||
 	    !s->seen)
 		return;
-	if (s->src_v6) {
-		/* hints over IPv6 are not written yet: counted, not sent */
+	if (s->src_v6 && s->src6_to >= net->nip6) {
+		/* the address it sent to is gone: nothing a hint could
+		 * come from that its socket would take */
 		w->stats->hints_v6_skipped++;
 		return;
 	}
@@ -47,10 +50,19 @@ void dp_notify_hint(struct dp_worker *w, struct dp_sensor *s, int force)
 	h.batch_ms = batch_ms(cfg, h.level);
 	p = rte_pktmbuf_mtod(m, uint8_t *);
 	memcpy(dst.addr_bytes, s->src_mac, 6);
-	dp_net_write_udp(w->sh->net, p, &dst, s->src_ip, s->src_port,
-			 w->sh->net->sensor_port, SP_HINT_LEN, 64);
-	sp_hint_encode(p + DP_NET_HDR_LEN, &h);
-	m->data_len = m->pkt_len = DP_NET_HDR_LEN + SP_HINT_LEN;
+	if (s->src_v6) {
+		/* the payload first: the IPv6 header's checksum sums it */
+		sp_hint_encode(p + DP_NET6_HDR_LEN, &h);
+		dp_net6_write_udp(net, p, &dst, net->ip6[s->src6_to],
+				  s->src_ip6, s->src_port, net->sensor_port,
+				  SP_HINT_LEN, 64);
+		m->data_len = m->pkt_len = DP_NET6_HDR_LEN + SP_HINT_LEN;
+	} else {
+		dp_net_write_udp(net, p, &dst, s->src_ip, s->src_port,
+				 net->sensor_port, SP_HINT_LEN, 64);
+		sp_hint_encode(p + DP_NET_HDR_LEN, &h);
+		m->data_len = m->pkt_len = DP_NET_HDR_LEN + SP_HINT_LEN;
+	}
 	if (rte_eth_tx_burst(w->port_id, w->queue_id, &m, 1) == 0) {
 		rte_pktmbuf_free(m);
 		w->stats->tx_drops++;

@@ -261,6 +261,7 @@ static int sensor_rx(struct dp_worker *w, const struct dp_rx_info *info,
 		 * read it by src_v6 */
 		s->src_ip = 0;
 		s->src_v6 = 1;
+		s->src6_to = info->dst6_idx;
 		memcpy(s->src_ip6, info->src_ip6, 16);
 	} else {
 		s->src_ip = info->src_ip;

@@ -5,7 +5,8 @@
 # neighbour discovery and echo answered; the dataplane takes exactly the
 # sensors, packets and samples sent; a zero UDP checksum, a wrong one, a
 # fragment header and a hop-by-hop header are each dropped and counted
-# under their own reason; hints asked for over IPv6 are counted, not sent.
+# under their own reason; hints asked for over IPv6 go back over IPv6, from
+# the address the sensors sent to, and the simulator takes them.
 # Then a dataplane without port.ip6 answers on the fe80:: address of its
 # MAC.
 . "$(dirname "$0")/../lib/common.sh"
@@ -69,8 +70,10 @@ t_check "no other drop" "$(tot drops)" 20
 t_check "echo requests answered (at least the 4 pings)" \
     "$(t_true "$(tot icmp6_replies) >= 4")" yes
 t_check "neighbour solicitations answered" "$(t_true "$(tot nd_replies) > 0")" yes
-t_check "hints asked over IPv6: counted, none sent" \
-    "$(t_true "$(tot hints_v6_skipped) > 0 and $(tot hints) == 0")" yes
+t_check "hints asked over IPv6: sent, none skipped" \
+    "$(t_true "$(tot hints) > 0 and $(tot hints_v6_skipped) == 0")" yes
+t_check "the simulator took them (its connected sockets: from [fd00:99::1]:7400, a good checksum)" \
+    "$(t_true "$(t_json "$T_DIR/sim.json" hints) > 0 and $(t_json "$T_DIR/sim.json" hints_bad) == 0")" yes
 t_check "sensors' sources written [fd00:99::2]:port" \
     "$(t_eval "$T_DIR/sensors.json" \
         'all(s["src"].startswith("[fd00:99::2]:") for s in d["sensors"])')" True

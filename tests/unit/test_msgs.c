@@ -179,6 +179,59 @@ static void test_addr46(void)
 	CU_ASSERT_EQUAL(sp_addr_sockaddr46(NULL, &ss, &len, 7410), -1);
 }
 
+/* Written as parsed, in RFC 5952's text: the form SCHEMA.md and every
+ * program's output use for an IPv6 destination or source. */
+static void fmt46(const char *in, uint16_t dport, const char *want)
+{
+	struct sp_addr46 a;
+	char out[96];
+
+	CU_ASSERT_EQUAL_FATAL(sp_addr_parse46(in, &a, dport), 0);
+	CU_ASSERT(sp_addr_format46(&a, out, sizeof(out)) > 0);
+	CU_ASSERT_STRING_EQUAL(out, want);
+}
+
+static void test_addr_text46(void)
+{
+	struct sp_addr46 a;
+	char small[8];
+
+	fmt46("239.77.0.1:7500", 0, "239.77.0.1:7500");
+	fmt46("10.0.0.1", 7400, "10.0.0.1:7400");
+	/* lower case, leading zeros gone, the longest zero run as :: */
+	fmt46("[FD00:0099:0000:0000:0000:0000:0000:0001]:7400", 0,
+	      "[fd00:99::1]:7400");
+	/* one zero field is not shortened; of two runs the first longest */
+	fmt46("[2001:db8:0:1:1:1:1:1]:1", 0, "[2001:db8:0:1:1:1:1:1]:1");
+	fmt46("[2001:0:0:1:0:0:0:1]:1", 0, "[2001:0:0:1::1]:1");
+	fmt46("[2001:db8:0:0:1:0:0:1]:1", 0, "[2001:db8::1:0:0:1]:1");
+	fmt46("ff15::7:1", 7600, "[ff15::7:1]:7600");
+	fmt46("[::]:9", 0, "[::]:9");
+	fmt46("[fe80::1%lo]:9", 0, "[fe80::1%lo]:9");
+
+	CU_ASSERT_EQUAL(sp_addr_parse46("[ff15::7:1]:7600", &a, 0), 0);
+	CU_ASSERT(a.v6);
+	CU_ASSERT_EQUAL(a.port, 7600);
+	CU_ASSERT(sp_addr_is_mcast46(&a));
+	CU_ASSERT_EQUAL(sp_addr_parse46("[fd00::1]:7600", &a, 0), 0);
+	CU_ASSERT(!sp_addr_is_mcast46(&a));
+	CU_ASSERT_EQUAL(sp_addr_parse46("239.0.0.1:1", &a, 0), 0);
+	CU_ASSERT(!a.v6);
+	CU_ASSERT(sp_addr_is_mcast46(&a));
+	CU_ASSERT_EQUAL(sp_addr_parse46("240.0.0.1:1", &a, 0), 0);
+	CU_ASSERT(!sp_addr_is_mcast46(&a));
+	/* snprintf's count when the buffer is short, the text cut */
+	CU_ASSERT_EQUAL(sp_addr_parse46("[fd00::1]:7600", &a, 0), 0);
+	CU_ASSERT_EQUAL(sp_addr_format46(&a, small, sizeof(small)), 14);
+	CU_ASSERT_STRING_EQUAL(small, "[fd00::");
+
+	CU_ASSERT_EQUAL(sp_addr_parse46("[fd00::1]", &a, 0), -1);
+	CU_ASSERT_EQUAL(sp_addr_parse46("10.0.0.1", &a, 0), -1);
+	CU_ASSERT_EQUAL(sp_addr_parse46("[fe80::1%nosuchif0]:9", &a, 0), -1);
+	CU_ASSERT_EQUAL(sp_addr_parse46("::1:7480", &a, 0), -1);
+	CU_ASSERT_EQUAL(sp_addr_parse46(NULL, &a, 9), -1);
+}
+
 void suite_msgs(void)
 {
 	static const CU_TestInfo tests[] = {
@@ -188,6 +241,7 @@ void suite_msgs(void)
 		{ "IP:PORT parsing", test_addr },
 		{ "[IPv6]:PORT addresses", test_addr6 },
 		{ "either family into one socket address", test_addr46 },
+		{ "either family as text, RFC 5952", test_addr_text46 },
 		CU_TEST_INFO_NULL,
 	};
 	unit_add("msgs", tests);

@@ -342,6 +342,84 @@ static void test_addresses(void)
 	CU_ASSERT_EQUAL(dp_net6_fold(ours, 8), dp_net6_fold(peer, 8));
 }
 
+/* A datagram we write (a feed message, a hint) is one our own classifier
+ * takes: the headers' fields and the UDP checksum over the payload. */
+static void test_write_udp(void)
+{
+	static const uint8_t grp[16] = { 0xff, 0x15, [12] = 0x12, 0x34,
+					 0x56, 0x78 };
+	static const uint8_t pay[] = { 1, 2, 3, 4, 5 };
+	struct rte_mbuf *in, *m;
+	const struct rte_ipv6_hdr *ip;
+	const struct rte_udp_hdr *udp;
+	struct rte_ether_addr mc;
+	struct dp_rx_info info;
+	unsigned int why = ~0u;
+	uint16_t plen;
+	uint8_t *p;
+
+	setup();
+	in = sensor6(ours, 7400, CSUM_OK);
+	dp_net6_mcast_mac(grp, &mc);
+	CU_ASSERT(rte_is_same_ether_addr(&mc, &(struct rte_ether_addr){
+		{ 0x33, 0x33, 0x12, 0x34, 0x56, 0x78 } }));
+
+	/* the sensor datagram of sensor6(), rewritten by dp_net6_write_udp
+	 * from peer to ours: the classifier verifies the checksum */
+	plen = (uint16_t)(rte_pktmbuf_data_len(in) - DP_NET6_HDR_LEN);
+	m = rte_pktmbuf_alloc(pool);
+	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(DP_NET6_HDR_LEN + plen));
+	memcpy(p + DP_NET6_HDR_LEN, rte_pktmbuf_mtod_offset(in, uint8_t *,
+	       DP_NET6_HDR_LEN), plen);
+	rte_pktmbuf_free(in);
+	dp_net6_write_udp(&net, p, &net.mac, peer, ours, RTE_BE16(7400),
+			  RTE_BE16(40000), plen, 64);
+	CU_ASSERT_EQUAL(classify(m, &info, &why), DP_RX_SENSOR6);
+	CU_ASSERT_EQUAL(info.dst6_idx, 0);   /* to ip6[0] */
+	ip = ip6_of(m);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_32(ip->vtc_flow) >> 28, 6);
+	CU_ASSERT_EQUAL(ip->hop_limits, 64);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_16(ip->payload_len), plen + 8);
+	udp = (const struct rte_udp_hdr *)(ip + 1);
+	CU_ASSERT_NOT_EQUAL(udp->dgram_cksum, 0);
+	/* to the port's second address: the sensor's hints come from it */
+	dp_net6_write_udp(&net, p, &net.mac, peer, net.ip6[1], RTE_BE16(7400),
+			  RTE_BE16(40000), plen, 64);
+	CU_ASSERT_EQUAL(classify(m, &info, &why), DP_RX_SENSOR6);
+	CU_ASSERT_EQUAL(info.dst6_idx, 1);
+	/* one payload bit changed: the checksum no longer holds */
+	p[DP_NET6_HDR_LEN + plen - 1] ^= 1;
+	CU_ASSERT_EQUAL(classify(m, &info, &why), DP_RX_DROP);
+	CU_ASSERT_EQUAL(why, DP_DROP_UDP6_CSUM);
+	rte_pktmbuf_free(m);
+
+	/* to a group: its MAC, our address as the source, the hop limit */
+	m = rte_pktmbuf_alloc(pool);
+	p = (uint8_t *)rte_pktmbuf_append(m, DP_NET6_HDR_LEN + sizeof(pay));
+	memcpy(p + DP_NET6_HDR_LEN, pay, sizeof(pay));
+	dp_net6_write_udp(&net, p, &mc, ours, grp, RTE_BE16(7600),
+			  RTE_BE16(7400), sizeof(pay), 5);
+	ip = ip6_of(m);
+	udp = (const struct rte_udp_hdr *)(ip + 1);
+	CU_ASSERT(rte_is_same_ether_addr(&((struct rte_ether_hdr *)p)->dst_addr,
+					 &mc));
+	CU_ASSERT_EQUAL(memcmp(ip->src_addr, ours, 16), 0);
+	CU_ASSERT_EQUAL(memcmp(ip->dst_addr, grp, 16), 0);
+	CU_ASSERT_EQUAL(ip->hop_limits, 5);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_16(udp->dgram_len), 8 + sizeof(pay));
+	/* the checksum is the one computed over the pseudo-header and the
+	 * datagram with its checksum field zero */
+	{
+		struct rte_udp_hdr *u = (struct rte_udp_hdr *)(uintptr_t)udp;
+		rte_be16_t sent = u->dgram_cksum;
+
+		u->dgram_cksum = 0;
+		CU_ASSERT_EQUAL(rte_ipv6_udptcp_cksum(ip, u), sent);
+		u->dgram_cksum = sent;
+	}
+	rte_pktmbuf_free(m);
+}
+
 const CU_TestInfo net6_tests[] = {
 	{ "classify6: a sensor datagram to each address; not ours",
 	  test_sensor },
@@ -352,5 +430,7 @@ const CU_TestInfo net6_tests[] = {
 	{ "ICMPv6 echo answered", test_echo },
 	{ "link-local from the MAC, solicited-node MAC, fold",
 	  test_addresses },
+	{ "a datagram we write: headers, checksum, group MAC",
+	  test_write_udp },
 	CU_TEST_INFO_NULL,
 };
